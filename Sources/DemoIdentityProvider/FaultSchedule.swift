@@ -1,0 +1,84 @@
+/// A plan of faults the demo identity provider injects into its token endpoints.
+///
+/// Each fault applies to requests that arrive inside its time window (measured from the
+/// provider's start), on the endpoints it names, up to `count` requests. The first fault that
+/// matches a request decides what that request gets. The file format that produces these values
+/// is documented in `docs/faults.md` and parsed by the configuration layer.
+public struct FaultSchedule: Sendable, Hashable {
+    public var faults: [Fault]
+    public init(faults: [Fault] = []) { self.faults = faults }
+
+    /// No faults: every request is answered normally.
+    public static let none = FaultSchedule()
+}
+
+/// One scheduled fault.
+public struct Fault: Sendable, Hashable {
+    public var kind: FaultKind
+    /// When the fault starts to apply, measured from the provider's start.
+    public var start: Duration
+    /// When it stops applying (exclusive); `nil` means it never stops on its own.
+    public var end: Duration?
+    /// The largest number of requests it applies to; `nil` means no limit.
+    public var count: Int?
+    /// Names of the endpoints it applies to; `nil` means every endpoint.
+    public var endpoints: Set<String>?
+
+    public init(
+        kind: FaultKind,
+        start: Duration = .zero,
+        end: Duration? = nil,
+        count: Int? = nil,
+        endpoints: Set<String>? = nil
+    ) {
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.count = count
+        self.endpoints = endpoints
+    }
+}
+
+/// What a faulty request gets.
+public enum FaultKind: Sendable, Hashable {
+    /// The response is delayed by `delay`, then answered normally.
+    case slow(delay: Duration)
+    /// An HTTP error status (e.g. 500, 502, 503) with a small JSON or text body.
+    case httpError(status: Int)
+    /// 429 (or the given status, e.g. 503) with `Retry-After`, in seconds or as an HTTP date.
+    case rateLimit(retryAfter: Duration, status: Int, httpDate: Bool)
+    /// RFC 6749 §5.2 `invalid_grant`: the refresh token is revoked for good.
+    case invalidGrant
+    /// The endpoint's listener is closed: connections are refused for the window.
+    case outage
+    /// A 200 response whose body is wrong in the given way.
+    case badResponse(BadTokenResponse)
+}
+
+/// Ways a token response can be wrong while the status says 200.
+public struct BadTokenResponse: Sendable, Hashable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// An HTML error page from a proxy, served as `text/html`.
+    public static let html = BadTokenResponse(rawValue: "html")
+    /// Bytes that are not JSON.
+    public static let notJSON = BadTokenResponse(rawValue: "not_json")
+    /// JSON, but not an object (e.g. an array).
+    public static let notObject = BadTokenResponse(rawValue: "not_object")
+    public static let emptyBody = BadTokenResponse(rawValue: "empty_body")
+    public static let missingAccessToken = BadTokenResponse(rawValue: "missing_access_token")
+    /// An opaque access token with no `expires_in` (nothing to tell its lifetime by).
+    public static let missingExpiresIn = BadTokenResponse(rawValue: "missing_expires_in")
+    public static let negativeExpiresIn = BadTokenResponse(rawValue: "negative_expires_in")
+    /// `expires_in` of ten years.
+    public static let absurdExpiresIn = BadTokenResponse(rawValue: "absurd_expires_in")
+    /// `token_type` other than `Bearer` (e.g. `mac`).
+    public static let wrongTokenType = BadTokenResponse(rawValue: "wrong_token_type")
+
+    public static let all: [BadTokenResponse] = [
+        .html, .notJSON, .notObject, .emptyBody, .missingAccessToken, .missingExpiresIn,
+        .negativeExpiresIn, .absurdExpiresIn, .wrongTokenType,
+    ]
+    public var description: String { self.rawValue }
+}

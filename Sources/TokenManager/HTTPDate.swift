@@ -1,0 +1,50 @@
+import Foundation
+
+/// HTTP dates (RFC 9110 §5.6.7): IMF-fixdate, and the obsolete RFC 850 and asctime forms.
+public enum HTTPDate {
+    private static let formats = [
+        "EEE, dd MMM yyyy HH:mm:ss zzz",
+        "EEEE, dd-MMM-yy HH:mm:ss zzz",
+        "EEE MMM d HH:mm:ss yyyy",
+    ]
+
+    /// Parses an HTTP date into Unix seconds.
+    public static func parse(_ text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        for format in self.formats {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = format
+            if let date = formatter.date(from: trimmed) { return date.timeIntervalSince1970 }
+        }
+        return nil
+    }
+
+    /// Formats Unix seconds as an IMF-fixdate.
+    public static func format(_ seconds: Double) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: Date(timeIntervalSince1970: seconds))
+    }
+
+    /// Parses `Retry-After` (RFC 9110 §10.2.3): delay-seconds or an HTTP date.
+    ///
+    /// - Parameters:
+    ///   - value: The header value.
+    ///   - serverNow: The response's `Date` in Unix seconds, when present; a date is measured
+    ///     against it so clock skew does not shorten the wait.
+    ///   - localNow: Local wall time in Unix seconds, used when the response has no `Date`.
+    /// - Returns: How long to wait (never negative), or `nil` when the value is unreadable.
+    public static func retryAfter(_ value: String, serverNow: Double?, localNow: Double) -> Duration? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Int64(trimmed) {
+            return seconds >= 0 ? .seconds(min(seconds, 366 * 24 * 3600)) : nil
+        }
+        guard let date = self.parse(trimmed) else { return nil }
+        let wait = date - (serverNow ?? localNow)
+        return .milliseconds(Int64(max(0, min(wait, 366 * 24 * 3600)) * 1000))
+    }
+}

@@ -1,0 +1,233 @@
+import CoreMetrics
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Keeps access tokens of one or more providers valid, and records every step.
+///
+/// `token(for:)` is the call long-running work makes before each request. While the token is
+/// outside its mandatory window it is returned from memory with no I/O and no allocation. In the
+/// mandatory window (or with no token) the caller waits for a refresh round; concurrent callers
+/// share one round (single-flight), and every join counts as a refresh conflict.
+///
+/// As a `Service`, ``run()`` runs one background refresher per provider, which renews tokens in
+/// their advisory window so callers rarely wait; on graceful shutdown the store is written.
+///
+/// ```swift
+/// let manager = OAuthTokenManager(providers: [github], store: FileTokenStore(path: path), logger: logger)
+/// let group = ServiceGroup(services: [manager], logger: logger)
+/// // elsewhere:
+/// let token = try await manager.token(for: "github")
+/// request.headers.add(name: "Authorization", value: token.authorizationHeader)
+/// ```
+public final class OAuthTokenManager: Service, Sendable {
+    private let sessions: [ProviderSession]
+    private let index: [String: ProviderID]
+    private let clock: ManagerClock
+    private let store: FileTokenStore?
+    private let events: TokenEventBus
+    private let transport: any TokenEndpointTransport
+    private let ownsTransport: Bool
+    private let logger: Logger
+    private let persistLock = Mutex(())
+
+    /// Creates a manager.
+    ///
+    /// - Parameters:
+    ///   - providers: The providers, with unique names.
+    ///   - transport: How requests are sent; by default AsyncHTTPClient, owned and shut down by the manager.
+    ///   - clock: Wall time and sleeping; tests inject a test clock.
+    ///   - random: Jitter source; tests inject a fixed or seeded one.
+    ///   - store: Where tokens persist across restarts; `nil` keeps them in memory only.
+    ///   - metricsFactory: Where metrics go; by default the bootstrapped swift-metrics factory.
+    ///   - logger: Logs at info and below, never with a secret.
+    public init(
+        providers: [ProviderConfiguration],
+        transport: (any TokenEndpointTransport)? = nil,
+        clock: ManagerClock = .system,
+        random: RandomSource = .system,
+        store: FileTokenStore? = nil,
+        metricsFactory: (any MetricsFactory)? = nil,
+        logger: Logger
+    ) {
+        let factory = metricsFactory ?? MetricsSystem.factory
+        self.transport = transport ?? HTTPClientTransport()
+        self.ownsTransport = transport == nil
+        self.clock = clock
+        self.store = store
+        self.logger = logger
+        let events = TokenEventBus()
+        self.events = events
+        var sessions: [ProviderSession] = []
+        var index: [String: ProviderID] = [:]
+        let persist = PersistHook()
+        let environment = SessionEnvironment(
+            transport: self.transport, clock: clock, random: random, events: events, logger: logger,
+            persist: { await persist.call() }
+        )
+        for configuration in providers where index[configuration.name] == nil {
+            index[configuration.name] = ProviderID(name: configuration.name, index: sessions.count)
+            sessions.append(
+                ProviderSession(
+                    configuration: configuration,
+                    metrics: ProviderMetrics(provider: configuration.name, factory: factory),
+                    environment: environment
+                )
+            )
+        }
+        self.sessions = sessions
+        self.index = index
+        // Counters that exist before their first increment, so rules and panels see zeros.
+        for method in ["oauth", "alternate", "emergency"] {
+            _ = Counter(label: OAuthMetric.fallbackUsed, dimensions: [("method", method)], factory: factory)
+        }
+        persist.set { [weak self] in self?.persist() }
+    }
+
+    /// The configured providers, in configuration order.
+    public var providers: [ProviderID] { self.sessions.indices.map { ProviderID(name: self.sessions[$0].configuration.name, index: $0) } }
+
+    /// Resolves a provider name once, for the cheapest ``token(for:)-(ProviderID)`` calls.
+    public func provider(named name: String) -> ProviderID? { self.index[name] }
+
+    /// Receives every ``TokenEvent``, synchronously; the subscriber must not block.
+    public func subscribe(_ subscriber: @escaping @Sendable (TokenEvent) -> Void) {
+        self.events.subscribe(subscriber)
+    }
+
+    // MARK: Tokens
+
+    /// A valid access token for `provider`.
+    ///
+    /// - Throws: ``TokenRefreshError`` when the token is in its mandatory window or gone and no
+    ///   refresh succeeded: it names every endpoint tried and why, or says the breaker is open.
+    @inlinable
+    public func token(for provider: ProviderID) async throws(TokenRefreshError) -> AccessToken {
+        let now = self.now()
+        if let token = self.cached(provider, now: now) { return token }
+        return try await self.slowToken(provider, now: now)
+    }
+
+    /// A valid access token for the provider named `name`.
+    public func token(for name: String) async throws(TokenRefreshError) -> AccessToken {
+        guard let provider = self.index[name] else {
+            throw .unknownProvider(name, known: self.sessions.map(\.configuration.name))
+        }
+        return try await self.token(for: provider)
+    }
+
+    @usableFromInline
+    func now() -> Int64 { self.clock.now() }
+
+    @usableFromInline
+    func cached(_ provider: ProviderID, now: Int64) -> AccessToken? {
+        self.sessions[provider.index].cachedToken(now: now)
+    }
+
+    @usableFromInline
+    func slowToken(_ provider: ProviderID, now: Int64) async throws(TokenRefreshError) -> AccessToken {
+        try await self.sessions[provider.index].token(now: now)
+    }
+
+    /// Refreshes now (a manual refresh), or joins a refresh in flight, and returns the new token.
+    ///
+    /// A manual refresh also clears a final error such as a revoked grant, and acts as the probe
+    /// of an open breaker.
+    public func refresh(_ provider: ProviderID) async throws(TokenRefreshError) -> AccessToken {
+        try await self.sessions[provider.index].refresh(reason: .manual)
+    }
+
+    /// Tells the manager that the provider rejected `token` (HTTP 401 from an API): it is
+    /// dropped so the next ``token(for:)-(ProviderID)`` refreshes.
+    public func reportRejected(_ token: AccessToken, for provider: ProviderID) {
+        self.sessions[provider.index].reportRejected(token)
+    }
+
+    // MARK: State
+
+    /// A point-in-time view of every provider, for dashboards and status commands.
+    public func snapshot() -> [ProviderSnapshot] {
+        let now = self.clock.now()
+        return self.sessions.map { ProviderSnapshot(session: $0, now: now) }
+    }
+
+    /// Updates the gauges that move with time (`oauth_token_expires_in_seconds`, breaker state).
+    /// Call it before each metrics sample.
+    public func publishGauges() {
+        let now = self.clock.now()
+        for session in self.sessions { session.publishGauges(now: now) }
+    }
+
+    // MARK: Service
+
+    /// Restores the store, then runs one refresher per provider until cancelled or shut down
+    /// gracefully; writes the store last.
+    public func run() async throws {
+        self.restore()
+        await withTaskGroup(of: Void.self) { group in
+            for session in self.sessions {
+                group.addTask { await session.runRefresher() }
+            }
+            group.addTask {
+                // Wakes when graceful shutdown starts, then ends the refreshers.
+                try? await gracefulShutdown()
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        self.persist()
+        if self.ownsTransport { await self.transport.shutdown() }
+        self.logger.info("token manager stopped; store written")
+    }
+
+    /// Loads tokens from the store; called by ``run()``, or directly when not running as a service.
+    public func restore() {
+        guard let store = self.store else { return }
+        let now = self.clock.now()
+        let loaded = store.load(now: now)
+        if let problem = loaded.problem {
+            self.logger.error(
+                "token store unreadable; starting empty",
+                metadata: ["path": "\(store.path)", "problem": "\(problem)", "moved_to": "\(loaded.setAside ?? "-")"]
+            )
+            self.events.emit(
+                TokenEvent(kind: .storeCorrupt, timestamp: now, provider: "", fields: [
+                    ("path", .string(store.path)), ("problem", .string(problem)),
+                    ("moved_to", .string(loaded.setAside ?? "")),
+                ])
+            )
+        }
+        for session in self.sessions {
+            guard let stored = loaded.tokens[session.configuration.name] else { continue }
+            let valid = session.restore(stored, now: now)
+            self.events.emit(
+                TokenEvent(kind: .storeLoaded, timestamp: now, provider: session.configuration.name, fields: [
+                    ("valid_token", .bool(valid)),
+                ])
+            )
+        }
+    }
+
+    /// Writes every provider's token to the store, if there is one.
+    public func persist() {
+        guard let store = self.store else { return }
+        self.persistLock.withLock { _ in
+            var tokens: [String: StoredToken] = [:]
+            for session in self.sessions {
+                if let stored = session.storedToken() { tokens[session.configuration.name] = stored }
+            }
+            do {
+                try store.save(tokens)
+            } catch {
+                self.logger.error("token store not written", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
+
+/// Breaks the init-time cycle between sessions (which persist) and the manager (which owns them).
+private final class PersistHook: Sendable {
+    private let action = Mutex<(@Sendable () -> Void)?>(nil)
+    func set(_ action: @escaping @Sendable () -> Void) { self.action.withLock { $0 = action } }
+    func call() async { self.action.withLock { $0 }?() }
+}

@@ -1,0 +1,14 @@
+/// The TokenManager target keeps OAuth 2.0 access tokens valid for long-running work.
+///
+/// It owns: per-provider token sessions (hot-path `token(for:)`, advisory and mandatory refresh
+/// windows with jitter, single-flight refresh), the refresh round (endpoint failover, timeout
+/// ladder, RFC 6749 §5.2 error classes, backoff with full jitter, `Retry-After`), the circuit
+/// breaker, clock-skew estimation, the token store, token events and the `oauth_*` metrics,
+/// recorded through the swift-metrics API.
+///
+/// It must not: know about terminals, rules or notifiers, import the Telemetry collector (it
+/// records through swift-metrics only), read configuration files, or let a secret reach a log
+/// line, an event or an error message (secrets appear only as ``Secret`` fingerprints).
+///
+/// The entry point is ``OAuthTokenManager``.
+public enum TokenManagerModule {}

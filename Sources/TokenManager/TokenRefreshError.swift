@@ -1,0 +1,207 @@
+/// Why one request to one token endpoint did not produce a token.
+public struct AttemptFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The class of failure, used for decisions.
+    public enum Kind: Sendable, Hashable {
+        /// No complete response within the step's timeout.
+        case timeout
+        /// The endpoint refused the connection (nothing listening).
+        case connectionRefused
+        /// The connection failed or broke otherwise (reset, DNS, TLS, closed early).
+        case connection
+        /// 5xx without `Retry-After` handling (500, 502, 504, ...).
+        case serverError
+        /// 429, or 503 with `Retry-After`.
+        case rateLimited
+        /// An RFC 6749 §5.2 error response (`invalid_grant`, ...); `code` holds the error code.
+        case oauthError
+        /// A status the RFC does not explain for a token endpoint (e.g. 404).
+        case unexpectedStatus
+        /// A 200 whose body is not a usable token response.
+        case badResponse
+    }
+
+    public var kind: Kind
+    /// A short, bounded code: the metric label (`timeout`, `http_500`, `invalid_grant`, ...).
+    public var code: String
+    /// A human-readable explanation, free of secrets.
+    public var detail: String
+    /// The HTTP status, when there was a response.
+    public var status: Int?
+    /// `Retry-After` when the response carried one.
+    public var retryAfter: Duration?
+
+    public init(kind: Kind, code: String, detail: String, status: Int? = nil, retryAfter: Duration? = nil) {
+        self.kind = kind
+        self.code = code
+        self.detail = detail
+        self.status = status
+        self.retryAfter = retryAfter
+    }
+
+    /// RFC 6749 §5.2 codes that no retry can fix: a revoked grant or a rejected client.
+    public static let finalOAuthCodes: Set<String> = [
+        "invalid_grant", "invalid_client", "unauthorized_client", "invalid_request",
+        "unsupported_grant_type", "invalid_scope",
+    ]
+
+    /// Whether this failure ends the whole round (no retry, no failover).
+    public var isFinal: Bool { self.kind == .oauthError && Self.finalOAuthCodes.contains(self.code) }
+
+    /// Whether another attempt on the same endpoint may succeed.
+    public var isRetryableOnSameEndpoint: Bool {
+        switch self.kind {
+        case .timeout, .connection, .serverError, .rateLimited, .badResponse: true
+        case .connectionRefused, .oauthError, .unexpectedStatus: false
+        }
+    }
+
+    public var description: String { "\(self.code): \(self.detail)" }
+}
+
+/// What an endpoint did during one refresh round.
+public struct EndpointFailure: Sendable, Hashable, CustomStringConvertible {
+    public var endpoint: String
+    public var attempts: Int
+    public var last: AttemptFailure
+
+    public init(endpoint: String, attempts: Int, last: AttemptFailure) {
+        self.endpoint = endpoint
+        self.attempts = attempts
+        self.last = last
+    }
+
+    public var description: String {
+        "\(self.endpoint) (\(self.attempts) attempt\(self.attempts == 1 ? "" : "s"), last: \(self.last))"
+    }
+}
+
+/// The error a caller of ``OAuthTokenManager/token(for:)`` sees when no valid token can be had.
+///
+/// It names the provider and, for a failed round, every endpoint tried and why. ``reason`` is a
+/// short bounded code (`invalid_grant`, `timeout`, `breaker_open`, ...) used as a metric label.
+public struct TokenRefreshError: Error, Sendable, CustomStringConvertible {
+    private enum Code: Sendable, Hashable {
+        case allEndpointsFailed
+        case final
+        case rateLimited
+        case breakerOpen
+        case revoked
+        case missingRefreshToken
+        case unknownProvider
+        case cancelled
+    }
+
+    private let code: Code
+    /// The provider the error is about.
+    public let provider: String
+    /// A short, bounded code for metrics and events.
+    public let reason: String
+    /// Every endpoint tried in the round, in order.
+    public let endpoints: [EndpointFailure]
+    /// The earliest moment (Unix nanoseconds) a new round may start, when the provider said so.
+    public let notBefore: Int64?
+    private let message: String
+
+    private init(
+        _ code: Code,
+        provider: String,
+        reason: String,
+        endpoints: [EndpointFailure] = [],
+        notBefore: Int64? = nil,
+        message: String
+    ) {
+        self.code = code
+        self.provider = provider
+        self.reason = reason
+        self.endpoints = endpoints
+        self.notBefore = notBefore
+        self.message = message
+    }
+
+    /// Whether retrying cannot help until someone acts (a revoked refresh token, a bad client).
+    public var isFinal: Bool { self.code == .final || self.code == .revoked || self.code == .missingRefreshToken }
+    /// Whether the breaker refused the round without any request.
+    public var isBreakerOpen: Bool { self.code == .breakerOpen }
+    /// Whether the round ended on a rate limit.
+    public var isRateLimited: Bool { self.code == .rateLimited }
+
+    public var description: String { self.message }
+
+    static func allEndpointsFailed(provider: String, _ failures: [EndpointFailure]) -> Self {
+        let reason = failures.last?.last.code ?? "no_endpoint"
+        let list = failures.map(\.description).joined(separator: "; ")
+        return .init(
+            .allEndpointsFailed, provider: provider, reason: Self.reasonClass(reason), endpoints: failures,
+            message: "provider '\(provider)': all \(failures.count) token endpoint(s) failed: \(list)"
+        )
+    }
+
+    static func final(provider: String, _ failures: [EndpointFailure]) -> Self {
+        let last = failures.last?.last
+        let code = last?.code ?? "oauth_error"
+        let hint: String
+        switch code {
+        case "invalid_grant": hint = "the refresh token was revoked or has expired; provide a new one"
+        case "invalid_client": hint = "the client id or secret was rejected"
+        case "unauthorized_client": hint = "the client may not use this grant type"
+        default: hint = "the request was rejected; check the provider's configuration"
+        }
+        return .init(
+            .final, provider: provider, reason: code, endpoints: failures,
+            message: "provider '\(provider)': \(code) from \(failures.last?.endpoint ?? "?"): \(hint)"
+                + (last.map { " (\($0.detail))" } ?? "") + "; not retrying"
+        )
+    }
+
+    static func rateLimited(provider: String, _ failures: [EndpointFailure], notBefore: Int64, waitSeconds: Double)
+        -> Self
+    {
+        .init(
+            .rateLimited, provider: provider, reason: "rate_limited", endpoints: failures, notBefore: notBefore,
+            message: "provider '\(provider)': rate limited by \(failures.last?.endpoint ?? "?"); "
+                + "next attempt allowed in \(Self.format(seconds: waitSeconds))"
+        )
+    }
+
+    static func breakerOpen(provider: String, retryInSeconds: Double, lastError: String?) -> Self {
+        .init(
+            .breakerOpen, provider: provider, reason: "breaker_open",
+            message: "provider '\(provider)': circuit breaker is open; next probe in "
+                + "\(Self.format(seconds: retryInSeconds))" + (lastError.map { "; last error: \($0)" } ?? "")
+        )
+    }
+
+    static func revoked(provider: String, previous: TokenRefreshError) -> Self {
+        .init(
+            .revoked, provider: provider, reason: previous.reason, endpoints: previous.endpoints,
+            message: previous.message + " (a manual refresh or a new credential is needed)"
+        )
+    }
+
+    static func missingRefreshToken(provider: String) -> Self {
+        .init(
+            .missingRefreshToken, provider: provider, reason: "no_refresh_token",
+            message: "provider '\(provider)': the refresh_token grant needs a refresh token and none is configured"
+        )
+    }
+
+    static func unknownProvider(_ name: String, known: [String]) -> Self {
+        .init(
+            .unknownProvider, provider: name, reason: "unknown_provider",
+            message: "no provider named '\(name)' (configured: \(known.joined(separator: ", ")))"
+        )
+    }
+
+    static func cancelled(provider: String) -> Self {
+        .init(.cancelled, provider: provider, reason: "cancelled", message: "provider '\(provider)': refresh cancelled")
+    }
+
+    /// Maps an attempt code onto the bounded `reason` label of `oauth_refresh_failures_total`.
+    static func reasonClass(_ code: String) -> String {
+        code.hasPrefix("http_5") ? "server_error" : code
+    }
+
+    static func format(seconds: Double) -> String {
+        seconds < 10 ? "\((seconds * 10).rounded() / 10)s" : "\(Int(seconds.rounded()))s"
+    }
+}

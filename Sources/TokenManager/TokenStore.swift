@@ -1,0 +1,184 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One provider's persisted token. Holds secrets: it lives only in the 0600 store file.
+public struct StoredToken: Codable, Sendable, Equatable {
+    public var accessToken: String
+    public var tokenType: String
+    public var expiresAtNanos: Int64
+    public var obtainedAtNanos: Int64
+    public var lifetimeNanos: Int64
+    public var endpoint: String
+    public var scope: String?
+    /// The latest (possibly rotated) refresh token.
+    public var refreshToken: String?
+    /// Fingerprint of the configured refresh token this one descends from: when the
+    /// configuration supplies a different one, the configured one wins.
+    public var refreshTokenSeed: String?
+}
+
+/// What loading the store found.
+public struct TokenStoreLoad: Sendable {
+    public var tokens: [String: StoredToken]
+    /// Where a corrupt store was moved, when it was.
+    public var setAside: String?
+    /// Why the store was unreadable, when it was.
+    public var problem: String?
+}
+
+/// Errors writing the token store.
+public struct TokenStoreError: Error, CustomStringConvertible {
+    private enum Code { case write, directory }
+    private let code: Code
+    public let path: String
+    public let detail: String
+
+    public var description: String {
+        switch self.code {
+        case .write: "cannot write token store \(self.path): \(self.detail)"
+        case .directory: "cannot create token store directory \(self.path): \(self.detail)"
+        }
+    }
+
+    static func write(_ path: String, _ detail: String) -> Self { .init(code: .write, path: path, detail: detail) }
+    static func directory(_ path: String, _ detail: String) -> Self {
+        .init(code: .directory, path: path, detail: detail)
+    }
+}
+
+/// Persists tokens in one JSON file, written atomically (temporary file, fsync, rename, fsync of
+/// the directory) with mode 0600, so a crash leaves either the old or the new file, never half.
+public final class FileTokenStore: Sendable {
+    private struct File: Codable {
+        var version: Int
+        var providers: [String: StoredToken]
+    }
+
+    public let path: String
+    private let writeLock = Mutex(())
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// The default location: `$XDG_STATE_HOME/oauthtop/tokens.json`, else `~/.local/state/oauthtop/tokens.json`.
+    public static func defaultPath(environment: [String: String]) -> String {
+        let base: String
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
+            base = state
+        } else {
+            base = (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
+        }
+        return base + "/oauthtop/tokens.json"
+    }
+
+    /// Reads the store. A missing file is an empty store; an unreadable or corrupt one is
+    /// renamed to `<path>.corrupt-<unix time>` and reported, and the store starts empty.
+    public func load(now: Int64) -> TokenStoreLoad {
+        guard let data = FileManager.default.contents(atPath: self.path) else {
+            return TokenStoreLoad(tokens: [:])
+        }
+        do {
+            let file = try JSONDecoder().decode(File.self, from: data)
+            guard file.version == 1 else {
+                return self.setAside(now: now, problem: "unknown store version \(file.version)")
+            }
+            return TokenStoreLoad(tokens: file.providers)
+        } catch let error as DecodingError {
+            return self.setAside(now: now, problem: Self.describe(error))
+        } catch {
+            return self.setAside(now: now, problem: "unreadable")
+        }
+    }
+
+    private func setAside(now: Int64, problem: String) -> TokenStoreLoad {
+        let aside = "\(self.path).corrupt-\(now / 1_000_000_000)"
+        let moved = rename(self.path, aside) == 0
+        return TokenStoreLoad(tokens: [:], setAside: moved ? aside : nil, problem: problem)
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .dataCorrupted(let context):
+            return "not valid JSON" + (context.codingPath.isEmpty ? "" : " at \(Self.path(context.codingPath))")
+        case .keyNotFound(let key, let context):
+            return "missing '\(key.stringValue)' at \(Self.path(context.codingPath))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "wrong type at \(Self.path(context.codingPath))"
+        @unknown default:
+            return "unreadable"
+        }
+    }
+
+    private static func path(_ codingPath: [any CodingKey]) -> String {
+        codingPath.isEmpty ? "top level" : codingPath.map(\.stringValue).joined(separator: ".")
+    }
+
+    /// Writes all tokens atomically with mode 0600.
+    public func save(_ tokens: [String: StoredToken]) throws(TokenStoreError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let data: Data
+        do {
+            data = try encoder.encode(File(version: 1, providers: tokens))
+        } catch {
+            throw .write(self.path, "encoding failed")
+        }
+        try self.writeLock.withLock { _ throws(TokenStoreError) in
+            try self.writeAtomically(Array(data))
+        }
+    }
+
+    private func writeAtomically(_ bytes: [UInt8]) throws(TokenStoreError) {
+        let directory = (self.path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]
+            )
+        } catch {
+            throw .directory(directory, Self.errnoText())
+        }
+        let temporary = "\(self.path).tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .write(temporary, Self.errnoText()) }
+        // O_CREAT's mode is masked by umask and ignored for an existing file: set it explicitly.
+        fchmod(fd, 0o600)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in
+                Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let text = Self.errnoText()
+                close(fd)
+                unlink(temporary)
+                throw .write(temporary, text)
+            }
+            offset += written
+        }
+        guard fsync(fd) == 0 else {
+            let text = Self.errnoText()
+            close(fd)
+            unlink(temporary)
+            throw .write(temporary, text)
+        }
+        close(fd)
+        guard rename(temporary, self.path) == 0 else {
+            let text = Self.errnoText()
+            unlink(temporary)
+            throw .write(self.path, text)
+        }
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+
+    private static func errnoText() -> String { String(cString: strerror(errno)) }
+}

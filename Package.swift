@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Telemetry", targets: ["Telemetry"]),
         .library(name: "DemoIdentityProvider", targets: ["DemoIdentityProvider"]),
         .library(name: "OAuthTopConfig", targets: ["OAuthTopConfig"]),
+        .library(name: "OAuthTopRuntime", targets: ["OAuthTopRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,12 +35,22 @@ let package = Package(
         .executableTarget(
             name: "oauthtop",
             dependencies: [
-                "TokenManager", "Telemetry", "DemoIdentityProvider", "OAuthTopConfig",
+                "TokenManager", "Telemetry", "DemoIdentityProvider", "OAuthTopConfig", "OAuthTopRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OAuthTopRuntime",
+            dependencies: [
+                "TokenManager", "Telemetry", "DemoIdentityProvider", "OAuthTopConfig",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,61 @@
+import Crypto
+import DemoIdentityProvider
+import Foundation
+import TokenManager
+
+/// The demo's settings: an identity provider issuing short tokens, and a provider configured
+/// so that a minute and a half shows every behaviour (see `DemoSchedule` for the faults).
+public enum DemoSetup {
+    /// The client the demo registers; its secret is random per run and never printed.
+    public static let clientID = "oauthtop-demo"
+    /// Lifetime of the demo's tokens: short, so refreshes happen every few seconds.
+    public static let tokenLifetime: Duration = .seconds(20)
+
+    /// A random secret of `bytes` bytes, hex-encoded.
+    public static func randomSecret(bytes: Int = 32) -> String {
+        let key = SymmetricKey(size: SymmetricKeySize(bitCount: bytes * 8))
+        return key.withUnsafeBytes { buffer in buffer.map { String(format: "%02x", $0) }.joined() }
+    }
+
+    /// The embedded identity provider: two endpoints on free loopback ports, HS256 tokens.
+    public static func identityProviderConfiguration(clientSecret: String, latency: Duration = .milliseconds(20))
+        -> DemoIdentityProviderConfiguration
+    {
+        var configuration = DemoIdentityProviderConfiguration()
+        configuration.endpoints = [DemoEndpointSpec(name: "primary"), DemoEndpointSpec(name: "secondary")]
+        configuration.clients = [DemoClient(id: self.clientID, secret: clientSecret)]
+        configuration.tokenLifetime = self.tokenLifetime
+        configuration.signing = .hs256(key: Array(self.randomSecret().utf8))
+        configuration.baseLatency = latency
+        return configuration
+    }
+
+    /// The demo provider: refresh-token grant against both endpoints, with settings scaled to
+    /// 20-second tokens (advisory 30%, mandatory 10%, quick timeouts, breaker after 2 rounds).
+    public static func providerConfiguration(
+        endpoints: [String],
+        clientSecret: String,
+        refreshToken: String
+    ) -> ProviderConfiguration {
+        ProviderConfiguration(
+            name: "demo",
+            grant: .refreshToken,
+            tokenEndpoints: endpoints,
+            clientID: self.clientID,
+            clientSecret: Secret(clientSecret),
+            refreshToken: Secret(refreshToken),
+            clientAuthentication: .basic,
+            scopes: ["demo.read"],
+            refresh: RefreshPolicy(advisoryFraction: 0.3, mandatoryFraction: 0.1, jitterFraction: 0.05),
+            retry: RetryPolicy(
+                maxAttempts: 3, baseDelay: .milliseconds(200), maxDelay: .seconds(2), maxRetryAfter: .seconds(10)
+            ),
+            timeouts: TimeoutLadder(steps: [
+                TimeoutStep(connect: .milliseconds(500), total: .seconds(1)),
+                TimeoutStep(connect: .seconds(1), total: .seconds(2)),
+                TimeoutStep(connect: .seconds(2), total: .seconds(4)),
+            ]),
+            breaker: BreakerPolicy(failureThreshold: 2, coolDown: .seconds(8))
+        )
+    }
+}

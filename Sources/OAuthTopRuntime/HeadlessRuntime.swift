@@ -1,0 +1,77 @@
+import Logging
+import ServiceLifecycle
+import Telemetry
+import TokenManager
+
+/// Runs the token manager without a terminal: every token event as a JSON line on stdout,
+/// `/metrics` on a loopback listener, a sampler feeding the in-process series, and clean
+/// shutdown on SIGINT/SIGTERM (or after a set duration) with the store written last.
+public struct HeadlessRuntime: Sendable {
+    public var manager: OAuthTokenManager
+    public var collector: TelemetryCollector
+    public var listen: ListenAddress
+    /// Stop after this long; `nil` runs until a signal.
+    public var duration: Duration?
+    /// Services to run beside the manager (the demo's workload), stopped before it.
+    public var extraServices: [any Service]
+    public var writer: JSONLineWriter
+    public var logger: Logger
+
+    public init(
+        manager: OAuthTokenManager,
+        collector: TelemetryCollector,
+        listen: ListenAddress,
+        duration: Duration? = nil,
+        extraServices: [any Service] = [],
+        writer: JSONLineWriter = JSONLineWriter(),
+        logger: Logger
+    ) {
+        self.manager = manager
+        self.collector = collector
+        self.listen = listen
+        self.duration = duration
+        self.extraServices = extraServices
+        self.writer = writer
+        self.logger = logger
+    }
+
+    /// Runs until a signal or the duration ends.
+    ///
+    /// - Throws: When a service fails, e.g. the metrics address cannot be bound.
+    public func run() async throws {
+        let writer = self.writer
+        self.manager.subscribe { writer.emit(EventJSON.line(for: $0)) }
+        let manager = self.manager
+        self.collector.addSampleHook { manager.publishGauges() }
+
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            // First in, last out: on shutdown the manager stops last and writes the store.
+            .init(service: self.manager, successTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: TelemetrySamplerService(collector: self.collector)),
+            .init(
+                service: MetricsServer(collector: self.collector, address: self.listen, logger: self.logger) { host, port in
+                    let shown = host.contains(":") ? "[\(host)]" : host
+                    writer.emit(
+                        EventJSON.line(
+                            event: "metrics_listening", timestamp: ManagerClock.realtimeNanos(),
+                            fields: [("url", .string("http://\(shown):\(port)/metrics"))]
+                        )
+                    )
+                }
+            ),
+        ]
+        services += self.extraServices.map { .init(service: $0) }
+        if let duration = self.duration {
+            services.append(.init(service: ShutdownAfter(duration), successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services,
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: self.logger
+            )
+        )
+        try await group.run()
+        writer.emit(EventJSON.line(event: "stopped", timestamp: ManagerClock.realtimeNanos(), fields: []))
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OAuthTopConfig
+import Telemetry
+
+/// Options every long-running command shares.
+struct RuntimeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Where /metrics listens, as HOST:PORT (port 0 picks a free port).", valueName: "host:port"))
+    var listen: String?
+
+    @Option(
+        name: .customLong("log-level"),
+        help: ArgumentHelp("Log level on stderr: trace, debug, info, notice, warning, error, critical.", valueName: "level")
+    )
+    var logLevel: String?
+
+    func validate() throws {
+        if let listen { _ = try Self.parseListen(listen) }
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    static func parseListen(_ text: String) throws -> ListenAddress {
+        do {
+            return try ListenAddress(parsing: text)
+        } catch {
+            throw ValidationError("--listen: \(error)")
+        }
+    }
+}
+
+/// Parses `500ms`, `15s`, `2m`, `1h` for command-line options.
+struct DurationArgument: ExpressibleByArgument, Sendable {
+    var duration: Duration
+
+    init?(argument: String) {
+        guard let duration = try? DurationSyntax.parse(argument) else { return nil }
+        self.duration = duration
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+}
+
+/// Sets up swift-log once: stderr, with the chosen level.
+enum LoggingSetup {
+    static func bootstrap(level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

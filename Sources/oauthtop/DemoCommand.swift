@@ -1,0 +1,117 @@
+import ArgumentParser
+import DemoIdentityProvider
+import Foundation
+import Logging
+import OAuthTopConfig
+import OAuthTopRuntime
+import Telemetry
+import TokenManager
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the manager against an embedded identity provider with scheduled faults.",
+        discussion: """
+            The demo starts a real RFC 6749 token endpoint on two loopback ports ("primary" and \
+            "secondary"), issues 20-second tokens, and injects a schedule of faults: slow \
+            responses, 500s, a 429 with Retry-After, an outage of the primary (failover), and an \
+            outage of both that opens the circuit breaker until the provider comes back. Simulated \
+            long-running tasks ask for tokens all along.
+
+            Events are printed as JSON lines on stdout (no token or secret, only fingerprints); \
+            logs go to stderr; /metrics is served on a free loopback port (see the \
+            "metrics_listening" event) unless --listen says otherwise.
+
+            Rehearse your own settings against the faults you fear with --faults FILE; the format \
+            is in docs/faults.md, and `oauthtop demo --print-faults` prints the default schedule.
+
+            Examples:
+              oauthtop demo --headless --duration 90s
+              oauthtop demo --headless --faults my-faults.yaml --listen 127.0.0.1:9464
+            """
+    )
+
+    @Flag(help: "Run without the dashboard: JSON events on stdout. (The dashboard is not built yet, so this is the default.)")
+    var headless = false
+
+    @Option(help: ArgumentHelp("Stop after this long, e.g. 90s or 5m; by default run until Ctrl-C.", valueName: "duration"))
+    var duration: DurationArgument?
+
+    @Option(help: ArgumentHelp("A fault schedule file (docs/faults.md) instead of the default one.", valueName: "file"))
+    var faults: String?
+
+    @Flag(name: .customLong("print-faults"), help: "Print the default fault schedule as YAML and exit.")
+    var printFaults = false
+
+    @Option(help: ArgumentHelp("How many simulated long-running tasks ask for tokens.", valueName: "n"))
+    var tasks = 8
+
+    @OptionGroup var runtime: RuntimeOptions
+
+    func validate() throws {
+        guard (1...1000).contains(self.tasks) else { throw ValidationError("--tasks must be between 1 and 1000") }
+        if let duration, duration.duration <= .zero { throw ValidationError("--duration must be positive") }
+    }
+
+    func run() async throws {
+        if self.printFaults {
+            print(DemoSchedule.defaultYAML)
+            return
+        }
+        LoggingSetup.bootstrap(level: self.runtime.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .warning)
+        let logger = Logger(label: "oauthtop.demo")
+        if !self.headless {
+            logger.notice("the dashboard is not built yet: running the headless demo (JSON events on stdout)")
+        }
+        let schedule: FaultSchedule
+        do {
+            schedule = try self.faults.map { try FaultScheduleFile.load(path: $0) } ?? DemoSchedule.default()
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let listen = try self.runtime.listen.map(RuntimeOptions.parseListen) ?? ListenAddress(host: "127.0.0.1", port: 0)
+
+        let clientSecret = DemoSetup.randomSecret()
+        let identityProvider = DemoIdentityProvider(
+            configuration: DemoSetup.identityProviderConfiguration(clientSecret: clientSecret),
+            schedule: schedule,
+            logger: Logger(label: "oauthtop.demo.idp")
+        )
+        let writer = JSONLineWriter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await identityProvider.run() }
+            let endpoints = try await identityProvider.waitUntilListening()
+            writer.emit(
+                EventJSON.line(
+                    event: "demo_started", timestamp: ManagerClock.realtimeNanos(),
+                    fields: [("faults", .int(Int64(schedule.faults.count)))]
+                        + endpoints.map { (key: "endpoint_\($0.name)", value: .string($0.url)) }
+                )
+            )
+            let refreshToken = identityProvider.issueRefreshToken(clientID: DemoSetup.clientID)
+            let collector = TelemetryCollector()
+            collector.describeOAuthMetrics()
+            let manager = OAuthTokenManager(
+                providers: [
+                    DemoSetup.providerConfiguration(
+                        endpoints: endpoints.map(\.url), clientSecret: clientSecret, refreshToken: refreshToken
+                    )
+                ],
+                metricsFactory: collector,
+                logger: Logger(label: "oauthtop.manager")
+            )
+            let runtime = HeadlessRuntime(
+                manager: manager,
+                collector: collector,
+                listen: listen,
+                duration: self.duration?.duration,
+                extraServices: manager.providers.map { DemoWorkload(manager: manager, provider: $0, tasks: self.tasks) },
+                writer: writer,
+                logger: logger
+            )
+            try await runtime.run()
+            group.cancelAll()
+        }
+    }
+}

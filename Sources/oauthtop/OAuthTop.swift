@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// `oauthtop`: keeps OAuth tokens valid for long-running work and shows their health.
+@main
+struct OAuthTop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "oauthtop",
+        abstract: "Keep OAuth tokens valid for long-running work, and show their health.",
+        discussion: """
+            oauthtop refreshes tokens ahead of expiry, survives an unreliable identity provider \
+            (retries, endpoint failover, timeout ladder, Retry-After, circuit breaker), and reports \
+            every step as events and Prometheus metrics.
+
+            Start with the demo, which runs an embedded identity provider with scheduled faults:
+              oauthtop demo --headless --duration 90s
+
+            Then describe your own providers in oauthtop.yaml and run the daemon:
+              oauthtop config check oauthtop.yaml
+              oauthtop run --headless --config oauthtop.yaml
+            """,
+        version: "0.1.0",
+        subcommands: [DemoCommand.self, RunCommand.self, ConfigCommand.self]
+    )
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OAuthTopConfig
+import OAuthTopRuntime
+import Telemetry
+import TokenManager
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the daemon: keep the configured providers' tokens fresh, serve /metrics.",
+        discussion: """
+            Reads oauthtop.yaml from --config, else $OAUTHTOP_CONFIG, else \
+            $XDG_CONFIG_HOME/oauthtop/oauthtop.yaml (~/.config when unset). Tokens persist in \
+            the state directory (state_dir in the file, else $XDG_STATE_HOME/oauthtop) in a 0600 \
+            file, so a restart does not refresh needlessly. Events are JSON lines on stdout, logs \
+            go to stderr, /metrics listens on --listen, else `listen` in the file, else \
+            127.0.0.1:9464. SIGINT or SIGTERM stops it cleanly, writing the store last.
+
+            Examples:
+              oauthtop run --headless --config /etc/oauthtop/oauthtop.yaml
+              OAUTHTOP_CONFIG=./oauthtop.yaml oauthtop run --headless --listen 127.0.0.1:0
+            """
+    )
+
+    @Flag(help: "Run without the dashboard (the only mode so far).")
+    var headless = false
+
+    @Option(help: ArgumentHelp("The configuration file.", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("Stop after this long, e.g. 10m; by default run until a signal.", valueName: "duration"))
+    var duration: DurationArgument?
+
+    @OptionGroup var runtime: RuntimeOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration: OAuthTopConfiguration
+        do {
+            let location = try ConfigLocator.locate(explicitPath: self.config, environment: environment)
+            configuration = try OAuthTopConfiguration.load(path: location.path, environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let level = (self.runtime.logLevel ?? configuration.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSetup.bootstrap(level: level)
+        let logger = Logger(label: "oauthtop")
+        let listen = try (self.runtime.listen ?? configuration.listen).map(RuntimeOptions.parseListen) ?? .defaultMetrics
+        let storePath = configuration.stateDirectory.map { $0 + "/tokens.json" }
+            ?? FileTokenStore.defaultPath(environment: environment)
+        let collector = TelemetryCollector()
+        collector.describeOAuthMetrics()
+        let manager = OAuthTokenManager(
+            providers: configuration.providers,
+            store: FileTokenStore(path: storePath),
+            metricsFactory: collector,
+            logger: Logger(label: "oauthtop.manager")
+        )
+        logger.info("starting", metadata: ["providers": "\(configuration.providers.count)", "store": "\(storePath)"])
+        try await HeadlessRuntime(
+            manager: manager, collector: collector, listen: listen, duration: self.duration?.duration, logger: logger
+        ).run()
+    }
+}

@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "OAuthTopConfig",
             dependencies: [
-                "TokenManager",
+                "DemoIdentityProvider", "TokenManager",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -114,7 +114,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OAuthTopConfigTests",
-            dependencies: ["OAuthTopConfig"],
+            dependencies: ["DemoIdentityProvider", "OAuthTopConfig", "TokenManager"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -80,10 +80,10 @@ extension ConfigurationParser {
         let total = map.required("total") { self.reader.duration($0, positive: true) }
         guard let connect, let total else { return nil }
         if connect > total {
+            let connectField = map["connect"] ?? field
             self.reader.error(
-                "connect (\(DurationSyntax.format(connect))) must not be longer than total "
-                    + "(\(DurationSyntax.format(total)))",
-                at: map["connect"] ?? field
+                "must not be longer than total (\(DurationSyntax.format(total))), found \(connectField.foundDescription)",
+                at: connectField
             )
             return nil
         }

@@ -180,7 +180,7 @@ struct ConfigurationTests {
         ),
         .adding(
             "timeouts: [{connect: 10s, total: 5s}]", at: "7:26",
-            "timeouts: connect (10s) must not be longer than total (5s)"
+            "connect: must not be longer than total (5s), found '10s'"
         ),
         .adding("timeouts: []", at: "7:15", "timeouts: at least one step is required"),
         .adding("timeouts: [{connect: 0s, total: 5s}]", at: "7:26", "connect: must be longer than 0s"),
@@ -235,9 +235,10 @@ struct ConfigurationTests {
         .replacing("providers:", with: "state_dirr: /tmp\nproviders:", at: "1:1",
             "unknown key 'state_dirr' in the top level; did you mean 'state_dir'? "
                 + "(allowed: listen, state_dir, log_level, providers)"),
-        .replacing("    grant:", with: "  grant:", at: "3:8",
-            "YAML syntax error: mapping values are not allowed in this context"),
-        .replacing("name: p\n", with: "name: p\n    name: q\n", at: "2:7",
+        .replacing("    grant:", with: "  grant:", at: "3:3",
+            "YAML syntax error: did not find expected '-' indicator "
+                + "(while parsing a block collection at line 2, column 3)"),
+        .replacing("name: p\n", with: "name: p\n    name: q\n", at: "2:5",
             "duplicate key 'name' in a mapping: each key may appear once"),
         BadCase(yaml: "", position: "0:0", message: "the file is empty; expected a mapping with 'providers'"),
         BadCase(yaml: "providers: []", position: "1:12", message: "providers: at least one provider is required"),

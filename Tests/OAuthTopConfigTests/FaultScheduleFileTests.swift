@@ -34,34 +34,34 @@ struct FaultScheduleFileTests {
     @Test(
         "each mistake is reported at its position",
         arguments: [
-            ("- {kind: slo, delay: 1s}", "2:11",
+            ("- {kind: slo, delay: 1s}", "2:12",
              "kind: expected one of slow | error | rate_limit | invalid_grant | outage | bad_response, found 'slo'; "
                 + "did you mean 'slow'?"),
             ("- {kind: slow}", "2:5", "missing required key 'delay' in fault"),
             ("- {kind: slow, delay: soon}", "2:25",
              "delay: expected a duration like 500ms, 15s, 2m, 1h, found 'soon'"),
-            ("- {kind: error, at: 10s, until: 5s}", "2:34", "until: must be later than at (10s), found '5s'"),
-            ("- {kind: error, at: -1s}", "2:22", "at: a duration cannot be negative, found '-1s'"),
-            ("- {kind: error, count: 0}", "2:25", "count: must be at least 1, found 0"),
-            ("- {kind: error, status: 600}", "2:26", "status: must be between 400 and 599, found 600"),
-            ("- {kind: rate_limit, status: 500}", "2:31", "status: a rate limit answers 429 or 503, found 500"),
-            ("- {kind: rate_limit, retry_after_format: rfc}", "2:43",
+            ("- {kind: error, at: 10s, until: 5s}", "2:35", "until: must be later than at (10s), found '5s'"),
+            ("- {kind: error, at: -1s}", "2:23", "at: a duration cannot be negative, found '-1s'"),
+            ("- {kind: error, count: 0}", "2:26", "count: must be at least 1, found 0"),
+            ("- {kind: error, status: 600}", "2:27", "status: must be between 400 and 599, found 600"),
+            ("- {kind: rate_limit, status: 500}", "2:32", "status: a rate limit answers 429 or 503, found 500"),
+            ("- {kind: rate_limit, retry_after_format: rfc}", "2:44",
              "retry_after_format: expected one of seconds | http_date, found 'rfc'"),
             ("- {kind: outage, at: 5s}", "2:5",
              "missing required key 'until' in fault (an outage is a window: give at and until)"),
-            ("- {kind: outage, until: 5s, count: 2}", "2:30",
+            ("- {kind: outage, until: 5s, count: 2}", "2:31",
              "'count' does not apply to kind 'outage': an outage refuses every connection in its window"),
-            ("- {kind: bad_response, body: garbage}", "2:30",
+            ("- {kind: bad_response, body: garbage}", "2:32",
              "body: expected one of html | not_json | not_object | empty_body | missing_access_token | "
                 + "missing_expires_in | negative_expires_in | absurd_expires_in | wrong_token_type, found 'garbage'"),
-            ("- {kind: slow, delay: 1s, status: 500}", "2:27",
+            ("- {kind: slow, delay: 1s, status: 500}", "2:29",
              "'status' does not apply to kind 'slow' (only to error, rate_limit)"),
-            ("- {kind: error, endpoint: [primary]}", "2:17",
+            ("- {kind: error, endpoint: [primary]}", "2:19",
              "unknown key 'endpoint' in fault; did you mean 'endpoints'? (allowed: kind, at, until, count, "
                 + "endpoints, delay, status, retry_after, retry_after_format, body)"),
-            ("- {kind: error, endpoints: primary}", "2:28",
+            ("- {kind: error, endpoints: primary}", "2:30",
              "endpoints: expected a list of endpoint names, found 'primary'"),
-            ("- kind: error\n  retry_after: 1s", "3:3",
+            ("- kind: error\n  retry_after: 1s", "3:5",
              "'retry_after' does not apply to kind 'error' (only to rate_limit)"),
         ]
     )
@@ -96,7 +96,7 @@ struct FaultScheduleFileTests {
         let error = #expect(throws: ConfigError.self) { try FaultScheduleFile.load(path: "/f.yaml", fileReader: files) }
         #expect(error?.diagnostics.map(\.description) == [
             "/f.yaml:2:5: error: missing required key 'delay' in fault",
-            "/f.yaml:3:11: error: kind: expected one of slow | error | rate_limit | invalid_grant | outage | "
+            "/f.yaml:3:12: error: kind: expected one of slow | error | rate_limit | invalid_grant | outage | "
                 + "bad_response, found 'nope'",
         ])
     }

@@ -108,7 +108,9 @@ public enum FaultScheduleFile {
         case "invalid_grant":
             faultKind = .invalidGrant
         case "outage":
-            if !map.contains("until") { map.reportMissing("until", because: "an outage is a window: give at and until") }
+            if !map.contains("until") {
+                map.reportMissing("until", because: "an outage is a window: give at and until")
+            }
             if let countKey = map.keyPosition("count") {
                 reader.diagnostics.report(
                     "'count' does not apply to kind 'outage': an outage refuses every connection in its window",

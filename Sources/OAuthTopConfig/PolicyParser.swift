@@ -6,7 +6,11 @@ extension ConfigurationParser {
         guard let map = self.reader.mapping(field, allowedKeys: keys) else { return nil }
         var policy = RefreshPolicy()
         var valid = true
-        func read<Value>(_ key: String, _ parse: (YAMLField) -> Value?, into path: WritableKeyPath<RefreshPolicy, Value>) {
+        func read<Value>(
+            _ key: String,
+            _ parse: (YAMLField) -> Value?,
+            into path: WritableKeyPath<RefreshPolicy, Value>
+        ) {
             guard let value = map[key] else { return }
             if let parsed = parse(value) { policy[keyPath: path] = parsed } else { valid = false }
         }
@@ -41,7 +45,9 @@ extension ConfigurationParser {
         var policy = RetryPolicy()
         var valid = true
         if let value = map["max_attempts"] {
-            if let attempts = self.reader.int(value, in: 1...Int.max) { policy.maxAttempts = attempts } else {
+            if let attempts = self.reader.int(value, in: 1...Int.max) {
+                policy.maxAttempts = attempts
+            } else {
                 valid = false
             }
         }
@@ -82,7 +88,8 @@ extension ConfigurationParser {
         if connect > total {
             let connectField = map["connect"] ?? field
             self.reader.error(
-                "must not be longer than total (\(DurationSyntax.format(total))), found \(connectField.foundDescription)",
+                "must not be longer than total (\(DurationSyntax.format(total))), "
+                    + "found \(connectField.foundDescription)",
                 at: connectField
             )
             return nil
@@ -95,7 +102,9 @@ extension ConfigurationParser {
         var policy = BreakerPolicy()
         var valid = true
         if let value = map["failure_threshold"] {
-            if let threshold = self.reader.int(value, in: 1...Int.max) { policy.failureThreshold = threshold } else {
+            if let threshold = self.reader.int(value, in: 1...Int.max) {
+                policy.failureThreshold = threshold
+            } else {
                 valid = false
             }
         }

@@ -75,9 +75,10 @@ extension ConfigurationParser {
 
     func providerName(_ field: YAMLField) -> String? {
         guard let name = self.reader.nonEmptyString(field) else { return nil }
+        let punctuation = Set("_.-".unicodeScalars)
         let allowed = name.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "_.-".unicodeScalars
-                .contains(scalar))
+            scalar.isASCII && (scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                || punctuation.contains(scalar))
         }
         guard allowed else {
             self.reader.error(

@@ -48,7 +48,10 @@ public struct YAMLReader {
         var entries: [YAMLMapping.Entry] = []
         for (keyNode, value) in mapping {
             guard case .scalar(let keyScalar) = keyNode else {
-                self.diagnostics.error("keys in \(where_) must be plain words, found a \(keyNode.kindName)", at: keyNode)
+                self.diagnostics.error(
+                    "keys in \(where_) must be plain words, found a \(keyNode.kindName)",
+                    at: keyNode
+                )
                 continue
             }
             let key = keyScalar.string
@@ -115,8 +118,7 @@ public struct YAMLReader {
     public func int(_ field: YAMLField, in range: ClosedRange<Int>? = nil) -> Int? {
         guard let text = field.scalarText, let value = Int(text.trimmingSpaces.replacingOccurrences(of: "_", with: ""))
         else {
-            self.mismatch(field, expected: range.map { "an integer in \($0.lowerBound)...\($0.upperBound)" }
-                ?? "an integer")
+            self.mismatch(field, expected: range.map(self.integerExpectation) ?? "an integer")
             return nil
         }
         if let range, !range.contains(value) {
@@ -224,6 +226,13 @@ public struct YAMLReader {
             return nil
         }
         return text
+    }
+
+    private func integerExpectation(_ range: ClosedRange<Int>) -> String {
+        if range.upperBound == Int.max {
+            return "an integer of at least \(range.lowerBound)"
+        }
+        return "an integer between \(range.lowerBound) and \(range.upperBound)"
     }
 
     private func outOfRange(_ value: Int, _ range: ClosedRange<Int>) -> String {

@@ -13,8 +13,11 @@ struct ConfigLocatorTests {
 
     @Test("--config wins over everything")
     func explicitFirst() throws {
-        let location = try ConfigLocator.locate(explicitPath: "/explicit.yaml", environment: Self.everything,
-                                                fileReader: Self.files)
+        let location = try ConfigLocator.locate(
+            explicitPath: "/explicit.yaml",
+            environment: Self.everything,
+            fileReader: Self.files
+        )
         #expect(location == .init(path: "/explicit.yaml", rule: .explicitPath))
     }
 
@@ -51,8 +54,11 @@ struct ConfigLocatorTests {
         #expect(error?.description.contains("/nope.yaml (from --config): no such file") == true)
 
         let fromEnvironment = #expect(throws: ConfigError.self) {
-            try ConfigLocator.locate(explicitPath: nil, environment: ["OAUTHTOP_CONFIG": "/gone.yaml"],
-                                     fileReader: Self.files)
+            try ConfigLocator.locate(
+                explicitPath: nil,
+                environment: ["OAUTHTOP_CONFIG": "/gone.yaml"],
+                fileReader: Self.files
+            )
         }
         #expect(fromEnvironment?.description.contains("/gone.yaml (from $OAUTHTOP_CONFIG): no such file") == true)
     }
@@ -62,12 +68,14 @@ struct ConfigLocatorTests {
         let error = #expect(throws: ConfigError.self) {
             try ConfigLocator.locate(explicitPath: nil, environment: ["HOME": "/home/bob"], fileReader: Self.files)
         }
-        #expect(error?.description == """
-            no configuration file found; looked at:
-              - --config: not given
-              - $OAUTHTOP_CONFIG: not set
-              - /home/bob/.config/oauthtop/oauthtop.yaml (XDG config directory): no such file
-            write one (see docs/configuration.md) or pass --config FILE
-            """)
+        #expect(
+            error?.description == """
+                no configuration file found; looked at:
+                  - --config: not given
+                  - $OAUTHTOP_CONFIG: not set
+                  - /home/bob/.config/oauthtop/oauthtop.yaml (XDG config directory): no such file
+                write one (see docs/configuration.md) or pass --config FILE
+                """
+        )
     }
 }

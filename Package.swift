@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "OAuthTopConfig",
             dependencies: [
-                "TokenManager",
+                "DemoIdentityProvider", "TokenManager",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -126,7 +126,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OAuthTopConfigTests",
-            dependencies: ["OAuthTopConfig"],
+            dependencies: ["DemoIdentityProvider", "OAuthTopConfig", "TokenManager"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,39 @@
+/// What `oauthtop config check` prints: every diagnostic, then a one-line summary.
+public struct ConfigCheckReport: Sendable, Hashable {
+    public let file: String
+    /// Every diagnostic, in file order.
+    public let diagnostics: [Diagnostic]
+    /// The number of providers when the file is valid; `nil` when it has errors.
+    public let providerCount: Int?
+
+    public init(file: String, diagnostics: [Diagnostic], providerCount: Int?) {
+        self.file = file
+        self.diagnostics = diagnostics
+        self.providerCount = providerCount
+    }
+
+    public var errorCount: Int { self.diagnostics.count { $0.severity == .error } }
+    public var warningCount: Int { self.diagnostics.count { $0.severity == .warning } }
+
+    /// Whether the file is usable (warnings allowed).
+    public var isValid: Bool { self.errorCount == 0 }
+
+    /// `5 errors in oauthtop.yaml`, or `oauthtop.yaml: OK (2 providers)`, with warnings counted.
+    public var summary: String {
+        let warnings = self.warningCount == 0 ? "" : ", \(Self.count(self.warningCount, "warning"))"
+        if self.isValid {
+            return "\(self.file): OK (\(Self.count(self.providerCount ?? 0, "provider"))\(warnings))"
+        }
+        return "\(Self.count(self.errorCount, "error"))\(warnings) in \(self.file)"
+    }
+
+    /// The diagnostics, one per line, then the summary.
+    public var lines: [String] { self.diagnostics.map(\.description) + [self.summary] }
+
+    /// The exit status for the command: 0 when valid, 1 otherwise.
+    public var exitCode: Int32 { self.isValid ? 0 : 1 }
+
+    private static func count(_ value: Int, _ noun: String) -> String {
+        "\(value) \(noun)\(value == 1 ? "" : "s")"
+    }
+}

@@ -1,0 +1,80 @@
+import TokenManager
+import Yams
+
+/// Walks the node tree of `oauthtop.yaml` into an `OAuthTopConfiguration`.
+struct ConfigurationParser {
+    let reader: YAMLReader
+    let secrets: SecretReader
+
+    init(reader: YAMLReader, environment: [String: String], fileReader: FileReader) {
+        self.reader = reader
+        self.secrets = SecretReader(reader: reader, environment: environment, fileReader: fileReader)
+    }
+
+    static let topLevelKeys = ["listen", "state_dir", "log_level", "providers"]
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    func configuration(_ root: Node) -> OAuthTopConfiguration? {
+        let rootField = YAMLField(name: "", node: root)
+        guard case .mapping = root else {
+            self.reader.diagnostics.error(
+                "expected a mapping with keys \(Self.topLevelKeys.joined(separator: ", ")), "
+                    + "found \(rootField.foundDescription)",
+                at: root
+            )
+            return nil
+        }
+        guard let top = self.reader.mapping(rootField, allowedKeys: Self.topLevelKeys, context: "the top level")
+        else { return nil }
+        let listen = top.optional("listen", self.listenAddress)
+        let stateDirectory = top.optional("state_dir", self.reader.nonEmptyString)
+        let logLevel = top.optional("log_level") { self.reader.choice($0, from: Self.logLevels) }
+        let providers = top.required("providers", self.providers) ?? []
+        return OAuthTopConfiguration(
+            providers: providers,
+            listen: listen,
+            stateDirectory: stateDirectory,
+            logLevel: logLevel
+        )
+    }
+
+    /// `HOST:PORT`, with `[::1]:PORT` for IPv6.
+    func listenAddress(_ field: YAMLField) -> String? {
+        let expectation = "HOST:PORT like 127.0.0.1:9464"
+        guard let text = field.scalarText?.trimmingSpaces,
+            let colon = text.lastIndex(of: ":")
+        else {
+            self.reader.mismatch(field, expected: expectation)
+            return nil
+        }
+        let host = text[..<colon]
+        guard !host.isEmpty, let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            self.reader.mismatch(field, expected: expectation)
+            return nil
+        }
+        return text
+    }
+
+    func providers(_ field: YAMLField) -> [ProviderConfiguration]? {
+        guard let items = self.reader.sequence(field, expected: "a list of providers") else { return nil }
+        guard !items.isEmpty else {
+            self.reader.error("at least one provider is required", at: field)
+            return nil
+        }
+        var firstLine: [String: Int] = [:]
+        var providers: [ProviderConfiguration] = []
+        for item in items {
+            guard let provider = self.provider(item) else { continue }
+            providers.append(provider.configuration)
+            if let line = firstLine[provider.configuration.name] {
+                self.reader.error(
+                    "duplicate provider name '\(provider.configuration.name)' (first defined at line \(line))",
+                    at: provider.nameField
+                )
+            } else {
+                firstLine[provider.configuration.name] = provider.nameField.position?.line ?? 0
+            }
+        }
+        return providers
+    }
+}

@@ -1,0 +1,119 @@
+import Benchmark
+import DemoIdentityProvider
+import Logging
+import Synchronization
+import TokenManager
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A running demo identity provider and a manager holding a token from it.
+final class Fixture: Sendable {
+    let identityProvider: DemoIdentityProvider
+    let manager: OAuthTokenManager
+    let provider: ProviderID
+    private let server: Task<Void, any Error>
+
+    init(latency: Duration) async throws {
+        var configuration = DemoIdentityProviderConfiguration()
+        configuration.endpoints = [DemoEndpointSpec(name: "primary")]
+        configuration.clients = [DemoClient(id: "bench", secret: "bench-secret-0123456789abcdef0123")]
+        configuration.tokenLifetime = .seconds(3600)
+        configuration.baseLatency = latency
+        let identityProvider = DemoIdentityProvider(
+            configuration: configuration, schedule: .none, logger: Logger(label: "bench.idp", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        self.identityProvider = identityProvider
+        self.server = Task { try await identityProvider.run() }
+        let endpoints = try await identityProvider.waitUntilListening()
+        self.manager = OAuthTokenManager(
+            providers: [
+                ProviderConfiguration(
+                    name: "bench", grant: .clientCredentials, tokenEndpoints: endpoints.map(\.url),
+                    clientID: "bench", clientSecret: Secret("bench-secret-0123456789abcdef0123")
+                )
+            ],
+            logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        guard let provider = self.manager.provider(named: "bench") else { throw CancellationError() }
+        self.provider = provider
+        _ = try await self.manager.token(for: provider)
+    }
+
+    func requests() -> Int { self.identityProvider.statistics().totalRequests }
+
+    deinit { self.server.cancel() }
+}
+
+nonisolated(unsafe) var hotFixture: Fixture?
+nonisolated(unsafe) var flightFixture: Fixture?
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .mallocCountTotal, .cpuTotal],
+        warmupIterations: 3,
+        maxDuration: .seconds(3),
+        maxIterations: 1_000
+    )
+
+    // The reference: what a mutex and a clock read cost on this machine.
+    let reference = Mutex(0)
+    Benchmark("baseline: mutex + clock_gettime", configuration: .init(scalingFactor: .mega)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let now = ManagerClock.realtimeNanos()
+            blackHole(reference.withLock { $0 &+ Int(truncatingIfNeeded: now) })
+        }
+    }
+
+    Benchmark(
+        "token(for:) cached, 1 thread",
+        configuration: .init(scalingFactor: .mega, setup: { hotFixture = try await Fixture(latency: .zero) })
+    ) { benchmark async in
+        guard let fixture = hotFixture else { return }
+        for _ in benchmark.scaledIterations {
+            blackHole(try? await fixture.manager.token(for: fixture.provider))
+        }
+    }
+
+    Benchmark(
+        "token(for:) cached, 2 threads (each does the full count)",
+        configuration: .init(scalingFactor: .mega, setup: { hotFixture = try await Fixture(latency: .zero) })
+    ) { benchmark async in
+        guard let fixture = hotFixture else { return }
+        let iterations = benchmark.scaledIterations
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<2 {
+                group.addTask {
+                    for _ in iterations {
+                        blackHole(try? await fixture.manager.token(for: fixture.provider))
+                    }
+                }
+            }
+        }
+    }
+
+    Benchmark(
+        "single-flight: 10,000 callers on a stale token, IdP answers in 5 ms",
+        configuration: .init(
+            metrics: [.wallClock, .mallocCountTotal, .custom("idp_requests", useScalingFactor: false)],
+            maxDuration: .seconds(10),
+            maxIterations: 50,
+            setup: { flightFixture = try await Fixture(latency: .milliseconds(5)) }
+        )
+    ) { benchmark async in
+        guard let fixture = flightFixture, let stale = try? await fixture.manager.token(for: fixture.provider) else {
+            return
+        }
+        fixture.manager.reportRejected(stale, for: fixture.provider)
+        let before = fixture.requests()
+        benchmark.startMeasurement()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<10_000 {
+                group.addTask { blackHole(try? await fixture.manager.token(for: fixture.provider)) }
+            }
+        }
+        benchmark.stopMeasurement()
+        benchmark.measurement(.custom("idp_requests", useScalingFactor: false), fixture.requests() - before)
+    }
+}

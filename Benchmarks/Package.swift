@@ -1,0 +1,26 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Benchmarks live in their own package so the main package never depends on ordo-one/benchmark.
+// Run: cd Benchmarks && swift package benchmark
+let package = Package(
+    name: "oauthtop-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "oauthtop", path: "../"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "TokenManagerBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "TokenManager", package: "oauthtop"),
+                .product(name: "DemoIdentityProvider", package: "oauthtop"),
+            ],
+            path: "Benchmarks/TokenManagerBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ]
+)

@@ -26,7 +26,8 @@ final class CounterSeries: StoredSeries, CounterHandler, FloatingPointCounterHan
 
     /// The current value: the integer part plus the floating-point part.
     var value: Double {
-        Double(self.integral.load(ordering: .relaxed)) + Double(bitPattern: self.fractionalBits.load(ordering: .relaxed))
+        let integral = self.integral.load(ordering: .relaxed)
+        return Double(integral) + Double(bitPattern: self.fractionalBits.load(ordering: .relaxed))
     }
 
     func currentValues() -> [Double] {

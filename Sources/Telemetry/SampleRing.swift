@@ -76,7 +76,8 @@ struct SampleRing: Sendable {
         result.reserveCapacity(end - logical)
         while logical < end {
             let slot = self.slot(logical)
-            result.append(Sample(timestamp: self.timestamps[slot], value: self.values[slot * self.channelCount + channel]))
+            let value = self.values[slot * self.channelCount + channel]
+            result.append(Sample(timestamp: self.timestamps[slot], value: value))
             logical += 1
         }
         return result

@@ -89,7 +89,7 @@ extension TelemetryCollector {
         matching labels: [String: String]
     ) -> [(any StoredSeries, Int)] {
         var families = [name]
-        for suffix in ["_bucket", "_sum", "_count"] where name.hasSuffix(suffix) {
+        for suffix in Self.histogramSuffixes where name.hasSuffix(suffix) {
             families.append(String(name.dropLast(suffix.count)))
         }
         let candidates: [any StoredSeries] = self.registry.withLock { registry in

@@ -242,7 +242,9 @@ public final class TelemetryCollector: MetricsFactory, Sendable {
         make: () -> Series
     ) -> Series {
         self.registry.withLock { registry in
-            var family = registry.families[name] ?? Family(name: name, type: type, histogramUnit: unit)
+            guard var family = registry.families[name] ?? Self.newFamily(name, type, unit, in: registry) else {
+                return make()
+            }
             guard family.type == type, family.histogramUnit == unit else {
                 return make()
             }
@@ -254,6 +256,30 @@ public final class TelemetryCollector: MetricsFactory, Sendable {
             registry.families[name] = family
             return created
         }
+    }
+
+    static let histogramSuffixes = ["_bucket", "_sum", "_count"]
+
+    /// A new family, or `nil` when its sample names would clash with another family's: a histogram `h`
+    /// exports `h_bucket`, `h_sum` and `h_count`, so no other family may be named so.
+    private static func newFamily(
+        _ name: String,
+        _ type: MetricType,
+        _ unit: HistogramSeries.Unit?,
+        in registry: Registry
+    ) -> Family? {
+        if type == .histogram {
+            for suffix in Self.histogramSuffixes where registry.families[name + suffix] != nil {
+                return nil
+            }
+        } else {
+            for suffix in Self.histogramSuffixes where name.hasSuffix(suffix) {
+                if registry.families[String(name.dropLast(suffix.count))]?.type == .histogram {
+                    return nil
+                }
+            }
+        }
+        return Family(name: name, type: type, histogramUnit: unit)
     }
 
     private func remove(_ series: (any StoredSeries)?) {

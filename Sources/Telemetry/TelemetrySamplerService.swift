@@ -26,9 +26,12 @@ public struct TelemetrySamplerService: Service {
         now: @escaping @Sendable () -> Int64 = TelemetrySamplerService.wallClockMilliseconds
     ) {
         self.collector = collector
-        let chosen = interval ?? collector.configuration.resolution
-        self.interval = chosen > .zero ? chosen : (collector.configuration.resolution > .zero
-            ? collector.configuration.resolution : .seconds(1))
+        let resolution = collector.configuration.resolution > .zero ? collector.configuration.resolution : .seconds(1)
+        if let interval, interval > .zero {
+            self.interval = interval
+        } else {
+            self.interval = resolution
+        }
         self.clock = clock
         self.now = now
     }

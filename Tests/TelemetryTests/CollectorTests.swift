@@ -134,6 +134,16 @@ struct CollectorTests {
         #expect(collector.exposition().components(separatedBy: "# TYPE mixed_total").count == 2)
     }
 
+    @Test func familiesDoNotClashWithHistogramSampleNames() {
+        let collector = TelemetryCollector(configuration: .init(histogramBuckets: [1]))
+        Timer(label: "op_seconds", factory: collector).recordSeconds(2)
+        Gauge(label: "op_seconds_count", factory: collector).record(42)
+        Gauge(label: "io_sum", factory: collector).record(1)
+        Recorder(label: "io", factory: collector).record(5)
+        #expect(collector.currentValue(name: "op_seconds_count") == 1)
+        #expect(collector.metricNames() == ["io_sum", "op_seconds_bucket", "op_seconds_count", "op_seconds_sum"])
+    }
+
     @Test func namesAndLabelNamesAreSanitized() {
         let collector = TelemetryCollector()
         Gauge(label: "hb.requests-in flight", dimensions: [("http.method", "GET"), ("9x", "y")], factory: collector)

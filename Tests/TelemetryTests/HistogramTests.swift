@@ -19,7 +19,8 @@ struct HistogramTests {
             ("1", 3), ("2.5", 3), ("5", 3), ("10", 4), ("30", 4), ("60", 4), ("+Inf", 5),
         ]
         for (bound, count) in expected {
-            let value = collector.currentValue(name: "refresh_seconds_bucket", labels: ["provider": "demo", "le": bound])
+            let labels = ["provider": "demo", "le": bound]
+            let value = collector.currentValue(name: "refresh_seconds_bucket", labels: labels)
             #expect(value == count, "le=\(bound)")
         }
         #expect(collector.currentValue(name: "refresh_seconds_count", labels: ["provider": "demo"]) == 5)

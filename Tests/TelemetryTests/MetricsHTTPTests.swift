@@ -31,7 +31,8 @@ struct MetricsHTTPTests {
                 #expect(response.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
                 let body = String(buffer: response.body)
                 #expect(body == collector.exposition())
-                #expect(body.contains("oauth_refresh_attempts_total{endpoint=\"primary\",outcome=\"success\",provider=\"demo\"} 4"))
+                let line = "oauth_refresh_attempts_total{endpoint=\"primary\",outcome=\"success\",provider=\"demo\"} 4"
+                #expect(body.contains(line + "\n"))
             }
             for (uri, method) in [("/", HTTPRequest.Method.get), ("/metrics/x", .get), ("/other", .get)] {
                 try await client.execute(uri: uri, method: method) { response in

@@ -98,6 +98,26 @@ struct HistogramTests {
         #expect(abs(slowP50 - 2) <= 2 * 0.001)
     }
 
+    @Test func concurrentTimersLoseNothing() async {
+        let collector = TelemetryCollector()
+        await withTaskGroup(of: Void.self) { group in
+            for task in 1...4 {
+                group.addTask {
+                    let timer = Timer(label: "work_seconds", factory: collector)
+                    for _ in 0..<1000 {
+                        timer.recordMilliseconds(task)
+                    }
+                }
+            }
+        }
+        #expect(collector.currentValue(name: "work_seconds_count") == 4000)
+        #expect(collector.currentValue(name: "work_seconds_bucket", labels: ["le": "0.005"]) == 4000)
+        let sum = collector.currentValue(name: "work_seconds_sum") ?? 0
+        #expect(abs(sum - 10) < 1e-9)
+        let p100 = collector.quantile(1, name: "work_seconds") ?? 0
+        #expect(abs(p100 - 0.004) <= 0.004 * 0.001)
+    }
+
     @Test func quantileIsNilWithoutData() {
         let collector = TelemetryCollector()
         _ = Timer(label: "idle_seconds", factory: collector)

@@ -40,7 +40,7 @@ public struct DemoWorkload: Service {
 
 /// Runs `body` until it ends, the task is cancelled, or graceful shutdown starts.
 func cancelWhenGracefulShutdownOrCancelled(_ body: @escaping @Sendable () async -> Void) async {
-    _ = try? await cancelWhenGracefulShutdown {
+    await cancelWhenGracefulShutdown {
         await body()
     }
 }

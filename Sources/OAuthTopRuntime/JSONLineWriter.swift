@@ -10,8 +10,8 @@ public final class JSONLineWriter: Sendable {
     /// Writes to standard output.
     public init() {
         self.write = { line in
-            fputs(line, stdout)
-            fflush(stdout)
+            // Unbuffered write(2): each event reaches a pipe reader as it happens.
+            FileHandle.standardOutput.write(Data(line.utf8))
         }
     }
 

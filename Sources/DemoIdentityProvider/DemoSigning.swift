@@ -8,7 +8,7 @@ import JWTKit
 public struct DemoSigning: Sendable {
     private enum Storage: Sendable {
         case hs256([UInt8])
-        case rs256(Insecure.RSA.PrivateKey)
+        case rs256(JWTKit.Insecure.RSA.PrivateKey)
     }
 
     private let storage: Storage
@@ -42,7 +42,7 @@ public struct DemoSigning: Sendable {
     ///
     /// - Throws: If the key cannot be generated.
     public static func rs256GeneratedKey() throws -> DemoSigning {
-        let key = try Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048))
+        let key = try JWTKit.Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048))
         return DemoSigning(.rs256(key))
     }
 

@@ -1,6 +1,7 @@
 import Hummingbird
 import JWTKit
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// Runs one endpoint's Hummingbird server, closing it while an outage's window is open.
@@ -16,6 +17,8 @@ struct EndpointListener: Sendable {
 
     /// The longest the listener sleeps before looking at the schedule again (for injected faults).
     static let pollInterval: Duration = .milliseconds(20)
+    /// How long in-flight requests may finish after the listener closed, before they are cancelled.
+    static let maximumDrainDuration: Duration = .seconds(1)
 
     private enum ServeEnd: Sendable {
         case outageBegan
@@ -49,9 +52,9 @@ struct EndpointListener: Sendable {
                 self.logger.info("outage over: reopening the listener", metadata: ["port": "\(port)"])
                 closedForOutage = false
             }
-            let boundPort = Mutex<Int?>(nil)
+            let boundPort = BoundPort()
             let end = await self.serve(port: port, boundPort: boundPort)
-            if let bound = boundPort.withLock({ $0 }) {
+            if let bound = boundPort.value {
                 port = bound
                 hasBound = true
             }
@@ -64,7 +67,7 @@ struct EndpointListener: Sendable {
                     // The server stopped on its own (a graceful shutdown reached it): so do we.
                     return
                 }
-                if boundPort.withLock({ $0 }) == nil && !hasBound {
+                if boundPort.value == nil && !hasBound {
                     throw DemoIdentityProviderError.bindFailed(
                         "endpoint '\(self.spec.name)': cannot listen on \(self.provider.configuration.host):\(port): \(error)"
                     )
@@ -89,7 +92,7 @@ struct EndpointListener: Sendable {
     }
 
     /// Serves until an outage begins (after the server has bound) or the server finishes.
-    private func serve(port: Int, boundPort: Mutex<Int?>) async -> ServeEnd {
+    private func serve(port: Int, boundPort: BoundPort) async -> ServeEnd {
         let name = self.spec.name
         let provider = self.provider
         let endpoint = TokenEndpoint(provider: self.provider, keys: self.keys, endpoint: name, logger: self.logger)
@@ -108,24 +111,42 @@ struct EndpointListener: Sendable {
             ),
             onServerRunning: { channel in
                 let actual = channel.localAddress?.port ?? port
-                boundPort.withLock { $0 = actual }
+                boundPort.value = actual
                 provider.state.withLock { $0.ports[name] = actual }
             },
             logger: serverLogger
         )
+        // The server runs in its own ServiceGroup, in a task our cancellation does not reach directly:
+        // it is always stopped by a graceful shutdown, which closes the listening socket first and then
+        // lets accepted connections drain. Cancelling a Hummingbird server while connections are being
+        // accepted drops them unconsumed, which NIO treats as a programming error (a crash).
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [ServiceGroupConfiguration.ServiceConfiguration(service: app)],
+            logger: serverLogger
+        )
+        groupConfiguration.maximumGracefulShutdownDuration = Self.maximumDrainDuration
+        let serviceGroup = ServiceGroup(configuration: groupConfiguration)
+        let server = Task { () -> (any Error)? in
+            do {
+                try await serviceGroup.run()
+                return nil
+            } catch {
+                return error
+            }
+        }
         return await withTaskGroup(of: ServeEnd.self) { group in
             group.addTask {
-                do {
-                    try await app.run()
-                    return .serverFinished(nil)
-                } catch {
-                    return .serverFinished(error)
+                let error = await withTaskCancellationHandler {
+                    await server.value
+                } onCancel: {
+                    Task { await serviceGroup.triggerGracefulShutdown() }
                 }
+                return .serverFinished(error)
             }
             group.addTask {
                 while !Task.isCancelled {
                     let (active, nextChange) = self.outage()
-                    if active, boundPort.withLock({ $0 }) != nil {
+                    if active, boundPort.value != nil {
                         return .outageBegan
                     }
                     do {
@@ -137,9 +158,21 @@ struct EndpointListener: Sendable {
                 return .serverFinished(nil)
             }
             let first = await group.next() ?? .serverFinished(nil)
+            await serviceGroup.triggerGracefulShutdown()
             group.cancelAll()
+            // Waits until the server has stopped, so the port is free to bind again.
             while await group.next() != nil {}
             return first
         }
+    }
+}
+
+/// The port one server instance bound, set from Hummingbird's `onServerRunning`.
+private final class BoundPort: Sendable {
+    private let port = Mutex<Int?>(nil)
+
+    var value: Int? {
+        get { self.port.withLock { $0 } }
+        set { self.port.withLock { $0 = newValue } }
     }
 }

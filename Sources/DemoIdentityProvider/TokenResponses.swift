@@ -30,7 +30,7 @@ struct OAuthErrorBody: Encodable {
 }
 
 enum TokenResponses {
-    static let pragma = HTTPField.Name("Pragma")
+    static let pragma = HTTPFields.Element.Name("Pragma")
 
     /// Headers RFC 6749 §5.1 requires on responses that carry tokens; error responses get them too.
     static func noStoreHeaders(contentType: String) -> HTTPFields {

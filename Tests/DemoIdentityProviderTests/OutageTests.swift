@@ -16,11 +16,13 @@ struct OutageTests {
                     _ = try await harness.clientCredentials(to: harness.secondary, timeout: .milliseconds(150))
                 }
             }
-            #expect(try await harness.clientCredentials(to: harness.primary).status == 200)
+            let primary = try await harness.clientCredentials(to: harness.primary)
+            #expect(primary.status == 200)
             let served = await poll { (try? await harness.clientCredentials(to: harness.secondary).status) == 200 }
             #expect(served)
             #expect(harness.provider.uptime() >= .milliseconds(1500))
-            #expect(try harness.provider.endpoint(named: "secondary").port == port)
+            let reopened = try harness.provider.endpoint(named: "secondary")
+            #expect(reopened.port == port)
         }
     }
 
@@ -28,7 +30,8 @@ struct OutageTests {
     func injectedOutage() async throws {
         try await withProvider { harness in
             // Open a pooled keep-alive connection first.
-            #expect(try await harness.clientCredentials().status == 200)
+            let warmUp = try await harness.clientCredentials()
+            #expect(warmUp.status == 200)
             let now = harness.provider.uptime()
             harness.provider.inject(Fault(
                 kind: .outage,
@@ -41,7 +44,8 @@ struct OutageTests {
             await #expect(throws: (any Error).self) {
                 _ = try await harness.clientCredentials(timeout: .milliseconds(150))
             }
-            #expect(try await harness.clientCredentials(to: harness.secondary).status == 200)
+            let secondary = try await harness.clientCredentials(to: harness.secondary)
+            #expect(secondary.status == 200)
             let served = await poll { (try? await harness.clientCredentials().status) == 200 }
             #expect(served)
             #expect(harness.provider.uptime() >= now + .milliseconds(900))

@@ -3,6 +3,7 @@ import DemoIdentityProvider
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import Synchronization
 import Testing
 
@@ -187,8 +188,8 @@ extension Harness {
         )
     }
 
-    func clientCredentials(to endpoint: DemoEndpoint? = nil) async throws -> Reply {
-        try await self.token([("grant_type", "client_credentials")], to: endpoint)
+    func clientCredentials(to endpoint: DemoEndpoint? = nil, timeout: TimeAmount = .seconds(10)) async throws -> Reply {
+        try await self.token([("grant_type", "client_credentials")], to: endpoint, timeout: timeout)
     }
 }
 

@@ -140,7 +140,8 @@ public final class DemoIdentityProvider: Service, Sendable {
             }
             if ContinuousClock.now >= deadline {
                 throw DemoIdentityProviderError.timedOut(
-                    "endpoints not listening after \(timeout): waiting for \(self.configuration.endpoints.count - known.count)"
+                    "endpoints not listening after \(timeout): "
+                        + "\(self.configuration.endpoints.count - known.count) not bound yet"
                 )
             }
             try await Task.sleep(for: .milliseconds(2))

@@ -30,6 +30,7 @@ public struct DemoIdentityProviderError: Error, Hashable, CustomStringConvertibl
     /// A wait did not see its condition before its deadline.
     public static func timedOut(_ message: String) -> Self { Self(.timedOut, message) }
 
+    /// Errors are equal when they are of the same kind, whatever their messages say.
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
     public func hash(into hasher: inout Hasher) { hasher.combine(self.code) }
 

@@ -21,7 +21,9 @@ public struct DemoStatistics: Sendable, Hashable {
         public init() {}
 
         /// Responses sent: every outcome except `slowed`, which overlaps the others.
-        public var answered: Int { self.issued + self.errorStatus + self.rateLimited + self.invalidGrant + self.badResponse }
+        public var answered: Int {
+            self.issued + self.errorStatus + self.rateLimited + self.invalidGrant + self.badResponse
+        }
 
         static func + (lhs: Counts, rhs: Counts) -> Counts {
             var sum = lhs

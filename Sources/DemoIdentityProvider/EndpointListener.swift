@@ -41,7 +41,10 @@ struct EndpointListener: Sendable {
                 let (active, nextChange) = self.outage()
                 if active {
                     if !closedForOutage {
-                        self.logger.info("outage: listener closed, connections are refused", metadata: ["port": "\(port)"])
+                        self.logger.info(
+                            "outage: listener closed, connections are refused",
+                            metadata: ["port": "\(port)"]
+                        )
                         closedForOutage = true
                     }
                     try? await self.sleepUntilNextLook(nextChange)
@@ -69,7 +72,8 @@ struct EndpointListener: Sendable {
                 }
                 if boundPort.value == nil && !hasBound {
                     throw DemoIdentityProviderError.bindFailed(
-                        "endpoint '\(self.spec.name)': cannot listen on \(self.provider.configuration.host):\(port): \(error)"
+                        "endpoint '\(self.spec.name)': cannot listen on "
+                            + "\(self.provider.configuration.host):\(port): \(error)"
                     )
                 }
                 // Reopening after an outage failed (the port is briefly busy): try again shortly.

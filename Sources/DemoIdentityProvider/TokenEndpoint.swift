@@ -302,7 +302,11 @@ struct TokenEndpoint: Sendable {
             accessToken = try await self.signAccessToken(clientID: clientID, scope: scope)
         } catch {
             self.logger.info("signing an access token failed", metadata: ["error": "\(type(of: error))"])
-            return TokenResponses.error("server_error", "the access token could not be signed", status: .internalServerError)
+            return TokenResponses.error(
+                "server_error",
+                "the access token could not be signed",
+                status: .internalServerError
+            )
         }
         self.provider.state.withLock { $0.accessTokensIssued += 1 }
         let body = TokenResponseBody(
@@ -319,7 +323,9 @@ struct TokenEndpoint: Sendable {
 /// The text without leading and trailing spaces and tabs (HTTP's optional whitespace).
 func trimmedSpaces(_ text: Substring) -> String {
     let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-    guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) }) else {
+    guard let first = text.firstIndex(where: { !isSpace($0) }),
+        let last = text.lastIndex(where: { !isSpace($0) })
+    else {
         return ""
     }
     return String(text[first...last])

@@ -43,7 +43,11 @@ enum TokenResponses {
         return headers
     }
 
-    static func json(_ value: some Encodable, status: HTTPResponse.Status, headers extra: HTTPFields = [:]) -> Response {
+    static func json(
+        _ value: some Encodable,
+        status: HTTPResponse.Status,
+        headers extra: HTTPFields = [:]
+    ) -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // The values are plain strings and integers: encoding cannot fail, but never trap on it.
@@ -69,7 +73,8 @@ enum TokenResponses {
         headers: HTTPFields = [:]
     ) -> TokenReply {
         let outcome: ProviderState.Outcome = code == "invalid_grant" ? .invalidGrant : .errorStatus
-        let response = Self.json(OAuthErrorBody(error: code, error_description: description), status: status, headers: headers)
+        let body = OAuthErrorBody(error: code, error_description: description)
+        let response = Self.json(body, status: status, headers: headers)
         return TokenReply(response: response, outcome: outcome, code: code)
     }
 

@@ -194,7 +194,10 @@ struct FaultTests {
             _ = try await harness.clientCredentials()
             _ = try await harness.clientCredentials()
             _ = try await harness.clientCredentials(to: harness.secondary)
-            _ = try await harness.token([("grant_type", "refresh_token"), ("refresh_token", "nope")], to: harness.secondary)
+            _ = try await harness.token(
+                [("grant_type", "refresh_token"), ("refresh_token", "nope")],
+                to: harness.secondary
+            )
             let statistics = try await harness.provider.waitForRequests(4, timeout: .seconds(5))
             let primary = statistics[endpoint: "primary"]
             let secondary = statistics[endpoint: "secondary"]

@@ -94,7 +94,8 @@ func withProvider<T: Sendable>(
             let outcome: Result<T, any Error>
             do {
                 let endpoints = try await provider.waitUntilListening(timeout: .seconds(20))
-                outcome = .success(try await body(Harness(provider: provider, endpoints: endpoints, client: client, logs: logs)))
+                let harness = Harness(provider: provider, endpoints: endpoints, client: client, logs: logs)
+                outcome = .success(try await body(harness))
             } catch {
                 outcome = .failure(error)
             }

@@ -149,7 +149,11 @@ struct TokenEndpointTests {
     func bothAuthentications() async throws {
         try await withProvider { harness in
             let reply = try await harness.token(
-                [("grant_type", "client_credentials"), ("client_id", testClient.id), ("client_secret", testClient.secret)],
+                [
+                    ("grant_type", "client_credentials"),
+                    ("client_id", testClient.id),
+                    ("client_secret", testClient.secret),
+                ],
                 auth: .basic
             )
             #expect(reply.status == 400)
@@ -210,7 +214,9 @@ struct TokenEndpointTests {
             let json = try await harness.token([("grant_type", "client_credentials")], contentType: "application/json")
             #expect(json.status == 400)
             #expect(json.error == "invalid_request")
-            let repeated = try await harness.token([("grant_type", "client_credentials"), ("grant_type", "refresh_token")])
+            let repeated = try await harness.token(
+                [("grant_type", "client_credentials"), ("grant_type", "refresh_token")]
+            )
             #expect(repeated.error == "invalid_request")
         }
     }
@@ -237,7 +243,10 @@ struct TokenEndpointTests {
                 to: harness.secondary
             )
             #expect(onSecondary.status == 200)
-            let old = try await harness.token([("grant_type", "refresh_token"), ("refresh_token", token)], to: harness.secondary)
+            let old = try await harness.token(
+                [("grant_type", "refresh_token"), ("refresh_token", token)],
+                to: harness.secondary
+            )
             #expect(old.error == "invalid_grant")
         }
     }

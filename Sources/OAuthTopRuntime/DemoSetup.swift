@@ -25,7 +25,7 @@ public enum DemoSetup {
         configuration.endpoints = [DemoEndpointSpec(name: "primary"), DemoEndpointSpec(name: "secondary")]
         configuration.clients = [DemoClient(id: self.clientID, secret: clientSecret)]
         configuration.tokenLifetime = self.tokenLifetime
-        configuration.signing = .hs256(key: Array(self.randomSecret().utf8))
+        configuration.signing = .hs256RandomKey()
         configuration.baseLatency = latency
         return configuration
     }

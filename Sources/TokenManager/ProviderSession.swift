@@ -293,9 +293,9 @@ final class ProviderSession: Sendable {
             if let transition { self.publish(transition, at: now) }
             self.emit(.refreshSucceeded, at: now, [
                 ("endpoint", .string(token.endpoint)),
-                ("duration_ms", .double(Double(now - startedAt) / 1e6)),
+                ("duration_ms", .double(RefreshRound.milliseconds(nanoseconds: now - startedAt))),
                 ("expires_in_s", .double((Double(token.windows.expiresAt - now) / 1e8).rounded() / 10)),
-                ("token", .string(token.access.value.fingerprint)),
+                ("token_sha256", .string(token.access.value.fingerprint)),
                 ("rotated_refresh_token", .bool(rotated)),
             ])
             self.environment.logger.info(

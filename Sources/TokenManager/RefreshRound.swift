@@ -141,7 +141,7 @@ struct RefreshRound: Sendable {
             var fields: [(key: String, value: TokenEvent.Value)] = [
                 ("endpoint", .string(endpoint)), ("attempt", .int(Int64(number))),
                 ("outcome", .string(failure.code)), ("detail", .string(failure.detail)),
-                ("duration_ms", .double(Double(receivedAt - sentAt) / 1e6)),
+                ("duration_ms", .double(Self.milliseconds(nanoseconds: receivedAt - sentAt))),
                 ("timeout_ms", .double(Self.milliseconds(step.total))),
             ]
             if let status = failure.status { fields.append(("status", .int(Int64(status)))) }
@@ -267,8 +267,13 @@ struct RefreshRound: Sendable {
         )
     }
 
+    /// Milliseconds rounded to a tenth, for events.
     static func milliseconds(_ duration: Duration) -> Double {
-        (duration.seconds * 1e4).rounded() / 10
+        self.milliseconds(nanoseconds: duration.nanoseconds)
+    }
+
+    static func milliseconds(nanoseconds: Int64) -> Double {
+        (Double(nanoseconds) / 1e5).rounded() / 10
     }
 }
 

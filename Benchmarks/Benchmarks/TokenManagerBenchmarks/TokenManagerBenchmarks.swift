@@ -41,7 +41,7 @@ final class Fixture: Sendable {
         _ = try await self.manager.token(for: provider)
     }
 
-    func requests() -> Int { self.identityProvider.statistics().totalRequests }
+    func requests() -> Int { self.identityProvider.statistics().total.requests }
 
     deinit { self.server.cancel() }
 }

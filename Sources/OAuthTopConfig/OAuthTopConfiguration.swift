@@ -7,7 +7,7 @@ import TokenManager
 public struct OAuthTopConfiguration: Sendable {
     /// The providers whose tokens are kept fresh, in file order; names are unique.
     public var providers: [ProviderConfiguration]
-    /// `HOST:PORT` of the Prometheus `/metrics` listener; `nil` means no listener.
+    /// `HOST:PORT` of the Prometheus `/metrics` listener; `nil` means the default, `127.0.0.1:9464`.
     public var listen: String?
     /// Where the token store and other state live; `nil` means `$XDG_STATE_HOME/oauthtop`.
     public var stateDirectory: String?

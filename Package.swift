@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "oauthtop", targets: ["oauthtop"]),
         .library(name: "TokenManager", targets: ["TokenManager"]),
         .library(name: "Telemetry", targets: ["Telemetry"]),
+        .library(name: "Dashboard", targets: ["Dashboard"]),
         .library(name: "DemoIdentityProvider", targets: ["DemoIdentityProvider"]),
         .library(name: "OAuthTopConfig", targets: ["OAuthTopConfig"]),
         .library(name: "OAuthTopRuntime", targets: ["OAuthTopRuntime"]),
@@ -52,6 +53,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Dashboard",
+            dependencies: ["TokenManager", "Telemetry"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -99,6 +105,11 @@ let package = Package(
                 "DemoIdentityProvider", "TokenManager",
                 .product(name: "Yams", package: "Yams"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard", "TokenManager", "Telemetry"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,135 @@
+/// A colour as a theme names it: the terminal's default, one of the 16 ANSI colours, a
+/// 256-colour index, or 24-bit RGB. The Terminal target maps it onto what the terminal supports.
+public enum TerminalColor: Sendable, Hashable {
+    /// The terminal's own foreground or background.
+    case `default`
+    /// ANSI colours 0-15 (0 black, 1 red, 2 green, 3 yellow, 4 blue, 5 magenta, 6 cyan, 7 white, 8-15 bright).
+    case ansi(UInt8)
+    /// xterm 256-colour palette index.
+    case indexed(UInt8)
+    /// 24-bit colour.
+    case rgb(UInt8, UInt8, UInt8)
+}
+
+/// Text attributes of a cell.
+public struct CellAttributes: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    public static let bold = CellAttributes(rawValue: 1 << 0)
+    public static let dim = CellAttributes(rawValue: 1 << 1)
+    public static let underline = CellAttributes(rawValue: 1 << 2)
+    public static let reverse = CellAttributes(rawValue: 1 << 3)
+    public static let italic = CellAttributes(rawValue: 1 << 4)
+}
+
+/// How a cell looks.
+public struct CellStyle: Sendable, Hashable {
+    public var foreground: TerminalColor
+    public var background: TerminalColor
+    public var attributes: CellAttributes
+
+    public init(foreground: TerminalColor = .default, background: TerminalColor = .default, attributes: CellAttributes = []) {
+        self.foreground = foreground
+        self.background = background
+        self.attributes = attributes
+    }
+
+    public static let plain = CellStyle()
+}
+
+/// One terminal cell: a grapheme (one Unicode scalar in practice) and its style.
+///
+/// A wide character (width 2) occupies its cell and the next; the next holds
+/// ``Cell/continuation``, which the terminal backend skips.
+public struct Cell: Sendable, Hashable {
+    public var character: Character
+    /// Display width: 1, or 2 for wide characters, 0 for a continuation cell.
+    public var width: UInt8
+    public var style: CellStyle
+
+    public init(_ character: Character, width: UInt8 = 1, style: CellStyle = .plain) {
+        self.character = character
+        self.width = width
+        self.style = style
+    }
+
+    public static let blank = Cell(" ")
+    /// The right half of a wide character.
+    public static let continuation = Cell(" ", width: 0)
+}
+
+/// A rectangle of cells, addressed by column `x` and row `y` from the top left.
+public struct CellGrid: Sendable, Hashable {
+    public let width: Int
+    public let height: Int
+    public private(set) var cells: [Cell]
+
+    /// A grid filled with `fill`.
+    public init(width: Int, height: Int, fill: Cell = .blank) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        self.cells = Array(repeating: fill, count: self.width * self.height)
+    }
+
+    /// The cell at (`x`, `y`); out of bounds reads a blank.
+    public subscript(x: Int, y: Int) -> Cell {
+        get {
+            guard x >= 0, y >= 0, x < self.width, y < self.height else { return .blank }
+            return self.cells[y * self.width + x]
+        }
+        set {
+            guard x >= 0, y >= 0, x < self.width, y < self.height else { return }
+            self.cells[y * self.width + x] = newValue
+        }
+    }
+
+    /// Writes `text` from (`x`, `y`) on one row, clipped at `maxWidth` columns and the grid's edge.
+    ///
+    /// - Returns: The number of columns written.
+    @discardableResult
+    public mutating func write(_ text: String, x: Int, y: Int, style: CellStyle = .plain, maxWidth: Int = .max) -> Int {
+        guard y >= 0, y < self.height else { return 0 }
+        var column = x
+        let limit = min(self.width, x.addingReportingOverflow(maxWidth).overflow ? self.width : x + maxWidth)
+        for character in text {
+            let width = Self.displayWidth(of: character)
+            guard width > 0 else { continue }
+            if column + width > limit { break }
+            if column >= 0 {
+                self[column, y] = Cell(character, width: UInt8(width), style: style)
+                if width == 2 { self[column + 1, y] = Cell(" ", width: 0, style: style) }
+            }
+            column += width
+        }
+        return column - x
+    }
+
+    /// The grid's text, one string per row (continuation cells omitted).
+    public var lines: [String] {
+        (0..<self.height).map { y in
+            var line = ""
+            for x in 0..<self.width where self[x, y].width != 0 { line.append(self[x, y].character) }
+            return line
+        }
+    }
+
+    /// Display width of a character in a terminal: 0 for controls and combining marks, 2 for
+    /// East Asian wide and emoji presentation, else 1.
+    public static func displayWidth(of character: Character) -> Int {
+        guard let scalar = character.unicodeScalars.first else { return 0 }
+        let value = scalar.value
+        if value < 0x20 || (0x7F..<0xA0).contains(value) { return 0 }
+        if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark {
+            return 0
+        }
+        switch value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+            0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+            0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
+    }
+}

@@ -133,14 +133,16 @@ final class ProviderSession: Sendable {
     ///
     /// A manual refresh also clears a final error (the operator may have fixed the credential)
     /// and lets a probe through an open breaker.
-    func refresh(reason: RefreshReason) async throws(TokenRefreshError) -> AccessToken {
+    ///
+    /// - Parameters:
+    ///   - reason: Why; `.manual` clears a final error and may probe an open breaker.
+    ///   - countsAsConflict: Whether joining a round in flight counts as a refresh conflict
+    ///     (the background refresher's own joins do not).
+    func refresh(reason: RefreshReason, countsAsConflict: Bool = true) async throws(TokenRefreshError) -> AccessToken {
         let now = self.clock.now()
         let next = self.state.withLock { state -> Next in
-            if reason == .manual {
-                state.finalError = nil
-                state.notBefore = min(state.notBefore, now)
-            }
-            return self.startOrJoin(&state, now: now, reason: reason, force: true)
+            if reason == .manual { state.finalError = nil }
+            return self.startOrJoin(&state, now: now, reason: reason, countsAsConflict: countsAsConflict)
         }
         switch next {
         case .token(let token): return token
@@ -160,11 +162,14 @@ final class ProviderSession: Sendable {
     }
 
     /// Decides, under the lock, whether to join a round, start one or fail at once.
-    private func startOrJoin(_ state: inout SessionState, now: Int64, reason: RefreshReason, force: Bool = false)
-        -> Next
-    {
+    private func startOrJoin(
+        _ state: inout SessionState,
+        now: Int64,
+        reason: RefreshReason,
+        countsAsConflict: Bool = true
+    ) -> Next {
         if let inflight = state.inflight {
-            self.metrics.conflicts.increment()
+            if countsAsConflict { self.metrics.conflicts.increment() }
             return .wait(inflight)
         }
         if let finalError = state.finalError {
@@ -197,15 +202,28 @@ final class ProviderSession: Sendable {
     private func runRound(reason: RefreshReason) async -> Result<CachedToken, TokenRefreshError> {
         let start = self.clock.now()
         var transition: BreakerTransition?
+        var refused: TokenRefreshError?
         let (notBefore, refreshToken) = self.state.withLock { state -> (Int64, Secret?) in
             let admitted = state.breaker.admit(now: start)
             transition = admitted.transition
-            if !admitted.allowed && reason == .manual {
-                // An operator's refresh is the probe: the breaker goes half-open for it.
-                transition = state.breaker.forceHalfOpen(now: start)
+            if !admitted.allowed {
+                if reason == .manual {
+                    // An operator's refresh is the probe: the breaker goes half-open for it.
+                    transition = state.breaker.forceHalfOpen(now: start)
+                } else {
+                    refused = .breakerOpen(
+                        provider: self.name, retryInSeconds: Double(state.breaker.reopensAt - start) / 1e9,
+                        lastError: state.lastError?.description
+                    )
+                }
             }
-            state.rounds += 1
+            if refused == nil { state.rounds += 1 }
             return (state.notBefore, state.refreshToken)
+        }
+        if let refused {
+            // Lost a race with the breaker opening: no request leaves the process.
+            self.state.withLock { $0.inflight = nil }
+            return .failure(refused)
         }
         if let transition { self.publish(transition, at: start) }
         self.emit(.refreshStarted, at: start, [("reason", .string(reason.rawValue))])
@@ -369,7 +387,7 @@ final class ProviderSession: Sendable {
             }
             switch plan {
             case .refresh(let reason):
-                _ = try? await self.refresh(reason: reason)
+                _ = try? await self.refresh(reason: reason, countsAsConflict: false)
             case .sleep(let deadline):
                 if let deadline {
                     await self.wake.sleep(untilNanos: deadline, clock: self.clock)

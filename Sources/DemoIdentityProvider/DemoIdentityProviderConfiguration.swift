@@ -16,6 +16,10 @@ public struct DemoIdentityProviderConfiguration: Sendable {
     public var baseLatency: Duration
     /// Whether a refresh grant issues a new refresh token and retires the one presented (RFC 6749 §6).
     public var rotateRefreshTokens: Bool
+    /// How long a rotated-away refresh token keeps working, as real providers allow (Auth0's reuse
+    /// interval, Okta's grace period) so a client whose response was lost can retry. Zero (the
+    /// default) retires it at once.
+    public var refreshTokenReuseInterval: Duration = .zero
     /// The token endpoint's path; other paths answer 404.
     public var path: String
     /// The largest request body accepted; larger bodies get 413.

@@ -11,6 +11,8 @@ struct ProviderState: Sendable {
     struct RefreshGrant: Sendable {
         var clientID: String
         var scope: String?
+        /// When rotation replaced this token (provider uptime); it still works for the reuse interval.
+        var retiredAt: Duration?
     }
 
     /// What a response was, for statistics.

@@ -244,12 +244,16 @@ struct TokenEndpoint: Sendable {
         metadata["refresh_token"] = "\(fingerprint(presented))"
         let requestedScope = form["scope"]
         let rotate = self.configuration.rotateRefreshTokens
+        let reuseInterval = self.configuration.refreshTokenReuseInterval
+        let now = self.provider.elapsed()
         enum Decision {
             case rejected(TokenReply)
             case granted(scope: String?, newRefreshToken: String?)
         }
         let decision: Decision = self.provider.state.withLock { state in
-            guard let grant = state.refreshTokens[presented], grant.clientID == clientID else {
+            guard let grant = state.refreshTokens[presented], grant.clientID == clientID,
+                grant.retiredAt.map({ now - $0 <= reuseInterval }) ?? true
+            else {
                 return .rejected(TokenResponses.error(
                     "invalid_grant",
                     "the refresh token is unknown, revoked, rotated away or issued to another client"
@@ -266,7 +270,13 @@ struct TokenEndpoint: Sendable {
             }
             let scope = requestedScope ?? grant.scope
             guard rotate else { return .granted(scope: scope, newRefreshToken: nil) }
-            state.refreshTokens.removeValue(forKey: presented)
+            if reuseInterval > .zero {
+                // Like Auth0's "reuse interval" or Okta's grace period: a client whose response was
+                // lost (a timeout) can still use the token it sent, for a short while.
+                if state.refreshTokens[presented]?.retiredAt == nil { state.refreshTokens[presented]?.retiredAt = now }
+            } else {
+                state.refreshTokens.removeValue(forKey: presented)
+            }
             // The new token keeps the original grant's scope so a later refresh may ask for it again.
             let next = state.newRefreshToken(clientID: clientID, scope: grant.scope)
             return .granted(scope: scope, newRefreshToken: next)

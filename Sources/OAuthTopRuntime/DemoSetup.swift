@@ -27,6 +27,9 @@ public enum DemoSetup {
         configuration.tokenLifetime = self.tokenLifetime
         configuration.signing = .hs256RandomKey()
         configuration.baseLatency = latency
+        // The demo's slow responses outlast the quick timeout; like most real providers, let the
+        // retry reuse the refresh token whose rotated successor was lost with the timed-out response.
+        configuration.refreshTokenReuseInterval = .seconds(10)
         return configuration
     }
 

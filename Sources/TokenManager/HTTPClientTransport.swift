@@ -64,6 +64,14 @@ public final class HTTPClientTransport: TokenEndpointTransport {
         }
     }
 
+    deinit {
+        // A transport dropped without `shutdown()` still releases its connections: the
+        // future-based shutdown does not block, and keeps each client alive until it is done.
+        for client in self.clients.withLock({ Array($0.values) }) {
+            _ = client.shutdown()
+        }
+    }
+
     public func shutdown() async {
         let clients = self.clients.withLock { clients -> [HTTPClient] in
             defer { clients = [:] }

@@ -176,8 +176,14 @@ public final class OAuthTokenManager: Service, Sendable {
             group.cancelAll()
         }
         self.persist()
+        await self.shutdown()
+        self.logger.info("token manager stopped", metadata: ["store": "\(self.store?.path ?? "none")"])
+    }
+
+    /// Releases the HTTP connections of the transport the manager created (not of one passed in).
+    /// ``run()`` calls it on the way out; call it yourself when you use the manager without `run()`.
+    public func shutdown() async {
         if self.ownsTransport { await self.transport.shutdown() }
-        self.logger.info("token manager stopped; store written")
     }
 
     /// Loads tokens from the store; called by ``run()``, or directly when not running as a service.

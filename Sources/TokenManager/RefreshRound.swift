@@ -35,6 +35,7 @@ struct RefreshRound: Sendable {
         let provider = self.configuration.name
         let request = try self.requestBody()
         var failures: [EndpointFailure] = []
+        var timedOutEarlier = false
         for (index, endpoint) in self.configuration.tokenEndpoints.enumerated() {
             if index > 0, let previous = failures.last {
                 self.emit(.failover, [
@@ -53,14 +54,22 @@ struct RefreshRound: Sendable {
                 let step = self.configuration.timeouts.step(forAttempt: attempt)
                 attempt += 1
                 let outcome = await self.attempt(endpoint: endpoint, body: request, step: step, number: attempt)
-                let failure: AttemptFailure
+                var failure: AttemptFailure
                 switch outcome {
                 case .success(let success):
                     return success
                 case .failure(let error):
                     failure = error
                 }
+                if failure.isFinal, failure.code == "invalid_grant", self.configuration.grant == .refreshToken,
+                    timedOutEarlier
+                {
+                    failure.detail += "; an earlier attempt of this round timed out, and the provider may have "
+                        + "rotated the refresh token in a response that never arrived (a provider-side reuse "
+                        + "interval, or a longer first timeout, avoids this)"
+                }
                 last = failure
+                if failure.kind == .timeout { timedOutEarlier = true }
                 if failure.isFinal {
                     failures.append(EndpointFailure(endpoint: endpoint, attempts: attempt, last: failure))
                     throw TokenRefreshError.final(provider: provider, failures)

@@ -58,14 +58,16 @@ func withIdentityProvider<T: Sendable>(
     endpoints: [String] = ["primary", "secondary"],
     schedule: FaultSchedule = .none,
     baseLatency: Duration = .zero,
+    refreshTokenReuseInterval: Duration = .zero,
     _ body: @Sendable (RunningIdentityProvider) async throws -> T
 ) async throws -> T {
-    let configuration = DemoIdentityProviderConfiguration(
+    var configuration = DemoIdentityProviderConfiguration(
         endpoints: endpoints.map { DemoEndpointSpec(name: $0) },
         clients: [DemoClient(id: IntegrationCredentials.clientID, secret: IntegrationCredentials.clientSecret)],
         signing: try .hs256(key: IntegrationCredentials.signingKey),
         baseLatency: baseLatency
     )
+    configuration.refreshTokenReuseInterval = refreshTokenReuseInterval
     let provider = DemoIdentityProvider(
         configuration: configuration,
         schedule: schedule,

@@ -137,25 +137,43 @@ struct IdentityProviderIntegrationTests {
         }
     }
 
-    @Test("a refresh_token request abandoned on timeout does not end in a final invalid_grant (known issue)")
+    @Test("a refresh_token request abandoned on timeout: final invalid_grant that says why, unless the provider allows reuse")
     func timeoutWithRotation() async throws {
         // The provider still answers the abandoned first request 1.5 s later, rotating the refresh
-        // token; the retries present the retired one and get invalid_grant, which the manager treats
-        // as final. Real providers with rotation (and no reuse grace period) behave the same way.
-        // When the manager handles this, withKnownIssue fails: turn it into a plain expectation.
+        // token; a retry presenting the retired token gets invalid_grant. A strict provider makes
+        // that final, and the error explains the likely cause; a provider with a reuse interval
+        // (Auth0, Okta) accepts the retry.
+        let ladder = TimeoutLadder(steps: [
+            TimeoutStep(connect: .milliseconds(200), total: .milliseconds(300)),
+            TimeoutStep(connect: .milliseconds(400), total: .milliseconds(600)),
+            TimeoutStep(connect: .seconds(1), total: .seconds(3)),
+        ])
+        // Every attempt is slowed: attempt 1 times out but is processed at 1.5 s, rotating the
+        // token; attempt 3 (patient, 3 s) is processed at about 2.4 s with the retired token.
         let slow = Fault(kind: .slow(delay: .milliseconds(1500)), count: 3)
         try await withIdentityProvider(endpoints: ["primary"], schedule: FaultSchedule(faults: [slow])) { idp in
-            let ladder = TimeoutLadder(steps: [
-                TimeoutStep(connect: .milliseconds(200), total: .milliseconds(300)),
-                TimeoutStep(connect: .milliseconds(400), total: .milliseconds(600)),
-                TimeoutStep(connect: .seconds(1), total: .seconds(3)),
-            ])
             let refreshToken = idp.issueRefreshToken()
             let configuration = try integrationProvider(idp, refreshToken: refreshToken, timeouts: ladder)
             try await withManager(configuration, clock: ManagerClock(ImmediateClock())) { fixture in
-                await withKnownIssue("the timed-out refresh is processed anyway; the retry's token is rotated away") {
+                _ = await #expect(throws: TokenRefreshError.self) {
                     _ = try await fixture.manager.token(for: fixture.provider)
                 }
+                let failed = fixture.events.kinds(.refreshFailed)
+                #expect(failed.count == 1)
+                if let message = failed.first?.string("error") {
+                    #expect(message.contains("invalid_grant") && message.contains("timed out"), "\(message)")
+                }
+                expectNoSecrets(fixture, secrets: [Self.secret, refreshToken])
+            }
+        }
+        try await withIdentityProvider(
+            endpoints: ["primary"], schedule: FaultSchedule(faults: [slow]), refreshTokenReuseInterval: .seconds(30)
+        ) { idp in
+            let refreshToken = idp.issueRefreshToken()
+            let configuration = try integrationProvider(idp, refreshToken: refreshToken, timeouts: ladder)
+            try await withManager(configuration, clock: ManagerClock(ImmediateClock())) { fixture in
+                _ = try await fixture.manager.token(for: fixture.provider)
+                #expect(fixture.events.kinds(.refreshSucceeded).count == 1)
                 expectNoSecrets(fixture, secrets: [Self.secret, refreshToken])
             }
         }

@@ -197,12 +197,21 @@ public enum DashboardRenderer {
         }
     }
 
+    /// The footer, generated from the key table; help and quit stay at the right edge whatever the width.
     static func drawFooter(in rect: Rect, theme: Theme, ascii: Bool, into grid: inout CellGrid) {
         grid.fill(rect, with: Cell(" ", style: theme[.footer]))
-        var x = rect.x + 1
-        for entry in ascii ? self.asciiFooter : self.unicodeFooter {
+        let entries = ascii ? self.asciiFooter : self.unicodeFooter
+        let pinned = entries.filter { $0.summary == "help" || $0.summary == "quit" }
+        let pinnedWidth = pinned.reduce(0) { $0 + $1.keys.count + $1.summary.count + 3 }
+        var x = rect.maxX - pinnedWidth
+        for entry in pinned {
+            x += grid.write(entry.keys, x: x, y: rect.y, style: theme[.footerKey]) + 1
+            x += grid.write(entry.summary, x: x, y: rect.y, style: theme[.footer]) + 2
+        }
+        x = rect.x + 1
+        for entry in entries where entry.summary != "help" && entry.summary != "quit" {
             let needed = entry.keys.count + 1 + entry.summary.count
-            guard x + needed <= rect.maxX else { break }
+            guard x + needed <= rect.maxX - pinnedWidth else { break }
             x += grid.write(entry.keys, x: x, y: rect.y, style: theme[.footerKey]) + 1
             x += grid.write(entry.summary, x: x, y: rect.y, style: theme[.footer]) + 2
         }

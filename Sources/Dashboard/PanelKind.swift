@@ -7,6 +7,18 @@ public enum PanelKind: Int, Sendable, Hashable, CaseIterable {
     case breaker
     case conflicts
 
+    /// A shorter title for narrow panels.
+    public var shortTitle: String {
+        switch self {
+        case .successRate: return "Refresh success"
+        case .lifetime: return "Token lifetime"
+        case .latency: return "Latency p99"
+        case .fallback: return "Fallback usage"
+        case .breaker: return "Circuit breaker"
+        case .conflicts: return "Conflicts"
+        }
+    }
+
     /// The panel's title, as the seed names it.
     public var title: String {
         switch self {

@@ -42,7 +42,7 @@ enum PanelRenderer {
         let focused = state.selectedPanel == kind && !state.alertsFocused
         Box.draw(
             rect,
-            title: "\(kind.rawValue + 1) \(kind.title)",
+            title: "\(kind.rawValue + 1) " + (kind.title.count + 6 <= rect.width ? kind.title : kind.shortTitle),
             border: theme[focused ? .borderFocused : .border],
             titleStyle: theme[.title],
             ascii: ascii,
@@ -166,7 +166,8 @@ enum PanelRenderer {
                 valueRole: average.value == nil ? .muted : .value,
                 trend: nil, higherIsBetter: true,
                 note: chosen?.value.map { "\(chosen?.label ?? "") exp \(ValueFormat.duration($0))" } ?? "",
-                graph: chosen?.points ?? [], graphMinimum: 0, graphMaximum: average.value,
+                graph: chosen?.points ?? [], graphMinimum: 0,
+                graphMaximum: snapshot.providers.first { $0.name == chosen?.label }?.lifetimeSeconds ?? average.value,
                 details: details
             )
         case .latency:
@@ -205,7 +206,9 @@ enum PanelRenderer {
                 details: details
             )
         case .breaker:
-            let details = snapshot.providers.map { provider in
+            // Worst first, so an open breaker is always in view.
+            let worst = snapshot.providers.sorted { $0.breaker.gaugeValue > $1.breaker.gaugeValue }
+            let details = worst.map { provider in
                 Detail(
                     label: provider.name, labelRole: role(provider.name),
                     value: ValueFormat.duration(Double(snapshot.now - provider.breakerSince) / 1e9),

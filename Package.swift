@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "OAuthTopConfig",
             dependencies: [
-                "DemoIdentityProvider", "TokenManager",
+                "Dashboard", "DemoIdentityProvider", "TokenManager",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -148,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OAuthTopConfigTests",
-            dependencies: ["DemoIdentityProvider", "OAuthTopConfig", "TokenManager"],
+            dependencies: ["Dashboard", "DemoIdentityProvider", "OAuthTopConfig", "TokenManager"],
             swiftSettings: swiftSettings
         ),
     ]

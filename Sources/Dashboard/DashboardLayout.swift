@@ -38,8 +38,8 @@ public struct DashboardLayout: Sendable, Hashable {
         self.events = Rect(x: alertsWidth, y: listsTop, width: width - alertsWidth, height: listsHeight)
     }
 
-    /// The number of history points a panel's graph shows at this size: what to pass to
-    /// ``DashboardSnapshot/capture(collector:providers:events:alerts:range:now:uptime:points:refreshMode:utcOffsetSeconds:)``.
+    /// The number of history points a panel's graph shows at this size: what to pass as `points` to
+    /// `DashboardSnapshot.capture`.
     public var graphPoints: Int {
         self.panels.map { $0.width - 2 }.min() ?? 0
     }

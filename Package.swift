@@ -109,7 +109,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Dashboard", "TokenManager", "Telemetry"],
+            dependencies: [
+                "Dashboard", "TokenManager", "Telemetry",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -50,12 +50,12 @@ public struct KeyBinding: Sendable, Hashable {
         ),
         KeyBinding(
             keys: [.down], summary: "provider",
-            description: "select the next provider (the next alert when alerts have the focus)",
+            description: "next provider (next alert when alerts have the focus)",
             action: .nextProvider
         ),
         KeyBinding(
             keys: [.up], summary: "provider",
-            description: "select the previous provider (the previous alert when alerts have the focus)",
+            description: "previous provider (previous alert when alerts have the focus)",
             action: .previousProvider
         ),
         KeyBinding(

@@ -113,6 +113,7 @@ let package = Package(
                 "Dashboard", "TokenManager", "Telemetry",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
+            exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -102,14 +102,18 @@ let package = Package(
         .target(
             name: "OAuthTopConfig",
             dependencies: [
-                "DemoIdentityProvider", "TokenManager",
+                "Dashboard", "DemoIdentityProvider", "TokenManager",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Dashboard", "TokenManager", "Telemetry"],
+            dependencies: [
+                "Dashboard", "TokenManager", "Telemetry",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -148,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OAuthTopConfigTests",
-            dependencies: ["DemoIdentityProvider", "OAuthTopConfig", "TokenManager"],
+            dependencies: ["Dashboard", "DemoIdentityProvider", "OAuthTopConfig", "TokenManager"],
             swiftSettings: swiftSettings
         ),
     ]

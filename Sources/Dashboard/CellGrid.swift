@@ -3,7 +3,8 @@
 public enum TerminalColor: Sendable, Hashable {
     /// The terminal's own foreground or background.
     case `default`
-    /// ANSI colours 0-15 (0 black, 1 red, 2 green, 3 yellow, 4 blue, 5 magenta, 6 cyan, 7 white, 8-15 bright).
+    /// ANSI colours 0-15 (0 black, 1 red, 2 green, 3 yellow, 4 blue, 5 magenta, 6 cyan, 7 white,
+    /// 8-15 their bright forms).
     case ansi(UInt8)
     /// xterm 256-colour palette index.
     case indexed(UInt8)
@@ -29,7 +30,11 @@ public struct CellStyle: Sendable, Hashable {
     public var background: TerminalColor
     public var attributes: CellAttributes
 
-    public init(foreground: TerminalColor = .default, background: TerminalColor = .default, attributes: CellAttributes = []) {
+    public init(
+        foreground: TerminalColor = .default,
+        background: TerminalColor = .default,
+        attributes: CellAttributes = []
+    ) {
         self.foreground = foreground
         self.background = background
         self.attributes = attributes
@@ -61,8 +66,8 @@ public struct Cell: Sendable, Hashable {
 
 /// A rectangle of cells, addressed by column `x` and row `y` from the top left.
 public struct CellGrid: Sendable, Hashable {
-    public let width: Int
-    public let height: Int
+    public private(set) var width: Int
+    public private(set) var height: Int
     public private(set) var cells: [Cell]
 
     /// A grid filled with `fill`.
@@ -88,7 +93,13 @@ public struct CellGrid: Sendable, Hashable {
     ///
     /// - Returns: The number of columns written.
     @discardableResult
-    public mutating func write(_ text: String, x: Int, y: Int, style: CellStyle = .plain, maxWidth: Int = .max) -> Int {
+    public mutating func write(
+        _ text: String,
+        x: Int,
+        y: Int,
+        style: CellStyle = .plain,
+        maxWidth: Int = .max
+    ) -> Int {
         guard y >= 0, y < self.height else { return 0 }
         var column = x
         let limit = min(self.width, x.addingReportingOverflow(maxWidth).overflow ? self.width : x + maxWidth)
@@ -103,6 +114,47 @@ public struct CellGrid: Sendable, Hashable {
             column += width
         }
         return column - x
+    }
+
+    /// Empties the grid and gives it a new size, keeping its storage when the size is unchanged.
+    ///
+    /// The renderer calls this at the start of every frame so a frame of the same size allocates nothing.
+    public mutating func reset(width: Int, height: Int, fill: Cell = .blank) {
+        let width = max(0, width)
+        let height = max(0, height)
+        if width == self.width, height == self.height {
+            for index in self.cells.indices { self.cells[index] = fill }
+            return
+        }
+        self.width = width
+        self.height = height
+        self.cells = Array(repeating: fill, count: width * height)
+    }
+
+    /// Fills a rectangle (clipped to the grid) with `cell`.
+    public mutating func fill(_ rect: Rect, with cell: Cell) {
+        let clipped = rect.intersection(Rect(x: 0, y: 0, width: self.width, height: self.height))
+        guard !clipped.isEmpty else { return }
+        for y in clipped.y..<clipped.maxY {
+            let row = y * self.width
+            for x in clipped.x..<clipped.maxX { self.cells[row + x] = cell }
+        }
+    }
+
+    /// Sets one cell to a narrow character (width 1), if (`x`, `y`) is inside the grid.
+    public mutating func put(_ character: Character, x: Int, y: Int, style: CellStyle) {
+        guard x >= 0, y >= 0, x < self.width, y < self.height else { return }
+        self.cells[y * self.width + x] = Cell(character, width: 1, style: style)
+    }
+
+    /// Changes the style of the cells of a rectangle, keeping their characters.
+    public mutating func restyle(_ rect: Rect, style: CellStyle) {
+        let clipped = rect.intersection(Rect(x: 0, y: 0, width: self.width, height: self.height))
+        guard !clipped.isEmpty else { return }
+        for y in clipped.y..<clipped.maxY {
+            let row = y * self.width
+            for x in clipped.x..<clipped.maxX { self.cells[row + x].style = style }
+        }
     }
 
     /// The grid's text, one string per row (continuation cells omitted).
@@ -120,7 +172,8 @@ public struct CellGrid: Sendable, Hashable {
         guard let scalar = character.unicodeScalars.first else { return 0 }
         let value = scalar.value
         if value < 0x20 || (0x7F..<0xA0).contains(value) { return 0 }
-        if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark {
+        let category = scalar.properties.generalCategory
+        if category == .nonspacingMark || category == .enclosingMark {
             return 0
         }
         switch value {

@@ -1,0 +1,57 @@
+import Testing
+
+@testable import Dashboard
+
+@Suite("Panels")
+struct PanelTests {
+    static func panel(_ kind: PanelKind, width: Int = 27, height: Int = 7, ascii: Bool = false) -> CellGrid {
+        var grid = sentinelGrid(width: width, height: height)
+        var state = DashboardState()
+        _ = state.present(DashboardFixtures.sample(columns: 80, rows: 24))
+        state.selectedPanel = .conflicts
+        PanelRenderer.draw(
+            kind, snapshot: DashboardFixtures.sample(columns: 80, rows: 24), state: state,
+            in: Rect(x: 0, y: 0, width: width, height: height), theme: .default, ascii: ascii, into: &grid
+        )
+        return grid
+    }
+
+    @Test("each panel at 27x7 and 40x11", arguments: PanelKind.allCases)
+    func eachPanel(kind: PanelKind) {
+        SnapshotFiles.expectMatches(Self.panel(kind), "panel-\(kind)-27x7")
+        SnapshotFiles.expectMatches(Self.panel(kind, width: 40, height: 11), "panel-\(kind)-40x11")
+    }
+
+    @Test("success rate panel, line by line, with colours")
+    func successRate() {
+        let grid = Self.panel(.successRate)
+        expectLines(grid, [
+            "┌ 1 Refresh success ──────┐",
+            "│94.2%¤•¤of rounds, 5m¤¤¤¤│",
+            "│¤███¤█▁████¤█████▁¤██████│",
+            "│¤███¤██████¤██████¤██████│",
+            "│github¤¤¤100.0%¤¤████████│",
+            "│google¤¤¤97.5%¤¤¤███████▊│",
+            "└─────────────────────────┘",
+        ])
+        #expect(grid[1, 1].style == Theme.default[.warning])
+        #expect(grid[2, 2].style == Theme.default[.graph])
+        #expect(grid[1, 4].style == Theme.default[.selected])
+        #expect(grid[1, 5].style == Theme.default[.eventProvider])
+        #expect(grid[0, 0].style == Theme.default[.border])
+    }
+
+    @Test("breaker panel: the open breaker is listed first, in red")
+    func breaker() throws {
+        let grid = Self.panel(.breaker)
+        let open = try #require(find(" OPEN ¤okta", in: grid))
+        #expect(open.y == 4)
+        #expect(grid[open.x, open.y].style == Theme.default[.breakerOpen])
+        #expect(grid[open.x, open.y].style.background == .ansi(1))
+    }
+
+    @Test("the selected panel has the focused border")
+    func focus() {
+        #expect(Self.panel(.conflicts)[0, 0].style == Theme.default[.borderFocused])
+    }
+}

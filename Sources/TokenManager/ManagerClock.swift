@@ -13,10 +13,24 @@ import Darwin
 public struct ManagerClock: Sendable {
     private let readNow: @Sendable () -> Int64
     private let sleeper: @Sendable (Duration) async throws -> Void
+    private let isSystem: Bool
 
     /// Wall time now, in nanoseconds since the Unix epoch.
     @inline(__always)
     public func now() -> Int64 { self.readNow() }
+
+    /// Wall time now, possibly a few milliseconds behind: `CLOCK_REALTIME_COARSE` for the real
+    /// clock (a quarter of the cost of a precise read), the same as ``now()`` for injected clocks.
+    /// Good for comparing against refresh windows, which are seconds wide; not for latencies.
+    @inline(__always)
+    public func coarseNow() -> Int64 {
+        if self.isSystem {
+            var ts = timespec()
+            clock_gettime(CLOCK_REALTIME_COARSE, &ts)
+            return Int64(ts.tv_sec) &* 1_000_000_000 &+ Int64(ts.tv_nsec)
+        }
+        return self.readNow()
+    }
 
     /// Sleeps for `duration` on the underlying clock (returns at once for zero or less).
     public func sleep(for duration: Duration) async throws {
@@ -32,7 +46,8 @@ public struct ManagerClock: Sendable {
     /// The real clock: `CLOCK_REALTIME` for now, `ContinuousClock` for sleeping.
     public static let system = ManagerClock(
         readNow: { ManagerClock.realtimeNanos() },
-        sleeper: { try await ContinuousClock().sleep(for: $0) }
+        sleeper: { try await ContinuousClock().sleep(for: $0) },
+        isSystem: true
     )
 
     /// A clock whose wall time starts at `wallOriginNanos` and advances with `clock`.
@@ -46,11 +61,17 @@ public struct ManagerClock: Sendable {
         let origin = clock.now
         self.readNow = { wallOriginNanos + origin.duration(to: clock.now).nanoseconds }
         self.sleeper = { try await clock.sleep(for: $0) }
+        self.isSystem = false
     }
 
-    private init(readNow: @escaping @Sendable () -> Int64, sleeper: @escaping @Sendable (Duration) async throws -> Void) {
+    private init(
+        readNow: @escaping @Sendable () -> Int64,
+        sleeper: @escaping @Sendable (Duration) async throws -> Void,
+        isSystem: Bool
+    ) {
         self.readNow = readNow
         self.sleeper = sleeper
+        self.isSystem = isSystem
     }
 
     /// `CLOCK_REALTIME` in nanoseconds since the Unix epoch.

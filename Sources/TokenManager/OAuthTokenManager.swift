@@ -117,7 +117,7 @@ public final class OAuthTokenManager: Service, Sendable {
     }
 
     @usableFromInline
-    func now() -> Int64 { self.clock.now() }
+    func now() -> Int64 { self.clock.coarseNow() }
 
     @usableFromInline
     func cached(_ provider: ProviderID, now: Int64) -> AccessToken? {

@@ -37,7 +37,7 @@ struct SessionEnvironment: Sendable {
 struct SessionState: Sendable {
     var token: CachedToken?
     var refreshToken: Secret?
-    var inflight: Task<Result<CachedToken, TokenRefreshError>, Never>?
+    var inflight: RefreshFlight?
     var breaker: CircuitBreaker
     /// No round starts before this instant (a `Retry-After` that ended a round).
     var notBefore: Int64 = 0
@@ -60,6 +60,10 @@ final class ProviderSession: Sendable {
     let state: Mutex<SessionState>
     let environment: SessionEnvironment
     let wake = WakeSignal()
+    /// This session's index into every thread's ``ThreadTokenCache``.
+    private let slot = ThreadTokenCache.allocateSlot()
+    /// Bumped, under the state lock, whenever `state.token` changes; thread caches compare it.
+    private let generation = Atomic<UInt64>(0)
 
     init(configuration: ProviderConfiguration, metrics: ProviderMetrics, environment: SessionEnvironment) {
         self.configuration = configuration
@@ -78,21 +82,48 @@ final class ProviderSession: Sendable {
 
     // MARK: Hot path
 
-    /// The current token if it is outside the mandatory window: no I/O, no allocation.
+    /// The current token if it is outside the mandatory window: no I/O, no lock, no allocation
+    /// (but the first call on a thread for each new token, which copies it for that thread).
     @inline(__always)
     func cachedToken(now: Int64) -> AccessToken? {
-        self.state.withLock { state -> AccessToken? in
+        let cache = ThreadTokenCache.current
+        let generation = self.generation.load(ordering: .acquiring)
+        if self.slot < cache.entries.count, let entry = cache.entries[self.slot], entry.generation == generation,
+            now < entry.mandatoryAt
+        {
+            return entry.token
+        }
+        return self.refillThreadCache(cache, now: now)
+    }
+
+    /// Copies the current token into this thread's cache, if it is outside the mandatory window.
+    private func refillThreadCache(_ cache: ThreadTokenCache, now: Int64) -> AccessToken? {
+        let entry = self.state.withLock { state -> ThreadTokenCache.Entry? in
             guard let token = state.token, now < token.windows.mandatoryAt else { return nil }
             if !token.handedOut { state.token?.handedOut = true }
-            return token.access
+            var copy = token.access
+            copy.value = Secret(token.access.value.revealed.withOwnStorage)
+            return ThreadTokenCache.Entry(
+                generation: self.generation.load(ordering: .relaxed), mandatoryAt: token.windows.mandatoryAt,
+                token: copy
+            )
         }
+        guard let entry else { return nil }
+        cache.store(entry, slot: self.slot)
+        return entry.token
+    }
+
+    /// Replaces the token; call with the state lock held.
+    private func setToken(_ token: CachedToken?, in state: inout SessionState) {
+        state.token = token
+        self.generation.add(1, ordering: .releasing)
     }
 
     // MARK: Slow path
 
     private enum Next {
         case token(AccessToken)
-        case wait(Task<Result<CachedToken, TokenRefreshError>, Never>)
+        case wait(RefreshFlight)
         case fail(TokenRefreshError)
     }
 
@@ -118,8 +149,8 @@ final class ProviderSession: Sendable {
             return token
         case .fail(let error):
             throw error
-        case .wait(let task):
-            switch await task.value {
+        case .wait(let flight):
+            switch await flight.wait() {
             case .success(let token):
                 self.markHandedOut()
                 return token.access
@@ -147,8 +178,8 @@ final class ProviderSession: Sendable {
         switch next {
         case .token(let token): return token
         case .fail(let error): throw error
-        case .wait(let task):
-            switch await task.value {
+        case .wait(let flight):
+            switch await flight.wait() {
             case .success(let token): return token.access
             case .failure(let error): throw error
             }
@@ -192,9 +223,11 @@ final class ProviderSession: Sendable {
                 )
             )
         }
-        let task = Task { await self.runRound(reason: reason) }
-        state.inflight = task
-        return .wait(task)
+        let flight = RefreshFlight()
+        state.inflight = flight
+        // The round runs in its own task so that no caller's cancellation cancels it for the others.
+        Task { flight.finish(await self.runRound(reason: reason)) }
+        return .wait(flight)
     }
 
     // MARK: The round
@@ -296,7 +329,7 @@ final class ProviderSession: Sendable {
         case .success(let token):
             let rotated = success?.response.refreshToken != nil
             self.state.withLock { state in
-                state.token = token
+                self.setToken(token, in: &state)
                 if let newRefreshToken = success?.response.refreshToken { state.refreshToken = newRefreshToken }
                 state.inflight = nil
                 state.lastError = nil
@@ -413,7 +446,7 @@ final class ProviderSession: Sendable {
         let expiredInUse = self.state.withLock { state -> Bool in
             guard let current = state.token, current.access.value == token.value else { return false }
             let expired = now >= current.windows.expiresAt && !current.expiryCounted
-            state.token = nil
+            self.setToken(nil, in: &state)
             return expired
         }
         if expiredInUse { self.recordExpiredInUse(now: now) }
@@ -431,7 +464,7 @@ final class ProviderSession: Sendable {
             guard stored.expiresAtNanos > now + self.configuration.refresh.minMandatory.nanoseconds else {
                 return false
             }
-            state.token = CachedToken(
+            let restored = CachedToken(
                 access: AccessToken(
                     value: Secret(stored.accessToken), tokenType: stored.tokenType, expiresAt: stored.expiresAtNanos
                 ),
@@ -444,6 +477,7 @@ final class ProviderSession: Sendable {
                 endpoint: stored.endpoint,
                 scope: stored.scope
             )
+            self.setToken(restored, in: &state)
             return true
         }
     }

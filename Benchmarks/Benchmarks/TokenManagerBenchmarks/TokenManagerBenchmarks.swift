@@ -46,6 +46,10 @@ final class Fixture: Sendable {
     deinit { self.server.cancel() }
 }
 
+final class WaiterBox: Sendable {
+    let state = Mutex<(done: Bool, list: [UnsafeContinuation<Int, Never>])>((false, []))
+}
+
 nonisolated(unsafe) var hotFixture: Fixture?
 nonisolated(unsafe) var flightFixture: Fixture?
 
@@ -91,6 +95,54 @@ let benchmarks: @Sendable () -> Void = {
                 }
             }
         }
+    }
+
+    // The floor of the single-flight run: spawning and joining 10,000 child tasks.
+    Benchmark("baseline: 10,000 child tasks doing nothing", configuration: .init(maxIterations: 50)) { benchmark async in
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<10_000 {
+                group.addTask { blackHole(index) }
+            }
+        }
+    }
+
+    Benchmark("reference: 10,000 tasks awaiting one shared Task that sleeps 5 ms", configuration: .init(maxIterations: 50)) { benchmark async in
+        let shared = Task { try? await Task.sleep(for: .milliseconds(5)); return 1 }
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<10_000 {
+                group.addTask { blackHole(await shared.value) }
+            }
+        }
+    }
+
+    Benchmark("reference: 10,000 tasks awaiting continuations resumed after 5 ms", configuration: .init(maxIterations: 50)) { benchmark async in
+        let box = WaiterBox()
+        let waiters = box
+        let finisher = Task {
+            try? await Task.sleep(for: .milliseconds(5))
+            let list = waiters.state.withLock { state in
+                state.done = true
+                defer { state.list = [] }
+                return state.list
+            }
+            for waiter in list { waiter.resume(returning: 1) }
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<10_000 {
+                group.addTask {
+                    let value = await withUnsafeContinuation { (continuation: UnsafeContinuation<Int, Never>) in
+                        let now = waiters.state.withLock { state -> Bool in
+                            if state.done { return true }
+                            state.list.append(continuation)
+                            return false
+                        }
+                        if now { continuation.resume(returning: 1) }
+                    }
+                    blackHole(value)
+                }
+            }
+        }
+        _ = await finisher.value
     }
 
     Benchmark(

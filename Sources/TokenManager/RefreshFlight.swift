@@ -1,0 +1,46 @@
+import Synchronization
+
+/// One refresh round in flight, and everyone waiting for its outcome.
+///
+/// Waiters are kept as continuations and resumed together when the round ends. This is what
+/// makes single-flight cheap at scale: awaiting a shared `Task`'s value from 10,000 tasks took
+/// 73 ms here, resuming 10,000 continuations 14 ms (Benchmarks/, the "reference" runs). Waiting is not
+/// cancellable; the round itself is bounded by its timeouts and retry policy.
+final class RefreshFlight: Sendable {
+    typealias Outcome = Result<CachedToken, TokenRefreshError>
+
+    private enum State {
+        case running(waiters: [UnsafeContinuation<Outcome, Never>])
+        case finished(Outcome)
+    }
+
+    private let state = Mutex(State.running(waiters: []))
+
+    /// Waits for the outcome (returns at once when it is known).
+    func wait() async -> Outcome {
+        await withUnsafeContinuation { continuation in
+            let finished = self.state.withLock { state -> Outcome? in
+                switch state {
+                case .finished(let outcome):
+                    return outcome
+                case .running(var waiters):
+                    state = .running(waiters: [])  // keep the array uniquely referenced while appending
+                    waiters.append(continuation)
+                    state = .running(waiters: waiters)
+                    return nil
+                }
+            }
+            if let finished { continuation.resume(returning: finished) }
+        }
+    }
+
+    /// Records the outcome and resumes every waiter.
+    func finish(_ outcome: Outcome) {
+        let waiters = self.state.withLock { state -> [UnsafeContinuation<Outcome, Never>] in
+            guard case .running(let waiters) = state else { return [] }
+            state = .finished(outcome)
+            return waiters
+        }
+        for waiter in waiters { waiter.resume(returning: outcome) }
+    }
+}

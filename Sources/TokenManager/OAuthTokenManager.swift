@@ -102,6 +102,7 @@ public final class OAuthTokenManager: Service, Sendable {
     /// - Throws: ``TokenRefreshError`` when the token is in its mandatory window or gone and no
     ///   refresh succeeded: it names every endpoint tried and why, or says the breaker is open.
     @inlinable
+    nonisolated(nonsending)
     public func token(for provider: ProviderID) async throws(TokenRefreshError) -> AccessToken {
         let now = self.now()
         if let token = self.cached(provider, now: now) { return token }
@@ -121,7 +122,9 @@ public final class OAuthTokenManager: Service, Sendable {
 
     @usableFromInline
     func cached(_ provider: ProviderID, now: Int64) -> AccessToken? {
-        self.sessions[provider.index].cachedToken(now: now)
+        self.sessions.withUnsafeBufferPointer { sessions in
+            Unmanaged.passUnretained(sessions[provider.index])._withUnsafeGuaranteedRef { $0.cachedToken(now: now) }
+        }
     }
 
     @usableFromInline

@@ -86,14 +86,16 @@ final class ProviderSession: Sendable {
     /// (but the first call on a thread for each new token, which copies it for that thread).
     @inline(__always)
     func cachedToken(now: Int64) -> AccessToken? {
-        let cache = ThreadTokenCache.current
-        let generation = self.generation.load(ordering: .acquiring)
-        if self.slot < cache.entries.count, let entry = cache.entries[self.slot], entry.generation == generation,
-            now < entry.mandatoryAt
-        {
-            return entry.token
+        ThreadTokenCache.withCurrent { cache in
+            let generation = self.generation.load(ordering: .acquiring)
+            let slot = self.slot
+            if slot < cache.entries.count, let entry = cache.entries[slot], entry.generation == generation,
+                now < entry.mandatoryAt
+            {
+                return entry.token
+            }
+            return self.refillThreadCache(cache, now: now)
         }
-        return self.refillThreadCache(cache, now: now)
     }
 
     /// Copies the current token into this thread's cache, if it is outside the mandatory window.

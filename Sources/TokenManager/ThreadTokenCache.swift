@@ -22,7 +22,8 @@ final class ThreadTokenCache {
         var token: AccessToken
     }
 
-    var entries: [Entry?] = []
+    // Only the owning thread touches it: the dynamic exclusivity check would cost more than the read.
+    @exclusivity(unchecked) var entries: [Entry?] = []
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
@@ -34,15 +35,15 @@ final class ThreadTokenCache {
         return key
     }()
 
-    /// This thread's cache, created on first use.
+    /// Calls `body` with this thread's cache, created on first use, without retaining it.
     @inline(__always)
-    static var current: ThreadTokenCache {
+    static func withCurrent<R>(_ body: (ThreadTokenCache) -> R) -> R {
         if let pointer = pthread_getspecific(self.key) {
-            return Unmanaged<ThreadTokenCache>.fromOpaque(pointer).takeUnretainedValue()
+            return Unmanaged<ThreadTokenCache>.fromOpaque(pointer)._withUnsafeGuaranteedRef(body)
         }
         let cache = ThreadTokenCache()
         pthread_setspecific(self.key, Unmanaged.passRetained(cache).toOpaque())
-        return cache
+        return body(cache)
     }
 
     /// Slot numbers, unique per session in the process, index `entries`.

@@ -117,6 +117,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "OAuthTopRuntimeTests",
+            dependencies: ["OAuthTopRuntime", "TokenManager"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TelemetryTests",
             dependencies: [
                 "Telemetry",

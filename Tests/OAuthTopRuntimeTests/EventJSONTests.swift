@@ -1,0 +1,51 @@
+import Foundation
+import Synchronization
+import Testing
+import TokenManager
+
+@testable import OAuthTopRuntime
+
+@Suite("JSON event lines")
+struct EventJSONTests {
+    @Test("keys in a stable order, RFC 3339 UTC time, numbers and booleans unquoted")
+    func line() throws {
+        let event = TokenEvent(
+            kind: .refreshSucceeded, timestamp: 1_700_000_000_123_456_789, provider: "github",
+            fields: [("duration_ms", .double(12.5)), ("attempt", .int(2)), ("final", .bool(false)), ("endpoint", .string("https://x/t"))]
+        )
+        let line = EventJSON.line(for: event)
+        #expect(line == #"{"ts":"2023-11-14T22:13:20.123Z","event":"refresh_succeeded","provider":"github","duration_ms":12.5,"attempt":2,"final":false,"endpoint":"https://x/t"}"#)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["provider"] as? String == "github")
+    }
+
+    @Test("strings are escaped so every line stays one valid JSON object", arguments: [
+        "quote \" backslash \\ newline \n tab \t", "control \u{01}\u{1F}", "unicode é 界 🙂",
+    ])
+    func escaping(text: String) throws {
+        let line = EventJSON.line(event: "x", timestamp: 0, fields: [("detail", .string(text))])
+        #expect(!line.contains("\n"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["detail"] as? String == text)
+    }
+
+    @Test("non-finite numbers become null")
+    func nonFinite() {
+        #expect(EventJSON.line(event: "x", timestamp: 0, fields: [("v", .double(.infinity))]).hasSuffix(#""v":null}"#))
+    }
+
+    @Test("the writer emits whole lines")
+    func writer() {
+        let lines = LockedLines()
+        let writer = JSONLineWriter { lines.append($0) }
+        writer.emit("{}")
+        writer.emit("{\"a\":1}")
+        #expect(lines.all == ["{}\n", "{\"a\":1}\n"])
+    }
+}
+
+final class LockedLines: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { self.lines.withLock { $0.append(line) } }
+    var all: [String] { self.lines.withLock { $0 } }
+}

@@ -136,6 +136,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "OAuthTopCLITests",
+            dependencies: [
+                "DemoIdentityProvider",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "OAuthTopConfigTests",
             dependencies: ["DemoIdentityProvider", "OAuthTopConfig", "TokenManager"],
             swiftSettings: swiftSettings

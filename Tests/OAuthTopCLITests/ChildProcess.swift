@@ -30,7 +30,9 @@ final class ChildProcess: Sendable {
     let executable: String
     let arguments: [String]
     private let process: Process
-    private let output = OutputBuffer()
+    private let output: OutputBuffer
+    /// The pipes' read ends, kept open while the reader threads use their descriptors.
+    private let readers: [FileHandle]
 
     /// The child's process id.
     var pid: Int32 { self.process.processIdentifier }
@@ -53,34 +55,82 @@ final class ChildProcess: Sendable {
         process.environment = environment
         if let directory { process.currentDirectoryURL = directory }
         process.standardInput = stdin ?? FileHandle.nullDevice
-        let stdoutPipe = Pipe()
-        let stderrPipe = Pipe()
-        process.standardOutput = stdoutPipe
-        process.standardError = stderrPipe
         self.process = process
-        let output = self.output
-        stdoutPipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                output.withLock { $0.stdoutClosed = true }
-            } else {
-                output.withLock { $0.stdout += data }
-            }
-        }
-        stderrPipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                output.withLock { $0.stderrClosed = true }
-            } else {
-                output.withLock { $0.stderr += data }
-            }
-        }
+        let output = OutputBuffer()
+        self.output = output
+        // Foundation's `Pipe()` is not close-on-exec, so a child started concurrently by another
+        // test would inherit this one's write ends and hold them open: the readers would not see end
+        // of file until that other child exits. So the pipes are close-on-exec (`posix_spawn`'s dup2
+        // onto fd 1 and 2 clears the flag on this child's copies), and since `pipe` and `fcntl` are
+        // two steps, pipes are made and children started under one lock.
+        self.readers = try Self.spawnLock.withLock { _ in try Self.spawn(process, into: output) }
+    }
+
+    /// Serialises pipe creation and spawning (see `init`).
+    private static let spawnLock = Mutex(())
+
+    /// Starts `process` with stdout and stderr on new pipes read into `output`; returns the read ends.
+    private static func spawn(_ process: Process, into output: OutputBuffer) throws -> [FileHandle] {
+        let (stdoutRead, stdoutWrite) = try Self.closeOnExecPipe()
+        let (stderrRead, stderrWrite) = try Self.closeOnExecPipe()
+        process.standardOutput = stdoutWrite
+        process.standardError = stderrWrite
         try process.run()
         // The parent's copies of the write ends must close, or the readers never see end of file.
-        try stdoutPipe.fileHandleForWriting.close()
-        try stderrPipe.fileHandleForWriting.close()
+        try stdoutWrite.close()
+        try stderrWrite.close()
+        Self.startReader(stdoutRead.fileDescriptor, output: output) {
+            $0.stdout += $1
+        } closed: {
+            $0.stdoutClosed = true
+        }
+        Self.startReader(stderrRead.fileDescriptor, output: output) {
+            $0.stderr += $1
+        } closed: {
+            $0.stderrClosed = true
+        }
+        return [stdoutRead, stderrRead]
+    }
+
+    /// Reads `descriptor` on a thread of its own with blocking read(2) until end of file: simpler and
+    /// more predictable than dispatch-based readability handlers.
+    private static func startReader(
+        _ descriptor: Int32,
+        output: OutputBuffer,
+        append: @escaping @Sendable (inout Output, [UInt8]) -> Void,
+        closed: @escaping @Sendable (inout Output) -> Void
+    ) {
+        let thread = Thread {
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    let chunk = Array(buffer[..<count])
+                    output.withLock { append(&$0, chunk) }
+                } else if count < 0, errno == EINTR {
+                    continue
+                } else {
+                    output.withLock { closed(&$0) }
+                    return
+                }
+            }
+        }
+        thread.start()
+    }
+
+    /// A pipe whose both ends are close-on-exec, as (read, write) handles.
+    private static func closeOnExecPipe() throws -> (FileHandle, FileHandle) {
+        var fds: [Int32] = [-1, -1]
+        let result = pipe(&fds)
+        if result == 0 {
+            _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        }
+        guard result == 0 else { throw CLITestFailure("cannot create a pipe: errno \(errno)") }
+        return (
+            FileHandle(fileDescriptor: fds[0], closeOnDealloc: true),
+            FileHandle(fileDescriptor: fds[1], closeOnDealloc: true)
+        )
     }
 
     /// Starts the binary, runs `body` with it, and kills it afterwards if it still runs, even when `body` throws.
@@ -173,12 +223,14 @@ final class ChildProcess: Sendable {
                 if let found = try self.events().first(where: { $0.event == name && predicate($0) }) { return found }
                 throw CLITestFailure(
                     "\(self.commandLine) exited (status \(self.process.terminationStatus))"
-                        + " before printing a '\(name)' event; events: \(try self.eventNames()); stderr: \(self.stderrTail)"
+                        + " before printing a '\(name)' event; events: \(try self.eventNames());"
+                        + " stderr: \(self.stderrTail)"
                 )
             }
             if ContinuousClock.now >= deadline {
                 throw CLITestFailure(
-                    "no '\(name)' event within \(timeout); events so far: \(try self.eventNames()); stderr: \(self.stderrTail)"
+                    "no '\(name)' event within \(timeout); events so far: \(try self.eventNames());"
+                        + " stderr: \(self.stderrTail)"
                 )
             }
             try await Task.sleep(for: .milliseconds(20))
@@ -193,7 +245,9 @@ final class ChildProcess: Sendable {
         while self.isRunning || !self.output.withLock({ $0.stdoutClosed && $0.stderrClosed }) {
             if ContinuousClock.now >= deadline {
                 throw CLITestFailure(
-                    "\(self.commandLine) still running (or its pipes open) after \(timeout);"
+                    "\(self.commandLine) not finished after \(timeout) (running: \(self.isRunning), "
+                        + "stdout open: \(!self.output.withLock { $0.stdoutClosed }), "
+                        + "stderr open: \(!self.output.withLock { $0.stderrClosed }), pid \(self.pid));"
                         + " stderr: \(self.stderrTail)"
                 )
             }

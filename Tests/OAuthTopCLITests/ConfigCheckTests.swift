@@ -33,7 +33,8 @@ struct ConfigCheckTests {
 
     @Test("a file with five mistakes: exit 1, each at FILE:LINE:COL, then a summary, no secret")
     func fiveMistakes() async throws {
-        let fixture = try Sandbox.fixtureText("five-mistakes.yaml").split(separator: "\n", omittingEmptySubsequences: false)
+        let fixture = try Sandbox.fixtureText("five-mistakes.yaml")
+            .split(separator: "\n", omittingEmptySubsequences: false)
         // Guard the fixture itself: each expected position must point at the offending text.
         for expected in Self.fiveMistakes {
             let line = String(fixture[expected.line - 1])
@@ -91,7 +92,9 @@ struct ConfigCheckTests {
             )
             #expect(result.status == 2)
             #expect(result.stdout.isEmpty)
-            #expect(result.stderr.contains("no-such-file.yaml (from --config): no such file"), "stderr: \(result.stderr)")
+            #expect(
+                result.stderr.contains("no-such-file.yaml (from --config): no such file"), "stderr: \(result.stderr)"
+            )
             #expect(result.stderr.contains("no configuration file found"), "stderr: \(result.stderr)")
             #expect(!result.stderr.contains("Fatal error"))
         }

@@ -45,11 +45,15 @@ struct EventLine: Sendable, CustomStringConvertible {
         } catch {
             throw CLITestFailure("stdout line is not JSON: \(line)")
         }
-        guard case .object(let fields) = value else { throw CLITestFailure("stdout line is not a JSON object: \(line)") }
+        guard case .object(let fields) = value else {
+            throw CLITestFailure("stdout line is not a JSON object: \(line)")
+        }
         guard case .string(let event) = fields["event"] else {
             throw CLITestFailure("stdout line has no string \"event\": \(line)")
         }
-        guard case .string(let ts) = fields["ts"] else { throw CLITestFailure("stdout line has no string \"ts\": \(line)") }
+        guard case .string(let ts) = fields["ts"] else {
+            throw CLITestFailure("stdout line has no string \"ts\": \(line)")
+        }
         guard let timestamp = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(ts) else {
             throw CLITestFailure("\"ts\" is not an RFC 3339 time with milliseconds: \(line)")
         }

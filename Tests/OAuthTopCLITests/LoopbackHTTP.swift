@@ -33,7 +33,8 @@ enum LoopbackHTTP {
     private static func execute(_ request: HTTPClientRequest) async throws -> Response {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let buffer = try await response.body.collect(upTo: 4 << 20)
-        return Response(status: Int(response.status.code), body: String(decoding: buffer.readableBytesView, as: UTF8.self))
+        let body = String(decoding: buffer.readableBytesView, as: UTF8.self)
+        return Response(status: Int(response.status.code), body: body)
     }
 
     private static func requireLoopback(_ url: String) throws {

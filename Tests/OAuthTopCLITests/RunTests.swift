@@ -13,7 +13,7 @@ struct RunTests {
     static let clientSecret = "cli-test-client-secret-0123456789-abcdefghij"
 
     @Test(
-        "SIGTERM stops cleanly and writes a 0600 store; a restart reuses the token, then refreshes with the rotated one",
+        "SIGTERM stops cleanly, store 0600; a restart reuses the token, then refreshes with the rotated one",
         .timeLimit(.minutes(5))
     )
     func restartReusesStoredToken() async throws {

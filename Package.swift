@@ -156,6 +156,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "OAuthTopCLITests",
+            dependencies: [
+                "DemoIdentityProvider",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "OAuthTopConfigTests",
             dependencies: ["Dashboard", "DemoIdentityProvider", "OAuthTopConfig", "TokenManager"],
             swiftSettings: swiftSettings

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+/// `oauthtop demo --headless --duration 90s`: the whole fault schedule, seen as events, with no secret
+/// anywhere, and a /metrics that promtool accepts.
+@Suite("oauthtop demo")
+struct DemoTests {
+    /// DESIGN.md, "Metric names".
+    static let metricFamilies = [
+        "oauth_refresh_attempts_total", "oauth_refresh_failures_total", "oauth_refresh_duration_seconds",
+        "oauth_token_lifetime_seconds", "oauth_token_expires_in_seconds", "oauth_fallback_auth_used_total",
+        "oauth_circuit_breaker_state", "oauth_refresh_conflicts_total", "oauth_token_expired_during_task_total",
+        "oauth_rate_limited_total",
+    ]
+
+    static let promtool = "/usr/bin/promtool"
+
+    @Test("headless demo: the schedule's events in order, no secret, valid /metrics", .timeLimit(.minutes(5)))
+    func headlessDemo() async throws {
+        try await Sandbox.with { sandbox in
+            try await ChildProcess.with(
+                ["demo", "--headless", "--duration", "90s"], environment: sandbox.environment(),
+                directory: sandbox.directory
+            ) { demo in
+                let started = try await demo.waitForEvent("demo_started", timeout: .seconds(60))
+                let listening = try await demo.waitForEvent("metrics_listening", timeout: .seconds(60))
+                let metricsURL = try #require(listening.string("url"))
+                // Scrape once every family has a series: failures exist once the breaker has opened (~60s).
+                _ = try await demo.waitForEvent("breaker", timeout: .seconds(150)) { $0.string("to") == "open" }
+                #expect(demo.isRunning, "the demo must still run when /metrics is scraped")
+                try await self.checkMetrics(url: metricsURL, sandbox: sandbox)
+
+                let status = try await demo.waitForExit(timeout: .seconds(200))
+                #expect(status == 0, "stderr: \(demo.stderrText)")
+                let lines = demo.stdoutLines
+                #expect(demo.stdoutText.hasSuffix("\n"), "the last line must be complete")
+                let events = try lines.map { try EventLine(parsing: $0) }
+                try self.checkSchedule(events, secondary: try #require(started.string("endpoint_secondary")))
+                self.checkNoSecret(stdout: demo.stdoutText, stderr: demo.stderrText, events: events)
+            }
+        }
+    }
+
+    /// The fault schedule's story, in order (DemoSchedule.defaultYAML).
+    private func checkSchedule(_ events: [EventLine], secondary: String) throws {
+        func next(after start: Int, _ what: String, _ predicate: (EventLine) -> Bool) throws -> Int {
+            guard let index = events.indices.dropFirst(start + 1).first(where: { predicate(events[$0]) }) else {
+                throw CLITestFailure(
+                    "no \(what) after event #\(start) (\(start >= 0 ? events[start].raw : "start")); events: "
+                        + events.map(\.event).joined(separator: ",")
+                )
+            }
+            return index
+        }
+        let firstSuccess = try next(after: -1, "refresh_succeeded") { $0.event == "refresh_succeeded" }
+        let retry500 = try next(after: firstSuccess, "retry with reason http_500") {
+            $0.event == "retry" && $0.string("reason") == "http_500"
+        }
+        let rateLimited = try next(after: retry500, "rate_limited") { $0.event == "rate_limited" }
+        let afterRateLimit = try next(after: rateLimited, "refresh_succeeded") { $0.event == "refresh_succeeded" }
+        let retryAfterMS = try #require(events[rateLimited].number("retry_after_ms"))
+        #expect(retryAfterMS > 0)
+        // Timestamps are truncated to milliseconds, so allow the 1 ms that truncation can take away.
+        let waitedMS = events[afterRateLimit].timestamp.timeIntervalSince(events[rateLimited].timestamp) * 1000
+        #expect(
+            waitedMS >= retryAfterMS - 1,
+            "success \(waitedMS) ms after the 429, sooner than Retry-After \(retryAfterMS) ms"
+        )
+        let failover = try next(after: afterRateLimit, "failover") { $0.event == "failover" }
+        #expect(events[failover].string("to") == secondary)
+        let onSecondary = try next(after: failover, "refresh_succeeded") { $0.event == "refresh_succeeded" }
+        #expect(events[onSecondary].string("endpoint") == secondary, "\(events[onSecondary])")
+        let open = try next(after: onSecondary, "breaker to open") {
+            $0.event == "breaker" && $0.string("to") == "open"
+        }
+        _ = try next(after: open, "breaker to closed") { $0.event == "breaker" && $0.string("to") == "closed" }
+        #expect(events.last?.event == "stopped")
+        #expect(events.filter { $0.event == "stopped" }.count == 1)
+    }
+
+    /// No JWT, no 64-hex run (the demo's client secret is 64 hex), and short token fingerprints only.
+    private func checkNoSecret(stdout: String, stderr: String, events: [EventLine]) {
+        for (name, text) in [("stdout", stdout), ("stderr", stderr)] {
+            #expect(!text.contains("eyJ"), "a JWT-looking string on \(name)")
+            #expect(text.firstMatch(of: /[0-9a-fA-F]{64}/) == nil, "a 64-hex-character run on \(name)")
+        }
+        let fingerprints = events.compactMap { $0.string("token_sha256") }
+        #expect(!fingerprints.isEmpty)
+        for fingerprint in fingerprints {
+            #expect(fingerprint.wholeMatch(of: /[0-9a-f]{1,8}/) != nil, "token_sha256 '\(fingerprint)' is not <= 8 hex")
+        }
+    }
+
+    /// Fetches /metrics, runs `promtool check metrics` on it, and looks for every family of DESIGN.md.
+    private func checkMetrics(url: String, sandbox: Sandbox) async throws {
+        let response = try await LoopbackHTTP.get(url)
+        #expect(response.status == 200)
+        for family in Self.metricFamilies {
+            #expect(response.body.contains("# TYPE \(family) "), "no family \(family) in /metrics")
+            #expect(response.body.contains("\n\(family)"), "no sample of \(family) in /metrics")
+        }
+        guard FileManager.default.isExecutableFile(atPath: Self.promtool) else {
+            Issue.record("promtool is missing at \(Self.promtool): install Debian's `prometheus` package")
+            return
+        }
+        let file = try sandbox.write("metrics.txt", response.body)
+        let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
+        defer { try? input.close() }
+        let result = try await ChildProcess.run(
+            executable: Self.promtool, ["check", "metrics"], environment: sandbox.environment(), stdin: input
+        )
+        #expect(result.status == 0, "promtool check metrics: \(result.stdout)\(result.stderr)")
+    }
+}

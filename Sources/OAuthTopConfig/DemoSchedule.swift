@@ -28,7 +28,8 @@ public enum DemoSchedule {
         #   count:     how many requests it applies to at most (default no limit)
         #   endpoints: which endpoints it applies to (default all of them)
         faults:
-          # 0s-10s: the first token is fetched normally, but slowly, so latency has a value.
+          # 0s-10s: the first token request is slow (1.5s): it outlasts the quick 1s timeout, so the
+          # timeout ladder retries it with the standard 2s step (and latency has a value).
           - kind: slow
             delay: 1.5s
             until: 10s

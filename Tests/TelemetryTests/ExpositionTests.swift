@@ -38,9 +38,18 @@ struct ExpositionTests {
     }
 
     @Test func emptyCollectorExportsNothing() {
+        #expect(TelemetryCollector().exposition() == "")
+    }
+
+    @Test("described families without series still show HELP and TYPE, so every documented family is scraped")
+    func describedFamiliesWithoutSeries() {
         let collector = TelemetryCollector()
         collector.describeOAuthMetrics()
-        #expect(collector.exposition() == "")
+        let text = collector.exposition()
+        for description in OAuthMetricNames.all {
+            #expect(text.contains("# TYPE \(description.name) "), "\(description.name)")
+        }
+        #expect(!text.contains("{"), "no series were invented")
     }
 
     @Test(arguments: [

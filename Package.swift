@@ -36,7 +36,8 @@ let package = Package(
         .executableTarget(
             name: "oauthtop",
             dependencies: [
-                "TokenManager", "Telemetry", "DemoIdentityProvider", "OAuthTopConfig", "OAuthTopRuntime",
+                "TokenManager", "Telemetry", "DemoIdentityProvider", "OAuthTopConfig", "OAuthTopRuntime", "Dashboard",
+                "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -48,7 +49,7 @@ let package = Package(
         .target(
             name: "OAuthTopRuntime",
             dependencies: [
-                "TokenManager", "Telemetry", "DemoIdentityProvider", "OAuthTopConfig",
+                "TokenManager", "Telemetry", "DemoIdentityProvider", "OAuthTopConfig", "Dashboard", "Terminal",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -58,6 +59,20 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: ["TokenManager", "Telemetry"],
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(
+            name: "CNCurses",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(
+            name: "Terminal",
+            dependencies: ["CNCurses", "Dashboard"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "terminal-demo",
+            dependencies: ["Dashboard", "Terminal"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -119,6 +134,11 @@ let package = Package(
         .testTarget(
             name: "OAuthTopRuntimeTests",
             dependencies: ["OAuthTopRuntime", "TokenManager"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TerminalTests",
+            dependencies: ["CNCurses", "Dashboard", "Terminal"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

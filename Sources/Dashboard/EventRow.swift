@@ -47,9 +47,10 @@ public struct EventRow: Sendable, Hashable {
     }
 
     /// The event fields shown, in this order; anything else is left out.
+    /// The most telling ones come first, since narrow terminals cut the end of the line.
     static let shownFields = [
-        "endpoint", "attempt", "status", "reason", "duration_ms", "backoff_ms", "retry_after_ms",
-        "expires_in_s", "final",
+        "outcome", "reason", "status", "retry_after_ms", "backoff_ms", "expires_in_s", "duration_ms", "attempt",
+        "final", "endpoint",
     ]
 
     private static func format(_ value: TokenEvent.Value) -> String {

@@ -11,7 +11,7 @@ struct ConfigurationParser {
         self.secrets = SecretReader(reader: reader, environment: environment, fileReader: fileReader)
     }
 
-    static let topLevelKeys = ["listen", "state_dir", "log_level", "providers"]
+    static let topLevelKeys = ["listen", "state_dir", "log_level", "theme", "providers"]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     func configuration(_ root: Node) -> OAuthTopConfiguration? {
@@ -29,12 +29,14 @@ struct ConfigurationParser {
         let listen = top.optional("listen", self.listenAddress)
         let stateDirectory = top.optional("state_dir", self.reader.nonEmptyString)
         let logLevel = top.optional("log_level") { self.reader.choice($0, from: Self.logLevels) }
+        let theme = top.optional("theme", self.reader.nonEmptyString)
         let providers = top.required("providers", self.providers) ?? []
         return OAuthTopConfiguration(
             providers: providers,
             listen: listen,
             stateDirectory: stateDirectory,
-            logLevel: logLevel
+            logLevel: logLevel,
+            theme: theme
         )
     }
 

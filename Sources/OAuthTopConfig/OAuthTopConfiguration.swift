@@ -13,17 +13,21 @@ public struct OAuthTopConfiguration: Sendable {
     public var stateDirectory: String?
     /// The log level (`trace` ... `critical`); `nil` means the executable's default.
     public var logLevel: String?
+    /// The dashboard's theme: a built-in name or a theme file's path; `--theme` overrides it.
+    public var theme: String?
 
     public init(
         providers: [ProviderConfiguration],
         listen: String? = nil,
         stateDirectory: String? = nil,
-        logLevel: String? = nil
+        logLevel: String? = nil,
+        theme: String? = nil
     ) {
         self.providers = providers
         self.listen = listen
         self.stateDirectory = stateDirectory
         self.logLevel = logLevel
+        self.theme = theme
     }
 
     /// Reads and parses the configuration file at `path`.

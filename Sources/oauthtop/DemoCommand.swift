@@ -18,20 +18,24 @@ struct DemoCommand: AsyncParsableCommand {
             outage of both that opens the circuit breaker until the provider comes back. Simulated \
             long-running tasks ask for tokens all along.
 
-            Events are printed as JSON lines on stdout (no token or secret, only fingerprints); \
-            logs go to stderr; /metrics is served on a free loopback port (see the \
-            "metrics_listening" event) unless --listen says otherwise.
+            Without --headless it opens the dashboard: the six panels, alerts, recent events; press \
+            r to refresh the selected provider now, ? for help, q to quit. With --headless, events \
+            are printed as JSON lines on stdout (no token or secret, only fingerprints) and logs go \
+            to stderr. /metrics is served on a free loopback port (the "metrics_listening" event) \
+            unless --listen says otherwise.
 
             Rehearse your own settings against the faults you fear with --faults FILE; the format \
             is in docs/faults.md, and `oauthtop demo --print-faults` prints the default schedule.
 
             Examples:
+              oauthtop demo
+              oauthtop demo --theme light --range 1m
               oauthtop demo --headless --duration 90s
               oauthtop demo --headless --faults my-faults.yaml --listen 127.0.0.1:9464
             """
     )
 
-    @Flag(help: "Run without the dashboard: JSON events on stdout. (The dashboard is not built yet, so this is the default.)")
+    @Flag(help: "Run without the dashboard: JSON events on stdout, logs on stderr.")
     var headless = false
 
     @Option(help: ArgumentHelp("Stop after this long, e.g. 90s or 5m; by default run until Ctrl-C.", valueName: "duration"))
@@ -48,6 +52,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     @OptionGroup var runtime: RuntimeOptions
 
+    @OptionGroup(title: "Dashboard") var dashboard: DashboardFlags
+
     func validate() throws {
         guard (1...1000).contains(self.tasks) else { throw ValidationError("--tasks must be between 1 and 1000") }
         if let duration, duration.duration <= .zero { throw ValidationError("--duration must be positive") }
@@ -58,11 +64,14 @@ struct DemoCommand: AsyncParsableCommand {
             print(DemoSchedule.defaultYAML)
             return
         }
-        LoggingSetup.bootstrap(level: self.runtime.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .warning)
+        if !self.headless { try DashboardFlags.requireTerminal(command: "demo") }
+        let level = self.runtime.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        try LoggingSetup.bootstrap(
+            level: level,
+            to: self.headless ? .standardError : self.dashboard.logFile.map { .file($0) } ?? .none
+        )
         let logger = Logger(label: "oauthtop.demo")
-        if !self.headless {
-            logger.notice("the dashboard is not built yet: running the headless demo (JSON events on stdout)")
-        }
+        let dashboardOptions = self.headless ? nil : self.dashboard.options(defaultRange: .oneMinute)
         let schedule: FaultSchedule
         do {
             schedule = try self.faults.map { try FaultScheduleFile.load(path: $0) } ?? DemoSchedule.default()
@@ -78,11 +87,11 @@ struct DemoCommand: AsyncParsableCommand {
             schedule: schedule,
             logger: Logger(label: "oauthtop.demo.idp")
         )
-        let writer = JSONLineWriter()
+        let writer: JSONLineWriter? = self.headless ? JSONLineWriter() : nil
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await identityProvider.run() }
             let endpoints = try await identityProvider.waitUntilListening()
-            writer.emit(
+            writer?.emit(
                 EventJSON.line(
                     event: "demo_started", timestamp: ManagerClock.realtimeNanos(),
                     fields: [("faults", .int(Int64(schedule.faults.count)))]
@@ -101,13 +110,16 @@ struct DemoCommand: AsyncParsableCommand {
                 metricsFactory: collector,
                 logger: Logger(label: "oauthtop.manager")
             )
-            let runtime = HeadlessRuntime(
+            let runtime = ManagerRuntime(
                 manager: manager,
                 collector: collector,
                 listen: listen,
                 duration: self.duration?.duration,
                 extraServices: manager.providers.map { DemoWorkload(manager: manager, provider: $0, tasks: self.tasks) },
                 writer: writer,
+                frontEnd: dashboardOptions.map {
+                    DashboardService(manager: manager, collector: collector, options: $0, logger: logger)
+                },
                 logger: logger
             )
             try await runtime.run()

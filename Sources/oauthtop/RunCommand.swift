@@ -24,7 +24,7 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
-    @Flag(help: "Run without the dashboard (the only mode so far).")
+    @Flag(help: "Run without a terminal (the daemon's only mode; `oauthtop watch` opens the dashboard).")
     var headless = false
 
     @Option(help: ArgumentHelp("The configuration file.", valueName: "file"))
@@ -36,32 +36,22 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let configuration: OAuthTopConfiguration
+        let loaded: ConfiguredManager
         do {
-            let location = try ConfigLocator.locate(explicitPath: self.config, environment: environment)
-            configuration = try OAuthTopConfiguration.load(path: location.path, environment: environment)
+            loaded = try ConfiguredManager.load(explicitPath: self.config, environment: ProcessInfo.processInfo.environment)
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)
         }
+        let configuration = loaded.configuration
         let level = (self.runtime.logLevel ?? configuration.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info
-        LoggingSetup.bootstrap(level: level)
+        try LoggingSetup.bootstrap(level: level)
         let logger = Logger(label: "oauthtop")
         let listen = try (self.runtime.listen ?? configuration.listen).map(RuntimeOptions.parseListen) ?? .defaultMetrics
-        let storePath = configuration.stateDirectory.map { $0 + "/tokens.json" }
-            ?? FileTokenStore.defaultPath(environment: environment)
-        let collector = TelemetryCollector()
-        collector.describeOAuthMetrics()
-        let manager = OAuthTokenManager(
-            providers: configuration.providers,
-            store: FileTokenStore(path: storePath),
-            metricsFactory: collector,
-            logger: Logger(label: "oauthtop.manager")
-        )
-        logger.info("starting", metadata: ["providers": "\(configuration.providers.count)", "store": "\(storePath)"])
-        try await HeadlessRuntime(
-            manager: manager, collector: collector, listen: listen, duration: self.duration?.duration, logger: logger
+        logger.info("starting", metadata: ["providers": "\(configuration.providers.count)", "store": "\(loaded.storePath)"])
+        try await ManagerRuntime(
+            manager: loaded.manager, collector: loaded.collector, listen: listen, duration: self.duration?.duration,
+            logger: logger
         ).run()
     }
 }

@@ -3,10 +3,11 @@ import ServiceLifecycle
 import Telemetry
 import TokenManager
 
-/// Runs the token manager without a terminal: every token event as a JSON line on stdout,
-/// `/metrics` on a loopback listener, a sampler feeding the in-process series, and clean
-/// shutdown on SIGINT/SIGTERM (or after a set duration) with the store written last.
-public struct HeadlessRuntime: Sendable {
+/// Runs the token manager with its services: the sampler feeding the in-process series,
+/// `/metrics` on a loopback listener, and either the JSON-lines event stream on stdout (headless)
+/// or a front end such as the dashboard; clean shutdown on SIGINT/SIGTERM, when the front end
+/// returns (the user quit) or after a set duration, with the store written last.
+public struct ManagerRuntime: Sendable {
     public var manager: OAuthTokenManager
     public var collector: TelemetryCollector
     public var listen: ListenAddress
@@ -14,7 +15,10 @@ public struct HeadlessRuntime: Sendable {
     public var duration: Duration?
     /// Services to run beside the manager (the demo's workload), stopped before it.
     public var extraServices: [any Service]
-    public var writer: JSONLineWriter
+    /// Where events go as JSON lines; `nil` when a front end shows them.
+    public var writer: JSONLineWriter?
+    /// A service whose return ends the run (the dashboard), stopped first.
+    public var frontEnd: (any Service)?
     public var logger: Logger
 
     public init(
@@ -23,7 +27,8 @@ public struct HeadlessRuntime: Sendable {
         listen: ListenAddress,
         duration: Duration? = nil,
         extraServices: [any Service] = [],
-        writer: JSONLineWriter = JSONLineWriter(),
+        writer: JSONLineWriter? = JSONLineWriter(),
+        frontEnd: (any Service)? = nil,
         logger: Logger
     ) {
         self.manager = manager
@@ -32,6 +37,7 @@ public struct HeadlessRuntime: Sendable {
         self.duration = duration
         self.extraServices = extraServices
         self.writer = writer
+        self.frontEnd = frontEnd
         self.logger = logger
     }
 
@@ -40,7 +46,7 @@ public struct HeadlessRuntime: Sendable {
     /// - Throws: When a service fails, e.g. the metrics address cannot be bound.
     public func run() async throws {
         let writer = self.writer
-        self.manager.subscribe { writer.emit(EventJSON.line(for: $0)) }
+        if let writer { self.manager.subscribe { writer.emit(EventJSON.line(for: $0)) } }
         let manager = self.manager
         self.collector.addSampleHook { manager.publishGauges() }
 
@@ -51,7 +57,7 @@ public struct HeadlessRuntime: Sendable {
             .init(
                 service: MetricsServer(collector: self.collector, address: self.listen, logger: self.logger) { host, port in
                     let shown = host.contains(":") ? "[\(host)]" : host
-                    writer.emit(
+                    writer?.emit(
                         EventJSON.line(
                             event: "metrics_listening", timestamp: ManagerClock.realtimeNanos(),
                             fields: [("url", .string("http://\(shown):\(port)/metrics"))]
@@ -61,6 +67,9 @@ public struct HeadlessRuntime: Sendable {
             ),
         ]
         services += self.extraServices.map { .init(service: $0) }
+        if let frontEnd = self.frontEnd {
+            services.append(.init(service: frontEnd, successTerminationBehavior: .gracefullyShutdownGroup))
+        }
         if let duration = self.duration {
             services.append(.init(service: ShutdownAfter(duration), successTerminationBehavior: .gracefullyShutdownGroup))
         }
@@ -72,6 +81,6 @@ public struct HeadlessRuntime: Sendable {
             )
         )
         try await group.run()
-        writer.emit(EventJSON.line(event: "stopped", timestamp: ManagerClock.realtimeNanos(), fields: []))
+        writer?.emit(EventJSON.line(event: "stopped", timestamp: ManagerClock.realtimeNanos(), fields: []))
     }
 }

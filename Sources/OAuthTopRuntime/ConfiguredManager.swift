@@ -1,0 +1,34 @@
+import Foundation
+import Logging
+import OAuthTopConfig
+import Telemetry
+import TokenManager
+
+/// The manager for the providers of `oauthtop.yaml`, with its collector and token store: what
+/// `run` and `watch` share.
+public struct ConfiguredManager: Sendable {
+    public var configuration: OAuthTopConfiguration
+    public var manager: OAuthTokenManager
+    public var collector: TelemetryCollector
+    public var storePath: String
+
+    /// Finds and loads the configuration (`--config`, `$OAUTHTOP_CONFIG`, the XDG directory) and
+    /// builds the manager over it, with the store in `state_dir` or `$XDG_STATE_HOME/oauthtop`.
+    ///
+    /// - Throws: `ConfigError` naming the file, line and column of every problem.
+    public static func load(explicitPath: String?, environment: [String: String]) throws(ConfigError) -> ConfiguredManager {
+        let location = try ConfigLocator.locate(explicitPath: explicitPath, environment: environment)
+        let configuration = try OAuthTopConfiguration.load(path: location.path, environment: environment)
+        let storePath = configuration.stateDirectory.map { $0 + "/tokens.json" }
+            ?? FileTokenStore.defaultPath(environment: environment)
+        let collector = TelemetryCollector()
+        collector.describeOAuthMetrics()
+        let manager = OAuthTokenManager(
+            providers: configuration.providers,
+            store: FileTokenStore(path: storePath),
+            metricsFactory: collector,
+            logger: Logger(label: "oauthtop.manager")
+        )
+        return ConfiguredManager(configuration: configuration, manager: manager, collector: collector, storePath: storePath)
+    }
+}

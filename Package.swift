@@ -60,6 +60,20 @@ let package = Package(
             dependencies: ["TokenManager", "Telemetry"],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(
+            name: "CNCurses",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(
+            name: "Terminal",
+            dependencies: ["CNCurses", "Dashboard"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "terminal-demo",
+            dependencies: ["Dashboard", "Terminal"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Telemetry",
             dependencies: [
@@ -110,6 +124,11 @@ let package = Package(
         .testTarget(
             name: "DashboardTests",
             dependencies: ["Dashboard", "TokenManager", "Telemetry"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TerminalTests",
+            dependencies: ["CNCurses", "Dashboard", "Terminal"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -71,7 +71,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "terminal-demo",
-            dependencies: ["Dashboard", "Terminal"],
+            dependencies: [
+                "Dashboard", "Terminal",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -39,12 +39,27 @@ import Testing
     /// tmux's own `pane_dead_status` is not reliable here: tmux 3.3 runs `utempter` when a pane's
     /// terminal closes, with SIGCHLD at its default action meanwhile, and loses the demo's exit if it
     /// lands in that window (seen about one run in three). `sh` waits for the demo itself.
-    static func startDemo(_ tmux: TmuxServer, demo: URL, environment: [String]) throws {
+    static func startDemo(_ tmux: TmuxServer, demo: URL, environment: [String], mode: String = "--tmux") throws {
         let flags = environment.flatMap { ["-e", $0] }
-        let script = #""$0" --tmux; status=$?; echo "terminal-demo exit status: $status"; exit $status"#
+        // `trap : INT` keeps sh alive through Ctrl-C (which goes to the whole foreground process
+        // group); a trap with a command is reset for the demo, which keeps SIGINT's default action.
+        let script = #"trap : INT; "$0" "$1"; status=$?; echo "terminal-demo exit status: $status"; exit $status"#
         try tmux.run(
-            ["new-session", "-d", "-s", "demo", "-x", "100", "-y", "30"] + flags + ["/bin/sh", "-c", script, demo.path]
+            ["new-session", "-d", "-s", "demo", "-x", "100", "-y", "30"] + flags
+                + ["/bin/sh", "-c", script, demo.path, mode]
         )
+    }
+
+    /// The demo's pid, read from its screen.
+    static func demoPid(_ tmux: TmuxServer, pane: String) async throws -> pid_t {
+        let screen = try await tmux.waitFor("the first frame", read: { try tmux.capture(target: pane) }) {
+            $0.contains("pid: ")
+        }
+        let pidText = try #require(
+            screen.split(separator: "\n").first { $0.contains("pid: ") }?
+                .split(separator: "pid: ").last?.prefix { $0.isNumber }
+        )
+        return try #require(pid_t(String(pidText)))
     }
 
     /// Waits for the pane to end and returns the demo's exit status as `sh` reported it.
@@ -120,15 +135,8 @@ import Testing
         try Self.startDemo(tmux, demo: demo, environment: ["LC_ALL=C.UTF-8"])
         let pane = "demo"
 
-        let screen = try await tmux.waitFor("the first frame", read: { try tmux.capture(target: pane) }) {
-            $0.contains("pid: ")
-        }
+        let pid = try await Self.demoPid(tmux, pane: pane)
         #expect(try tmux.format("#{alternate_on}", target: pane) == "1")
-        let pidText = try #require(
-            screen.split(separator: "\n").first { $0.contains("pid: ") }?
-                .split(separator: "pid: ").last?.prefix { $0.isNumber }
-        )
-        let pid = try #require(pid_t(String(pidText)))
         #expect(kill(pid, SIGTERM) == 0)
 
         // 143 = 128 + SIGTERM: the handler restored the terminal, then the default action ended it.
@@ -137,5 +145,31 @@ import Testing
         let after = try tmux.capture(target: pane, history: true)
         #expect(!after.contains("size: 100x30"), "dashboard left on screen:\n\(after)")
         #expect(!after.contains("screen restored"), "SIGTERM took the normal quit path")
+    }
+
+    /// The normal path in oauthtop: the signal reaches the ServiceGroup, which shuts down
+    /// gracefully; the service ends its loop and calls `stop()`; the process exits 0.
+    @Test(arguments: ["SIGTERM", "Ctrl-C"])
+    func underAServiceGroupASignalShutsDownGracefully(signal: String) async throws {
+        let (tmux, demo) = try Self.prerequisites()
+        defer { tmux.stop() }
+        try Self.startDemo(tmux, demo: demo, environment: ["LC_ALL=C.UTF-8"], mode: "--service-group")
+        let pane = "demo"
+        let pid = try await Self.demoPid(tmux, pane: pane)
+        try tmux.run(["send-keys", "-t", pane, "x"])
+        _ = try await tmux.waitFor("key x", read: { try tmux.capture(target: pane) }) {
+            $0.contains("last key: char x ")
+        }
+
+        if signal == "SIGTERM" {
+            #expect(kill(pid, SIGTERM) == 0)
+        } else {
+            try tmux.run(["send-keys", "-t", pane, "C-c"])
+        }
+        #expect(try await Self.exitStatus(tmux, pane: pane) == "0")
+        let after = try tmux.capture(target: pane, history: true)
+        #expect(after.contains("terminal-demo: graceful shutdown, screen restored, last key char x"), "\(after)")
+        #expect(!after.contains("size: 100x30"), "dashboard left on screen:\n\(after)")
+        #expect(try tmux.format("#{alternate_on}", target: pane) == "0")
     }
 }

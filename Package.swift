@@ -72,7 +72,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "terminal-demo",
-            dependencies: ["Dashboard", "Terminal"],
+            dependencies: [
+                "Dashboard", "Terminal",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -134,6 +138,11 @@ let package = Package(
         .testTarget(
             name: "OAuthTopRuntimeTests",
             dependencies: ["OAuthTopRuntime", "TokenManager"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TerminalTests",
+            dependencies: ["CNCurses", "Dashboard", "Terminal"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,9 +1,15 @@
 /// terminal-demo: a tiny program that drives the Terminal target on a real terminal, for the tmux
-/// test in Tests/TerminalTests and for a quick look by hand. It is not part of the product.
+/// tests in Tests/TerminalTests and for a quick look by hand. It is not part of the product.
 ///
 /// It draws a box, a wide character, some colours, its size, its pid and the last key, redraws on
 /// resize, and quits on `q` (exit 0, after restoring the screen and printing one line).
+///
+/// `terminal-demo` handles signals itself (``TerminalRestoreSignals/standalone``).
+/// `terminal-demo --service-group` runs the loop as a service of a swift-service-lifecycle
+/// `ServiceGroup`, the way oauthtop does: SIGTERM and SIGINT (Ctrl-C) shut it down gracefully.
 import Dashboard
+import Logging
+import ServiceLifecycle
 import Terminal
 #if canImport(Glibc)
 import Glibc
@@ -67,6 +73,24 @@ guard TerminalScreen.isTerminal else {
     exit(2)
 }
 
+if CommandLine.arguments.contains("--service-group") {
+    let logger = Logger(label: "terminal-demo") { _ in SwiftLogNoOpLogHandler() }
+    let group = ServiceGroup(
+        configuration: ServiceGroupConfiguration(
+            services: [DemoService()],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+    )
+    do {
+        try await group.run()
+    } catch {
+        printError("terminal-demo: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
+
 let screen = TerminalScreen()
 do {
     try await screen.start(options: TerminalOptions(restoreSignals: .standalone))
@@ -74,16 +98,7 @@ do {
     printError("terminal-demo: \(error)")
     exit(1)
 }
-
-var lastKey = "none"
-while true {
-    let size = await screen.size
-    let capability = await screen.colorCapability
-    await screen.draw(frame(columns: size.columns, rows: size.rows, lastKey: lastKey, capability: capability))
-    guard let key = await screen.readKey(timeout: .seconds(1)) else { continue }
-    if key == .character("q") { break }
-    lastKey = describe(key)
-}
+let lastKey = await DemoLoop.run(on: screen) { false }
 await screen.stop()
 print("terminal-demo: screen restored, last key \(lastKey)")
 exit(0)

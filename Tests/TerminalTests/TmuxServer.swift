@@ -7,7 +7,9 @@ struct TmuxServer {
         var arguments: [String]
         var status: Int32
         var output: String
-        var description: String { "tmux \(self.arguments.joined(separator: " ")) exited \(self.status): \(self.output)" }
+        var description: String {
+            "tmux \(self.arguments.joined(separator: " ")) exited \(self.status): \(self.output)"
+        }
     }
 
     let executable: URL
@@ -54,37 +56,33 @@ struct TmuxServer {
     /// Runs `tmux -u -L socket -f config arguments...` and returns its standard output.
     @discardableResult
     func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = self.executable
-        process.arguments = ["-u", "-L", self.socket, "-f", self.configuration.path] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["LANG"] = "C.UTF-8"
         environment["LC_ALL"] = "C.UTF-8"
         environment.removeValue(forKey: "TMUX")
         environment.removeValue(forKey: "NO_COLOR")
-        process.environment = environment
         // A file, not a pipe: the server that `new-session` forks keeps the client's descriptors,
         // so a pipe would never reach end-of-file.
         let outputFile = self.directory.appendingPathComponent("output-\(UInt64.random(in: 0...UInt64.max))")
-        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outputFile) }
-        let output = try FileHandle(forWritingTo: outputFile)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        process.waitUntilExit()
-        try output.close()
+        let status = try Subprocess.run(
+            self.executable.path,
+            ["-u", "-L", self.socket, "-f", self.configuration.path] + arguments,
+            environment: environment,
+            outputFile: outputFile.path
+        )
         let text = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw CommandFailed(arguments: arguments, status: process.terminationStatus, output: text)
-        }
+        guard status == 0 else { throw CommandFailed(arguments: arguments, status: status, output: text) }
         return text
     }
 
     /// The visible text of the session's pane.
-    func capture(target: String, escapes: Bool = false) throws -> String {
-        try self.run(["capture-pane", "-p"] + (escapes ? ["-e"] : []) + ["-t", target])
+    ///
+    /// - Parameters:
+    ///   - escapes: Keep the colour escapes (`-e`).
+    ///   - history: Include the lines scrolled off the top (`-S -`).
+    func capture(target: String, escapes: Bool = false, history: Bool = false) throws -> String {
+        try self.run(["capture-pane", "-p"] + (escapes ? ["-e"] : []) + (history ? ["-S", "-"] : []) + ["-t", target])
     }
 
     /// A tmux format (`#{pane_dead}`) evaluated for `target`.

@@ -146,11 +146,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "TerminalTests",
-            dependencies: ["CNCurses", "Dashboard", "Terminal"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
             name: "TelemetryTests",
             dependencies: [
                 "Telemetry",

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import Testing
 import TokenManager
@@ -48,4 +51,20 @@ final class LockedLines: Sendable {
     private let lines = Mutex<[String]>([])
     func append(_ line: String) { self.lines.withLock { $0.append(line) } }
     var all: [String] { self.lines.withLock { $0 } }
+}
+
+@Suite("Writing to a closed pipe")
+struct ClosedPipeTests {
+    @Test("a reader that went away makes writes fail quietly, never crash")
+    func closedPipe() {
+        var descriptors: [Int32] = [0, 0]
+        #expect(pipe(&descriptors) == 0)
+        close(descriptors[0])
+        let previous = signal(SIGPIPE, SIG_IGN)
+        defer {
+            signal(SIGPIPE, previous)
+            close(descriptors[1])
+        }
+        #expect(JSONLineWriter.writeAll("{}\n", to: descriptors[1]) == false)
+    }
 }

@@ -31,6 +31,8 @@ public final class DemoIdentityProvider: Service, Sendable {
     let logger: Logger
     let clock: ProviderClock
     let state: Mutex<ProviderState>
+    /// Fires when a fault is injected.
+    let scheduleChanges = ScheduleChanges()
 
     /// Creates a provider; nothing listens until ``run()``.
     ///
@@ -209,6 +211,7 @@ public final class DemoIdentityProvider: Service, Sendable {
             state.faults.append(fault)
             state.faultHits.append(0)
         }
+        self.scheduleChanges.signal()
         self.logger.info("fault injected", metadata: ["fault": "\(fault.kind)"])
     }
 

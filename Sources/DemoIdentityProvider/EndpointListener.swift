@@ -15,7 +15,7 @@ struct EndpointListener: Sendable {
     let spec: DemoEndpointSpec
     let keys: JWTKeyCollection
 
-    /// The longest the listener sleeps before looking at the schedule again (for injected faults).
+    /// How long to wait before retrying to reopen a listener whose port is briefly busy.
     static let pollInterval: Duration = .milliseconds(20)
     /// How long in-flight requests may finish after the listener closed, before they are cancelled.
     static let maximumDrainDuration: Duration = .seconds(1)
@@ -88,11 +88,19 @@ struct EndpointListener: Sendable {
         return self.provider.state.withLock { $0.outage(endpoint: self.spec.name, at: now) }
     }
 
+    /// Sleeps until the schedule's next change or an injected fault, whichever comes first.
     private func sleepUntilNextLook(_ nextChange: Duration?) async throws {
-        let now = self.provider.elapsed()
-        let limit = now + Self.pollInterval
-        let wake = nextChange.map { min($0, limit) } ?? limit
-        try await self.provider.clock.sleep(for: wake - now)
+        let provider = self.provider
+        let now = provider.elapsed()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let nextChange {
+                group.addTask { try await provider.clock.sleep(for: max(.zero, nextChange - now)) }
+            }
+            group.addTask { await provider.scheduleChanges.wait() }
+            _ = try await group.next()
+            group.cancelAll()
+        }
+        try Task.checkCancellation()
     }
 
     /// Serves until an outage begins (after the server has bound) or the server finishes.
@@ -154,7 +162,12 @@ struct EndpointListener: Sendable {
                         return .outageBegan
                     }
                     do {
-                        try await self.sleepUntilNextLook(nextChange)
+                        if active {
+                            // The outage is due but the server is still binding: look again shortly.
+                            try await self.provider.clock.sleep(for: Self.pollInterval)
+                        } else {
+                            try await self.sleepUntilNextLook(nextChange)
+                        }
                     } catch {
                         break
                     }

@@ -31,6 +31,7 @@ struct ConfigurationTests {
         #expect(configuration.listen == "127.0.0.1:9464")
         #expect(configuration.stateDirectory == "/var/lib/oauthtop")
         #expect(configuration.logLevel == "info")
+        #expect(configuration.theme == "default")
         #expect(configuration.providers.count == 2)
 
         let github = try #require(configuration.providers.first)
@@ -296,14 +297,14 @@ struct ConfigurationTests {
             "providers:",
             with: "dashboard: {}\nproviders:",
             at: "1:1",
-            "unknown key 'dashboard' in the top level (allowed: listen, state_dir, log_level, providers)"
+            "unknown key 'dashboard' in the top level (allowed: listen, state_dir, log_level, theme, providers)"
         ),
         .replacing(
             "providers:",
             with: "state_dirr: /tmp\nproviders:",
             at: "1:1",
             "unknown key 'state_dirr' in the top level; did you mean 'state_dir'? "
-                + "(allowed: listen, state_dir, log_level, providers)"
+                + "(allowed: listen, state_dir, log_level, theme, providers)"
         ),
         .replacing(
             "    grant:",
@@ -323,7 +324,7 @@ struct ConfigurationTests {
         BadCase(
             yaml: "- a\n- b",
             position: "1:1",
-            message: "expected a mapping with keys listen, state_dir, log_level, providers, found a list"
+            message: "expected a mapping with keys listen, state_dir, log_level, theme, providers, found a list"
         ),
     ]
 

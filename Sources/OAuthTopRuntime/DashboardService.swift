@@ -78,42 +78,42 @@ public struct DashboardService: Service {
         let tick = min(self.options.refresh, .milliseconds(250))
         var lastFrame: ContinuousClock.Instant?
         while !Task.isCancelled {
-                let key = await screen.readKey(timeout: tick)
-                if let key {
-                    for command in state.handle(Self.map(key)) {
-                        switch command {
-                        case .quit:
-                            return
-                        case .refreshProvider(let name):
-                            if let provider = self.manager.provider(named: name) { self.startRefresh(provider) }
-                        case .refreshAll:
-                            for provider in self.manager.providers { self.startRefresh(provider) }
-                        }
+            let key = await screen.readKey(timeout: tick)
+            if let key {
+                for command in state.handle(key) {
+                    switch command {
+                    case .quit:
+                        return
+                    case .refreshProvider(let name):
+                        if let provider = self.manager.provider(named: name) { self.startRefresh(provider) }
+                    case .refreshAll:
+                        for provider in self.manager.providers { self.startRefresh(provider) }
                     }
                 }
-                let (events, changed) = self.events.read()
-                let now = ContinuousClock.now
-                let due = lastFrame.map { $0.duration(to: now) >= self.options.refresh } ?? true
-                guard key != nil || changed || due else { continue }
-                lastFrame = now
-                let (columns, rows) = await screen.size
-                let size = TerminalSize(columns: columns, rows: rows)
-                let snapshot = DashboardSnapshot.capture(
-                    collector: self.collector,
-                    providers: self.manager.snapshot(),
-                    events: events,
-                    range: state.range,
-                    now: ManagerClock.realtimeNanos(),
-                    uptime: started.duration(to: now),
-                    points: DashboardRenderer.graphPoints(for: size),
-                    utcOffsetSeconds: utcOffset
-                )
-                let shown = state.present(snapshot)
-                DashboardRenderer.render(
-                    snapshot: shown, state: state, theme: self.options.theme, size: size, options: renderOptions,
-                    into: &grid
-                )
-                await screen.draw(grid)
+            }
+            let (events, changed) = self.events.read()
+            let now = ContinuousClock.now
+            let due = lastFrame.map { $0.duration(to: now) >= self.options.refresh } ?? true
+            guard key != nil || changed || due else { continue }
+            lastFrame = now
+            let (columns, rows) = await screen.size
+            let size = TerminalSize(columns: columns, rows: rows)
+            let snapshot = DashboardSnapshot.capture(
+                collector: self.collector,
+                providers: self.manager.snapshot(),
+                events: events,
+                range: state.range,
+                now: ManagerClock.realtimeNanos(),
+                uptime: started.duration(to: now),
+                points: DashboardRenderer.graphPoints(for: size),
+                utcOffsetSeconds: utcOffset
+            )
+            let shown = state.present(snapshot)
+            DashboardRenderer.render(
+                snapshot: shown, state: state, theme: self.options.theme, size: size, options: renderOptions,
+                into: &grid
+            )
+            await screen.draw(grid)
         }
     }
 
@@ -122,22 +122,5 @@ public struct DashboardService: Service {
     private func startRefresh(_ provider: ProviderID) {
         let manager = self.manager
         Task { _ = try? await manager.refresh(provider) }
-    }
-
-    static func map(_ key: TerminalKey) -> Key {
-        switch key {
-        case .character(let character): .character(character)
-        case .tab: .tab
-        case .backTab: .backTab
-        case .up: .up
-        case .down: .down
-        case .left: .left
-        case .right: .right
-        case .escape: .escape
-        case .enter: .enter
-        case .f1: .f1
-        case .ctrlC: .ctrlC
-        case .resize: .resize
-        }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import OAuthTopConfig
+import OAuthTopRuntime
 import Telemetry
 
 /// Options every long-running command shares.
@@ -92,5 +93,17 @@ final class LogFileStream: TextOutputStream, @unchecked Sendable {
         self.lock.lock()
         defer { self.lock.unlock() }
         self.handle.write(Data(string.utf8))
+    }
+}
+
+extension ConfiguredManager {
+    /// Loads the configuration for a command, or prints every problem and exits 2.
+    static func loadOrExit(explicitPath: String?) throws -> ConfiguredManager {
+        do {
+            return try ConfiguredManager.load(explicitPath: explicitPath, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(2)
+        }
     }
 }

@@ -36,13 +36,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
 
     func run() async throws {
-        let loaded: ConfiguredManager
-        do {
-            loaded = try ConfiguredManager.load(explicitPath: self.config, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let loaded = try ConfiguredManager.loadOrExit(explicitPath: self.config)
         let configuration = loaded.configuration
         let level = (self.runtime.logLevel ?? configuration.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info
         try LoggingSetup.bootstrap(level: level)

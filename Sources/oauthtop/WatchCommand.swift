@@ -32,13 +32,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try DashboardFlags.requireTerminal(command: "watch")
-        let loaded: ConfiguredManager
-        do {
-            loaded = try ConfiguredManager.load(explicitPath: self.config, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let loaded = try ConfiguredManager.loadOrExit(explicitPath: self.config)
         let configuration = loaded.configuration
         let level = (self.runtime.logLevel ?? configuration.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info
         try LoggingSetup.bootstrap(level: level, to: self.dashboard.logFile.map { .file($0) } ?? .none)

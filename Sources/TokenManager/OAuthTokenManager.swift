@@ -109,6 +109,13 @@ public final class OAuthTokenManager: Service, Sendable {
         return try await self.slowToken(provider, now: now)
     }
 
+    /// The cached token of `provider` if it is outside its mandatory window, without waiting or
+    /// I/O; `nil` when a caller would have to wait for a refresh. For synchronous callers (and the
+    /// benchmark of the hot path on plain threads); async callers use ``token(for:)-(ProviderID)``.
+    public func cachedToken(for provider: ProviderID) -> AccessToken? {
+        self.cached(provider, now: self.now())
+    }
+
     /// A valid access token for the provider named `name`.
     public func token(for name: String) async throws(TokenRefreshError) -> AccessToken {
         guard let provider = self.index[name] else {

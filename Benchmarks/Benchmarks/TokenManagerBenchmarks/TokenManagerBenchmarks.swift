@@ -1,4 +1,6 @@
 import Benchmark
+import Dispatch
+import Foundation
 import DemoIdentityProvider
 import Logging
 import Synchronization
@@ -78,6 +80,35 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             blackHole(try? await fixture.manager.token(for: fixture.provider))
         }
+    }
+
+    // The same hot path, synchronous, on plain threads: the concurrency pool of the benchmark
+    // runner does not always give two tasks two threads, these do.
+    Benchmark(
+        "cachedToken(for:), 1 thread",
+        configuration: .init(scalingFactor: .mega, setup: { hotFixture = try await Fixture(latency: .zero) })
+    ) { benchmark in
+        guard let fixture = hotFixture else { return }
+        for _ in benchmark.scaledIterations {
+            blackHole(fixture.manager.cachedToken(for: fixture.provider))
+        }
+    }
+
+    Benchmark(
+        "cachedToken(for:), 2 threads (each does the full count)",
+        configuration: .init(scalingFactor: .mega, setup: { hotFixture = try await Fixture(latency: .zero) })
+    ) { benchmark in
+        guard let fixture = hotFixture else { return }
+        let count = benchmark.scaledIterations.count
+        let done = DispatchGroup()
+        for _ in 0..<2 {
+            done.enter()
+            Thread.detachNewThread {
+                for _ in 0..<count { blackHole(fixture.manager.cachedToken(for: fixture.provider)) }
+                done.leave()
+            }
+        }
+        done.wait()
     }
 
     Benchmark(

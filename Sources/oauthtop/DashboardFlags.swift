@@ -54,10 +54,10 @@ struct DashboardFlags: ParsableArguments {
     }
 
     /// Exits with a clear message when there is no terminal to draw on.
-    static func requireTerminal(command: String) throws {
+    static func requireTerminal(command: String, instead: String) throws {
         guard TerminalScreen.isTerminal else {
             FileHandle.standardError.write(
-                Data("oauthtop \(command): the dashboard needs a terminal on stdin and stdout; use --headless for JSON events instead\n".utf8)
+                Data("oauthtop \(command): the dashboard needs a terminal on stdin and stdout; use \(instead) for JSON events instead\n".utf8)
             )
             throw ExitCode(2)
         }

@@ -64,7 +64,7 @@ struct DemoCommand: AsyncParsableCommand {
             print(DemoSchedule.defaultYAML)
             return
         }
-        if !self.headless { try DashboardFlags.requireTerminal(command: "demo") }
+        if !self.headless { try DashboardFlags.requireTerminal(command: "demo", instead: "`oauthtop demo --headless`") }
         let level = self.runtime.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .warning
         try LoggingSetup.bootstrap(
             level: level,

@@ -31,7 +31,7 @@ struct WatchCommand: AsyncParsableCommand {
     @OptionGroup(title: "Dashboard") var dashboard: DashboardFlags
 
     func run() async throws {
-        try DashboardFlags.requireTerminal(command: "watch")
+        try DashboardFlags.requireTerminal(command: "watch", instead: "`oauthtop run --headless`")
         let loaded = try ConfiguredManager.loadOrExit(explicitPath: self.config)
         let configuration = loaded.configuration
         let level = (self.runtime.logLevel ?? configuration.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info

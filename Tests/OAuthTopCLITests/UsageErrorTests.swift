@@ -37,3 +37,20 @@ struct UsageErrorTests {
         }
     }
 }
+
+/// The dashboard needs a terminal; without one the user is told so and pointed at `--headless`.
+@Suite("dashboard without a terminal")
+struct NoTerminalTests {
+    @Test("demo and watch without a TTY exit 2 with a message naming --headless", arguments: [["demo"], ["watch"]])
+    func noTerminal(_ arguments: [String]) async throws {
+        try await Sandbox.with { sandbox in
+            let result = try await ChildProcess.run(
+                arguments, environment: sandbox.environment(), directory: sandbox.directory
+            )
+            #expect(result.status == 2, "stderr: \(result.stderr)")
+            #expect(result.stderr.contains("needs a terminal"), "stderr: \(result.stderr)")
+            #expect(result.stderr.contains("--headless"), "stderr: \(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+    }
+}

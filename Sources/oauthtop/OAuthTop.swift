@@ -11,11 +11,14 @@ struct OAuthTop: AsyncParsableCommand {
             (retries, endpoint failover, timeout ladder, Retry-After, circuit breaker), and reports \
             every step as events and Prometheus metrics.
 
-            Start with the demo, which runs an embedded identity provider with scheduled faults:
+            Start with the demo, which runs an embedded identity provider with scheduled faults, on \
+            the dashboard or as JSON events:
+              oauthtop demo
               oauthtop demo --headless --duration 90s
 
-            Then describe your own providers in oauthtop.yaml and run the daemon:
+            Then describe your own providers in oauthtop.yaml, watch them or run the daemon:
               oauthtop config check oauthtop.yaml
+              oauthtop watch --config oauthtop.yaml
               oauthtop run --headless --config oauthtop.yaml
             """,
         version: "0.1.0",

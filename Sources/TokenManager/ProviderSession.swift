@@ -415,7 +415,8 @@ final class ProviderSession: Sendable {
                 if let retryAt = state.retryAt {
                     return now >= retryAt ? .refresh(.retry) : .sleep(until: retryAt)
                 }
-                guard let token = state.token else { return .refresh(.initial) }
+                // No token after a success means a caller reported it rejected.
+                guard let token = state.token else { return .refresh(state.lastSuccessAt == nil ? .initial : .rejected) }
                 if now >= token.windows.mandatoryAt { return .refresh(.mandatory) }
                 if now >= token.windows.advisoryAt { return .refresh(.advisory) }
                 return .sleep(until: token.windows.advisoryAt)

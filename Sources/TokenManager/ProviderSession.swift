@@ -142,19 +142,19 @@ final class ProviderSession: Sendable {
                 state.token?.expiryCounted = true
                 expired = true
             }
-            return self.startOrJoin(&state, now: now, reason: state.token == nil ? .initial : .mandatory)
+            return self.startOrJoin(&state, now: now, reason: state.token == nil ? .initial : .mandatory, byCaller: true)
         }
         if expired { self.recordExpiredInUse(now: now) }
         switch next {
         case .token(let token):
-            self.markHandedOut()
             return token
         case .fail(let error):
             throw error
         case .wait(let flight):
             switch await flight.wait() {
             case .success(let token):
-                self.markHandedOut()
+                // A round a caller started installs its token as handed out already.
+                if !flight.startedByCaller { self.markHandedOut() }
                 return token.access
             case .failure(let error):
                 throw error
@@ -199,7 +199,8 @@ final class ProviderSession: Sendable {
         _ state: inout SessionState,
         now: Int64,
         reason: RefreshReason,
-        countsAsConflict: Bool = true
+        countsAsConflict: Bool = true,
+        byCaller: Bool = false
     ) -> Next {
         if let inflight = state.inflight {
             if countsAsConflict { self.metrics.conflicts.increment() }
@@ -225,16 +226,16 @@ final class ProviderSession: Sendable {
                 )
             )
         }
-        let flight = RefreshFlight()
+        let flight = RefreshFlight(startedByCaller: byCaller)
         state.inflight = flight
         // The round runs in its own task so that no caller's cancellation cancels it for the others.
-        Task { flight.finish(await self.runRound(reason: reason)) }
+        Task { flight.finish(await self.runRound(reason: reason, handedOut: byCaller)) }
         return .wait(flight)
     }
 
     // MARK: The round
 
-    private func runRound(reason: RefreshReason) async -> Result<CachedToken, TokenRefreshError> {
+    private func runRound(reason: RefreshReason, handedOut: Bool) async -> Result<CachedToken, TokenRefreshError> {
         let start = self.clock.now()
         var transition: BreakerTransition?
         var refused: TokenRefreshError?
@@ -279,7 +280,9 @@ final class ProviderSession: Sendable {
         )
         do {
             let success = try await round.run()
-            return self.finish(.success(self.cachedToken(from: success)), startedAt: start, success: success)
+            var token = self.cachedToken(from: success)
+            token.handedOut = handedOut
+            return self.finish(.success(token), startedAt: start, success: success)
         } catch {
             return self.finish(.failure(error), startedAt: start)
         }

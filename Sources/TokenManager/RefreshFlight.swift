@@ -15,6 +15,12 @@ final class RefreshFlight: Sendable {
     }
 
     private let state = Mutex(State.running(waiters: []))
+    /// Whether a caller of `token(for:)` started it: its token is handed out the moment it is installed.
+    let startedByCaller: Bool
+
+    init(startedByCaller: Bool) {
+        self.startedByCaller = startedByCaller
+    }
 
     /// Waits for the outcome (returns at once when it is known).
     func wait() async -> Outcome {

@@ -21,7 +21,7 @@ public struct DemoWorkload: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdownOrCancelled {
+        await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 for index in 0..<self.tasks {
                     group.addTask {
@@ -35,12 +35,5 @@ public struct DemoWorkload: Service {
                 }
             }
         }
-    }
-}
-
-/// Runs `body` until it ends, the task is cancelled, or graceful shutdown starts.
-func cancelWhenGracefulShutdownOrCancelled(_ body: @escaping @Sendable () async -> Void) async {
-    await cancelWhenGracefulShutdown {
-        await body()
     }
 }

@@ -1,33 +1,43 @@
 import Foundation
+import Synchronization
 
 /// HTTP dates (RFC 9110 §5.6.7): IMF-fixdate, and the obsolete RFC 850 and asctime forms.
 public enum HTTPDate {
-    private static let formats = [
-        "EEE, dd MMM yyyy HH:mm:ss zzz",
-        "EEEE, dd-MMM-yy HH:mm:ss zzz",
-        "EEE MMM d HH:mm:ss yyyy",
-    ]
+    /// Built once (a formatter is costly to make, and every response's `Date` is parsed); used
+    /// under the lock since formatters are not safe to share between threads.
+    private static let formatters = Mutex(
+        (
+            parsers: [
+                "EEE, dd MMM yyyy HH:mm:ss zzz",
+                "EEEE, dd-MMM-yy HH:mm:ss zzz",
+                "EEE MMM d HH:mm:ss yyyy",
+            ].map(Self.formatter),
+            imfFixdate: Self.formatter("EEE, dd MMM yyyy HH:mm:ss 'GMT'")
+        )
+    )
+
+    private static func formatter(_ format: String) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = format
+        return formatter
+    }
 
     /// Parses an HTTP date into Unix seconds.
     public static func parse(_ text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        for format in self.formats {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "GMT")
-            formatter.dateFormat = format
-            if let date = formatter.date(from: trimmed) { return date.timeIntervalSince1970 }
+        return self.formatters.withLock { formatters in
+            for formatter in formatters.parsers {
+                if let date = formatter.date(from: trimmed) { return date.timeIntervalSince1970 }
+            }
+            return nil
         }
-        return nil
     }
 
     /// Formats Unix seconds as an IMF-fixdate.
     public static func format(_ seconds: Double) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: Date(timeIntervalSince1970: seconds))
+        self.formatters.withLock { $0.imfFixdate.string(from: Date(timeIntervalSince1970: seconds)) }
     }
 
     /// Parses `Retry-After` (RFC 9110 §10.2.3): delay-seconds or an HTTP date.

@@ -362,11 +362,9 @@ final class ProviderSession: Sendable {
                 ]
             )
         case .failure(let error):
-            let backoff = self.configuration.retry.backoff(
-                retry: self.state.withLock { $0.breaker.consecutiveFailures } + 1,
-                random: self.environment.random.unit()
-            )
+            let random = self.environment.random.unit()
             self.state.withLock { state in
+                let backoff = self.configuration.retry.backoff(retry: state.breaker.consecutiveFailures + 1, random: random)
                 state.inflight = nil
                 state.lastError = error
                 state.failedRounds += 1

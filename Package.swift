@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "DemoIdentityProvider", targets: ["DemoIdentityProvider"]),
         .library(name: "OAuthTopConfig", targets: ["OAuthTopConfig"]),
         .library(name: "OAuthTopRuntime", targets: ["OAuthTopRuntime"]),
+        .library(name: "Alerting", targets: ["Alerting"]),
+        .library(name: "Notifiers", targets: ["Notifiers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -118,9 +120,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Alerting",
+            dependencies: ["Telemetry"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Notifiers",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "OAuthTopConfig",
             dependencies: [
-                "Dashboard", "DemoIdentityProvider", "TokenManager",
+                "Alerting", "Dashboard", "DemoIdentityProvider", "Notifiers", "TokenManager",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -186,6 +205,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AlertingTests",
+            dependencies: ["Alerting", "Telemetry"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NotifiersTests",
+            dependencies: [
+                "Notifiers",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

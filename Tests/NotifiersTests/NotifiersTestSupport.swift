@@ -1,0 +1,2 @@
+import Notifiers
+import Testing

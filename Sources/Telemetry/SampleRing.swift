@@ -83,6 +83,35 @@ struct SampleRing: Sendable {
         return result
     }
 
+    /// Calls `body` with a view of one channel's samples in `range` (inclusive), without copying them.
+    func withWindow<Result>(
+        channel: Int,
+        in range: ClosedRange<Int64>,
+        _ body: (SampleWindow) throws -> Result
+    ) rethrows -> Result {
+        let lower = self.firstLogicalIndex(notBefore: range.lowerBound)
+        let upper = max(lower, self.firstLogicalIndex(after: range.upperBound))
+        let count = upper - lower
+        return try self.timestamps.withUnsafeBufferPointer { timestamps in
+            try self.values.withUnsafeBufferPointer { values in
+                guard count > 0, channel >= 0, channel < self.channelCount,
+                    let timeBase = timestamps.baseAddress, let valueBase = values.baseAddress
+                else {
+                    return try body(SampleWindow(first: (nil, nil, 0), second: (nil, nil, 0), stride: 1))
+                }
+                let firstSlot = self.slot(lower)
+                // Samples up to the physical end of the arrays, then from slot 0 when the ring wraps.
+                let firstCount = min(count, timestamps.count - firstSlot)
+                let window = SampleWindow(
+                    first: (timeBase + firstSlot, valueBase + firstSlot * self.channelCount + channel, firstCount),
+                    second: (timeBase, valueBase + channel, count - firstCount),
+                    stride: self.channelCount
+                )
+                return try body(window)
+            }
+        }
+    }
+
     /// Bytes used by the stored samples.
     var usedBytes: Int {
         self.timestamps.count * MemoryLayout<Int64>.stride + self.values.count * MemoryLayout<Double>.stride

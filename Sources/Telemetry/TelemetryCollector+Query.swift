@@ -25,6 +25,35 @@ extension TelemetryCollector {
         }
     }
 
+    /// Calls `body` for every stored series with a sample name, with a view of its samples in `range`
+    /// (inclusive, milliseconds), without copying them. The rule evaluator reads history this way.
+    ///
+    /// The series' history is locked while `body` runs: keep it short and do not call back into the
+    /// collector.
+    ///
+    /// - Parameters:
+    ///   - name: The sample name (as in ``series(named:matching:in:)``).
+    ///   - range: Inclusive bounds in milliseconds since the epoch.
+    ///   - body: Receives the labels (in exposition order, `le` last for buckets) and the samples.
+    public func forEachSeries(
+        named name: String,
+        in range: ClosedRange<Int64>,
+        _ body: (_ labels: [LabelPair], _ samples: SampleWindow) throws -> Void
+    ) rethrows {
+        for (series, channel) in self.matchingChannels(named: name, matching: [:]) {
+            try series.history.ring.withLock { ring in
+                try ring.withWindow(channel: channel, in: range) { window in
+                    try body(series.channels[channel].labels, window)
+                }
+            }
+        }
+    }
+
+    /// Whether any series has this sample name.
+    public func hasSeries(named name: String) -> Bool {
+        !self.matchingChannels(named: name, matching: [:]).isEmpty
+    }
+
     /// The live value of one series (not the last sample), with exactly these labels.
     ///
     /// - Parameters:

@@ -22,6 +22,6 @@ struct OAuthTop: AsyncParsableCommand {
               oauthtop run --headless --config oauthtop.yaml
             """,
         version: "0.1.0",
-        subcommands: [DemoCommand.self, WatchCommand.self, RunCommand.self, ConfigCommand.self]
+        subcommands: [DemoCommand.self, WatchCommand.self, RunCommand.self, ConfigCommand.self, RulesCommand.self]
     )
 }

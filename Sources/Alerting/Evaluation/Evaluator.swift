@@ -1,0 +1,253 @@
+import Telemetry
+
+/// Evaluates rule expressions at a point in time over a ``SeriesSource``, with Prometheus 3 semantics:
+/// instant selectors look back ``lookbackDelta`` (5 minutes) over `(t - 5m, t]`, range selectors read the
+/// left-open window `(t - range, t]`, `rate`/`increase`/`delta` extrapolate as Prometheus's
+/// `extrapolatedRate` does and counters' resets are added back.
+///
+/// Metric names are resolved as the seed's rules write them: a name without series is also tried with
+/// `_total` appended and with the `oauth_` prefix, so `rate(fallback_auth_used[1h])` reads
+/// `oauth_fallback_auth_used_total`.
+public struct Evaluator: Sendable {
+    /// Where series are read from.
+    public let source: any SeriesSource
+    /// How far back an instant selector looks for a sample, in milliseconds.
+    public var lookbackDelta: Int64
+
+    /// Creates an evaluator.
+    ///
+    /// - Parameters:
+    ///   - source: Where series are read from.
+    ///   - lookbackDelta: How far back an instant selector looks (default 5 minutes).
+    public init(source: any SeriesSource, lookbackDelta: Int64 = 5 * 60_000) {
+        self.source = source
+        self.lookbackDelta = lookbackDelta
+    }
+
+    /// Evaluates `expression` at `time`.
+    ///
+    /// - Parameters:
+    ///   - expression: A parsed expression.
+    ///   - time: Milliseconds since the epoch.
+    /// - Returns: A scalar, a vector ordered by labels, or a string.
+    /// - Throws: ``EvaluationError`` when the data make the expression invalid (duplicate series on the
+    ///   "one" side of a match, a range vector as the result).
+    public func evaluate(_ expression: RuleExpression, at time: Int64) throws(EvaluationError) -> QueryValue {
+        switch try self.evaluate(expression.root, at: time) {
+        case .scalar(let value): return .scalar(value)
+        case .string(let value): return .string(value)
+        case .vector(var elements):
+            elements.sort { $0.labels < $1.labels }
+            return .vector(elements)
+        }
+    }
+
+    /// Intermediate values (range vectors never leave the functions that read them).
+    enum Value {
+        case scalar(Double)
+        case vector([VectorElement])
+        case string(String)
+    }
+
+    func evaluate(_ node: Node, at time: Int64) throws(EvaluationError) -> Value {
+        switch node {
+        case .number(let value):
+            return .scalar(value)
+        case .string(let value):
+            return .string(value)
+        case .parenthesis(let inner):
+            return try self.evaluate(inner, at: time)
+        case .negation(let inner):
+            switch try self.evaluate(inner, at: time) {
+            case .scalar(let value): return .scalar(-value)
+            case .vector(let elements):
+                return .vector(elements.map { VectorElement(labels: $0.labels.droppingMetricName, value: -$0.value) })
+            case .string(let value): return .string(value)
+            }
+        case .vectorSelector(let selector):
+            return .vector(self.instantVector(selector, at: time))
+        case .matrixSelector:
+            throw EvaluationError("a range vector cannot be the result of an expression; apply a function such as rate()")
+        case .call(let function, let arguments):
+            return try self.call(function, arguments, at: time)
+        case .aggregation(let op, let argument, let parameter, let grouping, let without):
+            guard case .vector(let elements) = try self.evaluate(argument, at: time) else {
+                throw EvaluationError("\(op.rawValue): expected an instant vector")
+            }
+            var parameterValue: Double?
+            if let parameter, case .scalar(let value) = try self.evaluate(parameter, at: time) {
+                parameterValue = value
+            }
+            return .vector(Aggregation.apply(op, elements, parameter: parameterValue, grouping: grouping, without: without))
+        case .binary(let op, let lhs, let rhs, let matching, let returnsBool):
+            let left = try self.evaluate(lhs, at: time)
+            let right = try self.evaluate(rhs, at: time)
+            return try BinaryEvaluation.apply(op, left, right, matching: matching, returnsBool: returnsBool)
+        }
+    }
+
+    // MARK: - Selectors
+
+    /// The metric names a selector reads: its literal name (or an alias that has series), or every name its
+    /// `__name__` matchers accept.
+    func metricNames(for selector: VectorSelector) -> [String] {
+        guard let name = selector.name else {
+            let nameMatchers = selector.matchers.filter { $0.name == Labels.metricNameLabel }
+            return self.source.metricNames().filter { candidate in nameMatchers.allSatisfy { $0.matches(candidate) } }
+        }
+        if self.source.hasSeries(named: name) {
+            return [name]
+        }
+        var aliases: [String] = []
+        if !name.hasSuffix("_total") {
+            aliases.append(name + "_total")
+        }
+        if !name.hasPrefix("oauth_") {
+            aliases.append("oauth_" + name)
+            if !name.hasSuffix("_total") {
+                aliases.append("oauth_" + name + "_total")
+            }
+        }
+        for alias in aliases where self.source.hasSeries(named: alias) {
+            return [alias]
+        }
+        return []
+    }
+
+    /// Calls `body` for every series the selector matches, with its labels and its samples in
+    /// `(end - length, end]`.
+    func forEachSeries(
+        _ selector: VectorSelector,
+        windowEnd end: Int64,
+        length: Int64,
+        _ body: (Labels, SampleWindow) -> Void
+    ) {
+        let labelMatchers = selector.matchers.filter { $0.name != Labels.metricNameLabel }
+        let lower = end - length + 1
+        guard lower <= end else { return }
+        for name in self.metricNames(for: selector) {
+            self.source.forEachSeries(named: name, in: lower...end) { pairs, window in
+                guard window.count > 0 else { return }
+                for matcher in labelMatchers {
+                    let value = pairs.first { $0.name == matcher.name }?.value ?? ""
+                    guard matcher.matches(value) else { return }
+                }
+                body(Labels(name: name, labels: pairs), window)
+            }
+        }
+    }
+
+    func instantVector(_ selector: VectorSelector, at time: Int64) -> [VectorElement] {
+        var result: [VectorElement] = []
+        self.forEachSeries(selector, windowEnd: time - selector.offset, length: self.lookbackDelta) { labels, window in
+            let value = window.value(window.count - 1)
+            if !StaleMarker.isStale(value) {
+                result.append(VectorElement(labels: labels, value: value))
+            }
+        }
+        return result
+    }
+
+    // MARK: - Functions
+
+    private func call(_ function: Function, _ arguments: [Node], at time: Int64) throws(EvaluationError) -> Value {
+        if function.isRangeFunction {
+            guard case .matrixSelector(let selector, let range) = arguments.first.map(Self.unwrap) else {
+                throw EvaluationError("\(function.rawValue)() needs a range selector such as metric[5m]")
+            }
+            return .vector(try self.rangeFunction(function, selector, range: range, at: time))
+        }
+        switch function {
+        case .time:
+            return .scalar(Double(time) / 1000)
+        case .vector:
+            guard case .scalar(let value) = try self.evaluate(arguments[0], at: time) else {
+                throw EvaluationError("vector() expects a scalar")
+            }
+            return .vector([VectorElement(labels: .empty, value: value)])
+        case .scalar:
+            let elements = try self.vectorArgument(arguments[0], at: time)
+            return .scalar(elements.count == 1 ? elements[0].value : .nan)
+        case .absent:
+            guard try self.vectorArgument(arguments[0], at: time).isEmpty else { return .vector([]) }
+            var labels: [LabelPair] = []
+            if case .vectorSelector(let selector) = Self.unwrap(arguments[0]) {
+                for matcher in selector.matchers where matcher.kind == .equal && matcher.name != Labels.metricNameLabel {
+                    labels.append(LabelPair(name: matcher.name, value: matcher.value))
+                }
+            }
+            return .vector([VectorElement(labels: Labels(labels), value: 1)])
+        case .histogramQuantile:
+            guard case .scalar(let q) = try self.evaluate(arguments[0], at: time) else {
+                throw EvaluationError("histogram_quantile() expects a scalar quantile")
+            }
+            return .vector(BucketQuantile.histogramQuantile(q, try self.vectorArgument(arguments[1], at: time)))
+        default:
+            var scalars: [Double] = []
+            for argument in arguments.dropFirst() {
+                guard case .scalar(let value) = try self.evaluate(argument, at: time) else {
+                    throw EvaluationError("\(function.rawValue)() expects scalar parameters")
+                }
+                scalars.append(value)
+            }
+            let elements = try self.vectorArgument(arguments[0], at: time)
+            return .vector(try Self.distinct(InstantFunctions.apply(function, elements, scalars), function: function))
+        }
+    }
+
+    private func vectorArgument(_ node: Node, at time: Int64) throws(EvaluationError) -> [VectorElement] {
+        guard case .vector(let elements) = try self.evaluate(node, at: time) else {
+            throw EvaluationError("expected an instant vector")
+        }
+        return elements
+    }
+
+    private func rangeFunction(
+        _ function: Function,
+        _ selector: VectorSelector,
+        range: Int64,
+        at time: Int64
+    ) throws(EvaluationError) -> [VectorElement] {
+        var result: [VectorElement] = []
+        let end = time - selector.offset
+        if function == .absentOverTime {
+            var any = false
+            self.forEachSeries(selector, windowEnd: end, length: range) { _, window in
+                any = any || RangeFunctions.hasSample(window)
+            }
+            return any ? [] : [VectorElement(labels: Self.equalityLabels(selector), value: 1)]
+        }
+        self.forEachSeries(selector, windowEnd: end, length: range) { labels, window in
+            guard let value = RangeFunctions.apply(function, window, rangeStart: end - range, rangeEnd: end) else {
+                return
+            }
+            let labels = function.keepsMetricName ? labels : labels.droppingMetricName
+            result.append(VectorElement(labels: labels, value: value))
+        }
+        return try Self.distinct(result, function: function)
+    }
+
+    private static func equalityLabels(_ selector: VectorSelector) -> Labels {
+        Labels(selector.matchers.filter { $0.kind == .equal && $0.name != Labels.metricNameLabel }
+            .map { LabelPair(name: $0.name, value: $0.value) })
+    }
+
+    /// Prometheus refuses a result with two elements of the same labels (after a function dropped names).
+    private static func distinct(_ elements: [VectorElement], function: Function) throws(EvaluationError) -> [VectorElement] {
+        guard elements.count > 1 else { return elements }
+        var seen = Set<Labels>(minimumCapacity: elements.count)
+        for element in elements where !seen.insert(element.labels).inserted {
+            throw EvaluationError(
+                "\(function.rawValue)(): vector cannot contain metrics with the same labelset \(element.labels)"
+            )
+        }
+        return elements
+    }
+
+    static func unwrap(_ node: Node) -> Node {
+        if case .parenthesis(let inner) = node {
+            return self.unwrap(inner)
+        }
+        return node
+    }
+}

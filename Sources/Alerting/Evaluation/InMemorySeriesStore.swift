@@ -1,0 +1,110 @@
+import Synchronization
+import Telemetry
+
+/// A series store in memory, for rule unit tests (`oauthtop rules test`) and the tests of the evaluator.
+///
+/// Samples must be appended in time order per series; an out-of-order sample is ignored, as a Prometheus
+/// TSDB rejects it. Values may be ``StaleMarker/value``.
+public final class InMemorySeriesStore: SeriesSource {
+    private struct Stored: Sendable {
+        var labels: [LabelPair]
+        var timestamps: [Int64] = []
+        var values: [Double] = []
+    }
+
+    private let storage = Mutex<[String: [Labels: Stored]]>([:])
+
+    /// Creates an empty store.
+    public init() {}
+
+    /// Appends one sample to the series with these labels (their `__name__` is the metric name).
+    ///
+    /// - Parameters:
+    ///   - labels: The series' labels; must include `__name__`.
+    ///   - timestamp: Milliseconds.
+    ///   - value: The value.
+    public func append(_ labels: Labels, timestamp: Int64, value: Double) {
+        guard let name = labels.metricName else { return }
+        self.storage.withLock { storage in
+            var series = storage[name, default: [:]]
+            var stored = series[labels] ?? Stored(labels: labels.droppingMetricName.pairs)
+            if let last = stored.timestamps.last, timestamp <= last {
+                return
+            }
+            stored.timestamps.append(timestamp)
+            stored.values.append(value)
+            series[labels] = stored
+            storage[name] = series
+        }
+    }
+
+    /// Forgets samples before `timestamp` (milliseconds) and series left without samples.
+    public func removeSamples(before timestamp: Int64) {
+        self.storage.withLock { storage in
+            for (name, series) in storage {
+                var kept: [Labels: Stored] = [:]
+                for (labels, var stored) in series {
+                    let first = Self.firstIndex(in: stored.timestamps, notBefore: timestamp)
+                    if first > 0 {
+                        stored.timestamps.removeFirst(first)
+                        stored.values.removeFirst(first)
+                    }
+                    if !stored.timestamps.isEmpty {
+                        kept[labels] = stored
+                    }
+                }
+                storage[name] = kept.isEmpty ? nil : kept
+            }
+        }
+    }
+
+    /// Removes every series.
+    public func removeAll() {
+        self.storage.withLock { $0.removeAll() }
+    }
+
+    public func metricNames() -> [String] {
+        self.storage.withLock { Array($0.keys) }.sorted()
+    }
+
+    public func hasSeries(named name: String) -> Bool {
+        self.storage.withLock { !($0[name]?.isEmpty ?? true) }
+    }
+
+    public func forEachSeries(
+        named name: String,
+        in range: ClosedRange<Int64>,
+        _ body: (_ labels: [LabelPair], _ samples: SampleWindow) throws -> Void
+    ) rethrows {
+        let series = self.storage.withLock { $0[name].map { Array($0.values) } ?? [] }
+        for stored in series {
+            let lower = Self.firstIndex(in: stored.timestamps, notBefore: range.lowerBound)
+            let upper = range.upperBound == .max
+                ? stored.timestamps.count : Self.firstIndex(in: stored.timestamps, notBefore: range.upperBound + 1)
+            try stored.timestamps.withUnsafeBufferPointer { timestamps in
+                try stored.values.withUnsafeBufferPointer { values in
+                    let count = max(0, upper - lower)
+                    let window = SampleWindow(
+                        timestamps: UnsafeBufferPointer(rebasing: timestamps[lower..<(lower + count)]),
+                        values: UnsafeBufferPointer(rebasing: values[lower..<(lower + count)])
+                    )
+                    try body(stored.labels, window)
+                }
+            }
+        }
+    }
+
+    private static func firstIndex(in timestamps: [Int64], notBefore timestamp: Int64) -> Int {
+        var low = 0
+        var high = timestamps.count
+        while low < high {
+            let mid = (low + high) / 2
+            if timestamps[mid] < timestamp {
+                low = mid + 1
+            } else {
+                high = mid
+            }
+        }
+        return low
+    }
+}

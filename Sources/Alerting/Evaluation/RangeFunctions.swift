@@ -1,0 +1,213 @@
+import Foundation
+import Telemetry
+
+/// The functions over a range of samples (`rate`, `increase`, `*_over_time`, ...), one series at a time,
+/// reading the samples in place. Staleness markers are skipped as Prometheus drops them from ranges.
+enum RangeFunctions {
+    /// The function's value over `window`, or `nil` when it has none (too few samples).
+    ///
+    /// - Parameters:
+    ///   - rangeStart: The window's excluded left edge, milliseconds.
+    ///   - rangeEnd: The window's included right edge, milliseconds.
+    static func apply(_ function: Function, _ window: SampleWindow, rangeStart: Int64, rangeEnd: Int64) -> Double? {
+        switch function {
+        case .rate: self.extrapolatedRate(window, rangeStart, rangeEnd, isCounter: true, isRate: true)
+        case .increase: self.extrapolatedRate(window, rangeStart, rangeEnd, isCounter: true, isRate: false)
+        case .delta: self.extrapolatedRate(window, rangeStart, rangeEnd, isCounter: false, isRate: false)
+        case .irate: self.instantValue(window, isRate: true)
+        case .idelta: self.instantValue(window, isRate: false)
+        default: self.overTime(function, window)
+        }
+    }
+
+    static func hasSample(_ window: SampleWindow) -> Bool {
+        self.firstIndex(window) != nil
+    }
+
+    private static func firstIndex(_ window: SampleWindow) -> Int? {
+        var index = 0
+        while index < window.count {
+            if !StaleMarker.isStale(window.value(index)) {
+                return index
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func lastIndex(_ window: SampleWindow) -> Int? {
+        var index = window.count - 1
+        while index >= 0 {
+            if !StaleMarker.isStale(window.value(index)) {
+                return index
+            }
+            index -= 1
+        }
+        return nil
+    }
+
+    /// Prometheus's `extrapolatedRate`, for float samples.
+    private static func extrapolatedRate(
+        _ window: SampleWindow,
+        _ rangeStart: Int64,
+        _ rangeEnd: Int64,
+        isCounter: Bool,
+        isRate: Bool
+    ) -> Double? {
+        guard let first = self.firstIndex(window), let last = self.lastIndex(window), last > first else {
+            return nil
+        }
+        let firstValue = window.value(first)
+        var result = window.value(last) - firstValue
+        var samples = 0
+        if isCounter {
+            var previous = firstValue
+            var correction = 0.0
+            window.forEachValueRun { values, stride, count in
+                var offset = 0
+                for _ in 0..<count {
+                    let value = values[offset]
+                    offset &+= stride
+                    if value.isNaN, StaleMarker.isStale(value) {
+                        continue
+                    }
+                    samples &+= 1
+                    if value < previous {
+                        correction += previous
+                    }
+                    previous = value
+                }
+            }
+            result += correction
+        } else {
+            window.forEachValueRun { values, stride, count in
+                var offset = 0
+                for _ in 0..<count {
+                    if !StaleMarker.isStale(values[offset]) {
+                        samples &+= 1
+                    }
+                    offset &+= stride
+                }
+            }
+        }
+        guard samples >= 2 else { return nil }
+        let firstTime = window.timestamp(first)
+        let lastTime = window.timestamp(last)
+        let numSamplesMinusOne = Double(samples - 1)
+        var durationToStart = Double(firstTime - rangeStart) / 1000
+        var durationToEnd = Double(rangeEnd - lastTime) / 1000
+        let sampledInterval = Double(lastTime - firstTime) / 1000
+        let averageDurationBetweenSamples = sampledInterval / numSamplesMinusOne
+        let extrapolationThreshold = averageDurationBetweenSamples * 1.1
+        var extrapolateToInterval = sampledInterval
+        if durationToStart >= extrapolationThreshold {
+            durationToStart = averageDurationBetweenSamples / 2
+        }
+        if isCounter, result > 0, firstValue >= 0 {
+            // A counter cannot go below zero: do not extrapolate past the point where it would be zero.
+            let durationToZero = sampledInterval * (firstValue / result)
+            if durationToZero < durationToStart {
+                durationToStart = durationToZero
+            }
+        }
+        extrapolateToInterval += durationToStart
+        if durationToEnd >= extrapolationThreshold {
+            durationToEnd = averageDurationBetweenSamples / 2
+        }
+        extrapolateToInterval += durationToEnd
+        var factor = extrapolateToInterval / sampledInterval
+        if isRate {
+            factor /= Double(rangeEnd - rangeStart) / 1000
+        }
+        return result * factor
+    }
+
+    /// `irate` and `idelta`: from the last two samples.
+    private static func instantValue(_ window: SampleWindow, isRate: Bool) -> Double? {
+        guard let last = self.lastIndex(window) else { return nil }
+        var previous = last - 1
+        while previous >= 0, StaleMarker.isStale(window.value(previous)) {
+            previous -= 1
+        }
+        guard previous >= 0 else { return nil }
+        let lastValue = window.value(last)
+        let previousValue = window.value(previous)
+        var result = isRate && lastValue < previousValue ? lastValue : lastValue - previousValue
+        let interval = window.timestamp(last) - window.timestamp(previous)
+        guard interval > 0 else { return nil }
+        if isRate {
+            result /= Double(interval) / 1000
+        }
+        return result
+    }
+
+    private static func overTime(_ function: Function, _ window: SampleWindow) -> Double? {
+        var count = 0
+        var sum = 0.0
+        var compensation = 0.0
+        var mean = 0.0
+        var minimum = Double.nan
+        var maximum = Double.nan
+        var last = Double.nan
+        var previous = Double.nan
+        var resets = 0
+        var changes = 0
+        for index in 0..<window.count {
+            let value = window.value(index)
+            if StaleMarker.isStale(value) {
+                continue
+            }
+            if count > 0 {
+                if value < previous {
+                    resets += 1
+                }
+                if value != previous, !(value.isNaN && previous.isNaN) {
+                    changes += 1
+                }
+            }
+            count += 1
+            (sum, compensation) = Kahan.add(value, to: sum, compensation: compensation)
+            mean += (value - mean) / Double(count)
+            if minimum.isNaN || value < minimum {
+                minimum = value
+            }
+            if maximum.isNaN || value > maximum {
+                maximum = value
+            }
+            last = value
+            previous = value
+        }
+        guard count > 0 else { return nil }
+        switch function {
+        case .sumOverTime: return sum + compensation
+        case .avgOverTime:
+            let total = sum + compensation
+            return total.isFinite ? total / Double(count) : mean
+        case .minOverTime: return minimum
+        case .maxOverTime: return maximum
+        case .countOverTime: return Double(count)
+        case .lastOverTime: return last
+        case .presentOverTime: return 1
+        case .resets: return Double(resets)
+        case .changes: return Double(changes)
+        default: return nil
+        }
+    }
+}
+
+/// Kahan-Babuška summation, as Prometheus 3 sums.
+enum Kahan {
+    @inline(__always)
+    static func add(_ value: Double, to sum: Double, compensation: Double) -> (Double, Double) {
+        let total = sum + value
+        var compensation = compensation
+        if total.isInfinite {
+            compensation = 0
+        } else if Swift.abs(sum) >= Swift.abs(value) {
+            compensation += (sum - total) + value
+        } else {
+            compensation += (value - total) + sum
+        }
+        return (total, compensation)
+    }
+}

@@ -1,0 +1,131 @@
+import Telemetry
+
+/// The label set of one series in the rule language: sorted by name, names unique, the metric name held
+/// as the label `__name__` as in Prometheus.
+public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The reserved label that holds the metric name.
+    public static let metricNameLabel = "__name__"
+
+    /// The labels, sorted by name.
+    public private(set) var pairs: [LabelPair]
+
+    /// An empty label set.
+    public static let empty = Labels(sortedUnique: [])
+
+    init(sortedUnique pairs: [LabelPair]) {
+        self.pairs = pairs
+    }
+
+    /// Creates a label set; for a repeated name the last value wins. Empty values are dropped: in
+    /// Prometheus a label with an empty value is the same as no label.
+    public init(_ pairs: [LabelPair]) {
+        var sorted = pairs.filter { !$0.value.isEmpty }
+        sorted.sort { $0.name < $1.name }
+        var unique: [LabelPair] = []
+        unique.reserveCapacity(sorted.count)
+        for pair in sorted {
+            if let last = unique.last, last.name == pair.name {
+                unique[unique.count - 1] = pair
+            } else {
+                unique.append(pair)
+            }
+        }
+        self.pairs = unique
+    }
+
+    /// Creates a label set from a dictionary.
+    public init(_ labels: [String: String]) {
+        self.init(labels.map { LabelPair(name: $0.key, value: $0.value) })
+    }
+
+    /// Creates the labels of a series named `name` with `labels` (their own `__name__`, if any, is replaced).
+    public init(name: String, labels: [LabelPair]) {
+        self.init(labels.filter { $0.name != Self.metricNameLabel } + [LabelPair(name: Self.metricNameLabel, value: name)])
+    }
+
+    /// The value of a label, `""` when absent (as PromQL treats it).
+    public subscript(name: String) -> String {
+        for pair in self.pairs where pair.name == name {
+            return pair.value
+        }
+        return ""
+    }
+
+    /// The metric name, if the set has one.
+    public var metricName: String? {
+        let name = self[Self.metricNameLabel]
+        return name.isEmpty ? nil : name
+    }
+
+    /// The labels as a dictionary.
+    public var dictionary: [String: String] {
+        Dictionary(self.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// This set without the metric name.
+    public var droppingMetricName: Labels {
+        self.removing([Self.metricNameLabel])
+    }
+
+    /// This set without the given names.
+    public func removing(_ names: some Collection<String>) -> Labels {
+        Labels(sortedUnique: self.pairs.filter { !names.contains($0.name) })
+    }
+
+    /// Only the given names of this set.
+    public func keeping(_ names: some Collection<String>) -> Labels {
+        Labels(sortedUnique: self.pairs.filter { names.contains($0.name) })
+    }
+
+    /// This set with one label set (or removed, when `value` is empty).
+    public func setting(_ name: String, to value: String) -> Labels {
+        var pairs = self.pairs.filter { $0.name != name }
+        if !value.isEmpty {
+            pairs.append(LabelPair(name: name, value: value))
+            pairs.sort { $0.name < $1.name }
+        }
+        return Labels(sortedUnique: pairs)
+    }
+
+    /// The set in Prometheus notation, e.g. `up{job="api", zone="a"}` or `{job="api"}` without a name.
+    public var description: String {
+        let inner = self.pairs.filter { $0.name != Self.metricNameLabel }
+            .map { "\($0.name)=\"\(Self.escape($0.value))\"" }
+            .joined(separator: ", ")
+        let name = self.metricName ?? ""
+        return inner.isEmpty && !name.isEmpty ? name : "\(name){\(inner)}"
+    }
+
+    public static func < (lhs: Labels, rhs: Labels) -> Bool {
+        lhs.pairs.lexicographicallyPrecedes(rhs.pairs)
+    }
+
+    static func escape(_ value: String) -> String {
+        var out = ""
+        for character in value {
+            switch character {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
+
+extension Labels {
+    /// Parses a series written as in promtool test files and the exposition format: `name{a="b", c="d"}`,
+    /// `name`, or `{__name__="name", a="b"}`.
+    ///
+    /// - Throws: ``ExpressionError`` at the position of the problem.
+    public static func parse(_ text: String) throws(ExpressionError) -> Labels {
+        let expression = try RuleExpression.parse(text)
+        guard case .vectorSelector(let selector) = expression.root, selector.offset == 0,
+            selector.matchers.allSatisfy({ $0.kind == .equal })
+        else {
+            throw ExpressionError(offset: 0, message: "expected a series such as name{label=\"value\"}", in: text)
+        }
+        return Labels(selector.matchers.map { LabelPair(name: $0.name, value: $0.value) })
+    }
+}

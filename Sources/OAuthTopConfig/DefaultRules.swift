@@ -1,0 +1,34 @@
+/// The default rule file: the seed's four alert rules, the same text as `rules/seed.rules.yaml` (a test
+/// checks they are equal).
+public enum DefaultRules {
+    /// The file name diagnostics use for the embedded rules.
+    public static let fileName = "<built-in seed rules>"
+
+    /// The seed's rules in the seed's format.
+    public static let seedYAML = """
+# The seed's four alert rules, as the design document writes them. oauthtop evaluates these when the
+# configuration names no rule files (`alerting.rule_files`). `condition:` is a rule expression (PromQL);
+# metric names may be written as here, without `_total` or the `oauth_` prefix, and the breaker's state
+# by name. `action:` names a route of notifiers in the configuration (docs/alerting.md).
+alerts:
+  - name: oauth_refresh_failure_rate
+    condition: rate(oauth_refresh_failures[5m]) > 0.1
+    severity: warning
+    action: notify_slack
+
+  - name: oauth_circuit_breaker_open
+    condition: oauth_circuit_breaker_state == "open"
+    severity: critical
+    action: page_oncall
+
+  - name: fallback_auth_usage
+    condition: rate(fallback_auth_used[1h]) > 0
+    severity: warning
+    action: notify_team
+
+  - name: token_expiry_during_execution
+    condition: rate(token_expired_during_task[1h]) > 0.05
+    severity: warning
+    action: investigate_long_running_tasks
+"""
+}

@@ -1,0 +1,99 @@
+import Alerting
+import Telemetry
+import Testing
+
+@Suite("Rule expressions: parsing and evaluation")
+struct ExpressionTests {
+    /// A counter sampled every 15 s from 0 s, rising by `step` per sample.
+    static func store(_ series: [(String, [Double])], interval: Int64 = 15_000) -> InMemorySeriesStore {
+        let store = InMemorySeriesStore()
+        for (text, values) in series {
+            let labels = Self.labels(text)
+            for (index, value) in values.enumerated() {
+                store.append(labels, timestamp: Int64(index) * interval, value: value)
+            }
+        }
+        return store
+    }
+
+    static func labels(_ text: String) -> Labels {
+        // name{a="b",c="d"}
+        let parts = text.split(separator: "{", maxSplits: 1)
+        var pairs = [LabelPair(name: "__name__", value: String(parts[0]))]
+        if parts.count > 1 {
+            for item in parts[1].dropLast().split(separator: ",") {
+                let kv = item.split(separator: "=", maxSplits: 1)
+                pairs.append(LabelPair(name: String(kv[0]), value: String(kv[1].dropFirst().dropLast())))
+            }
+        }
+        return Labels(pairs)
+    }
+
+    static func evaluate(_ text: String, _ store: InMemorySeriesStore, at time: Int64) throws -> QueryValue {
+        try Evaluator(source: store).evaluate(RuleExpression.parse(text), at: time)
+    }
+
+    @Test("rate over a regular counter is its slope")
+    func rateOfRegularCounter() throws {
+        let store = Self.store([("requests_total{job=\"a\"}", (0...40).map { Double($0) * 15 })])
+        let result = try Self.evaluate("rate(requests_total[5m])", store, at: 600_000)
+        // Samples 315 s...600 s in (300 s, 600 s], extrapolated by 15 s to the start: 285 × (300 / 285) / 300,
+        // which rounds as Prometheus's float arithmetic does.
+        #expect(result.elements.map(\.labels) == [Labels(["job": "a"])])
+        #expect(abs(result.elements[0].value - 1) < 1e-12)
+    }
+
+    @Test("increase adds back a counter reset")
+    func increaseAcrossReset() throws {
+        // 0,10,20,30 then reset to 5,15: raw increase 30 + 15 - 0 ... = 45 over 75 s sampled.
+        let store = Self.store([("c_total", [0, 10, 20, 30, 5, 15])])
+        let result = try Self.evaluate("increase(c_total[90s])", store, at: 75_000)
+        // Samples at 0..75 s, window (-15 s, 75 s]: first sample at 0 is 15 s from the start, which is within
+        // 1.1 × the 15 s average, so extrapolate to the start; but a counter stops at zero (first value 0).
+        #expect(result.elements.map(\.value) == [45])
+    }
+
+    @Test("seed spellings: no _total, no oauth_ prefix, breaker state names")
+    func seedSpellings() throws {
+        let store = Self.store([
+            ("oauth_fallback_auth_used_total{method=\"emergency_key\"}", (0...20).map(Double.init)),
+            ("oauth_circuit_breaker_state{provider=\"github\"}", Array(repeating: 2, count: 21)),
+        ])
+        let rate = try Self.evaluate("rate(fallback_auth_used[1m]) > 0", store, at: 300_000)
+        #expect(rate.elements.count == 1)
+        let open = try Self.evaluate("oauth_circuit_breaker_state == \"open\"", store, at: 300_000)
+        #expect(open.elements.map(\.value) == [2])
+        let closed = try Self.evaluate("oauth_circuit_breaker_state == \"closed\"", store, at: 300_000)
+        #expect(closed.elements.isEmpty)
+    }
+
+    @Test(
+        "parse errors name line, column and what was expected",
+        arguments: [
+            ("rate(x[5m]", 1, 11, "')'"),
+            ("rate(x) > 1", 1, 6, "range vector"),
+            ("sum by (a (x)", 1, 11, "',' or ')'"),
+            ("x{a=\"b\"", 1, 8, "',' or '}'"),
+            ("1 > 2", 1, 3, nil),
+            ("x[5m] > 1", 1, 7, nil),
+            ("oauth_circuit_breaker_state == \"opened\"", 1, 29, "closed, half-open, half_open, open"),
+            ("up +\n  (", 2, 4, "an expression"),
+        ] as [(String, Int, Int, String?)]
+    )
+    func parseErrors(_ text: String, line: Int, column: Int, expected: String?) {
+        #expect {
+            _ = try RuleExpression.parse(text)
+        } throws: { error in
+            guard let error = error as? ExpressionError else { return false }
+            return error.line == line && error.column == column && (expected == nil || error.expected == expected)
+        }
+    }
+
+    @Test("precedence: unary minus, power, and/or")
+    func precedence() throws {
+        let store = InMemorySeriesStore()
+        #expect(try Self.evaluate("-2 ^ 2", store, at: 0) == .scalar(-4))
+        #expect(try Self.evaluate("2 ^ 3 ^ 2", store, at: 0) == .scalar(512))
+        #expect(try Self.evaluate("1 + 2 * 3 > bool 6", store, at: 0) == .scalar(1))
+    }
+}

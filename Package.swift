@@ -51,7 +51,9 @@ let package = Package(
         .target(
             name: "OAuthTopRuntime",
             dependencies: [
-                "TokenManager", "Telemetry", "DemoIdentityProvider", "OAuthTopConfig", "Dashboard", "Terminal",
+                "Alerting", "Notifiers", "TokenManager", "Telemetry", "DemoIdentityProvider", "OAuthTopConfig", "Dashboard",
+                "Terminal",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -155,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OAuthTopRuntimeTests",
-            dependencies: ["OAuthTopRuntime", "TokenManager"],
+            dependencies: ["Alerting", "OAuthTopConfig", "OAuthTopRuntime", "Telemetry", "TokenManager"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "oauthtop", path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
     ],
     targets: [
         .executableTarget(
@@ -29,6 +30,19 @@ let package = Package(
                 .product(name: "Dashboard", package: "oauthtop"),
             ],
             path: "Benchmarks/DashboardBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "AlertingBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Alerting", package: "oauthtop"),
+                .product(name: "OAuthTopConfig", package: "oauthtop"),
+                .product(name: "Telemetry", package: "oauthtop"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            path: "Benchmarks/AlertingBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

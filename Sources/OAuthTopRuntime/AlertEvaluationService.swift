@@ -1,0 +1,226 @@
+import Foundation
+import Alerting
+import CoreMetrics
+import Dashboard
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Telemetry
+import TokenManager
+
+/// Evaluates the alert rules on an interval over the Telemetry series, as a Prometheus rule manager:
+/// advances alert states, keeps `ALERTS` and recording-rule series queryable, emits `alert_pending`,
+/// `alert_firing` and `alert_resolved` events, and hands the alerts due to the notifiers (with re-sends
+/// every ``resendDelay``) to ``notify``, which must not block.
+public final class AlertEvaluationService: Service, Sendable {
+    /// An alert handed to the notifiers: the route is the rule's `action:` (seed format) or `nil`.
+    public struct Notification: Sendable {
+        public var alert: Alert
+        public var isResend: Bool
+        public var route: String?
+        /// The evaluation interval, for receivers that compute validity.
+        public var intervalMilliseconds: Int64
+    }
+
+    private struct State: Sendable {
+        var groups: [RuleGroupState]
+        var lastEvaluation: [Int: Int64] = [:]
+    }
+
+    public let interval: Duration
+    public let resendDelay: Duration
+    private let collector: TelemetryCollector
+    private let output = RuleOutputStore()
+    private let state: Mutex<State>
+    private let subscribers = Mutex<[@Sendable (TokenEvent) -> Void]>([])
+    private let notify: @Sendable ([Notification]) -> Void
+    private let clock: @Sendable () -> Int64
+    private let logger: Logger
+    private let evaluations: any CounterHandler
+    private let failures: any CounterHandler
+    private let duration: any TimerHandler
+
+    /// Creates the service.
+    ///
+    /// - Parameters:
+    ///   - groups: The rule groups (a group's own interval is honoured when it is a multiple of `interval`).
+    ///   - collector: The series the rules read; also where the service's own metrics are recorded.
+    ///   - interval: The evaluation interval (15 s by default).
+    ///   - resendDelay: How often a firing alert is re-sent to receivers that want re-sends (1 min).
+    ///   - clock: Wall-clock milliseconds (tests pass their own).
+    ///   - notify: Receives the alerts due to the notifiers after each evaluation.
+    public init(
+        groups: [RuleGroup],
+        collector: TelemetryCollector,
+        interval: Duration = .seconds(15),
+        resendDelay: Duration = .seconds(60),
+        clock: @escaping @Sendable () -> Int64 = { ManagerClock.realtimeNanos() / 1_000_000 },
+        logger: Logger,
+        notify: @escaping @Sendable ([Notification]) -> Void = { _ in }
+    ) {
+        self.collector = collector
+        self.interval = interval
+        self.resendDelay = resendDelay
+        self.state = Mutex(State(groups: groups.map(RuleGroupState.init)))
+        self.clock = clock
+        self.logger = logger
+        self.notify = notify
+        self.evaluations = collector.makeCounter(label: "oauthtop_rule_evaluations_total", dimensions: [])
+        self.failures = collector.makeCounter(label: "oauthtop_rule_evaluation_failures_total", dimensions: [])
+        self.duration = collector.makeTimer(label: "oauthtop_rule_evaluation_duration_seconds", dimensions: [])
+    }
+
+    /// Receives every alert event, synchronously; the subscriber must not block.
+    public func subscribe(_ subscriber: @escaping @Sendable (TokenEvent) -> Void) {
+        self.subscribers.withLock { $0.append(subscriber) }
+    }
+
+    public func run() async throws {
+        let step = Self.milliseconds(self.interval)
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            self.evaluate(at: self.clock())
+            // Sleep to the next multiple of the interval, as Prometheus aligns its evaluations.
+            let now = self.clock()
+            let wait = step - now % step
+            do {
+                try await cancelWhenGracefulShutdown {
+                    try await Task.sleep(for: .milliseconds(wait))
+                }
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// Evaluates every group that is due at `time` (milliseconds) and notifies.
+    public func evaluate(at time: Int64) {
+        let step = Self.milliseconds(self.interval)
+        let started = ContinuousClock.now
+        let output = self.output
+        let evaluator = Evaluator(source: CombinedSeriesSource([self.collector, output]))
+        let (transitions, failures, due) = self.state.withLock { state in
+            var transitions: [AlertingRuleState.Transition] = []
+            var failures: [(rule: String, error: EvaluationError)] = []
+            var due: [Notification] = []
+            for index in state.groups.indices {
+                let groupInterval = state.groups[index].group.interval ?? step
+                if let last = state.lastEvaluation[index], time - last < groupInterval - step / 2 {
+                    continue
+                }
+                state.lastEvaluation[index] = time
+                let evaluation = state.groups[index].evaluate(at: time, with: evaluator, output: output)
+                transitions += evaluation.transitions
+                failures += evaluation.failures
+                let sends = state.groups[index].alertsToSend(
+                    at: time,
+                    resendDelay: Self.milliseconds(self.resendDelay),
+                    interval: groupInterval
+                )
+                due += sends.map {
+                    Notification(alert: $0.alert, isResend: $0.isResend, route: $0.alert.action, intervalMilliseconds: groupInterval)
+                }
+            }
+            return (transitions, failures, due)
+        }
+        // Keep an hour of rule output, as the Telemetry series are kept.
+        output.removeSamples(before: time - 3_600_000)
+        self.evaluations.increment(by: 1)
+        let elapsed = started.duration(to: .now)
+        self.duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        for failure in failures {
+            self.failures.increment(by: 1)
+            self.logger.warning("rule evaluation failed", metadata: ["rule": "\(failure.rule)", "error": "\(failure.error)"])
+            self.emit(TokenEvent(
+                kind: .ruleFailed,
+                timestamp: time * 1_000_000,
+                provider: "",
+                fields: [("rule", .string(failure.rule)), ("error", .string(failure.error.message))]
+            ))
+        }
+        for transition in transitions {
+            self.emit(Self.event(for: transition, at: time))
+        }
+        if !due.isEmpty {
+            self.notify(due)
+        }
+    }
+
+    /// The pending and firing alerts, firing first, for the dashboard.
+    public func alertRows() -> [AlertRow] {
+        let alerts = self.state.withLock { state in state.groups.flatMap(\.activeAlerts) }
+        return alerts
+            .map { alert in
+                AlertRow(
+                    name: alert.name,
+                    state: alert.state == .firing ? .firing : .pending,
+                    severity: alert.labels["severity"],
+                    since: (alert.firedAt ?? alert.activeAt) * 1_000_000,
+                    summary: alert.annotations["summary"] ?? alert.annotations["description"]
+                        ?? Self.describe(alert)
+                )
+            }
+            .sorted { ($0.state == .firing ? 0 : 1, $0.since) < ($1.state == .firing ? 0 : 1, $1.since) }
+    }
+
+    /// The active alerts themselves.
+    public func activeAlerts() -> [Alert] {
+        self.state.withLock { state in state.groups.flatMap(\.activeAlerts) }
+    }
+
+    private func emit(_ event: TokenEvent) {
+        for subscriber in self.subscribers.withLock({ $0 }) {
+            subscriber(event)
+        }
+    }
+
+    static func event(for transition: AlertingRuleState.Transition, at time: Int64) -> TokenEvent {
+        let alert = transition.alert
+        let kind: TokenEvent.Kind
+        switch transition.to {
+        case .pending: kind = .alertPending
+        case .firing: kind = .alertFiring
+        case .inactive: kind = transition.from == .pending ? .alertCleared : .alertResolved
+        }
+        var fields: [(key: String, value: TokenEvent.Value)] = [("alertname", .string(alert.name))]
+        let severity = alert.labels["severity"]
+        if !severity.isEmpty {
+            fields.append(("severity", .string(severity)))
+        }
+        let others = alert.labels.removing(["alertname", "severity", "provider"])
+        if !others.pairs.isEmpty {
+            fields.append(("labels", .string(others.description)))
+        }
+        fields.append(("value", .double(alert.value)))
+        if let action = alert.action {
+            fields.append(("action", .string(action)))
+        }
+        if let summary = alert.annotations["summary"] {
+            fields.append(("summary", .string(summary)))
+        }
+        return TokenEvent(kind: kind, timestamp: time * 1_000_000, provider: alert.labels["provider"], fields: fields)
+    }
+
+    private static func describe(_ alert: Alert) -> String {
+        let labels = alert.labels.removing(["alertname", "severity"])
+        let value = alert.value.isFinite && alert.value == alert.value.rounded()
+            ? String(Int64(alert.value)) : String(format: "%.3g", alert.value)
+        return labels.pairs.isEmpty ? "value \(value)" : "\(labels.description) value \(value)"
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+}
+
+extension TokenEvent.Kind {
+    /// An alert's condition holds; it waits for its rule's `for`.
+    public static let alertPending = TokenEvent.Kind(rawValue: "alert_pending")
+    /// An alert fires: notifiers are told.
+    public static let alertFiring = TokenEvent.Kind(rawValue: "alert_firing")
+    /// A firing alert stopped (its condition no longer holds and `keep_firing_for` is over).
+    public static let alertResolved = TokenEvent.Kind(rawValue: "alert_resolved")
+    /// A pending alert's condition stopped holding before it fired.
+    public static let alertCleared = TokenEvent.Kind(rawValue: "alert_cleared")
+    /// A rule could not be evaluated on the data.
+    public static let ruleFailed = TokenEvent.Kind(rawValue: "rule_failed")
+}

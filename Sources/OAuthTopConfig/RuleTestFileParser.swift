@@ -245,7 +245,10 @@ public struct RuleTestFileParser: Sendable {
         var valid = true
         for (keyNode, valueNode) in mapping {
             guard case .scalar(let key) = keyNode else {
-                reader.diagnostics.error("\(field.name): names must be plain words, found a \(keyNode.kindName)", at: keyNode)
+                reader.diagnostics.error(
+                    "\(field.name): names must be plain words, found a \(keyNode.kindName)",
+                    at: keyNode
+                )
                 valid = false
                 continue
             }

@@ -111,14 +111,14 @@ struct RuleTestFileParserTests {
                     ],
                     line: 16
                 ),
-                AlertRuleTest(evalTime: 0, alertName: "Quiet", expectedAlerts: [], line: 24),
+                AlertRuleTest(evalTime: 0, alertName: "Quiet", expectedAlerts: [], line: 23),
             ]
         )
         #expect(test.promqlExprTests.count == 2)
         let sum = try #require(test.promqlExprTests.first)
         #expect(sum.expr == "sum(up)")
         #expect(sum.evalTime == 120_000)
-        #expect((sum.line, sum.exprLine, sum.exprColumn) == (26, 26, 15))
+        #expect((sum.line, sum.exprLine, sum.exprColumn) == (25, 25, 15))
         #expect(
             sum.expectedSamples == [
                 ExpectedSample(labels: "{}", value: 3),
@@ -156,14 +156,17 @@ struct RuleTestFileParserTests {
                 "tests:\n  - input_series:\n      - series: up\n        values: 1 2y\n", "4:19",
                 "values: invalid series value '2y' at column 3: '2y' is not a number"
             ),
-            ("tests:\n  - input_series:\n      - values: '1'\n", "3:9", "missing required key 'series' in input series"),
+            (
+                "tests:\n  - input_series:\n      - values: '1'\n", "3:9",
+                "missing required key 'series' in input series"
+            ),
             ("tests:\n  - input_series:\n      - series: up\n", "3:9", "missing required key 'values' in input series"),
             (
                 "tests:\n  - alert_rule_test:\n      - eval_time: 1m\n", "3:9",
                 "missing required key 'alertname' in alert test"
             ),
             (
-                "tests:\n  - alert_rule_test:\n      - {alertname: A, eval_time: soon}\n", "3:37",
+                "tests:\n  - alert_rule_test:\n      - {alertname: A, eval_time: soon}\n", "3:35",
                 "eval_time: expected a Prometheus duration"
             ),
             (
@@ -172,14 +175,17 @@ struct RuleTestFileParserTests {
             ),
             (
                 "tests:\n  - promql_expr_test:\n      - {expr: up, exp_samples: [{labels: up, value: Inf}]}\n",
-                "3:52", "value: expected a number, found 'Inf'; write .inf, -.inf or .nan"
+                "3:54", "value: expected a number, found 'Inf'; write .inf, -.inf or .nan"
             ),
             (
                 "tests:\n  - promql_expr_test:\n      - {expr: up, exp_samples: [{labels: up}]}\n", "3:34",
                 "missing required key 'value' in expected sample"
             ),
             ("tests:\n  - interval: 1q\n", "2:15", "interval: expected a Prometheus duration"),
-            ("group_eval_order: [a, b, a]\n", "1:19", "group name 'a' repeated in the evaluation order"),
+            (
+                "group_eval_order: [a, b, a]\n", "1:19",
+                "group_eval_order: group name 'a' repeated in the evaluation order"
+            ),
             ("tests: {}\n", "1:8", "tests: expected a list of test groups, found a mapping"),
             ("- 1\n", "1:1", "expected a mapping with 'rule_files' and 'tests', found a list"),
             ("tests:\n  - external_labels: [a]\n", "2:22", "external_labels: expected a mapping of names to strings"),
@@ -195,7 +201,10 @@ struct RuleTestFileParserTests {
 
     @Test("an empty file and a missing file are reported")
     func emptyAndMissing() {
-        #expect(self.parse("").errors.map(\.message) == ["the file is empty; expected a mapping with 'rule_files' and 'tests'"])
+        #expect(
+            self.parse("").errors.map(\.message)
+                == ["the file is empty; expected a mapping with 'rule_files' and 'tests'"]
+        )
         #expect(throws: ConfigError.self) {
             try RuleTestFileParser(fileReader: .inMemory([:])).load(path: "missing.test.yaml")
         }

@@ -12,7 +12,7 @@ struct RulesCommand: AsyncParsableCommand {
             Prometheus's (groups: rules: alert, expr, for, keep_firing_for, labels, annotations). \
             See docs/alerting.md.
             """,
-        subcommands: [Check.self]
+        subcommands: [Check.self, Test.self]
     )
 
     struct Check: AsyncParsableCommand {
@@ -59,6 +59,75 @@ struct RulesCommand: AsyncParsableCommand {
             }
             if failed {
                 throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run rule unit-test files (the format of promtool test rules).",
+            discussion: """
+                Each file names its rule files (rule_files, relative to the test file), input_series in \
+                the expanding notation ('0+10x20', '_', 'stale'), and alert_rule_test / promql_expr_test \
+                expectations at eval_time. The same files run under `promtool test rules`. Exits 0 when \
+                every test passes, 1 otherwise.
+
+                Example:
+                  oauthtop rules test Tests/AlertingTests/Fixtures/promtool/*.test.yaml
+                """
+        )
+
+        @Argument(help: ArgumentHelp("Rule unit-test files.", valueName: "file"))
+        var files: [String]
+
+        func validate() throws {
+            guard !self.files.isEmpty else {
+                throw ValidationError("name at least one test file, e.g. oauthtop rules test rules/tests/seed.test.yaml")
+            }
+        }
+
+        func run() async throws {
+            var failed = 0
+            for path in self.files {
+                print("Unit Testing: \(path)")
+                let failures = Self.test(path)
+                if failures.isEmpty {
+                    print("  SUCCESS")
+                } else {
+                    failed += 1
+                    print("  FAILED:")
+                    for failure in failures {
+                        print("    " + failure.replacingOccurrences(of: "\n", with: "\n    "))
+                    }
+                }
+                print("")
+            }
+            if failed > 0 {
+                print("\(failed) of \(self.files.count) \(self.files.count == 1 ? "file" : "files") failed")
+                throw ExitCode(1)
+            }
+        }
+
+        /// Runs one test file; the failures as lines to print (empty when it passed).
+        static func test(_ path: String) -> [String] {
+            let file: RuleTestFile
+            do {
+                file = try RuleTestFileParser().load(path: path)
+            } catch {
+                return [error.description]
+            }
+            let directory = (path as NSString).deletingLastPathComponent
+            let rulePaths = file.ruleFiles.map { rule in
+                rule.hasPrefix("/") || directory.isEmpty ? rule : directory + "/" + rule
+            }
+            let groups: [RuleGroup]
+            do {
+                groups = try RuleFileParser.load(paths: rulePaths)
+            } catch {
+                return [error.description]
+            }
+            return RuleTestRunner(file: file, groups: groups).run().map { failure in
+                "\(path):\(failure.line): \(failure.description)"
             }
         }
     }

@@ -120,6 +120,9 @@ extension Labels {
     ///
     /// - Throws: ``ExpressionError`` at the position of the problem.
     public static func parse(_ text: String) throws(ExpressionError) -> Labels {
+        if text.filter({ !$0.isWhitespace }) == "{}" {
+            return .empty
+        }
         let expression = try RuleExpression.parse(text)
         guard case .vectorSelector(let selector) = expression.root, selector.offset == 0,
             selector.matchers.allSatisfy({ $0.kind == .equal })

@@ -40,10 +40,15 @@ extension TelemetryCollector {
         in range: ClosedRange<Int64>,
         _ body: (_ labels: [LabelPair], _ samples: SampleWindow) throws -> Void
     ) rethrows {
-        for (series, channel) in self.matchingChannels(named: name, matching: [:]) {
-            try series.history.ring.withLock { ring in
-                try ring.withWindow(channel: channel, in: range) { window in
-                    try body(series.channels[channel].labels, window)
+        // No sorting and no intermediate list: the evaluator reads every series of a name on each round.
+        for family in self.candidateFamilies(named: name) {
+            for series in family {
+                for (channel, exported) in series.channels.enumerated() where exported.name == name {
+                    try series.history.ring.withLock { ring in
+                        try ring.withWindow(channel: channel, in: range) { window in
+                            try body(exported.labels, window)
+                        }
+                    }
                 }
             }
         }
@@ -51,7 +56,20 @@ extension TelemetryCollector {
 
     /// Whether any series has this sample name.
     public func hasSeries(named name: String) -> Bool {
-        !self.matchingChannels(named: name, matching: [:]).isEmpty
+        self.candidateFamilies(named: name).contains { family in
+            family.contains { series in series.channels.contains { $0.name == name } }
+        }
+    }
+
+    /// The series of the families a sample name can belong to (a histogram's `_bucket`, `_sum`, `_count`).
+    private func candidateFamilies(named name: String) -> [[any StoredSeries]] {
+        var families = [name]
+        for suffix in Self.histogramSuffixes where name.hasSuffix(suffix) {
+            families.append(String(name.dropLast(suffix.count)))
+        }
+        return self.registry.withLock { registry in
+            families.compactMap { registry.families[$0].map { Array($0.series.values) } }
+        }
     }
 
     /// The live value of one series (not the last sample), with exactly these labels.

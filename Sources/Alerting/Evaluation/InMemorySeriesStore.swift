@@ -10,6 +10,14 @@ public final class InMemorySeriesStore: SeriesSource {
         var labels: [LabelPair]
         var timestamps: [Int64] = []
         var values: [Double] = []
+
+        mutating func append(timestamp: Int64, value: Double) {
+            if let last = self.timestamps.last, timestamp <= last {
+                return
+            }
+            self.timestamps.append(timestamp)
+            self.values.append(value)
+        }
     }
 
     private let storage = Mutex<[String: [Labels: Stored]]>([:])
@@ -26,15 +34,9 @@ public final class InMemorySeriesStore: SeriesSource {
     public func append(_ labels: Labels, timestamp: Int64, value: Double) {
         guard let name = labels.metricName else { return }
         self.storage.withLock { storage in
-            var series = storage[name, default: [:]]
-            var stored = series[labels] ?? Stored(labels: labels.droppingMetricName.pairs)
-            if let last = stored.timestamps.last, timestamp <= last {
-                return
-            }
-            stored.timestamps.append(timestamp)
-            stored.values.append(value)
-            series[labels] = stored
-            storage[name] = series
+            // Mutate in place: copying the inner dictionary out and back would cost O(series) per sample.
+            storage[name, default: [:]][labels, default: Stored(labels: labels.droppingMetricName.pairs)]
+                .append(timestamp: timestamp, value: value)
         }
     }
 

@@ -128,6 +128,7 @@ let package = Package(
             name: "Notifiers",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -217,15 +218,18 @@ let package = Package(
             name: "NotifiersTests",
             dependencies: [
                 "Notifiers",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "OAuthTopConfigTests",
-            dependencies: ["Dashboard", "DemoIdentityProvider", "OAuthTopConfig", "TokenManager"],
+            dependencies: ["Dashboard", "DemoIdentityProvider", "Notifiers", "OAuthTopConfig", "TokenManager"],
             swiftSettings: swiftSettings
         ),
     ]

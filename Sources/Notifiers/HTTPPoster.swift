@@ -65,7 +65,6 @@ struct HTTPPoster: Sendable {
             case .remoteConnectionClosed: return "connection closed by the receiver"
             case .readTimeout: return "read timeout"
             case .bodyLengthMismatch: return "body length mismatch"
-            case .responseBodyTooBig: return "answer too large"
             default: return "HTTP client error"
             }
         }

@@ -187,8 +187,8 @@ public final class NotificationDispatcher: Service, Sendable {
                 return
             } catch let failure as NotifierError {
                 error = failure
-            } catch {
-                error = .transport(notifier: name, host: "receiver", reason: String(describing: type(of: error)))
+            } catch let other {
+                error = .transport(notifier: name, host: "receiver", reason: String(describing: type(of: other)))
             }
             let last = attempt >= lane.policy.maxAttempts || !error.isRetryable || Task.isCancelled
             if last {

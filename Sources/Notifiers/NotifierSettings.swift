@@ -1,5 +1,3 @@
-import AsyncHTTPClient
-
 /// One configured notifier: its kind with the kind's fields, and its delivery policy.
 ///
 /// Secrets (Slack and webhook URLs, webhook header values, the PagerDuty routing key) are

@@ -64,7 +64,7 @@ public struct AlertingSettingsParser {
         var settings: AlertingSettings?
         if let root = YAMLDocument.compose(yaml, diagnostics: collector) {
             if case .mapping = root {
-                if let node = root[string: "alerting"] {
+                if let node = root["alerting"] {
                     settings = parser.settings(YAMLField(name: "alerting", node: node))
                 } else {
                     settings = AlertingSettings()

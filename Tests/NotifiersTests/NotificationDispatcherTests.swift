@@ -74,7 +74,11 @@ struct NotificationDispatcherTests {
         let notifier = CountingNotifier(
             AlertmanagerNotifier(name: "am", baseURL: "http://127.0.0.1:\(port)", httpClient: .shared)
         )
-        let dispatcher = self.dispatcher([notifier])
+        // AsyncHTTPClient keeps trying to connect until the request's deadline, so a refused
+        // connection costs an attempt its whole timeout: keep it short here.
+        var policy = self.fast
+        policy.attemptTimeout = .milliseconds(300)
+        let dispatcher = self.dispatcher([notifier], policy: policy)
         try await running(dispatcher) {
             let started = ContinuousClock.now
             dispatcher.enqueue([breakerAlert()])
@@ -146,7 +150,9 @@ struct NotificationDispatcherTests {
     )
     func retriedStatuses(status: Int, attempts: Int) async throws {
         try await LoopbackReceiver.with(behaviour: { _ in .status(status) }) { receiver in
-            let notifier = WebhookNotifier(name: "hook", url: NotifierSecret(receiver.baseURL), httpClient: .shared)
+            let notifier = WebhookNotifier(
+                name: "hook", url: NotifierSecret(receiver.baseURL + "/hook"), httpClient: .shared
+            )
             let dispatcher = self.dispatcher([notifier])
             try await running(dispatcher) {
                 dispatcher.enqueue([breakerAlert()])

@@ -48,6 +48,7 @@ enum ReceiverBehaviour: Sendable {
 /// One request the receiver saw.
 struct RecordedRequest: Sendable {
     let path: String
+    /// Header values by lower-case name.
     let headers: [String: String]
     let body: String
     let at: ContinuousClock.Instant
@@ -113,7 +114,7 @@ final class LoopbackReceiver: Sendable {
         let buffer = try await request.body.collect(upTo: 1 << 20)
         var headers: [String: String] = [:]
         for field in request.headers {
-            headers[field.name.canonicalName] = field.value
+            headers[field.name.canonicalName.lowercased()] = field.value
         }
         let recorded = RecordedRequest(
             path: request.uri.path, headers: headers, body: String(buffer: buffer), at: .now

@@ -23,7 +23,7 @@ struct ReceiverPayloadTests {
             let requests = receiver.requests
             try #require(requests.count == 2)
             #expect(requests[0].path == "/services/T000/B000/XXXXSECRET")
-            #expect(requests[0].headers["Content-Type"] == "application/json")
+            #expect(requests[0].headers["content-type"] == "application/json")
             self.expectJSON(
                 requests[0],
                 """
@@ -115,7 +115,7 @@ struct ReceiverPayloadTests {
             try await notifier.deliver([breakerAlert(), other])
             let requests = receiver.requests
             try #require(requests.count == 1)
-            #expect(requests[0].headers["Authorization"] == "Bearer hook-token")
+            #expect(requests[0].headers["authorization"] == "Bearer hook-token")
             let otherFingerprint = other.fingerprint
             self.expectJSON(
                 requests[0],

@@ -29,7 +29,8 @@ struct HTTPPoster: Sendable {
             response = try await self.client.execute(
                 request,
                 timeout: .nanoseconds(
-                    self.timeout.components.seconds * 1_000_000_000 + self.timeout.components.attoseconds / 1_000_000_000
+                    self.timeout.components.seconds * 1_000_000_000
+                        + self.timeout.components.attoseconds / 1_000_000_000
                 )
             )
             // Read (and discard) the answer so the connection can be reused.

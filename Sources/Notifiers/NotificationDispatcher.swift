@@ -62,14 +62,18 @@ public final class NotificationDispatcher: Service, Sendable {
                 notifier: notifier,
                 policy: policy,
                 queue: NotificationQueue(capacity: policy.queueCapacity),
-                sent: Counter(label: "oauthtop_notifications_sent_total", dimensions: dimensions, factory: metricsFactory),
+                sent: Counter(
+                    label: "oauthtop_notifications_sent_total", dimensions: dimensions, factory: metricsFactory
+                ),
                 failed: Counter(
                     label: "oauthtop_notifications_failed_total", dimensions: dimensions, factory: metricsFactory
                 ),
                 dropped: Counter(
                     label: "oauthtop_notifications_dropped_total", dimensions: dimensions, factory: metricsFactory
                 ),
-                length: Gauge(label: "oauthtop_notification_queue_length", dimensions: dimensions, factory: metricsFactory)
+                length: Gauge(
+                    label: "oauthtop_notification_queue_length", dimensions: dimensions, factory: metricsFactory
+                )
             )
             names.append(notifier.name)
         }

@@ -198,7 +198,9 @@ public struct AlertingSettingsParser {
                 header.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic
                     || $0.properties.numericType != nil || token.contains($0)) })
             else {
-                self.reader.diagnostics.error("header names are HTTP tokens like Authorization or X-Api-Key", at: keyNode)
+                self.reader.diagnostics.error(
+                    "header names are HTTP tokens like Authorization or X-Api-Key", at: keyNode
+                )
                 failed = true
                 continue
             }
@@ -212,22 +214,21 @@ public struct AlertingSettingsParser {
     }
 
     func command(_ field: YAMLField) -> [String]? {
-        guard let items = self.reader.sequence(field, expected: "a list: the program's absolute path, then its arguments")
-        else { return nil }
+        let expectation = "a list: the program's absolute path, then its arguments"
+        guard let items = self.reader.sequence(field, expected: expectation) else { return nil }
         guard let first = items.first else {
             self.reader.error("must name a program", at: field)
             return nil
         }
         let argv = items.map(self.reader.string)
         guard !argv.contains(nil) else { return nil }
-        guard let program = argv[0], program.hasPrefix("/") else {
+        guard argv[0]?.hasPrefix("/") == true else {
             self.reader.error(
                 "the program must be an absolute path (it is run without a shell), found \(first.foundDescription)",
                 at: first
             )
             return nil
         }
-        _ = program
         return argv.compactMap { $0 }
     }
 

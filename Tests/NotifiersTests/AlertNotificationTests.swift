@@ -8,7 +8,10 @@ struct AlertNotificationTests {
     @Test(
         "the fingerprint is Prometheus' FNV-1a 64 label-set fingerprint",
         arguments: [
-            (["alertname": "oauth_circuit_breaker_open", "severity": "critical", "provider": "github"], "2d87f595c53a2d9f"),
+            (
+                ["alertname": "oauth_circuit_breaker_open", "severity": "critical", "provider": "github"],
+                "2d87f595c53a2d9f"
+            ),
             (["alertname": "x"], "d240efc3896bf266"),
             ([:], "cbf29ce484222325"),
         ]

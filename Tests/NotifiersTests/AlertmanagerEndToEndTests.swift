@@ -14,7 +14,8 @@ final class AlertmanagerProcess: Sendable {
 
     init() throws {
         self.port = try closedPort()
-        self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("oauthtop-am-\(UUID().uuidString)")
+        self.directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("oauthtop-am-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         let config = self.directory.appendingPathComponent("alertmanager.yml")
         try "route: {receiver: none}\nreceivers: [{name: none}]\n".write(to: config, atomically: true, encoding: .utf8)

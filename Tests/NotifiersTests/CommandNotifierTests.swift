@@ -37,7 +37,8 @@ struct CommandNotifierTests {
         #expect(ContinuousClock.now - started < .seconds(10))
         #expect(error.shortCode == "command_timeout")
         #expect(error.isRetryable)
-        let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let pidText = try String(contentsOfFile: pidFile, encoding: .utf8)
+        let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
         // The process is gone (killed and reaped): signal 0 finds no such process.
         let gone = await eventually { kill(pid, 0) != 0 }
         #expect(gone)

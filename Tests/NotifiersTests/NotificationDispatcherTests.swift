@@ -55,7 +55,9 @@ func numberedAlert(_ number: Int) -> AlertNotification {
 @Suite("Notification dispatcher")
 struct NotificationDispatcherTests {
     let metrics = TestMetrics()
-    let fast = DeliveryPolicy(queueCapacity: 1000, attemptTimeout: .seconds(5), maxAttempts: 3, backoffBase: .milliseconds(1))
+    let fast = DeliveryPolicy(
+        queueCapacity: 1000, attemptTimeout: .seconds(5), maxAttempts: 3, backoffBase: .milliseconds(1)
+    )
 
     func counter(_ name: String, _ notifier: String) -> Int64 {
         self.metrics.counterTotal(label: "oauthtop_notifications_\(name)_total", dimensions: [("notifier", notifier)])

@@ -8,7 +8,9 @@ struct ReceiverPayloadTests {
     let fingerprint = "2d87f595c53a2d9f"
 
     /// Compares a received body with the expected JSON text, ignoring key order and spacing.
-    func expectJSON(_ request: RecordedRequest?, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectJSON(
+        _ request: RecordedRequest?, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let want = canonicalJSON(try? JSONSerialization.jsonObject(with: Data(expected.utf8)))
         #expect(want != "<not JSON>", "the expected text is not JSON", sourceLocation: sourceLocation)
         #expect(canonicalJSON(request?.json) == want, sourceLocation: sourceLocation)
@@ -57,7 +59,8 @@ struct ReceiverPayloadTests {
         ]
     )
     func slackColour(severity: String, status: AlertNotification.Status, colour: String) {
-        let alert = AlertNotification(status: status, labels: ["alertname": "a", "severity": severity], startsAt: testStart)
+        let labels = ["alertname": "a", "severity": severity]
+        let alert = AlertNotification(status: status, labels: labels, startsAt: testStart)
         #expect(SlackNotifier.color(for: alert) == colour)
     }
 
@@ -96,10 +99,13 @@ struct ReceiverPayloadTests {
 
     @Test(
         "PagerDuty severities",
-        arguments: [("critical", "critical"), ("error", "error"), ("warning", "warning"), ("info", "info"), ("", "info")]
+        arguments: [
+            ("critical", "critical"), ("error", "error"), ("warning", "warning"), ("info", "info"), ("", "info"),
+        ]
     )
     func pagerDutySeverity(label: String, expected: String) {
-        let alert = AlertNotification(status: .firing, labels: ["alertname": "a", "severity": label], startsAt: testStart)
+        let labels = ["alertname": "a", "severity": label]
+        let alert = AlertNotification(status: .firing, labels: labels, startsAt: testStart)
         #expect(PagerDutyNotifier.severity(for: alert) == expected)
     }
 

@@ -40,7 +40,8 @@ struct AlertingSettingsParserTests {
         let settings = try self.parse(yaml).get()
         #expect(settings.ruleFiles == ["rules/oauthtop.rules.yaml"])
         #expect(settings.evaluationInterval == .seconds(30))
-        #expect(settings.notifiers["team-slack"]?.kind == .slack(url: NotifierSecret(self.environment["SLACK_WEBHOOK_URL"] ?? "")))
+        let slackURL = NotifierSecret(self.environment["SLACK_WEBHOOK_URL"] ?? "")
+        #expect(settings.notifiers["team-slack"]?.kind == .slack(url: slackURL))
         #expect(settings.notifiers["oncall"]?.kind == .pagerDuty(routingKey: NotifierSecret("PDKEYSECRET"), url: nil))
         #expect(settings.notifiers["am"]?.kind == .alertmanager(url: "http://127.0.0.1:9093"))
         #expect(

@@ -130,6 +130,7 @@ let package = Package(
             name: "Notifiers",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -219,15 +220,18 @@ let package = Package(
             name: "NotifiersTests",
             dependencies: [
                 "Notifiers",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "OAuthTopConfigTests",
-            dependencies: ["Dashboard", "DemoIdentityProvider", "OAuthTopConfig", "TokenManager"],
+            dependencies: ["Dashboard", "DemoIdentityProvider", "Notifiers", "OAuthTopConfig", "TokenManager"],
             swiftSettings: swiftSettings
         ),
     ]

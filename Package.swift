@@ -38,8 +38,8 @@ let package = Package(
         .executableTarget(
             name: "oauthtop",
             dependencies: [
-                "TokenManager", "Telemetry", "DemoIdentityProvider", "OAuthTopConfig", "OAuthTopRuntime", "Dashboard",
-                "Terminal",
+                "Alerting", "TokenManager", "Telemetry", "DemoIdentityProvider", "OAuthTopConfig", "OAuthTopRuntime",
+                "Dashboard", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -53,6 +53,7 @@ let package = Package(
             dependencies: [
                 "Alerting", "Notifiers", "TokenManager", "Telemetry", "DemoIdentityProvider", "OAuthTopConfig", "Dashboard",
                 "Terminal",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import Notifiers
 import TokenManager
 import Yams
 
@@ -11,7 +12,7 @@ struct ConfigurationParser {
         self.secrets = SecretReader(reader: reader, environment: environment, fileReader: fileReader)
     }
 
-    static let topLevelKeys = ["listen", "state_dir", "log_level", "theme", "providers"]
+    static let topLevelKeys = ["listen", "state_dir", "log_level", "theme", "providers", "alerting"]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     func configuration(_ root: Node) -> OAuthTopConfiguration? {
@@ -31,12 +32,14 @@ struct ConfigurationParser {
         let logLevel = top.optional("log_level") { self.reader.choice($0, from: Self.logLevels) }
         let theme = top.optional("theme", self.reader.nonEmptyString)
         let providers = top.required("providers", self.providers) ?? []
+        let alerting = top.optional("alerting") { AlertingSettingsParser(secrets: self.secrets).settings($0) }
         return OAuthTopConfiguration(
             providers: providers,
             listen: listen,
             stateDirectory: stateDirectory,
             logLevel: logLevel,
-            theme: theme
+            theme: theme,
+            alerting: alerting
         )
     }
 

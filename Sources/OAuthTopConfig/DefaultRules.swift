@@ -31,4 +31,42 @@ alerts:
     severity: warning
     action: investigate_long_running_tasks
 """
+
+    /// The file name diagnostics use for the demo's rules.
+    public static let demoFileName = "<built-in demo rules>"
+
+    /// The seed's rules at the demo's time scale (the same text as `rules/demo.rules.yaml`).
+    public static let demoYAML = """
+# The seed's four rules at the demo's time scale. The demo's tokens live 20 s instead of an hour and
+# its faults come within 90 s, so the windows are seconds long; the demo evaluates rules every second.
+# `oauthtop demo --rules FILE` evaluates your rule files instead.
+alerts:
+  - name: oauth_refresh_failure_rate
+    condition: rate(oauth_refresh_failures[30s]) > 0.1
+    severity: warning
+    action: notify_slack
+    annotations:
+      summary: "{{ $labels.provider }}: {{ $value | humanize }} refresh failures/s"
+
+  - name: oauth_circuit_breaker_open
+    condition: oauth_circuit_breaker_state == "open"
+    severity: critical
+    action: page_oncall
+    annotations:
+      summary: "{{ $labels.provider }}: circuit breaker open, refreshes are not attempted"
+
+  - name: fallback_auth_usage
+    condition: rate(fallback_auth_used[10s]) > 0
+    severity: warning
+    action: notify_team
+    annotations:
+      summary: "{{ $labels.provider }}: fallback credential in use ({{ $labels.method }})"
+
+  - name: token_expiry_during_execution
+    condition: rate(token_expired_during_task[30s]) > 0.05
+    severity: warning
+    action: investigate_long_running_tasks
+    annotations:
+      summary: "{{ $labels.provider }}: tokens expire under running tasks"
+"""
 }

@@ -1,3 +1,4 @@
+import Notifiers
 import TokenManager
 
 /// The contents of `oauthtop.yaml`, as typed values.
@@ -15,14 +16,19 @@ public struct OAuthTopConfiguration: Sendable {
     public var logLevel: String?
     /// The dashboard's theme: a built-in name or a theme file's path; `--theme` overrides it.
     public var theme: String?
+    /// The `alerting:` section: rule files, evaluation interval, notifiers and routes; `nil` when absent
+    /// (the seed rules, alerts as JSON event lines, no notifiers).
+    public var alerting: AlertingSettings?
 
     public init(
         providers: [ProviderConfiguration],
         listen: String? = nil,
         stateDirectory: String? = nil,
         logLevel: String? = nil,
-        theme: String? = nil
+        theme: String? = nil,
+        alerting: AlertingSettings? = nil
     ) {
+        self.alerting = alerting
         self.providers = providers
         self.listen = listen
         self.stateDirectory = stateDirectory
@@ -94,9 +100,18 @@ public struct OAuthTopConfiguration: Sendable {
             return ConfigCheckReport(file: path, diagnostics: diagnostics, providerCount: nil)
         }
         let outcome = self.parse(yaml: text, file: path, environment: environment, fileReader: fileReader)
+        var diagnostics = outcome.diagnostics
+        // The rule files the configuration names are checked with it.
+        if let configuration = outcome.value {
+            do {
+                _ = try configuration.ruleGroups(configPath: path, fileReader: fileReader)
+            } catch {
+                diagnostics += error.diagnostics
+            }
+        }
         return ConfigCheckReport(
             file: path,
-            diagnostics: outcome.diagnostics,
+            diagnostics: diagnostics,
             providerCount: outcome.value?.providers.count
         )
     }

@@ -48,6 +48,11 @@ public enum RuleFileParser {
         self.parse(yaml: DefaultRules.seedYAML, file: DefaultRules.fileName).value ?? []
     }
 
+    /// The demo's rules (the seed's at the demo's time scale), built in.
+    public static func demoGroups() -> [RuleGroup] {
+        self.parse(yaml: DefaultRules.demoYAML, file: DefaultRules.demoFileName).value ?? []
+    }
+
     /// Parses one rule file's text.
     public static func parse(yaml: String, file: String) -> ParseOutcome<[RuleGroup]> {
         let collector = DiagnosticCollector(file: file)

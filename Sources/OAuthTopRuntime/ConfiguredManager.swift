@@ -1,3 +1,4 @@
+import Alerting
 import Foundation
 import Logging
 import OAuthTopConfig
@@ -11,6 +12,8 @@ public struct ConfiguredManager: Sendable {
     public var manager: OAuthTokenManager
     public var collector: TelemetryCollector
     public var storePath: String
+    /// The alert rules: the configuration's rule files, or the seed's rules.
+    public var ruleGroups: [RuleGroup]
 
     /// Finds and loads the configuration (`--config`, `$OAUTHTOP_CONFIG`, the XDG directory) and
     /// builds the manager over it, with the store in `state_dir` or `$XDG_STATE_HOME/oauthtop`.
@@ -19,6 +22,7 @@ public struct ConfiguredManager: Sendable {
     public static func load(explicitPath: String?, environment: [String: String]) throws(ConfigError) -> ConfiguredManager {
         let location = try ConfigLocator.locate(explicitPath: explicitPath, environment: environment)
         let configuration = try OAuthTopConfiguration.load(path: location.path, environment: environment)
+        let ruleGroups = try configuration.ruleGroups(configPath: location.path)
         let storePath = configuration.stateDirectory.map { $0 + "/tokens.json" }
             ?? FileTokenStore.defaultPath(environment: environment)
         let collector = TelemetryCollector()
@@ -29,6 +33,12 @@ public struct ConfiguredManager: Sendable {
             metricsFactory: collector,
             logger: Logger(label: "oauthtop.manager")
         )
-        return ConfiguredManager(configuration: configuration, manager: manager, collector: collector, storePath: storePath)
+        return ConfiguredManager(
+            configuration: configuration,
+            manager: manager,
+            collector: collector,
+            storePath: storePath,
+            ruleGroups: ruleGroups
+        )
     }
 }

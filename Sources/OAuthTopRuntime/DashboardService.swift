@@ -33,6 +33,7 @@ public struct DashboardService: Service {
     private let collector: TelemetryCollector
     private let options: DashboardOptions
     private let events: EventLog
+    private let alerting: AlertEvaluationService?
     private let logger: Logger
 
     public init(
@@ -40,8 +41,11 @@ public struct DashboardService: Service {
         collector: TelemetryCollector,
         options: DashboardOptions,
         events: EventLog = EventLog(),
+        alerting: AlertEvaluationService? = nil,
         logger: Logger
     ) {
+        self.alerting = alerting
+        alerting?.subscribe { events.append($0) }
         self.manager = manager
         self.collector = collector
         self.options = options
@@ -102,6 +106,7 @@ public struct DashboardService: Service {
                 collector: self.collector,
                 providers: self.manager.snapshot(),
                 events: events,
+                alerts: self.alerting?.alertRows() ?? [],
                 range: state.range,
                 now: ManagerClock.realtimeNanos(),
                 uptime: started.duration(to: now),

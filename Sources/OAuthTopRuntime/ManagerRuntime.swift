@@ -19,6 +19,8 @@ public struct ManagerRuntime: Sendable {
     public var writer: JSONLineWriter?
     /// A service whose return ends the run (the dashboard), stopped first.
     public var frontEnd: (any Service)?
+    /// The rule evaluator and notifiers; `nil` runs without alerting.
+    public var alerting: AlertingSetup?
     public var logger: Logger
 
     public init(
@@ -29,8 +31,10 @@ public struct ManagerRuntime: Sendable {
         extraServices: [any Service] = [],
         writer: JSONLineWriter? = JSONLineWriter(),
         frontEnd: (any Service)? = nil,
+        alerting: AlertingSetup? = nil,
         logger: Logger
     ) {
+        self.alerting = alerting
         self.manager = manager
         self.collector = collector
         self.listen = listen
@@ -46,7 +50,10 @@ public struct ManagerRuntime: Sendable {
     /// - Throws: When a service fails, e.g. the metrics address cannot be bound.
     public func run() async throws {
         let writer = self.writer
-        if let writer { self.manager.subscribe { writer.emit(EventJSON.line(for: $0)) } }
+        if let writer {
+            self.manager.subscribe { writer.emit(EventJSON.line(for: $0)) }
+            self.alerting?.evaluation.subscribe { writer.emit(EventJSON.line(for: $0)) }
+        }
         let manager = self.manager
         self.collector.addSampleHook { manager.publishGauges() }
 
@@ -66,6 +73,13 @@ public struct ManagerRuntime: Sendable {
                 }
             ),
         ]
+        // The dispatcher is listed before the evaluator so that it stops after it and drains its queues.
+        if let dispatcher = self.alerting?.dispatcher {
+            services.append(.init(service: dispatcher))
+        }
+        if let evaluation = self.alerting?.evaluation {
+            services.append(.init(service: evaluation))
+        }
         services += self.extraServices.map { .init(service: $0) }
         if let frontEnd = self.frontEnd {
             services.append(.init(service: frontEnd, successTerminationBehavior: .gracefullyShutdownGroup))

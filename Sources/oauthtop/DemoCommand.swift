@@ -1,3 +1,4 @@
+import Alerting
 import ArgumentParser
 import DemoIdentityProvider
 import Foundation
@@ -47,6 +48,15 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(name: .customLong("print-faults"), help: "Print the default fault schedule as YAML and exit.")
     var printFaults = false
 
+    @Option(
+        name: .customLong("rules"),
+        help: ArgumentHelp(
+            "Alert rule files to evaluate instead of the demo's (repeatable; seed or Prometheus format).",
+            valueName: "file"
+        )
+    )
+    var ruleFiles: [String] = []
+
     @Option(help: ArgumentHelp("How many simulated long-running tasks ask for tokens.", valueName: "n"))
     var tasks = 8
 
@@ -75,6 +85,13 @@ struct DemoCommand: AsyncParsableCommand {
         let schedule: FaultSchedule
         do {
             schedule = try self.faults.map { try FaultScheduleFile.load(path: $0) } ?? DemoSchedule.default()
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let ruleGroups: [RuleGroup]
+        do {
+            ruleGroups = self.ruleFiles.isEmpty ? RuleFileParser.demoGroups() : try RuleFileParser.load(paths: self.ruleFiles)
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)
@@ -110,6 +127,10 @@ struct DemoCommand: AsyncParsableCommand {
                 metricsFactory: collector,
                 logger: Logger(label: "oauthtop.manager")
             )
+            // Rules every second: the demo's time scale is seconds.
+            let alerting = AlertingSetup(
+                groups: ruleGroups, settings: nil, interval: .seconds(1), collector: collector, logger: logger
+            )
             let runtime = ManagerRuntime(
                 manager: manager,
                 collector: collector,
@@ -118,8 +139,11 @@ struct DemoCommand: AsyncParsableCommand {
                 extraServices: manager.providers.map { DemoWorkload(manager: manager, provider: $0, tasks: self.tasks) },
                 writer: writer,
                 frontEnd: dashboardOptions.map {
-                    DashboardService(manager: manager, collector: collector, options: $0, logger: logger)
+                    DashboardService(
+                        manager: manager, collector: collector, options: $0, alerting: alerting.evaluation, logger: logger
+                    )
                 },
+                alerting: alerting,
                 logger: logger
             )
             try await runtime.run()

@@ -1,3 +1,4 @@
+import Alerting
 import ArgumentParser
 import Foundation
 import Logging
@@ -43,9 +44,12 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "oauthtop")
         let listen = try (self.runtime.listen ?? configuration.listen).map(RuntimeOptions.parseListen) ?? .defaultMetrics
         logger.info("starting", metadata: ["providers": "\(configuration.providers.count)", "store": "\(loaded.storePath)"])
+        let alerting = AlertingSetup(
+            groups: loaded.ruleGroups, settings: configuration.alerting, collector: loaded.collector, logger: logger
+        )
         try await ManagerRuntime(
             manager: loaded.manager, collector: loaded.collector, listen: listen, duration: self.duration?.duration,
-            logger: logger
+            alerting: alerting, logger: logger
         ).run()
     }
 }

@@ -1,3 +1,4 @@
+import Alerting
 import ArgumentParser
 import Foundation
 import Logging
@@ -39,9 +40,16 @@ struct WatchCommand: AsyncParsableCommand {
         let logger = Logger(label: "oauthtop")
         let listen = try (self.runtime.listen ?? configuration.listen).map(RuntimeOptions.parseListen) ?? .defaultMetrics
         let options = self.dashboard.options(configuredTheme: configuration.theme, defaultRange: .fiveMinutes)
+        let alerting = AlertingSetup(
+            groups: loaded.ruleGroups, settings: configuration.alerting, collector: loaded.collector, logger: logger
+        )
         try await ManagerRuntime(
             manager: loaded.manager, collector: loaded.collector, listen: listen, writer: nil,
-            frontEnd: DashboardService(manager: loaded.manager, collector: loaded.collector, options: options, logger: logger),
+            frontEnd: DashboardService(
+                manager: loaded.manager, collector: loaded.collector, options: options, alerting: alerting.evaluation,
+                logger: logger
+            ),
+            alerting: alerting,
             logger: logger
         ).run()
     }

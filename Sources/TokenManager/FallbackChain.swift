@@ -35,6 +35,9 @@ final class FallbackChain: Sendable {
     /// so a healthy provider's slow path takes no lock here.
     private let active = Atomic<Bool>(false)
     private let fileExists: @Sendable (String) -> Bool
+    /// Bumped by every ``recovered(at:)``: a caller whose OAuth failure predates a recovery must
+    /// not start a new outage with it.
+    private let recoveries = Atomic<UInt64>(0)
 
     init(
         provider: String,
@@ -62,6 +65,9 @@ final class FallbackChain: Sendable {
     }
 
 
+    /// Read before asking OAuth; ``handOut(oauthError:epoch:now:alternate:)`` compares it.
+    var epoch: UInt64 { self.recoveries.load(ordering: .acquiring) }
+
     /// Whether a fallback credential served this provider since OAuth last gave it a token.
     var isEngaged: Bool {
         guard self.active.load(ordering: .acquiring) else { return false }
@@ -77,14 +83,17 @@ final class FallbackChain: Sendable {
     ///
     /// - Parameters:
     ///   - oauthError: Why OAuth could not give a token; thrown, extended, if no entry works.
+    ///   - epoch: ``epoch`` as read before OAuth was asked.
     ///   - now: Wall time on the manager's clock.
     ///   - alternate: Asks another provider for its OAuth token (never its fallback).
+    /// - Returns: The credential, or `nil` when OAuth recovered since `epoch` (ask it again).
     /// - Throws: `oauthError` extended with why each entry failed.
     func handOut(
         oauthError: TokenRefreshError,
+        epoch: UInt64,
         now: @Sendable () -> Int64,
         alternate: (String) async throws(TokenRefreshError) -> AccessToken
-    ) async throws(TokenRefreshError) -> AccessToken {
+    ) async throws(TokenRefreshError) -> AccessToken? {
         var failures: [String] = []
         for (index, entry) in self.entries.enumerated() {
             switch entry.source {
@@ -92,10 +101,10 @@ final class FallbackChain: Sendable {
                 do {
                     var token = try await alternate(name)
                     token.fallback = .alternateProvider
-                    self.record(index, at: now(), oauthReason: oauthError.reason, detail: [
+                    let recorded = self.record(index, epoch: epoch, at: now(), oauthReason: oauthError.reason, detail: [
                         ("alternate_provider", .string(name)), ("token_sha256", .string(token.value.fingerprint)),
                     ])
-                    return token
+                    return recorded ? token : nil
                 } catch {
                     failures.append("\(entry): \(error.reason)")
                     self.refused(index, reason: "alternate_failed", at: now(), detail: error.description)
@@ -108,13 +117,16 @@ final class FallbackChain: Sendable {
                     self.refused(index, reason: "not_approved", at: at, detail: why)
                     continue
                 }
-                let firstUse = self.state.withLock { state -> Int64? in
+                // `nil` when OAuth recovered meanwhile; `.some(nil)` when the time limit is over.
+                let firstUse = self.state.withLock { state -> Int64?? in
+                    guard self.recoveries.load(ordering: .acquiring) == epoch else { return nil }
                     let first = state.emergencyFirstUse[index] ?? at
-                    guard at - first <= maxDuration.nanoseconds else { return nil }
+                    guard at - first <= maxDuration.nanoseconds else { return .some(nil) }
                     state.emergencyFirstUse[index] = first
                     self.active.store(true, ordering: .releasing)
                     return first
                 }
+                guard let firstUse else { return nil }
                 guard let firstUse else {
                     let why = "time limit of \(TokenRefreshError.format(seconds: maxDuration.seconds)) "
                         + "since its first use in this outage is over"
@@ -123,10 +135,11 @@ final class FallbackChain: Sendable {
                     continue
                 }
                 let expiresAt = firstUse &+ maxDuration.nanoseconds
-                self.record(index, at: at, oauthReason: oauthError.reason, detail: [
+                let recorded = self.record(index, epoch: epoch, at: at, oauthReason: oauthError.reason, detail: [
                     ("key_sha256", .string(key.fingerprint)),
                     ("usable_for_s", .double((Double(expiresAt - at) / 1e8).rounded() / 10)),
                 ])
+                guard recorded else { return nil }
                 return AccessToken(value: key, tokenType: tokenType, expiresAt: expiresAt, fallback: .emergencyKey)
             }
         }
@@ -135,6 +148,7 @@ final class FallbackChain: Sendable {
 
     /// Ends the outage, if any: OAuth gave a real token at `at`.
     func recovered(at: Int64) {
+        self.recoveries.add(1, ordering: .acquiringAndReleasing)
         guard self.active.load(ordering: .acquiring) else { return }
         let ended = self.state.withLock { state -> (since: Int64, uses: Int, method: FallbackCredential.Method?)? in
             let summary = state.engagedAt.map { ($0, state.uses, state.current.map { self.entries[$0].method }) }
@@ -150,14 +164,17 @@ final class FallbackChain: Sendable {
     }
 
     /// Counts a hand-out of entry `index` and reports the start of an outage or a change of entry.
+    ///
+    /// - Returns: `false`, counting nothing, when OAuth recovered since `epoch`.
     private func record(
         _ index: Int,
+        epoch: UInt64,
         at now: Int64,
         oauthReason: String,
         detail: [(key: String, value: TokenEvent.Value)]
-    ) {
-        self.counters[index].increment()
-        let change = self.state.withLock { state -> HandOut in
+    ) -> Bool {
+        let change = self.state.withLock { state -> HandOut? in
+            guard self.recoveries.load(ordering: .acquiring) == epoch else { return nil }
             var change = HandOut()
             if state.engagedAt == nil {
                 state.engagedAt = now
@@ -170,7 +187,9 @@ final class FallbackChain: Sendable {
             self.active.store(true, ordering: .releasing)
             return change
         }
-        guard let engaged = change.engaged else { return }
+        guard let change else { return false }
+        self.counters[index].increment()
+        guard let engaged = change.engaged else { return true }
         let method = self.entries[index].method
         var fields: [(key: String, value: TokenEvent.Value)] = [
             ("method", .string(method.rawValue)), ("entry", .int(Int64(index + 1))),
@@ -183,6 +202,7 @@ final class FallbackChain: Sendable {
         if method == .emergencyKey {
             self.emit(.emergencyKeyUsed, at: now, .critical, [("entry", .int(Int64(index + 1)))] + detail)
         }
+        return true
     }
 
     /// Reports, once per outage and reason, that entry `index` could not be used.

@@ -151,13 +151,14 @@ public final class OAuthTokenManager: Service, Sendable {
     func slowToken(_ provider: ProviderID, now: Int64) async throws(TokenRefreshError) -> AccessToken {
         let session = self.sessions[provider.index]
         guard let chain = self.fallbacks[provider.index] else { return try await session.token(now: now) }
+        let epoch = chain.epoch
         if chain.isEngaged {
             // On fallback, a caller does not wait for the probe in flight: it keeps the fallback
             // until the probe succeeds (which ends the outage for everyone).
             let status = session.oauthStatus(now: self.clock.now())
             if status.unusable, status.refreshing {
                 let error = TokenRefreshError.refreshInFlight(provider: session.configuration.name)
-                return try await self.fallback(chain, after: error)
+                return try await self.fallback(session, chain, after: error, epoch: epoch)
             }
         }
         do {
@@ -166,17 +167,23 @@ public final class OAuthTokenManager: Service, Sendable {
             return token
         } catch {
             guard error.allowsFallback, session.oauthStatus(now: self.clock.now()).unusable else { throw error }
-            return try await self.fallback(chain, after: error)
+            return try await self.fallback(session, chain, after: error, epoch: epoch)
         }
     }
 
     /// Hands out a fallback credential of `chain`; an alternate provider is asked for its OAuth
     /// token only, never for its own fallback, so chains cannot loop.
-    private func fallback(_ chain: FallbackChain, after error: TokenRefreshError) async throws(TokenRefreshError)
-        -> AccessToken
-    {
+    ///
+    /// When OAuth recovered while the chain was consulted, the caller gets the new OAuth token.
+    private func fallback(
+        _ session: ProviderSession,
+        _ chain: FallbackChain,
+        after error: TokenRefreshError,
+        epoch: UInt64
+    ) async throws(TokenRefreshError) -> AccessToken {
         let clock = self.clock
-        return try await chain.handOut(oauthError: error, now: { clock.now() }) { name throws(TokenRefreshError) in
+        let token = try await chain.handOut(oauthError: error, epoch: epoch, now: { clock.now() }) {
+            name throws(TokenRefreshError) in
             guard let alternate = self.index[name], name != chain.provider else {
                 throw .unknownProvider(name, known: self.sessions.map(\.configuration.name))
             }
@@ -184,6 +191,8 @@ public final class OAuthTokenManager: Service, Sendable {
             if let token = self.cached(alternate, now: now) { return token }
             return try await self.sessions[alternate.index].token(now: now)
         }
+        if let token { return token }
+        return try await session.token(now: self.clock.now())
     }
 
     /// Refreshes now (a manual refresh), or joins a refresh in flight, and returns the new token.

@@ -52,6 +52,12 @@ struct FallbackConfigTests {
         let position: String
         let message: String
         var testDescription: String { self.message }
+
+        init(fallback: String, position: String, _ message: String) {
+            self.fallback = fallback
+            self.position = position
+            self.message = message
+        }
     }
 
     static let badCases: [BadCase] = [

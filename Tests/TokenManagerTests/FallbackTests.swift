@@ -8,7 +8,7 @@ import Testing
 @testable import TokenManager
 
 /// A transport with one script per host; a host with nothing (left) scripted refuses connections.
-private final class RoutedTransport: TokenEndpointTransport {
+final class RoutedTransport: TokenEndpointTransport {
     private let scripts: Mutex<[String: [ScriptedTransport.Step]]>
     private let log = Mutex<[String]>([])
 

@@ -79,29 +79,29 @@ struct FallbackConfigTests {
         ),
         BadCase(
             fallback: "      - {emergency_key: emergency-inline-7, max_duration: 5m}",
-            position: "8:26",
+            position: "8:25",
             "emergency_key: secrets must not be written in the file; give them as {env: NAME} or {file: PATH} "
                 + "(the inline value is not shown)"
         ),
         BadCase(
-            fallback: "      - {emergency_key: {env: EMERGENCY}, max_duraton: 5m}",
-            position: "8:43",
-            "unknown key 'max_duraton' in a fallback entry; did you mean 'max_duration'? "
+            fallback: "      - {emergency_key: {env: EMERGENCY}, max_duration: 5m, aproval_file: /x}",
+            position: "8:61",
+            "unknown key 'aproval_file' in a fallback entry; did you mean 'approval_file'? "
                 + "(allowed: provider, emergency_key, max_duration, approval_file, token_type)"
         ),
         BadCase(
             fallback: "      - {emergency_key: {env: EMERGENCY}, max_duration: 0}",
-            position: "8:58",
+            position: "8:57",
             "max_duration: must be longer than 0s"
         ),
         BadCase(
             fallback: "      - {provider: github-app, max_duration: 5m}",
-            position: "8:44",
+            position: "8:46",
             "max_duration: applies only to an 'emergency_key' entry, not to 'provider'"
         ),
         BadCase(
             fallback: "      - {provider: github-app, emergency_key: {env: EMERGENCY}}",
-            position: "8:45",
+            position: "8:47",
             "emergency_key: a fallback entry has either 'provider' or 'emergency_key', not both: write two entries"
         ),
         BadCase(

@@ -62,13 +62,17 @@ extension ConfigurationParser {
             let key = map.optional("emergency_key", self.secrets.secret)
             let maxDuration = map.optional("max_duration") { self.reader.duration($0, positive: true) }
             if !map.contains("max_duration") {
-                map.reportMissing("max_duration", because: "an emergency key must be time-limited, e.g. max_duration: 30m")
+                map.reportMissing(
+                    "max_duration", because: "an emergency key must be time-limited, e.g. max_duration: 30m"
+                )
             }
             let approvalFile = map.optional("approval_file", self.reader.nonEmptyString)
             let tokenType = map.optional("token_type", self.reader.nonEmptyString)
             guard self.reader.diagnostics.errorCount == errorsBefore, let key, let maxDuration else { return nil }
             return (
-                .emergencyKey(key, maxDuration: maxDuration, approvalFile: approvalFile, tokenType: tokenType ?? "Bearer"),
+                .emergencyKey(
+                    key, maxDuration: maxDuration, approvalFile: approvalFile, tokenType: tokenType ?? "Bearer"
+                ),
                 nil
             )
         }

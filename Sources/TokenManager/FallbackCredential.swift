@@ -66,7 +66,9 @@ public struct FallbackCredential: Sendable, Hashable, CustomStringConvertible {
         approvalFile: String? = nil,
         tokenType: String = "Bearer"
     ) -> FallbackCredential {
-        FallbackCredential(.emergency(key: key, maxDuration: maxDuration, approvalFile: approvalFile, tokenType: tokenType))
+        FallbackCredential(
+            .emergency(key: key, maxDuration: maxDuration, approvalFile: approvalFile, tokenType: tokenType)
+        )
     }
 
     /// How this entry's credential is obtained.

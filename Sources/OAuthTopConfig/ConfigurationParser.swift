@@ -68,9 +68,11 @@ struct ConfigurationParser {
         }
         var firstLine: [String: Int] = [:]
         var providers: [ProviderConfiguration] = []
+        var parsed: [ParsedProvider] = []
         for item in items {
             guard let provider = self.provider(item) else { continue }
             providers.append(provider.configuration)
+            parsed.append(provider)
             if let line = firstLine[provider.configuration.name] {
                 self.reader.error(
                     "duplicate provider name '\(provider.configuration.name)' (first defined at line \(line))",
@@ -80,6 +82,7 @@ struct ConfigurationParser {
                 firstLine[provider.configuration.name] = provider.nameField.position?.line ?? 0
             }
         }
+        self.checkFallbackReferences(parsed, items: items)
         return providers
     }
 }

@@ -4,13 +4,15 @@ import Yams
 extension ConfigurationParser {
     static let providerKeys = [
         "name", "grant", "token_endpoints", "client_id", "client_secret", "refresh_token", "client_auth",
-        "scopes", "token_type", "refresh", "retry", "timeouts", "breaker",
+        "scopes", "token_type", "refresh", "retry", "timeouts", "breaker", "fallback",
     ]
 
     /// A parsed provider and where its name is, for the duplicate-name check.
     struct ParsedProvider {
         let configuration: ProviderConfiguration
         let nameField: YAMLField
+        /// The `provider:` entries of its fallback chain, checked once every provider is read.
+        let fallbackReferences: [FallbackReference]
     }
 
     func provider(_ field: YAMLField) -> ParsedProvider? {
@@ -41,6 +43,7 @@ extension ConfigurationParser {
         let retry = map.optional("retry", self.retryPolicy)
         let timeouts = map.optional("timeouts", self.timeoutLadder)
         let breaker = map.optional("breaker", self.breakerPolicy)
+        let fallback = map.optional("fallback", self.fallbackChain)
 
         if grant == .refreshToken, !map.contains("refresh_token") {
             reportMissing("refresh_token", "the refresh_token grant needs an initial refresh token")
@@ -68,9 +71,12 @@ extension ConfigurationParser {
             refresh: refresh ?? RefreshPolicy(),
             retry: retry ?? RetryPolicy(),
             timeouts: timeouts ?? .default,
-            breaker: breaker ?? BreakerPolicy()
+            breaker: breaker ?? BreakerPolicy(),
+            fallback: fallback?.entries ?? []
         )
-        return ParsedProvider(configuration: configuration, nameField: nameField)
+        return ParsedProvider(
+            configuration: configuration, nameField: nameField, fallbackReferences: fallback?.references ?? []
+        )
     }
 
     func providerName(_ field: YAMLField) -> String? {

@@ -33,12 +33,20 @@ public enum DemoSetup {
         return configuration
     }
 
+    /// How long the demo's emergency key may be used per outage: longer than the demo's full
+    /// outage (55s-72s of `DemoSchedule`), so the workload stays served until OAuth is back.
+    public static let emergencyKeyMaxDuration: Duration = .seconds(60)
+
     /// The demo provider: refresh-token grant against both endpoints, with settings scaled to
-    /// 20-second tokens (advisory 30%, mandatory 10%, quick timeouts, breaker after 2 rounds).
+    /// 20-second tokens (advisory 30%, mandatory 10%, quick timeouts, breaker after 2 rounds),
+    /// and a fallback chain of one emergency key, so the full outage shows the fallback at work.
+    ///
+    /// - Parameter emergencyKey: The fallback key; by default random per run, never printed.
     public static func providerConfiguration(
         endpoints: [String],
         clientSecret: String,
-        refreshToken: String
+        refreshToken: String,
+        emergencyKey: String = DemoSetup.randomSecret()
     ) -> ProviderConfiguration {
         ProviderConfiguration(
             name: "demo",
@@ -58,7 +66,8 @@ public enum DemoSetup {
                 TimeoutStep(connect: .seconds(1), total: .seconds(2)),
                 TimeoutStep(connect: .seconds(2), total: .seconds(4)),
             ]),
-            breaker: BreakerPolicy(failureThreshold: 2, coolDown: .seconds(8))
+            breaker: BreakerPolicy(failureThreshold: 2, coolDown: .seconds(8)),
+            fallback: [.emergencyKey(Secret(emergencyKey), maxDuration: self.emergencyKeyMaxDuration)]
         )
     }
 }

@@ -2,12 +2,14 @@ import Foundation
 import TokenManager
 
 /// Encodes events as one JSON object per line, keys in a stable order: `ts`, `event`,
-/// `provider`, then the event's own fields.
+/// `provider`, `severity` (only when above info: `warning` or `critical`), then the event's own
+/// fields.
 public enum EventJSON {
     /// One JSON line (without the newline) for a token event.
     public static func line(for event: TokenEvent) -> String {
         var fields: [(key: String, value: TokenEvent.Value)] = []
         if !event.provider.isEmpty { fields.append(("provider", .string(event.provider))) }
+        if event.severity > .info { fields.append(("severity", .string(event.severity.rawValue))) }
         fields += event.fields
         return self.line(event: event.kind.rawValue, timestamp: event.timestamp, fields: fields)
     }

@@ -6,19 +6,30 @@ public struct AccessToken: Sendable, CustomStringConvertible {
     public var value: Secret
     /// `Bearer` unless the provider says otherwise.
     public var tokenType: String
-    /// When it expires, in Unix nanoseconds on the manager's clock (skew applied).
+    /// When it expires, in Unix nanoseconds on the manager's clock (skew applied). For an
+    /// emergency key, when its time limit in this outage ends.
     public var expiresAt: Int64
+    /// `nil` for a token the provider issued through OAuth; otherwise the fallback credential's
+    /// method (see ``FallbackCredential``): callers may degrade, log or alert on it.
+    public var fallback: FallbackCredential.Method?
 
-    public init(value: Secret, tokenType: String, expiresAt: Int64) {
+    public init(value: Secret, tokenType: String, expiresAt: Int64, fallback: FallbackCredential.Method? = nil) {
         self.value = value
         self.tokenType = tokenType
         self.expiresAt = expiresAt
+        self.fallback = fallback
     }
+
+    /// Whether this is a fallback credential rather than a token obtained through OAuth.
+    public var isFallback: Bool { self.fallback != nil }
 
     /// The `Authorization` header value.
     public var authorizationHeader: String { "\(self.tokenType) \(self.value.revealed)" }
 
-    public var description: String { "\(self.tokenType) token \(self.value) expiring at \(self.expiresAt / 1_000_000_000)" }
+    public var description: String {
+        let kind = self.fallback.map { " (fallback: \($0))" } ?? ""
+        return "\(self.tokenType) token \(self.value)\(kind) expiring at \(self.expiresAt / 1_000_000_000)"
+    }
 }
 
 /// A provider, resolved once by name for cheap repeated lookups.

@@ -13,6 +13,11 @@ import Synchronization
 /// As a `Service`, ``run()`` runs one background refresher per provider, which renews tokens in
 /// their advisory window so callers rarely wait; on graceful shutdown the store is written.
 ///
+/// A provider with a fallback chain (``ProviderConfiguration/fallback``) gets a fallback
+/// credential instead of an error when a refresh failed and its token has expired (or is gone):
+/// see ``FallbackCredential``. Meanwhile the refresher keeps probing OAuth on the breaker's
+/// schedule, and the first real token ends the fallback.
+///
 /// ```swift
 /// let manager = OAuthTokenManager(providers: [github], store: FileTokenStore(path: path), logger: logger)
 /// let group = ServiceGroup(services: [manager], logger: logger)
@@ -22,6 +27,8 @@ import Synchronization
 /// ```
 public final class OAuthTokenManager: Service, Sendable {
     private let sessions: [ProviderSession]
+    /// The fallback chain of each session, by the same index; `nil` for none.
+    private let fallbacks: [FallbackChain?]
     private let index: [String: ProviderID]
     private let clock: ManagerClock
     private let store: FileTokenStore?
@@ -60,13 +67,22 @@ public final class OAuthTokenManager: Service, Sendable {
         self.events = events
         var sessions: [ProviderSession] = []
         var index: [String: ProviderID] = [:]
+        var fallbacks: [FallbackChain?] = []
+        var chains: [String: FallbackChain] = [:]
+        for configuration in providers where chains[configuration.name] == nil && !configuration.fallback.isEmpty {
+            chains[configuration.name] = FallbackChain(
+                provider: configuration.name, entries: configuration.fallback, factory: factory, events: events
+            )
+        }
         let persist = PersistHook()
         let environment = SessionEnvironment(
             transport: self.transport, clock: clock, random: random, events: events, logger: logger,
-            persist: { await persist.call() }
+            persist: { await persist.call() },
+            refreshed: { [chains] provider, at in chains[provider]?.recovered(at: at) }
         )
         for configuration in providers where index[configuration.name] == nil {
             index[configuration.name] = ProviderID(name: configuration.name, index: sessions.count)
+            fallbacks.append(chains[configuration.name])
             sessions.append(
                 ProviderSession(
                     configuration: configuration,
@@ -76,11 +92,8 @@ public final class OAuthTokenManager: Service, Sendable {
             )
         }
         self.sessions = sessions
+        self.fallbacks = fallbacks
         self.index = index
-        // Counters that exist before their first increment, so rules and panels see zeros.
-        for method in ["oauth", "alternate", "emergency"] {
-            _ = Counter(label: OAuthMetric.fallbackUsed, dimensions: [("method", method)], factory: factory)
-        }
         persist.set { [weak self] in self?.persist() }
     }
 
@@ -136,7 +149,50 @@ public final class OAuthTokenManager: Service, Sendable {
 
     @usableFromInline
     func slowToken(_ provider: ProviderID, now: Int64) async throws(TokenRefreshError) -> AccessToken {
-        try await self.sessions[provider.index].token(now: now)
+        let session = self.sessions[provider.index]
+        guard let chain = self.fallbacks[provider.index] else { return try await session.token(now: now) }
+        let epoch = chain.epoch
+        if chain.isEngaged {
+            // On fallback, a caller does not wait for the probe in flight: it keeps the fallback
+            // until the probe succeeds (which ends the outage for everyone).
+            let status = session.oauthStatus(now: self.clock.now())
+            if status.unusable, status.refreshing {
+                let error = TokenRefreshError.refreshInFlight(provider: session.configuration.name)
+                return try await self.fallback(session, chain, after: error, epoch: epoch)
+            }
+        }
+        do {
+            let token = try await session.token(now: now)
+            chain.recovered(at: self.clock.now())
+            return token
+        } catch {
+            guard error.allowsFallback, session.oauthStatus(now: self.clock.now()).unusable else { throw error }
+            return try await self.fallback(session, chain, after: error, epoch: epoch)
+        }
+    }
+
+    /// Hands out a fallback credential of `chain`; an alternate provider is asked for its OAuth
+    /// token only, never for its own fallback, so chains cannot loop.
+    ///
+    /// When OAuth recovered while the chain was consulted, the caller gets the new OAuth token.
+    private func fallback(
+        _ session: ProviderSession,
+        _ chain: FallbackChain,
+        after error: TokenRefreshError,
+        epoch: UInt64
+    ) async throws(TokenRefreshError) -> AccessToken {
+        let clock = self.clock
+        let token = try await chain.handOut(oauthError: error, epoch: epoch, now: { clock.now() }) {
+            name throws(TokenRefreshError) in
+            guard let alternate = self.index[name], name != chain.provider else {
+                throw .unknownProvider(name, known: self.sessions.map(\.configuration.name))
+            }
+            let now = self.clock.now()
+            if let token = self.cached(alternate, now: now) { return token }
+            return try await self.sessions[alternate.index].token(now: now)
+        }
+        if let token { return token }
+        return try await session.token(now: self.clock.now())
     }
 
     /// Refreshes now (a manual refresh), or joins a refresh in flight, and returns the new token.

@@ -22,6 +22,8 @@ public struct ProviderConfiguration: Sendable {
     public var retry: RetryPolicy
     public var timeouts: TimeoutLadder
     public var breaker: BreakerPolicy
+    /// Credentials handed out, in order, when OAuth cannot give a usable token; empty for none.
+    public var fallback: [FallbackCredential]
 
     public init(
         name: String,
@@ -36,7 +38,8 @@ public struct ProviderConfiguration: Sendable {
         refresh: RefreshPolicy = .init(),
         retry: RetryPolicy = .init(),
         timeouts: TimeoutLadder = .default,
-        breaker: BreakerPolicy = .init()
+        breaker: BreakerPolicy = .init(),
+        fallback: [FallbackCredential] = []
     ) {
         self.name = name
         self.grant = grant
@@ -51,6 +54,7 @@ public struct ProviderConfiguration: Sendable {
         self.retry = retry
         self.timeouts = timeouts
         self.breaker = breaker
+        self.fallback = fallback
     }
 }
 

@@ -31,6 +31,9 @@ struct SessionEnvironment: Sendable {
     var logger: Logger
     /// Called after every successful round so the store is written.
     var persist: @Sendable () async -> Void
+    /// Called after every successful round with the provider's name and the time, so a fallback
+    /// in use ends.
+    var refreshed: @Sendable (_ provider: String, _ at: Int64) -> Void = { _, _ in }
 }
 
 /// The mutable state of one provider, guarded by the session's mutex.
@@ -354,6 +357,7 @@ final class ProviderSession: Sendable {
                 ("token_sha256", .string(token.access.value.fingerprint)),
                 ("rotated_refresh_token", .bool(rotated)),
             ])
+            self.environment.refreshed(self.name, now)
             self.environment.logger.info(
                 "token refreshed",
                 metadata: [
@@ -436,6 +440,15 @@ final class ProviderSession: Sendable {
     }
 
     // MARK: Other operations
+
+    /// Whether OAuth has no usable token now (none, or expired), and whether a round is in flight:
+    /// what the fallback chain needs to know.
+    func oauthStatus(now: Int64) -> (unusable: Bool, refreshing: Bool) {
+        self.state.withLock { state in
+            let unusable = state.token.map { now >= $0.windows.expiresAt } ?? true
+            return (unusable, state.inflight != nil)
+        }
+    }
 
     /// Counts a handed-out token that expired before a new one was obtained.
     private func recordExpiredInUse(now: Int64) {

@@ -26,7 +26,36 @@ public struct TokenEvent: Sendable {
         public static let storeLoaded = Kind(rawValue: "store_loaded")
         /// The store could not be read; it was set aside and the manager starts empty.
         public static let storeCorrupt = Kind(rawValue: "store_corrupt")
+        /// OAuth could not give a usable token and a fallback credential was handed out: the first
+        /// fallback hand-out of an outage, or a change of the entry in use during one.
+        public static let fallbackEngaged = Kind(rawValue: "fallback_engaged")
+        /// OAuth gave a real token again after an outage served by fallback credentials.
+        public static let fallbackEnded = Kind(rawValue: "fallback_ended")
+        /// A fallback entry could not be used (time limit reached, approval missing, alternate
+        /// provider failing); reported once per entry and reason in an outage.
+        public static let fallbackRefused = Kind(rawValue: "fallback_refused")
+        /// An emergency key was handed out: operators must know (critical).
+        public static let emergencyKeyUsed = Kind(rawValue: "emergency_key_used")
 
+        public var description: String { self.rawValue }
+    }
+
+    /// How urgent an event is; most are ``info``.
+    public struct Severity: Sendable, Hashable, Comparable, CustomStringConvertible {
+        public let rawValue: String
+        private let rank: Int
+        private init(_ rawValue: String, _ rank: Int) {
+            self.rawValue = rawValue
+            self.rank = rank
+        }
+
+        public static let info = Severity("info", 0)
+        /// Something degraded that needs watching (fallback engaged, an entry refused).
+        public static let warning = Severity("warning", 1)
+        /// Someone must act now (an emergency key is in use).
+        public static let critical = Severity("critical", 2)
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
         public var description: String { self.rawValue }
     }
 
@@ -42,13 +71,22 @@ public struct TokenEvent: Sendable {
     /// Unix nanoseconds on the manager's clock.
     public var timestamp: Int64
     public var provider: String
+    /// How urgent it is.
+    public var severity: Severity
     /// Further fields in a stable order.
     public var fields: [(key: String, value: Value)]
 
-    public init(kind: Kind, timestamp: Int64, provider: String, fields: [(key: String, value: Value)] = []) {
+    public init(
+        kind: Kind,
+        timestamp: Int64,
+        provider: String,
+        severity: Severity = .info,
+        fields: [(key: String, value: Value)] = []
+    ) {
         self.kind = kind
         self.timestamp = timestamp
         self.provider = provider
+        self.severity = severity
         self.fields = fields
     }
 

@@ -89,6 +89,7 @@ public struct TokenRefreshError: Error, Sendable, CustomStringConvertible {
         case missingRefreshToken
         case unknownProvider
         case cancelled
+        case refreshInFlight
     }
 
     private let code: Code
@@ -178,6 +179,21 @@ public struct TokenRefreshError: Error, Sendable, CustomStringConvertible {
         )
     }
 
+    /// OAuth failed with `previous` and every fallback entry failed too: keeps `previous`'s class
+    /// (``isBreakerOpen``, ``isFinal``, ``reason``) and adds why each entry could not be used.
+    static func fallbackFailed(previous: TokenRefreshError, entries: [String]) -> Self {
+        .init(
+            previous.code, provider: previous.provider, reason: previous.reason, endpoints: previous.endpoints,
+            notBefore: previous.notBefore,
+            message: previous.message + "; fallback chain exhausted: "
+                + entries.enumerated().map { "\($0.offset + 1)) \($0.element)" }.joined(separator: "; ")
+        )
+    }
+
+    /// Whether the fallback chain may answer for this error: not for a cancelled caller or a
+    /// provider that does not exist.
+    var allowsFallback: Bool { self.code != .cancelled && self.code != .unknownProvider }
+
     static func missingRefreshToken(provider: String) -> Self {
         .init(
             .missingRefreshToken, provider: provider, reason: "no_refresh_token",
@@ -189,6 +205,14 @@ public struct TokenRefreshError: Error, Sendable, CustomStringConvertible {
         .init(
             .unknownProvider, provider: name, reason: "unknown_provider",
             message: "no provider named '\(name)' (configured: \(known.joined(separator: ", ")))"
+        )
+    }
+
+    /// The provider is on fallback and a refresh round (the probe) is still running.
+    static func refreshInFlight(provider: String) -> Self {
+        .init(
+            .refreshInFlight, provider: provider, reason: "refresh_in_flight",
+            message: "provider '\(provider)': the token has expired and a refresh is still in flight"
         )
     }
 

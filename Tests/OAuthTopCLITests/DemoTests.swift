@@ -29,6 +29,7 @@ struct DemoTests {
                 _ = try await demo.waitForEvent("breaker", timeout: .seconds(150)) { $0.string("to") == "open" }
                 #expect(demo.isRunning, "the demo must still run when /metrics is scraped")
                 try await self.checkMetrics(url: metricsURL, sandbox: sandbox)
+                try await self.checkFallbackCounter(demo: demo, url: metricsURL)
 
                 let status = try await demo.waitForExit(timeout: .seconds(200))
                 #expect(status == 0, "stderr: \(demo.stderrText)")
@@ -73,9 +74,49 @@ struct DemoTests {
         let open = try next(after: onSecondary, "breaker to open") {
             $0.event == "breaker" && $0.string("to") == "open"
         }
-        _ = try next(after: open, "breaker to closed") { $0.event == "breaker" && $0.string("to") == "closed" }
+        // The full outage outlasts the token: the workload is served by the emergency key until the
+        // first successful probe, then by OAuth again.
+        let engaged = try next(after: open, "fallback_engaged") { $0.event == "fallback_engaged" }
+        #expect(events[engaged].string("method") == "emergency_key")
+        #expect(events[engaged].string("severity") == "warning")
+        let used = try next(after: open, "emergency_key_used") { $0.event == "emergency_key_used" }
+        #expect(events[used].string("severity") == "critical")
+        let closed = try next(after: engaged, "breaker to closed") {
+            $0.event == "breaker" && $0.string("to") == "closed"
+        }
+        let ended = try next(after: closed, "fallback_ended") { $0.event == "fallback_ended" }
+        #expect((events[ended].number("uses") ?? 0) > 0)
+        #expect(!events[ended...].contains { $0.event == "fallback_engaged" }, "no fallback after recovery")
         #expect(events.last?.event == "stopped")
         #expect(events.filter { $0.event == "stopped" }.count == 1)
+    }
+
+    /// `oauth_fallback_auth_used_total{provider="demo",method="emergency_key"}` went up during the
+    /// outage (it equals the uses `fallback_ended` reports) and stays put after recovery.
+    private func checkFallbackCounter(demo: ChildProcess, url: String) async throws {
+        let ended = try await demo.waitForEvent("fallback_ended", timeout: .seconds(150))
+        let uses = try #require(ended.number("uses"))
+        #expect(uses > 0, "the workload used the fallback during the outage")
+        #expect(demo.isRunning, "the demo must still run after recovery")
+        // Sample the counter for two seconds after recovery: it must not move.
+        let clock = ContinuousClock()
+        let until = clock.now + .seconds(2)
+        repeat {
+            let value = try await self.fallbackUses(url: url)
+            #expect(value == uses, "oauth_fallback_auth_used_total after recovery")
+            try await Task.sleep(for: .milliseconds(250))
+        } while clock.now < until
+    }
+
+    private func fallbackUses(url: String) async throws -> Double {
+        let body = try await LoopbackHTTP.get(url).body
+        let prefix = #"oauth_fallback_auth_used_total{method="emergency_key",provider="demo"} "#
+        let alternative = #"oauth_fallback_auth_used_total{provider="demo",method="emergency_key"} "#
+        let line = try #require(
+            body.split(separator: "\n").first { $0.hasPrefix(prefix) || $0.hasPrefix(alternative) },
+            "no emergency_key series in /metrics"
+        )
+        return try #require(Double(line.split(separator: " ").last.map(String.init) ?? ""))
     }
 
     /// No JWT, no 64-hex run (the demo's client secret is 64 hex), and short token fingerprints only.

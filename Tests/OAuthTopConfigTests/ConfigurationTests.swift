@@ -8,6 +8,7 @@ struct ConfigurationTests {
     static let exampleEnvironment = [
         "GITHUB_CLIENT_SECRET": "gh-client-secret-42",
         "BILLING_CLIENT_ID": "billing-client",
+        "GITHUB_EMERGENCY_KEY": "gh-emergency-key-55",
     ]
     static let exampleFiles = [
         "/run/secrets/github_rt": "gh-refresh-token-77\n",
@@ -70,6 +71,15 @@ struct ConfigurationTests {
         )
         #expect(github.timeouts == .default)
         #expect(github.breaker == BreakerPolicy(failureThreshold: 3, coolDown: .seconds(30)))
+        #expect(
+            github.fallback == [
+                .alternateProvider("billing-api"),
+                .emergencyKey(
+                    Secret("gh-emergency-key-55"), maxDuration: .seconds(1800),
+                    approvalFile: "/run/oauthtop/approve-github"
+                ),
+            ]
+        )
 
         let billing = try #require(configuration.providers.last)
         #expect(billing.name == "billing-api")
@@ -158,7 +168,7 @@ struct ConfigurationTests {
             at: "7:5",
             "unknown key 'retyr' in provider; did you mean 'retry'? (allowed: name, grant, token_endpoints, "
                 + "client_id, client_secret, refresh_token, client_auth, scopes, token_type, refresh, retry, "
-                + "timeouts, breaker)"
+                + "timeouts, breaker, fallback)"
         ),
         .adding(
             "retry: {base_delay: abc}",

@@ -22,6 +22,20 @@ struct EventJSONTests {
         #expect(object["provider"] as? String == "github")
     }
 
+    @Test("fallback events carry their severity after the provider; info events carry none")
+    func severity() throws {
+        let used = TokenEvent(
+            kind: .emergencyKeyUsed, timestamp: 1_700_000_000_000_000_000, provider: "demo", severity: .critical,
+            fields: [("entry", .int(1)), ("key_sha256", .string("0a1b2c3d")), ("usable_for_s", .double(60))]
+        )
+        #expect(EventJSON.line(for: used) == #"{"ts":"2023-11-14T22:13:20.000Z","event":"emergency_key_used","provider":"demo","severity":"critical","entry":1,"key_sha256":"0a1b2c3d","usable_for_s":60}"#)
+        let ended = TokenEvent(
+            kind: .fallbackEnded, timestamp: 1_700_000_000_000_000_000, provider: "demo",
+            fields: [("method", .string("emergency_key")), ("uses", .int(350)), ("duration_ms", .double(11000.5))]
+        )
+        #expect(EventJSON.line(for: ended) == #"{"ts":"2023-11-14T22:13:20.000Z","event":"fallback_ended","provider":"demo","method":"emergency_key","uses":350,"duration_ms":11000.5}"#)
+    }
+
     @Test("strings are escaped so every line stays one valid JSON object", arguments: [
         "quote \" backslash \\ newline \n tab \t", "control \u{01}\u{1F}", "unicode é 界 🙂",
     ])

@@ -159,7 +159,11 @@ let package = Package(
         ),
         .testTarget(
             name: "OAuthTopRuntimeTests",
-            dependencies: ["Alerting", "OAuthTopConfig", "OAuthTopRuntime", "Telemetry", "TokenManager"],
+            dependencies: [
+                "Alerting", "OAuthTopConfig", "OAuthTopRuntime", "Telemetry", "TokenManager",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

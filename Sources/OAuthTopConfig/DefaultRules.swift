@@ -30,6 +30,7 @@ alerts:
     condition: rate(token_expired_during_task[1h]) > 0.05
     severity: warning
     action: investigate_long_running_tasks
+
 """
 
     /// The file name diagnostics use for the demo's rules.
@@ -68,5 +69,6 @@ alerts:
     action: investigate_long_running_tasks
     annotations:
       summary: "{{ $labels.provider }}: tokens expire under running tasks"
+
 """
 }

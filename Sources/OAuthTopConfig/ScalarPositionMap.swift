@@ -46,7 +46,8 @@ struct ScalarPositionMap {
             let start = lineStart ?? (self.indentation(content) + 1)
             let length = max(0, content.count - (start - 1))
             let trimmedLength = content.dropFirst(start - 1).reversed().drop(while: { $0 == " " }).count
-            if remaining <= max(trimmedLength, 1) || length == 0 && fileLine == lines.count {
+            // Up to one past the line's last character (the end of the value) stays on this line.
+            if remaining <= trimmedLength + 1 || length == 0 && fileLine == lines.count {
                 return SourcePosition(line: fileLine, column: start + remaining - 1)
             }
             remaining -= trimmedLength + 1

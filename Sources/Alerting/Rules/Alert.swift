@@ -31,6 +31,29 @@ public struct Alert: Sendable, Hashable {
     /// The rule's `action:` route, if any.
     public var action: String?
 
+    /// Creates an alert (the state machine makes them; tests and receivers may too).
+    public init(
+        labels: Labels,
+        annotations: [String: String] = [:],
+        state: AlertState,
+        value: Double,
+        activeAt: Int64,
+        firedAt: Int64? = nil,
+        resolvedAt: Int64? = nil,
+        validUntil: Int64? = nil,
+        action: String? = nil
+    ) {
+        self.labels = labels
+        self.annotations = annotations
+        self.state = state
+        self.value = value
+        self.activeAt = activeAt
+        self.firedAt = firedAt
+        self.resolvedAt = resolvedAt
+        self.validUntil = validUntil
+        self.action = action
+    }
+
     /// The alert's name.
     public var name: String { self.labels["alertname"] }
 }

@@ -1,2 +1,0 @@
-import Alerting
-import Testing

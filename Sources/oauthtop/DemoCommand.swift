@@ -25,6 +25,11 @@ struct DemoCommand: AsyncParsableCommand {
             to stderr. /metrics is served on a free loopback port (the "metrics_listening" event) \
             unless --listen says otherwise.
 
+            When both endpoints are down and the token has expired, the tasks go on with the \
+            provider's emergency key (the fallback chain). The seed's four alert rules run at the \
+            demo's time scale (rules/demo.rules.yaml, every second): the breaker and fallback \
+            alerts fire and resolve; --rules FILE evaluates your rule files instead.
+
             Rehearse your own settings against the faults you fear with --faults FILE; the format \
             is in docs/faults.md, and `oauthtop demo --print-faults` prints the default schedule.
 
@@ -33,6 +38,7 @@ struct DemoCommand: AsyncParsableCommand {
               oauthtop demo --theme light --range 1m
               oauthtop demo --headless --duration 90s
               oauthtop demo --headless --faults my-faults.yaml --listen 127.0.0.1:9464
+              oauthtop demo --headless --rules my.rules.yaml
             """
     )
 

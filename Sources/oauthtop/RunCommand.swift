@@ -19,6 +19,11 @@ struct RunCommand: AsyncParsableCommand {
             go to stderr, /metrics listens on --listen, else `listen` in the file, else \
             127.0.0.1:9464. SIGINT or SIGTERM stops it cleanly, writing the store last.
 
+            Alert rules (alerting.rule_files, else the seed's four rules) are evaluated every \
+            alerting.evaluation_interval (15s); state changes are JSON lines (alert_pending, \
+            alert_firing, alert_resolved) and alerts go to the notifiers their action routes to \
+            (docs/alerting.md).
+
             Examples:
               oauthtop run --headless --config /etc/oauthtop/oauthtop.yaml
               OAUTHTOP_CONFIG=./oauthtop.yaml oauthtop run --headless --listen 127.0.0.1:0

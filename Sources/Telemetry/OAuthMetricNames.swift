@@ -77,7 +77,7 @@ public enum OAuthMetricNames {
         ),
         MetricDescription(
             name: fallbackAuthUsed,
-            help: "Uses of a fallback credential, per method.",
+            help: "Fallback credentials handed out instead of an OAuth token, per provider and method.",
             type: .counter
         ),
         MetricDescription(
@@ -101,12 +101,51 @@ public enum OAuthMetricNames {
             type: .counter
         ),
     ]
+
+    /// oauthtop's own families: rule evaluation and notification delivery.
+    public static let alerting: [MetricDescription] = [
+        MetricDescription(
+            name: "oauthtop_rule_evaluations_total",
+            help: "Rule evaluation rounds.",
+            type: .counter
+        ),
+        MetricDescription(
+            name: "oauthtop_rule_evaluation_failures_total",
+            help: "Rules whose evaluation failed on the data.",
+            type: .counter
+        ),
+        MetricDescription(
+            name: "oauthtop_rule_evaluation_duration_seconds",
+            help: "Time one evaluation round of every due rule group took.",
+            type: .histogram
+        ),
+        MetricDescription(
+            name: "oauthtop_notifications_sent_total",
+            help: "Alert notifications delivered, per notifier.",
+            type: .counter
+        ),
+        MetricDescription(
+            name: "oauthtop_notifications_failed_total",
+            help: "Alert notifications given up after their retries, per notifier.",
+            type: .counter
+        ),
+        MetricDescription(
+            name: "oauthtop_notifications_dropped_total",
+            help: "Alert notifications dropped because the notifier's queue was full, per notifier.",
+            type: .counter
+        ),
+        MetricDescription(
+            name: "oauthtop_notification_queue_length",
+            help: "Alert notifications waiting in the notifier's queue.",
+            type: .gauge
+        ),
+    ]
 }
 
 extension TelemetryCollector {
-    /// Registers the help texts of every family in ``OAuthMetricNames``.
+    /// Registers the help texts of every family in ``OAuthMetricNames`` (the design's and oauthtop's own).
     public func describeOAuthMetrics() {
-        for description in OAuthMetricNames.all {
+        for description in OAuthMetricNames.all + OAuthMetricNames.alerting {
             self.describe(description.name, help: description.help, type: description.type)
         }
     }

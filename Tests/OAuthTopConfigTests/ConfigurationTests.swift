@@ -9,10 +9,13 @@ struct ConfigurationTests {
         "GITHUB_CLIENT_SECRET": "gh-client-secret-42",
         "BILLING_CLIENT_ID": "billing-client",
         "GITHUB_EMERGENCY_KEY": "gh-emergency-key-55",
+        "SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T0/B0/slack-secret-11",
+        "ALERT_WEBHOOK_URL": "https://hooks.example.net/alert/webhook-secret-12",
     ]
     static let exampleFiles = [
         "/run/secrets/github_rt": "gh-refresh-token-77\n",
         "/run/secrets/billing_client_secret": "billing-secret-99\r\n",
+        "/run/secrets/pagerduty_routing_key": "pd-routing-key-13\n",
     ]
 
     static var exampleText: String {
@@ -34,6 +37,13 @@ struct ConfigurationTests {
         #expect(configuration.logLevel == "info")
         #expect(configuration.theme == "default")
         #expect(configuration.providers.count == 2)
+        let alerting = try #require(configuration.alerting)
+        #expect(alerting.ruleFiles == ["../rules/seed.rules.yaml"])
+        #expect(configuration.ruleFilePaths(configPath: "examples/oauthtop.yaml") == ["examples/../rules/seed.rules.yaml"])
+        #expect(alerting.evaluationInterval == .seconds(15))
+        #expect(alerting.notifiers.keys.sorted() == ["am", "hook", "oncall", "script", "team-slack"])
+        #expect(alerting.notifierNames(forAction: "page_oncall") == ["oncall", "am"])
+        #expect(alerting.notifierNames(forAction: nil) == ["am"])
 
         let github = try #require(configuration.providers.first)
         #expect(github.name == "github")
@@ -307,14 +317,14 @@ struct ConfigurationTests {
             "providers:",
             with: "dashboard: {}\nproviders:",
             at: "1:1",
-            "unknown key 'dashboard' in the top level (allowed: listen, state_dir, log_level, theme, providers)"
+            "unknown key 'dashboard' in the top level (allowed: listen, state_dir, log_level, theme, providers, alerting)"
         ),
         .replacing(
             "providers:",
             with: "state_dirr: /tmp\nproviders:",
             at: "1:1",
             "unknown key 'state_dirr' in the top level; did you mean 'state_dir'? "
-                + "(allowed: listen, state_dir, log_level, theme, providers)"
+                + "(allowed: listen, state_dir, log_level, theme, providers, alerting)"
         ),
         .replacing(
             "    grant:",
@@ -334,7 +344,7 @@ struct ConfigurationTests {
         BadCase(
             yaml: "- a\n- b",
             position: "1:1",
-            message: "expected a mapping with keys listen, state_dir, log_level, theme, providers, found a list"
+            message: "expected a mapping with keys listen, state_dir, log_level, theme, providers, alerting, found a list"
         ),
     ]
 
@@ -462,7 +472,10 @@ struct ConfigurationTests {
             files: Self.exampleFiles
         ).get()
         let printed = "\(configuration.providers) \(String(reflecting: configuration))"
-        for secret in ["gh-client-secret-42", "gh-refresh-token-77", "billing-secret-99"] {
+        for secret in [
+            "gh-client-secret-42", "gh-refresh-token-77", "billing-secret-99", "slack-secret-11", "webhook-secret-12",
+            "pd-routing-key-13",
+        ] {
             #expect(!printed.contains(secret))
         }
     }

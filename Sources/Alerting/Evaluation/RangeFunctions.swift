@@ -95,14 +95,9 @@ enum RangeFunctions {
         let lastTime = window.timestamp(last)
         let numSamplesMinusOne = Double(samples - 1)
         var durationToStart = Double(firstTime - rangeStart) / 1000
-        var durationToEnd = Double(rangeEnd - lastTime) / 1000
+        let durationToEnd = Double(rangeEnd - lastTime) / 1000
         let sampledInterval = Double(lastTime - firstTime) / 1000
         let averageDurationBetweenSamples = sampledInterval / numSamplesMinusOne
-        let extrapolationThreshold = averageDurationBetweenSamples * 1.1
-        var extrapolateToInterval = sampledInterval
-        if durationToStart >= extrapolationThreshold {
-            durationToStart = averageDurationBetweenSamples / 2
-        }
         if isCounter, result > 0, firstValue >= 0 {
             // A counter cannot go below zero: do not extrapolate past the point where it would be zero.
             let durationToZero = sampledInterval * (firstValue / result)
@@ -110,11 +105,22 @@ enum RangeFunctions {
                 durationToStart = durationToZero
             }
         }
-        extrapolateToInterval += durationToStart
-        if durationToEnd >= extrapolationThreshold {
-            durationToEnd = averageDurationBetweenSamples / 2
+        // Extrapolate to a boundary that is within 1.1 average intervals of the first or last sample;
+        // otherwise assume the series starts or ends inside the range, half an interval beyond its samples.
+        // (The zero-point cap above comes first, as in Prometheus 2.x and 3.0; some later releases apply it
+        // after this threshold, which differs only for a counter starting inside the range.)
+        let extrapolationThreshold = averageDurationBetweenSamples * 1.1
+        var extrapolateToInterval = sampledInterval
+        if durationToStart < extrapolationThreshold {
+            extrapolateToInterval += durationToStart
+        } else {
+            extrapolateToInterval += averageDurationBetweenSamples / 2
         }
-        extrapolateToInterval += durationToEnd
+        if durationToEnd < extrapolationThreshold {
+            extrapolateToInterval += durationToEnd
+        } else {
+            extrapolateToInterval += averageDurationBetweenSamples / 2
+        }
         var factor = extrapolateToInterval / sampledInterval
         if isRate {
             factor /= Double(rangeEnd - rangeStart) / 1000

@@ -1,6 +1,7 @@
 /// Runs rule unit tests as `promtool test rules` does.
 ///
-/// For each test case: the input series are loaded (sample `i` at `i × interval` from time 0), every rule
+/// For each test case: the input series are loaded (sample `i` at `i × interval` from time 0, up to the last
+/// evaluation tick, as promtool loads them), every rule
 /// group is evaluated at `0, evaluation_interval, 2 × evaluation_interval, …` up to the last `eval_time`,
 /// and each `alert_rule_test` compares the firing alerts of its rule after the last evaluation at or
 /// before its `eval_time`. `promql_expr_test`s are evaluated afterwards over the input series and the
@@ -32,6 +33,11 @@ public struct RuleTestRunner: Sendable {
         var failures: [RuleTestFailure] = []
         let store = InMemorySeriesStore()
         let interval = test.sampleInterval(in: self.file)
+        let step = max(1, self.file.evaluationInterval)
+        let lastTime = (test.alertRuleTests.map(\.evalTime) + test.promqlExprTests.map(\.evalTime)).max() ?? 0
+        // promtool loads input samples up to each evaluation tick, so samples after the last tick are never
+        // seen, not even by promql_expr_test: the same here.
+        let lastTick = lastTime / step * step
         for input in test.inputSeries {
             let labels: Labels
             do {
@@ -40,7 +46,7 @@ public struct RuleTestRunner: Sendable {
                 failures.append(RuleTestFailure(test: test, line: input.line, message: "series '\(input.series)': \(error)"))
                 continue
             }
-            for (index, point) in input.values.enumerated() {
+            for (index, point) in input.values.enumerated() where Int64(index) * interval <= lastTick {
                 switch point {
                 case .value(let value): store.append(labels, timestamp: Int64(index) * interval, value: value)
                 case .stale: store.append(labels, timestamp: Int64(index) * interval, value: StaleMarker.value)
@@ -51,9 +57,7 @@ public struct RuleTestRunner: Sendable {
         guard failures.isEmpty else { return failures }
 
         let evaluator = Evaluator(source: store)
-        let step = max(1, self.file.evaluationInterval)
         let alertTests = test.alertRuleTests.sorted { $0.evalTime < $1.evalTime }
-        let lastTime = (alertTests.map(\.evalTime) + test.promqlExprTests.map(\.evalTime)).max() ?? 0
         var states = self.groups.map(RuleGroupState.init)
         var nextAlertTest = 0
         var time: Int64 = 0

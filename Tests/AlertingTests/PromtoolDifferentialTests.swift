@@ -1,0 +1,239 @@
+import Alerting
+import Foundation
+import Testing
+
+/// Differential testing against Prometheus: random series and random expressions are evaluated by our
+/// evaluator, the results are written as the expectations of a `promtool test rules` file, and Debian's
+/// promtool (Prometheus 2.42) must accept them. Where promtool reports a different value, the two must
+/// agree within a relative 1e-9 (2.42 averages incrementally where Prometheus 3, which we follow, sums with
+/// Kahan compensation). Evaluation times sit between samples so 2.42's closed windows and Prometheus 3's
+/// left-open ones select the same samples.
+///
+/// The seed is fixed so a failure reproduces; set `OAUTHTOP_DIFFERENTIAL_SEED` to explore other inputs and
+/// `OAUTHTOP_DIFFERENTIAL_KEEP=FILE` to keep the generated test file.
+@Suite("Differential: our evaluator against promtool")
+struct PromtoolDifferentialTests {
+    static let promtool = "/usr/bin/promtool"
+
+    /// SplitMix64: small, seedable, the same on every platform.
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            self.state &+= 0x9E37_79B9_7F4A_7C15
+            var z = self.state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func int(_ range: ClosedRange<Int>) -> Int {
+            range.lowerBound + Int(self.next() % UInt64(range.count))
+        }
+        mutating func pick<T>(_ items: [T]) -> T { items[self.int(0...(items.count - 1))] }
+        mutating func chance(_ percent: Int) -> Bool { self.int(0...99) < percent }
+    }
+
+    static let samples = 40
+    static let interval: Int64 = 15_000
+
+    /// Input series: counters with resets and gaps, gauges, and histogram buckets.
+    static func inputs(_ random: inout Random) -> [(series: String, values: [Double?])] {
+        var result: [(String, [Double?])] = []
+        for job in ["a", "b"] {
+            for instance in ["1", "2"] {
+                var counter = Double(random.int(0...50))
+                var values: [Double?] = []
+                for _ in 0..<Self.samples {
+                    if random.chance(5) {
+                        counter = Double(random.int(0...5))
+                    } else {
+                        counter += Double(random.int(0...10))
+                    }
+                    values.append(random.chance(5) ? nil : counter)
+                }
+                result.append(("c_total{job=\"\(job)\", instance=\"\(instance)\"}", values))
+                result.append(("g{job=\"\(job)\", instance=\"\(instance)\"}", (0..<Self.samples).map { _ in
+                    random.chance(4) ? nil : Double(random.int(-40...200)) / 2
+                }))
+            }
+            var buckets = [0.0, 0.0, 0.0, 0.0]
+            var bucketValues: [[Double?]] = [[], [], [], []]
+            for _ in 0..<Self.samples {
+                var cumulative = 0.0
+                for index in 0..<4 {
+                    cumulative += Double(random.int(0...6))
+                    buckets[index] = max(buckets[index] + Double(random.int(0...3)), cumulative)
+                }
+                for index in 1..<4 {
+                    buckets[index] = max(buckets[index], buckets[index - 1])
+                }
+                for index in 0..<4 {
+                    bucketValues[index].append(buckets[index])
+                }
+            }
+            for (index, le) in ["0.1", "0.5", "1", "+Inf"].enumerated() {
+                result.append(("h_bucket{job=\"\(job)\", le=\"\(le)\"}", bucketValues[index]))
+            }
+        }
+        return result
+    }
+
+    static func expression(_ random: inout Random) -> String {
+        let range = random.pick(["30s", "1m", "2m", "5m"])
+        let counter = random.pick(["c_total", "c_total{job=\"a\"}", "c_total{instance!=\"1\"}", "c_total{job=~\"a|b\"}"])
+        let gauge = random.pick(["g", "g{job=\"b\"}", "g{instance=~\"1\"}"])
+        let grouping = random.pick(["by (job)", "without (instance)", "by (instance)", ""])
+        let scalar = random.pick(["0", "1.5", "10", "-3", "0.25"])
+        let comparison = random.pick([">", "<", ">=", "<=", "==", "!="])
+        let arithmetic = random.pick(["+", "-", "*", "/", "%", "^"])
+        switch random.int(0...27) {
+        case 20: return "rate(\(counter)[\(range)] offset \(random.pick(["15s", "1m", "2m"])))"
+        case 21: return "quantile \(grouping) (\(random.pick(["0", "0.3", "0.5", "0.9", "1"])), \(gauge))"
+        case 22: return "\(random.pick(["topk", "bottomk"])) by (job) (1, rate(c_total{instance!~\"2\"}[\(range)]))"
+        case 23: return "round(\(gauge), \(random.pick(["1", "0.5", "5"]))) + clamp(\(gauge), -5, 20)"
+        case 24: return "absent(\(random.pick(["g{job=\"zzz\"}", "g", "nothing{job=\"x\"}"])))"
+        case 25: return "\(gauge) * scalar(sum(rate(c_total[\(range)]))) - vector(time()) * 0"
+        case 26: return "-\(gauge) ^ 2 + 2 * \(gauge) % 7"
+        case 27: return "count(\(gauge) > bool 0) by (job) / on (job) group_left count by (job) (\(gauge))"
+        case 0: return "rate(\(counter)[\(range)])"
+        case 1: return "increase(\(counter)[\(range)])"
+        case 2: return "irate(\(counter)[\(range)])"
+        case 3: return "delta(\(gauge)[\(range)])"
+        case 4: return "idelta(\(gauge)[\(range)])"
+        case 5: return "\(random.pick(["avg", "min", "max", "sum", "count", "last"]))_over_time(\(gauge)[\(range)])"
+        case 6: return "\(random.pick(["resets", "changes"]))(\(counter)[\(range)])"
+        case 7: return "\(random.pick(["sum", "avg", "min", "max", "count"])) \(grouping) (rate(\(counter)[\(range)]))"
+        case 8: return "histogram_quantile(\(random.pick(["0.5", "0.9", "0.99"])), sum by (le) (rate(h_bucket[\(range)])))"
+        case 9: return "histogram_quantile(0.75, rate(h_bucket{job=\"\(random.pick(["a", "b"]))\"}[\(range)]))"
+        case 10: return "rate(\(counter)[\(range)]) \(comparison) \(scalar)"
+        case 11: return "\(gauge) \(comparison) bool \(scalar)"
+        case 12: return "\(gauge) \(arithmetic) \(scalar)"
+        case 13: return "\(scalar) \(arithmetic) \(gauge)"
+        case 14: return "sum by (job) (\(gauge)) \(arithmetic) on (job) sum by (job) (rate(c_total[\(range)]))"
+        case 15: return "g \(comparison) ignoring (job) group_left c_total * 0 + \(scalar)"
+        case 16: return "\(gauge) \(random.pick(["and", "or", "unless"])) rate(c_total[\(range)]) > \(scalar)"
+        case 17: return "\(random.pick(["abs", "ceil", "floor", "sqrt", "exp", "ln", "sgn"]))(\(gauge))"
+        case 18: return "\(random.pick(["topk", "bottomk"]))(2, \(gauge)) \(comparison) -100"
+        default: return "\(random.pick(["stddev", "stdvar", "group", "count"])) \(grouping) (\(gauge))"
+        }
+    }
+
+    static func yamlNumber(_ value: Double) -> String {
+        if value.isInfinite {
+            return value > 0 ? ".inf" : "-.inf"
+        }
+        return "\(value)"
+    }
+
+    @Test("random expressions over random series agree with promtool", .enabled(if: FileManager.default.isExecutableFile(atPath: promtool)))
+    func differential() throws {
+        let seed = ProcessInfo.processInfo.environment["OAUTHTOP_DIFFERENTIAL_SEED"].flatMap(UInt64.init) ?? 20_261_125
+        var random = Random(state: seed)
+        let inputs = Self.inputs(&random)
+        let store = InMemorySeriesStore()
+        for (series, values) in inputs {
+            let labels = try Labels.parse(series)
+            for (index, value) in values.enumerated() {
+                if let value {
+                    store.append(labels, timestamp: Int64(index) * Self.interval, value: value)
+                }
+            }
+        }
+        let evaluator = Evaluator(source: store)
+        var cases: [(expr: String, time: Int64, result: [VectorElement])] = []
+        var attempts = 0
+        while cases.count < 300, attempts < 2_000 {
+            attempts += 1
+            let text = Self.expression(&random)
+            // Between samples (7 s past one), never on a window's left edge.
+            let time = Int64(random.int(8...(Self.samples - 1))) * Self.interval + 7_000
+            guard let result = try? evaluator.evaluate(RuleExpression.parse(text), at: time) else { continue }
+            // promtool 2.42 compares exactly, and NaN never equals NaN.
+            guard result.elements.allSatisfy({ !$0.value.isNaN }) else { continue }
+            cases.append((text, time, result.elements))
+        }
+        #expect(cases.count == 300)
+
+        var yaml = "evaluation_interval: 15s\ntests:\n  - interval: 15s\n    input_series:\n"
+        for (series, values) in inputs {
+            let text = values.map { $0.map(Self.yamlNumber) ?? "_" }.joined(separator: " ")
+            yaml += "      - series: '\(series)'\n        values: '\(text)'\n"
+        }
+        yaml += "    promql_expr_test:\n"
+        for item in cases {
+            yaml += "      - expr: '\(item.expr)'\n        eval_time: \(item.time / 1000)s\n        exp_samples:\n"
+            if item.result.isEmpty {
+                yaml += "          []\n"
+            }
+            for element in item.result {
+                let labels = element.labels.description.replacingOccurrences(of: "'", with: "''")
+                yaml += "          - labels: '\(labels)'\n            value: \(Self.yamlNumber(element.value))\n"
+            }
+        }
+        yaml = yaml.replacingOccurrences(of: "        exp_samples:\n          []\n", with: "        exp_samples: []\n")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("oauthtop-differential-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("differential.test.yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        if let keep = ProcessInfo.processInfo.environment["OAUTHTOP_DIFFERENTIAL_KEEP"] {
+            try yaml.write(toFile: keep, atomically: true, encoding: .utf8)
+        }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.promtool)
+        process.arguments = ["test", "rules", file.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus != 0 else { return }
+        // Differences: every one must be a last-bits difference of the same series.
+        let mismatches = Self.realMismatches(output)
+        #expect(mismatches.isEmpty, "seed \(seed): \(mismatches.joined(separator: "\n"))")
+    }
+
+    /// The failing expressions whose expected and got samples differ in labels, count, or by more than 1e-9.
+    static func realMismatches(_ output: String) -> [String] {
+        var mismatches: [String] = []
+        let lines = output.split(separator: "\n").map(String.init)
+        var index = 0
+        while index < lines.count {
+            let line = lines[index].trimmingCharacters(in: .whitespaces)
+            guard line.hasPrefix("expr:"), index + 2 < lines.count else {
+                index += 1
+                continue
+            }
+            let expected = Self.samples(lines[index + 1])
+            let got = Self.samples(lines[index + 2])
+            let same = expected.count == got.count && zip(expected.sorted { $0.0 < $1.0 }, got.sorted { $0.0 < $1.0 })
+                .allSatisfy { lhs, rhs in
+                    lhs.0 == rhs.0 && (lhs.1 == rhs.1 || abs(lhs.1 - rhs.1) <= 1e-9 * max(abs(lhs.1), abs(rhs.1)))
+                }
+            if !same {
+                mismatches.append([line, lines[index + 1], lines[index + 2]].joined(separator: "\n"))
+            }
+            index += 3
+        }
+        if mismatches.isEmpty, !output.contains("expr:") {
+            mismatches.append(output)
+        }
+        return mismatches
+    }
+
+    /// `exp: {a="b"} 1.5E+00, {a="c"} 2E+00` → [(labels, value)].
+    static func samples(_ line: String) -> [(String, Double)] {
+        var result: [(String, Double)] = []
+        var rest = Substring(line)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            let labels = String(rest[open...close])
+            let after = rest[rest.index(after: close)...].drop { $0 == " " }
+            let number = after.prefix { !($0 == "," || $0 == " " || $0 == "\n") }
+            let value = Double(number) ?? (number.lowercased().contains("inf") ? (number.hasPrefix("-") ? -.infinity : .infinity) : .nan)
+            result.append((labels, value))
+            rest = after.dropFirst(number.count)
+        }
+        return result
+    }
+}

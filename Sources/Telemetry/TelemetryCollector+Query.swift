@@ -40,7 +40,8 @@ extension TelemetryCollector {
         in range: ClosedRange<Int64>,
         _ body: (_ labels: [LabelPair], _ samples: SampleWindow) throws -> Void
     ) rethrows {
-        // No sorting and no intermediate list: the evaluator reads every series of a name on each round.
+        // Series in label order (kept sorted on insert), read in place: the evaluator reads every series of a
+        // name on each round.
         for family in self.candidateFamilies(named: name) {
             for series in family {
                 for (channel, exported) in series.channels.enumerated() where exported.name == name {
@@ -68,7 +69,7 @@ extension TelemetryCollector {
             families.append(String(name.dropLast(suffix.count)))
         }
         return self.registry.withLock { registry in
-            families.compactMap { registry.families[$0].map { Array($0.series.values) } }
+            families.compactMap { registry.families[$0]?.ordered }
         }
     }
 

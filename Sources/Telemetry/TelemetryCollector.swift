@@ -27,6 +27,20 @@ public final class TelemetryCollector: MetricsFactory, Sendable {
         let type: MetricType
         let histogramUnit: HistogramSeries.Unit?
         var series: [LabelSet: any StoredSeries] = [:]
+        /// The same series ordered by labels, as Prometheus's index returns them: queries read series in a
+        /// stable order, so sums come out the same to the last bit on every run.
+        var ordered: [any StoredSeries] = []
+
+        mutating func insert(_ stored: any StoredSeries) {
+            self.series[stored.labels] = stored
+            let index = self.ordered.partitioningIndex { $0.labels >= stored.labels }
+            self.ordered.insert(stored, at: index)
+        }
+
+        mutating func remove(_ labels: LabelSet) {
+            self.series[labels] = nil
+            self.ordered.removeAll { $0.labels == labels }
+        }
     }
 
     struct Registry: Sendable {
@@ -252,7 +266,7 @@ public final class TelemetryCollector: MetricsFactory, Sendable {
                 return existing
             }
             let created = make()
-            family.series[labels] = created
+            family.insert(created)
             registry.families[name] = family
             return created
         }
@@ -288,8 +302,25 @@ public final class TelemetryCollector: MetricsFactory, Sendable {
             guard var family = registry.families[series.family],
                 let registered = family.series[series.labels], registered === series
             else { return }
-            family.series[series.labels] = nil
+            family.remove(series.labels)
             registry.families[series.family] = family.series.isEmpty ? nil : family
         }
+    }
+}
+
+extension Array {
+    /// The first index whose element satisfies `predicate`, for a predicate that is false then true.
+    func partitioningIndex(where predicate: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = self.count
+        while low < high {
+            let mid = (low + high) / 2
+            if predicate(self[mid]) {
+                high = mid
+            } else {
+                low = mid + 1
+            }
+        }
+        return low
     }
 }

@@ -179,19 +179,113 @@ struct PromtoolDifferentialTests {
             try yaml.write(toFile: keep, atomically: true, encoding: .utf8)
         }
 
+        let (status, output) = try Self.runPromtool(file)
+        guard status != 0 else { return }
+        // Differences: every one must be a last-bits difference of the same series.
+        let mismatches = Self.realMismatches(output)
+        #expect(mismatches.isEmpty, "seed \(seed): \(mismatches.joined(separator: "\n"))")
+    }
+
+    static func runPromtool(_ file: URL) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.promtool)
-        process.arguments = ["test", "rules", file.path]
+        process.arguments = ["test", "rules", file.lastPathComponent]
+        process.currentDirectoryURL = file.deletingLastPathComponent()
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        guard process.terminationStatus != 0 else { return }
-        // Differences: every one must be a last-bits difference of the same series.
-        let mismatches = Self.realMismatches(output)
-        #expect(mismatches.isEmpty, "seed \(seed): \(mismatches.joined(separator: "\n"))")
+        return (process.terminationStatus, output)
+    }
+
+    /// Random alerting rules with `for` and `keep_firing_for` over gauges with gaps; our firing alerts (labels
+    /// and expanded annotations) at random times become `alert_rule_test` expectations promtool must accept.
+    /// (No `avg` here: `$value` is compared as text, and 2.42's incremental mean differs in the last bits.)
+    @Test("random alert rules: firing alerts at random times agree with promtool", .enabled(if: FileManager.default.isExecutableFile(atPath: promtool)))
+    func alertStates() throws {
+        let seed = ProcessInfo.processInfo.environment["OAUTHTOP_DIFFERENTIAL_SEED"].flatMap(UInt64.init) ?? 20_261_125
+        var random = Random(state: seed)
+        let inputs = Self.inputs(&random).filter { $0.series.hasPrefix("g{") }
+        let store = InMemorySeriesStore()
+        for (series, values) in inputs {
+            let labels = try Labels.parse(series)
+            for (index, value) in values.enumerated() {
+                if let value {
+                    store.append(labels, timestamp: Int64(index) * Self.interval, value: value)
+                }
+            }
+        }
+        let durations = ["0s", "30s", "1m", "2m"]
+        var rulesYAML = "groups:\n  - name: differential\n    rules:\n"
+        var rules: [Rule] = []
+        for index in 0..<12 {
+            let threshold = Double(random.int(0...80))
+            let expression = random.pick([
+                "g{job=\"a\"} > \(threshold)", "max by (job) (g) > \(threshold)", "sum(g) < \(threshold * 2)",
+                "g{instance=\"2\"} <= \(threshold)", "min without (instance) (g) >= \(threshold / 4)",
+            ])
+            let holdText = random.pick(durations)
+            let keepText = random.pick(durations)
+            rulesYAML += "      - alert: A\(index)\n        expr: '\(expression)'\n        for: \(holdText)\n"
+                + "        keep_firing_for: \(keepText)\n        labels: {severity: page}\n"
+                + "        annotations: {summary: '{{ $labels.job }} at {{ $value }}'}\n"
+            rules.append(.alerting(AlertingRule(
+                name: "A\(index)",
+                expression: try RuleExpression.parse(expression),
+                holdDuration: PrometheusDuration.milliseconds(holdText) ?? 0,
+                keepFiringFor: PrometheusDuration.milliseconds(keepText) ?? 0,
+                labels: ["severity": try Template("page")],
+                annotations: ["summary": try Template("{{ $labels.job }} at {{ $value }}")]
+            )))
+        }
+        // Evaluate every 30 s from 0, as promtool does, recording each rule's firing alerts after each tick.
+        let step: Int64 = 30_000
+        var group = RuleGroupState(group: RuleGroup(name: "differential", rules: rules))
+        let evaluator = Evaluator(source: store)
+        var firing: [Int64: [String: [Alert]]] = [:]
+        var time: Int64 = 0
+        while time < Int64(Self.samples) * Self.interval {
+            _ = group.evaluate(at: time, with: evaluator, output: InMemorySeriesStore())
+            firing[time] = Dictionary(grouping: group.activeAlerts.filter { $0.state == .firing }, by: \.name)
+            time += step
+        }
+        var testYAML = "rule_files: [differential.rules.yaml]\nevaluation_interval: 30s\ntests:\n  - interval: 15s\n"
+            + "    input_series:\n"
+        for (series, values) in inputs {
+            let text = values.map { $0.map(Self.yamlNumber) ?? "_" }.joined(separator: " ")
+            testYAML += "      - series: '\(series)'\n        values: '\(text)'\n"
+        }
+        testYAML += "    alert_rule_test:\n"
+        var checks = 0
+        for _ in 0..<120 {
+            let evalTime = Int64(random.int(0...(Self.samples * 15 - 31))) * 1000
+            let tick = evalTime / step * step
+            let name = "A\(random.int(0...11))"
+            let alerts = firing[tick]?[name] ?? []
+            checks += alerts.count
+            testYAML += "      - eval_time: \(evalTime / 1000)s\n        alertname: \(name)\n        exp_alerts:"
+            testYAML += alerts.isEmpty ? " []\n" : "\n"
+            for alert in alerts {
+                let labels = alert.labels.removing(["alertname"]).pairs.map { "\($0.name): '\($0.value)'" }
+                testYAML += "          - exp_labels: {\(labels.joined(separator: ", "))}\n"
+                testYAML += "            exp_annotations: {summary: '\(alert.annotations["summary"] ?? "")'}\n"
+            }
+        }
+        #expect(checks > 20, "the random rules should fire now and then")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("oauthtop-alert-differential-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try rulesYAML.write(to: directory.appendingPathComponent("differential.rules.yaml"), atomically: true, encoding: .utf8)
+        let file = directory.appendingPathComponent("differential.test.yaml")
+        try testYAML.write(to: file, atomically: true, encoding: .utf8)
+        if let keep = ProcessInfo.processInfo.environment["OAUTHTOP_DIFFERENTIAL_KEEP"] {
+            try testYAML.write(toFile: keep + ".alerts.yaml", atomically: true, encoding: .utf8)
+            try rulesYAML.write(toFile: keep + ".rules.yaml", atomically: true, encoding: .utf8)
+        }
+        let (status, output) = try Self.runPromtool(file)
+        #expect(status == 0, "seed \(seed):\n\(output.prefix(3000))")
     }
 
     /// The failing expressions whose expected and got samples differ in labels, count, or by more than 1e-9.

@@ -78,7 +78,8 @@ public final class InMemorySeriesStore: SeriesSource {
         in range: ClosedRange<Int64>,
         _ body: (_ labels: [LabelPair], _ samples: SampleWindow) throws -> Void
     ) rethrows {
-        let series = self.storage.withLock { $0[name].map { Array($0.values) } ?? [] }
+        // In label order, as Prometheus's index returns series: sums are then the same on every run.
+        let series = self.storage.withLock { $0[name].map { $0.sorted { $0.key < $1.key }.map(\.value) } ?? [] }
         for stored in series {
             let lower = Self.firstIndex(in: stored.timestamps, notBefore: range.lowerBound)
             let upper = range.upperBound == .max

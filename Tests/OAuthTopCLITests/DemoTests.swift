@@ -87,7 +87,9 @@ struct DemoTests {
         let ended = try next(after: closed, "fallback_ended") { $0.event == "fallback_ended" }
         #expect((events[ended].number("uses") ?? 0) > 0)
         #expect(!events[ended...].contains { $0.event == "fallback_engaged" }, "no fallback after recovery")
-        try self.checkAlerts(events, breakerOpen: open, breakerClosed: closed, fallbackEngaged: engaged, fallbackEnded: ended)
+        try self.checkAlerts(
+            events, breakerOpen: open, breakerClosed: closed, fallbackEngaged: engaged, fallbackEnded: ended
+        )
         #expect(events.last?.event == "stopped")
         #expect(events.filter { $0.event == "stopped" }.count == 1)
     }
@@ -117,14 +119,18 @@ struct DemoTests {
             ("oauth_circuit_breaker_open", breakerOpen, breakerClosed),
             ("fallback_auth_usage", fallbackEngaged, fallbackEnded),
         ] {
-            let before = events[..<started].contains { $0.event == "alert_firing" && $0.string("alertname") == alertname }
+            let before = events[..<started].contains {
+                $0.event == "alert_firing" && $0.string("alertname") == alertname
+            }
             #expect(!before, "\(alertname) fired before its cause")
             let firing = try first("alert_firing", alertname, after: started)
             let resolved = try first("alert_resolved", alertname, after: max(firing, stopped))
             #expect(events[firing].string("provider") == "demo", "\(events[firing])")
             #expect(events[resolved].string("provider") == "demo", "\(events[resolved])")
             let last = events.last { $0.event.hasPrefix("alert_") && $0.string("alertname") == alertname }
-            #expect(last?.event == "alert_resolved", "\(alertname) still active at the end: \(String(describing: last))")
+            #expect(
+                last?.event == "alert_resolved", "\(alertname) still active at the end: \(String(describing: last))"
+            )
         }
         let breakerFiring = try first("alert_firing", "oauth_circuit_breaker_open", after: breakerOpen)
         #expect(events[breakerFiring].string("severity") == "critical")

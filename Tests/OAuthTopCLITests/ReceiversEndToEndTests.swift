@@ -127,7 +127,8 @@ struct ReceiversEndToEndTests {
     /// What each path received, for failure messages (paths shortened: they hold secrets).
     private static func summary(_ receiver: LoopbackReceiver) -> String {
         receiver.requests.map { request in
-            let kind = request.path.hasPrefix("/services/") ? "slack" : request.path.hasPrefix("/hooks/") ? "hook" : "pd"
+            let kind = request.path.hasPrefix("/services/")
+                ? "slack" : request.path.hasPrefix("/hooks/") ? "hook" : "pd"
             return "\(kind): \(self.statuses([request], path: request.path))"
         }.joined(separator: "; ")
     }

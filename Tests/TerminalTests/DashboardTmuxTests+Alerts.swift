@@ -4,10 +4,12 @@ import Testing
 /// The dashboard's alerts list, driven through tmux: `oauthtop demo --faults FILE` with a full outage from
 /// the start opens the circuit breaker within seconds, the list shows `oauth_circuit_breaker_open` as
 /// FIRING, and the row goes away once the outage is over and the breaker has closed.
-@Suite(.serialized) struct DashboardAlertsTmuxTests {
+///
+/// Part of the serialized `DashboardTmuxTests` suite, so `swift test --filter DashboardTmuxTests` runs it.
+extension DashboardTmuxTests {
     /// Both endpoints refuse connections for the first 12 s: the breaker opens at once, a probe at ~8 s
     /// fails, the one at ~16 s succeeds.
-    static let faults = """
+    static let outageFaults = """
         faults:
           - kind: outage
             at: 0s
@@ -16,14 +18,14 @@ import Testing
         """
 
     /// 200 columns: the alerts list takes 2/5 of the width, so its name column gets its full 22 cells.
-    static let width = 200
+    static let alertsScreenWidth = 200
 
     /// The alerts list's inner lines: below the `Alerts: ` title in the box's top border, within the box's
     /// width, up to its bottom border.
     static func alertsList(_ screen: String) -> [String] {
         let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let title = lines.firstIndex(where: { $0.contains("Alerts: ") }) else { return [] }
-        let boxWidth = Self.width * 2 / 5
+        let boxWidth = Self.alertsScreenWidth * 2 / 5
         var inner: [String] = []
         for line in lines.dropFirst(title + 1) {
             let part = String(line.prefix(boxWidth))
@@ -43,14 +45,14 @@ import Testing
         .timeLimit(.minutes(2)))
     func breakerAlertFiresAndClears() async throws {
         let tmux = try #require(TmuxServer.locate(), "tmux is not installed (scripts/test installs it)")
-        let binary = try DashboardTmuxTests.oauthtop()
+        let binary = try Self.oauthtop()
         let server = try TmuxServer(executable: tmux)
         defer { server.stop() }
         let faults = server.directory.appendingPathComponent("outage.yaml")
-        try Self.faults.write(to: faults, atomically: true, encoding: .utf8)
+        try Self.outageFaults.write(to: faults, atomically: true, encoding: .utf8)
         let script = #""$0" demo --faults "$1" --listen 127.0.0.1:0; echo "oauthtop exit status: $?""#
         try server.run([
-            "new-session", "-d", "-s", "alerts", "-x", "\(Self.width)", "-y", "50", "/bin/sh", "-c", script,
+            "new-session", "-d", "-s", "alerts", "-x", "\(Self.alertsScreenWidth)", "-y", "50", "/bin/sh", "-c", script,
             binary.path, faults.path,
         ])
         let pane = "alerts"

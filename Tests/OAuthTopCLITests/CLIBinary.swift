@@ -2,8 +2,10 @@
 /// (arguments, environment, working directory, signals) and read what it prints.
 ///
 /// These tests own: driving the binary through `Process` with pipes, the fixtures under `Fixtures/`,
-/// and an in-process demo identity provider for `oauthtop run`. They must not: link the executable's
-/// code, talk to anything but loopback, sleep a fixed time hoping, or print a secret.
+/// an in-process demo identity provider for `oauthtop run`, and the alert receivers the binary notifies
+/// (a real Alertmanager, a loopback Hummingbird server playing Slack, PagerDuty and a webhook). They must
+/// not: link the executable's code, talk to anything but loopback, sleep a fixed time hoping, or print a
+/// secret.
 
 import Foundation
 

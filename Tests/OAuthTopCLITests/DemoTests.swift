@@ -87,8 +87,57 @@ struct DemoTests {
         let ended = try next(after: closed, "fallback_ended") { $0.event == "fallback_ended" }
         #expect((events[ended].number("uses") ?? 0) > 0)
         #expect(!events[ended...].contains { $0.event == "fallback_engaged" }, "no fallback after recovery")
+        try self.checkAlerts(
+            events, breakerOpen: open, breakerClosed: closed, fallbackEngaged: engaged, fallbackEnded: ended
+        )
         #expect(events.last?.event == "stopped")
         #expect(events.filter { $0.event == "stopped" }.count == 1)
+    }
+
+    /// The demo's rules (evaluated every second) tell the same story: `oauth_circuit_breaker_open` fires after
+    /// the breaker opens and resolves after it closes; `fallback_auth_usage` fires after the fallback engages
+    /// and resolves after it ends (its 10 s rate window empties); neither is still firing at the end.
+    private func checkAlerts(
+        _ events: [EventLine],
+        breakerOpen: Int,
+        breakerClosed: Int,
+        fallbackEngaged: Int,
+        fallbackEnded: Int
+    ) throws {
+        func first(_ event: String, _ alertname: String, after start: Int) throws -> Int {
+            guard let index = events.indices.dropFirst(start + 1).first(where: {
+                events[$0].event == event && events[$0].string("alertname") == alertname
+            }) else {
+                throw CLITestFailure(
+                    "no \(event) for \(alertname) after event #\(start) (\(events[start].raw)); alert events: "
+                        + events.filter { $0.event.hasPrefix("alert_") }.map(\.raw).joined(separator: "\n")
+                )
+            }
+            return index
+        }
+        for (alertname, started, stopped) in [
+            ("oauth_circuit_breaker_open", breakerOpen, breakerClosed),
+            ("fallback_auth_usage", fallbackEngaged, fallbackEnded),
+        ] {
+            let before = events[..<started].contains {
+                $0.event == "alert_firing" && $0.string("alertname") == alertname
+            }
+            #expect(!before, "\(alertname) fired before its cause")
+            let firing = try first("alert_firing", alertname, after: started)
+            let resolved = try first("alert_resolved", alertname, after: max(firing, stopped))
+            #expect(events[firing].string("provider") == "demo", "\(events[firing])")
+            #expect(events[resolved].string("provider") == "demo", "\(events[resolved])")
+            let last = events.last { $0.event.hasPrefix("alert_") && $0.string("alertname") == alertname }
+            #expect(
+                last?.event == "alert_resolved", "\(alertname) still active at the end: \(String(describing: last))"
+            )
+        }
+        let breakerFiring = try first("alert_firing", "oauth_circuit_breaker_open", after: breakerOpen)
+        #expect(events[breakerFiring].string("severity") == "critical")
+        #expect(events[breakerFiring].string("action") == "page_oncall")
+        let fallbackFiring = try first("alert_firing", "fallback_auth_usage", after: fallbackEngaged)
+        #expect(events[fallbackFiring].string("severity") == "warning")
+        #expect(events[fallbackFiring].string("labels") == #"{method="emergency_key"}"#, "\(events[fallbackFiring])")
     }
 
     /// `oauth_fallback_auth_used_total{provider="demo",method="emergency_key"}` went up during the

@@ -27,18 +27,24 @@ import Testing
         let server = try TmuxServer(executable: tmux)
         defer { server.stop() }
         let script = #""$0" demo --listen 127.0.0.1:0; echo "oauthtop exit status: $?""#
-        try server.run(["new-session", "-d", "-s", "dash", "-x", "120", "-y", "40", "/bin/sh", "-c", script, binary.path])
+        try server.run([
+            "new-session", "-d", "-s", "dash", "-x", "120", "-y", "40", "/bin/sh", "-c", script, binary.path,
+        ])
         let pane = "dash"
 
-        let first = try await server.waitFor("the six panels", timeout: .seconds(60), read: { try server.capture(target: pane) }) {
-            screen in Self.panelTitles.allSatisfy { screen.contains($0) } && screen.contains("refresh_succeeded")
+        let first = try await server.waitFor(
+            "the six panels", timeout: .seconds(60), read: { try server.capture(target: pane) }
+        ) { screen in
+            Self.panelTitles.allSatisfy { screen.contains($0) } && screen.contains("refresh_succeeded")
         }
         #expect(first.contains("oauthtop"))
         #expect(first.contains("?") && first.contains("help") && first.contains("quit"), "the footer shows the keys")
         #expect(!first.contains("eyJ"), "no token on screen")
 
         try server.run(["send-keys", "-t", pane, "r"])
-        _ = try await server.waitFor("the manual refresh in the events log", read: { try server.capture(target: pane) }) {
+        _ = try await server.waitFor(
+            "the manual refresh in the events log", read: { try server.capture(target: pane) }
+        ) {
             $0.contains("reason=manual")
         }
 

@@ -139,17 +139,23 @@ public enum DashboardRenderer {
                 maxWidth: inner.width)
             return
         }
+        // The name column fits the longest name, up to 32 cells or two fifths of the box; longer names end in …
+        let longest = snapshot.alerts.map(\.name.count).max() ?? 0
+        let nameWidth = max(5, min(longest, 32, inner.width * 2 / 5))
         let rows = snapshot.alerts.map { alert in
             [
                 Table.Entry(alert.state == .firing ? "FIRING" : "pending",
                     alert.state == .firing ? .alertFiring : .alertPending),
-                Table.Entry(alert.name, .text),
+                Table.Entry(
+                    alert.name.count > nameWidth ? alert.name.prefix(nameWidth - 1) + (ascii ? "~" : "…") : alert.name,
+                    .text
+                ),
                 Table.Entry(ValueFormat.duration(Double(snapshot.now - alert.since) / 1e9), .muted),
                 Table.Entry(alert.severity + " " + alert.summary, .muted),
             ]
         }
         let columns = [
-            Table.Column("state", width: 7), Table.Column("alert", width: min(22, inner.width / 3)),
+            Table.Column("state", width: 7), Table.Column("alert", width: nameWidth),
             Table.Column("for", width: 6, alignRight: true), Table.Column("summary", width: 0),
         ]
         // Keep the selected alert in view.

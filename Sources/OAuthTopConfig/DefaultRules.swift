@@ -57,7 +57,7 @@ alerts:
       summary: "{{ $labels.provider }}: circuit breaker open, refreshes are not attempted"
 
   - name: fallback_auth_usage
-    condition: rate(fallback_auth_used[10s]) > 0
+    condition: rate(fallback_auth_used[5s]) > 0
     severity: warning
     action: notify_team
     annotations:

@@ -19,7 +19,11 @@ struct ScalarPositionMap {
             if scalar.style == .literal {
                 let fileLine = firstContentLine + line - 1
                 guard fileLine - 1 < lines.count else { return nil }
-                return SourcePosition(line: fileLine, column: self.indentation(lines[fileLine - 1]) + column)
+                // The block's indentation is its first non-empty line's; deeper lines keep the rest as content.
+                let blockIndentation = lines[(firstContentLine - 1)...]
+                    .first { !$0.allSatisfy { $0 == " " } }
+                    .map(self.indentation) ?? 0
+                return SourcePosition(line: fileLine, column: blockIndentation + column)
             }
             return self.walk(from: firstContentLine, lines: lines, column: column, startColumn: nil)
         case .singleQuoted, .doubleQuoted:

@@ -125,13 +125,11 @@ struct RulesCommandTests {
         #expect(reference.stdout.components(separatedBy: "SUCCESS").count - 1 == files.count, "\(reference.stdout)")
     }
 
-    /// Two expression positions that ScalarPositionMap gets wrong (reported to the integrator): on a line of a
-    /// `|` block indented deeper than the block, the column is shifted by the extra indentation; an error at
-    /// the end of a plain scalar (an unclosed parenthesis) is placed on the next line, or at column 0 of a
-    /// line past the end of the file. The expectations are the right positions; when the bugs are fixed,
-    /// `withKnownIssue` fails and this test should become a plain one.
+    /// Expression positions in the file: a line of a `|` block indented deeper than the block counts from the
+    /// block's indentation (the rest is content); an error
+    /// at the end of a plain scalar (an unclosed parenthesis) stays on the scalar's line, just past its end.
     @Test("check: positions on an indented block line and at the end of a plain scalar")
-    func positionsKnownToBeWrong() async throws {
+    func positionsInBlocksAndAtTheEnd() async throws {
         let block = """
             groups:
               - name: g
@@ -161,15 +159,13 @@ struct RulesCommandTests {
             #expect(result.status == 1)
             let lines = result.stdoutLines
             #expect(lines.count == 4, "\(result.stdout)")
-            withKnownIssue("ScalarPositionMap: deeper-indented `|` lines and end-of-scalar positions") {
-                // The second '*' of `            up * * 2)` is at column 18.
-                #expect(lines.first == "block.yaml:7:18: error: expr: unexpected '*' (expected an expression)")
-                // Just past `(provider` on line 5 (column 36).
-                #expect(
-                    lines.dropFirst(2).first == "plain.yaml:5:37: error: expr: unexpected end of expression in "
-                        + "grouping opts (expected ',' or ')')"
-                )
-            }
+            // The second '*' of `            up * * 2)` is at column 18.
+            #expect(lines.first == "block.yaml:7:18: error: expr: unexpected '*' (expected an expression)")
+            // Just past `(provider` on line 5 (column 36).
+            #expect(
+                lines.dropFirst(2).first == "plain.yaml:5:37: error: expr: unexpected end of expression in "
+                    + "grouping opts (expected ',' or ')')"
+            )
         }
     }
 

@@ -35,8 +35,8 @@ extension DashboardTmuxTests {
         return inner
     }
 
-    /// The breaker's row. The name column is 22 cells wide, so the 26-character name shows cut to
-    /// `oauth_circuit_breaker_`; the summary names it in words.
+    /// The breaker's row. The name column fits names up to two fifths of the box, so in a narrow box the
+    /// 26-character name ends in `…`; its first 22 characters are always shown, and the summary names it.
     static func breakerRow(_ screen: String) -> String? {
         self.alertsList(screen).first { $0.contains("oauth_circuit_breaker_") }
     }

@@ -15,9 +15,9 @@ public struct AlertingSettings: Sendable, Hashable {
     public init(
         ruleFiles: [String] = [],
         evaluationInterval: Duration = .seconds(15),
-        notifiers: [String: NotifierSettings] = ["stdout": NotifierSettings(kind: .stdout)],
+        notifiers: [String: NotifierSettings] = [:],
         routes: [String: [String]] = [:],
-        defaultRoute: [String] = ["stdout"]
+        defaultRoute: [String] = []
     ) {
         self.ruleFiles = ruleFiles
         self.evaluationInterval = evaluationInterval

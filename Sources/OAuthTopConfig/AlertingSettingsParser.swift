@@ -22,8 +22,9 @@ import Yams
 /// Every notifier also takes `timeout` (per attempt), `queue_capacity` and `retries` (attempts
 /// after the first). Slack and webhook URLs, webhook header values and PagerDuty routing keys are
 /// secrets: they must be `{env: NAME}` or `{file: PATH}`, and an inline one is an error that does
-/// not echo it. Without `notifiers`, alerts go to stdout; without a `default` route, alerts whose
-/// action has no route go to the stdout notifiers.
+/// not echo it. Without `notifiers` there are none: alerts are JSON event lines (headless) and rows
+/// of the dashboard only. Without a `default` route, alerts whose action has no route go to every
+/// notifier.
 public struct AlertingSettingsParser {
     let reader: YAMLReader
     let secrets: SecretReader
@@ -95,10 +96,11 @@ public struct AlertingSettingsParser {
         var settings = AlertingSettings(ruleFiles: ruleFiles ?? [], evaluationInterval: interval ?? .seconds(15))
         if let notifiers {
             settings.notifiers = notifiers
-            settings.defaultRoute = notifiers.filter { $0.value.kind == .stdout }.keys.sorted()
+            // Without a `default` route, alerts whose action has no route go to every notifier.
+            settings.defaultRoute = notifiers.keys.sorted()
         }
         if let routesField = map["routes"] {
-            let known = notifiers.map { Array($0.keys) } ?? ["stdout"]
+            let known = notifiers.map { Array($0.keys) } ?? []
             let checkNames = notifiers != nil || !map.contains("notifiers")
             if let routes = self.routes(routesField, known: known, checkNames: checkNames) {
                 settings.routes = routes.filter { $0.key != "default" }

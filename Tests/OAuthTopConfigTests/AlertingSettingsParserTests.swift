@@ -69,16 +69,19 @@ struct AlertingSettingsParserTests {
         }
     }
 
-    @Test("without alerting: or without notifiers, alerts go to stdout every 15s")
+    @Test("without alerting: or without notifiers there are no notifiers; rules every 15s")
     func defaults() throws {
         let none = try self.parse("providers: []").get()
         #expect(none == AlertingSettings())
-        #expect(none.notifiers == ["stdout": NotifierSettings(kind: .stdout)])
-        #expect(none.defaultRoute == ["stdout"])
+        #expect(none.notifiers.isEmpty)
+        #expect(none.defaultRoute.isEmpty)
         #expect(none.evaluationInterval == .seconds(15))
         let empty = try self.parse("alerting:\n  evaluation_interval: 1m").get()
         #expect(empty.evaluationInterval == .seconds(60))
-        #expect(empty.defaultRoute == ["stdout"])
+        #expect(empty.defaultRoute.isEmpty)
+        // Notifiers but no default route: unrouted alerts go to every notifier.
+        let two = try self.parse("alerting:\n  notifiers:\n    b: {type: stdout}\n    a: {type: stdout}").get()
+        #expect(two.defaultRoute == ["a", "b"])
     }
 
     @Test(

@@ -219,7 +219,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AlertingTests",
-            dependencies: ["Alerting", "Telemetry"],
+            dependencies: ["Alerting", "Telemetry", .product(name: "CoreMetrics", package: "swift-metrics")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -60,7 +60,10 @@ enum RangeFunctions {
         let firstValue = window.value(first)
         var result = window.value(last) - firstValue
         var samples = 0
-        if isCounter {
+        if isCounter, Self.isPlainIncreasing(window) {
+            // No reset and no staleness marker (the common case): nothing to add back, every sample counts.
+            samples = window.count
+        } else if isCounter {
             var previous = firstValue
             var correction = 0.0
             window.forEachValueRun { values, stride, count in
@@ -126,6 +129,44 @@ enum RangeFunctions {
             factor /= Double(rangeEnd - rangeStart) / 1000
         }
         return result * factor
+    }
+
+    /// Whether a window's values never decrease and hold no NaN (so no staleness marker), checked eight
+    /// values at a time with SIMD compares. Contiguous runs only (counters); a strided channel answers
+    /// `false` and takes the general path.
+    static func isPlainIncreasing(_ window: SampleWindow) -> Bool {
+        var plain = true
+        // The value before the current run: the previous run's last one.
+        var previous = -Double.infinity
+        window.forEachValueRun { values, stride, count in
+            guard plain, count > 0 else { return }
+            guard stride == 1, values[0] >= previous else {
+                plain = false
+                return
+            }
+            let raw = UnsafeRawPointer(values)
+            var index = 0
+            // Pairs (index ..< index + 8, index + 1 ... index + 8); `later >= earlier` is false for a
+            // decrease and for any NaN.
+            while index + 9 <= count {
+                let earlier = raw.loadUnaligned(fromByteOffset: index * 8, as: SIMD8<Double>.self)
+                let later = raw.loadUnaligned(fromByteOffset: (index + 1) * 8, as: SIMD8<Double>.self)
+                if any(.!(later .>= earlier)) {
+                    plain = false
+                    return
+                }
+                index += 8
+            }
+            while index + 1 < count {
+                guard values[index + 1] >= values[index] else {
+                    plain = false
+                    return
+                }
+                index += 1
+            }
+            previous = values[count - 1]
+        }
+        return plain
     }
 
     /// `irate` and `idelta`: from the last two samples.

@@ -2,7 +2,8 @@ import TokenManager
 
 /// One line of the recent-events log, built from a ``TokenEvent``.
 ///
-/// Only known, harmless fields make it into the text (endpoint, status, reason, durations, breaker states),
+/// Only known, harmless fields make it into the text (alert names, fallback methods, endpoint, status, reason,
+/// durations, breaker states),
 /// so no token, secret or fingerprint reaches the screen.
 public struct EventRow: Sendable, Hashable {
     /// When it happened (Unix nanoseconds).
@@ -37,6 +38,7 @@ public struct EventRow: Sendable, Hashable {
         let failures: Set<TokenEvent.Kind> = [.attemptFailed, .refreshFailed, .tokenExpired, .storeCorrupt]
         var isError = failures.contains(event.kind)
         if event.kind == .breakerTransition, case .string("open")? = event["to"] { isError = true }
+        if Self.alarming.contains(event.kind.rawValue) { isError = true }
         self.init(
             time: event.timestamp,
             provider: event.provider,
@@ -49,9 +51,12 @@ public struct EventRow: Sendable, Hashable {
     /// The event fields shown, in this order; anything else is left out.
     /// The most telling ones come first, since narrow terminals cut the end of the line.
     static let shownFields = [
-        "outcome", "reason", "status", "retry_after_ms", "backoff_ms", "expires_in_s", "duration_ms", "attempt",
-        "final", "endpoint",
+        "alertname", "severity", "method", "uses", "outcome", "reason", "status", "retry_after_ms", "backoff_ms",
+        "expires_in_s", "duration_ms", "attempt", "final", "endpoint", "rule",
     ]
+
+    /// Kinds from the other layers (alerts, the fallback chain) drawn in the error style.
+    static let alarming: Set<String> = ["alert_firing", "emergency_key_used", "fallback_refused", "rule_failed"]
 
     private static func format(_ value: TokenEvent.Value) -> String {
         switch value {

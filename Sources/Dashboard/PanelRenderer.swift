@@ -155,7 +155,7 @@ enum PanelRenderer {
                 }
                 return Detail(
                     label: series.label, labelRole: role(series.label),
-                    value: series.value.map { "exp " + ValueFormat.duration($0) } ?? "no token",
+                    value: series.value.map { $0 <= 0 ? "expired" : "exp " + ValueFormat.duration($0) } ?? "no token",
                     valueRole: series.value == nil ? .muted : ((fraction ?? 1) < 0.1 ? .bad : .text),
                     gauge: fraction ?? 0,
                     gaugeRole: (fraction ?? 1) < 0.1 ? .bad : .gaugeFilled
@@ -165,7 +165,7 @@ enum PanelRenderer {
                 value: average.value.map { "avg " + ValueFormat.duration($0) } ?? "no token yet",
                 valueRole: average.value == nil ? .muted : .value,
                 trend: nil, higherIsBetter: true,
-                note: chosen?.value.map { "\(chosen?.label ?? "") exp \(ValueFormat.duration($0))" } ?? "",
+                note: chosen?.value.map { "\(chosen?.label ?? "") " + ($0 <= 0 ? "expired" : "exp \(ValueFormat.duration($0))") } ?? "",
                 graph: chosen?.points ?? [], graphMinimum: 0,
                 graphMaximum: snapshot.providers.first { $0.name == chosen?.label }?.lifetimeSeconds ?? average.value,
                 details: details

@@ -32,7 +32,9 @@ public enum ValueFormat {
     /// A duration in seconds, two units at most: `42s`, `5m07s`, `1h02m`, `3d04h`; negative as `-5s`.
     public static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "-" }
-        if seconds < 0 { return "-" + self.duration(-seconds) }
+        // Less than a second below zero is 0s, not -0s.
+        if seconds <= -1 { return "-" + self.duration(-seconds) }
+        if seconds < 0 { return "0s" }
         let total = Int(seconds.rounded(.down))
         if total < 60 { return "\(total)s" }
         if total < 3600 { return "\(total / 60)m" + self.twoDigits(total % 60) + "s" }

@@ -165,7 +165,9 @@ enum PanelRenderer {
                 value: average.value.map { "avg " + ValueFormat.duration($0) } ?? "no token yet",
                 valueRole: average.value == nil ? .muted : .value,
                 trend: nil, higherIsBetter: true,
-                note: chosen?.value.map { "\(chosen?.label ?? "") " + ($0 <= 0 ? "expired" : "exp \(ValueFormat.duration($0))") } ?? "",
+                note: chosen?.value.map { remaining in
+                    "\(chosen?.label ?? "") " + (remaining <= 0 ? "expired" : "exp \(ValueFormat.duration(remaining))")
+                } ?? "",
                 graph: chosen?.points ?? [], graphMinimum: 0,
                 graphMaximum: snapshot.providers.first { $0.name == chosen?.label }?.lifetimeSeconds ?? average.value,
                 details: details

@@ -14,7 +14,8 @@ extension OAuthTopConfiguration {
     /// The rule groups to evaluate: the named rule files, or the seed's four rules when none are named.
     ///
     /// - Throws: `ConfigError` with every problem of every rule file.
-    public func ruleGroups(configPath: String?, fileReader: FileReader = .fileSystem) throws(ConfigError) -> [RuleGroup] {
+    public func ruleGroups(configPath: String?, fileReader: FileReader = .fileSystem) throws(ConfigError) -> [RuleGroup]
+    {
         let paths = self.ruleFilePaths(configPath: configPath)
         guard !paths.isEmpty else { return RuleFileParser.defaultGroups() }
         return try RuleFileParser.load(paths: paths, fileReader: fileReader)

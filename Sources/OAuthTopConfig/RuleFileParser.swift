@@ -12,7 +12,9 @@ import Yams
 /// Every problem is reported at its line and column; an expression error is placed at the exact
 /// character inside the rule, with what the parser expected.
 public enum RuleFileParser {
-    static let seedAlertKeys = ["name", "condition", "severity", "action", "for", "keep_firing_for", "labels", "annotations"]
+    static let seedAlertKeys = [
+        "name", "condition", "severity", "action", "for", "keep_firing_for", "labels", "annotations",
+    ]
     static let groupKeys = ["name", "interval", "rules", "limit", "query_offset"]
     static let ruleKeys = ["alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations"]
 
@@ -63,10 +65,12 @@ public enum RuleFileParser {
             let context = Context(reader: reader, text: yaml, file: file)
             if case .mapping(let mapping) = root, mapping.keys.contains(where: { $0.scalar?.string == "groups" }) {
                 groups = self.prometheusGroups(field, context)
-            } else if case .mapping(let mapping) = root, mapping.keys.contains(where: { $0.scalar?.string == "alerts" }) {
+            } else if case .mapping(let mapping) = root, mapping.keys.contains(where: { $0.scalar?.string == "alerts" })
+            {
                 groups = self.seedGroups(field, context)
             } else {
-                reader.mismatch(field, expected: "a rule file: a mapping with 'groups:' (Prometheus) or 'alerts:' (seed)")
+                reader.mismatch(
+                    field, expected: "a rule file: a mapping with 'groups:' (Prometheus) or 'alerts:' (seed)")
             }
         } else if !collector.hasErrors {
             collector.report("the rule file is empty", at: SourcePosition(line: 1, column: 1))
@@ -83,7 +87,8 @@ public enum RuleFileParser {
     // MARK: - Seed format
 
     private static func seedGroups(_ field: YAMLField, _ context: Context) -> [RuleGroup] {
-        guard let root = context.reader.mapping(field, allowedKeys: ["alerts", "dashboards"], context: "the rule file"),
+        guard
+            let root = context.reader.mapping(field, allowedKeys: ["alerts", "dashboards"], context: "the rule file"),
             let list = root.required("alerts", { context.reader.sequence($0, expected: "a list of alerts") })
         else { return [] }
         var rules: [Rule] = []
@@ -108,15 +113,17 @@ public enum RuleFileParser {
                 context.reader.error("duplicate alert name '\(name)'", at: field)
             }
             names[name] = map["name"]?.position
-            rules.append(.alerting(AlertingRule(
-                name: name,
-                expression: expression,
-                holdDuration: holdDuration,
-                keepFiringFor: keepFiringFor,
-                labels: labels,
-                annotations: annotations,
-                action: action
-            )))
+            rules.append(
+                .alerting(
+                    AlertingRule(
+                        name: name,
+                        expression: expression,
+                        holdDuration: holdDuration,
+                        keepFiringFor: keepFiringFor,
+                        labels: labels,
+                        annotations: annotations,
+                        action: action
+                    )))
         }
         let groupName = context.file.split(separator: "/").last.map(String.init) ?? context.file
         return [RuleGroup(name: groupName, rules: rules, file: context.file)]
@@ -162,14 +169,15 @@ public enum RuleFileParser {
             let labels = map.optional("labels") { self.templates($0, context, labelNames: true) } ?? [:]
             let annotations = map.optional("annotations") { self.templates($0, context, labelNames: false) } ?? [:]
             guard let name, let expression else { return nil }
-            return .alerting(AlertingRule(
-                name: name,
-                expression: expression,
-                holdDuration: holdDuration,
-                keepFiringFor: keepFiringFor,
-                labels: labels,
-                annotations: annotations
-            ))
+            return .alerting(
+                AlertingRule(
+                    name: name,
+                    expression: expression,
+                    holdDuration: holdDuration,
+                    keepFiringFor: keepFiringFor,
+                    labels: labels,
+                    annotations: annotations
+                ))
         case (nil, let recordField?):
             for key in ["for", "keep_firing_for", "annotations"] where map.contains(key) {
                 if let keyField = map[key] {
@@ -178,21 +186,25 @@ public enum RuleFileParser {
             }
             let name = context.reader.nonEmptyString(recordField)
             if let name, !Self.isMetricName(name) {
-                context.reader.error("invalid recording rule name '\(name)': must match [a-zA-Z_:][a-zA-Z0-9_:]*", at: recordField)
+                context.reader.error(
+                    "invalid recording rule name '\(name)': must match [a-zA-Z_:][a-zA-Z0-9_:]*", at: recordField)
             }
-            let labels = map.optional("labels") { labelsField -> [String: String]? in
-                self.templates(labelsField, context, labelNames: true)?.mapValues(\.source)
-            } ?? [:]
+            let labels =
+                map.optional("labels") { labelsField -> [String: String]? in
+                    self.templates(labelsField, context, labelNames: true)?.mapValues(\.source)
+                } ?? [:]
             guard let name, let expression else { return nil }
             if expression.valueType != .vector, expression.valueType != .scalar {
-                context.reader.error("a recording rule's expression must give an instant vector or a scalar", at: map["expr"] ?? field)
+                context.reader.error(
+                    "a recording rule's expression must give an instant vector or a scalar", at: map["expr"] ?? field)
             }
             return .recording(RecordingRule(name: name, expression: expression, labels: labels))
         case (_?, _?):
             context.reader.error("a rule has either 'alert' or 'record', not both", at: field)
             return nil
         case (nil, nil):
-            context.reader.error("a rule needs 'alert: NAME' (alerting rule) or 'record: NAME' (recording rule)", at: field)
+            context.reader.error(
+                "a rule needs 'alert: NAME' (alerting rule) or 'record: NAME' (recording rule)", at: field)
             return nil
         }
     }

@@ -20,7 +20,8 @@ struct ScalarPositionMap {
                 let fileLine = firstContentLine + line - 1
                 guard fileLine - 1 < lines.count else { return nil }
                 // The block's indentation is its first non-empty line's; deeper lines keep the rest as content.
-                let blockIndentation = lines[(firstContentLine - 1)...]
+                let blockIndentation =
+                    lines[(firstContentLine - 1)...]
                     .first { !$0.allSatisfy { $0 == " " } }
                     .map(self.indentation) ?? 0
                 return SourcePosition(line: fileLine, column: blockIndentation + column)

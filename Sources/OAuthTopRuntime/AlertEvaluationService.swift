@@ -117,7 +117,9 @@ public final class AlertEvaluationService: Service, Sendable {
                     interval: groupInterval
                 )
                 due += sends.map {
-                    Notification(alert: $0.alert, isResend: $0.isResend, route: $0.alert.action, intervalMilliseconds: groupInterval)
+                    Notification(
+                        alert: $0.alert, isResend: $0.isResend, route: $0.alert.action,
+                        intervalMilliseconds: groupInterval)
                 }
             }
             return (transitions, failures, due)
@@ -126,16 +128,19 @@ public final class AlertEvaluationService: Service, Sendable {
         output.removeSamples(before: time - 3_600_000)
         self.evaluations.increment(by: 1)
         let elapsed = started.duration(to: .now)
-        self.duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        self.duration.recordNanoseconds(
+            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         for failure in failures {
             self.failures.increment(by: 1)
-            self.logger.warning("rule evaluation failed", metadata: ["rule": "\(failure.rule)", "error": "\(failure.error)"])
-            self.emit(TokenEvent(
-                kind: .ruleFailed,
-                timestamp: time * 1_000_000,
-                provider: "",
-                fields: [("rule", .string(failure.rule)), ("error", .string(failure.error.message))]
-            ))
+            self.logger.warning(
+                "rule evaluation failed", metadata: ["rule": "\(failure.rule)", "error": "\(failure.error)"])
+            self.emit(
+                TokenEvent(
+                    kind: .ruleFailed,
+                    timestamp: time * 1_000_000,
+                    provider: "",
+                    fields: [("rule", .string(failure.rule)), ("error", .string(failure.error.message))]
+                ))
         }
         for transition in transitions {
             self.emit(Self.event(for: transition, at: time))
@@ -148,7 +153,8 @@ public final class AlertEvaluationService: Service, Sendable {
     /// The pending and firing alerts, firing first, for the dashboard.
     public func alertRows() -> [AlertRow] {
         let alerts = self.state.withLock { state in state.groups.flatMap(\.activeAlerts) }
-        return alerts
+        return
+            alerts
             .map { alert in
                 AlertRow(
                     name: alert.name,
@@ -202,7 +208,8 @@ public final class AlertEvaluationService: Service, Sendable {
 
     private static func describe(_ alert: Alert) -> String {
         let labels = alert.labels.removing(["alertname", "severity"])
-        let value = alert.value.isFinite && alert.value == alert.value.rounded()
+        let value =
+            alert.value.isFinite && alert.value == alert.value.rounded()
             ? String(Int64(alert.value)) : String(format: "%.3g", alert.value)
         return labels.pairs.isEmpty ? "value \(value)" : "\(labels.description) value \(value)"
     }

@@ -41,8 +41,9 @@ struct RulesCommand: AsyncParsableCommand {
                 do {
                     let groups = try RuleFileParser.load(paths: [file])
                     let rules = groups.reduce(0) { $0 + $1.rules.count }
-                    print("\(file): OK (\(groups.count) \(groups.count == 1 ? "group" : "groups"), \(rules) "
-                        + "\(rules == 1 ? "rule" : "rules"))")
+                    print(
+                        "\(file): OK (\(groups.count) \(groups.count == 1 ? "group" : "groups"), \(rules) "
+                            + "\(rules == 1 ? "rule" : "rules"))")
                 } catch {
                     failed = true
                     if error.diagnostics.isEmpty {
@@ -82,7 +83,8 @@ struct RulesCommand: AsyncParsableCommand {
 
         func validate() throws {
             guard !self.files.isEmpty else {
-                throw ValidationError("name at least one test file, e.g. oauthtop rules test rules/tests/seed.test.yaml")
+                throw ValidationError(
+                    "name at least one test file, e.g. oauthtop rules test rules/tests/seed.test.yaml")
             }
         }
 

@@ -82,14 +82,18 @@ struct AlertStateTests {
             name: "Low",
             expression: try RuleExpression.parse("g < 1"),
             labels: ["severity": try Template("warning"), "team": try Template("oauth-{{ $labels.provider }}")],
-            annotations: ["summary": try Template("{{ $labels.provider }} at {{ $value }} ({{ $value | humanizePercentage }})")]
+            annotations: [
+                "summary": try Template("{{ $labels.provider }} at {{ $value }} ({{ $value | humanizePercentage }})")
+            ]
         )
         var state = AlertingRuleState(rule: rule)
         _ = try state.evaluate(at: 0, with: Evaluator(source: store))
         let alert = try #require(state.activeAlerts.first)
-        #expect(alert.labels == Labels([
-            "alertname": "Low", "provider": "a", "severity": "warning", "team": "oauth-a",
-        ]))
+        #expect(
+            alert.labels
+                == Labels([
+                    "alertname": "Low", "provider": "a", "severity": "warning", "team": "oauth-a",
+                ]))
         #expect(alert.annotations["summary"] == "a at 0.25 (25%)")
     }
 

@@ -51,9 +51,13 @@ struct PromtoolDifferentialTests {
                     values.append(random.chance(5) ? nil : counter)
                 }
                 result.append(("c_total{job=\"\(job)\", instance=\"\(instance)\"}", values))
-                result.append(("g{job=\"\(job)\", instance=\"\(instance)\"}", (0..<Self.samples).map { _ in
-                    random.chance(4) ? nil : Double(random.int(-40...200)) / 2
-                }))
+                result.append(
+                    (
+                        "g{job=\"\(job)\", instance=\"\(instance)\"}",
+                        (0..<Self.samples).map { _ in
+                            random.chance(4) ? nil : Double(random.int(-40...200)) / 2
+                        }
+                    ))
             }
             var buckets = [0.0, 0.0, 0.0, 0.0]
             var bucketValues: [[Double?]] = [[], [], [], []]
@@ -79,7 +83,9 @@ struct PromtoolDifferentialTests {
 
     static func expression(_ random: inout Random) -> String {
         let range = random.pick(["30s", "1m", "2m", "5m"])
-        let counter = random.pick(["c_total", "c_total{job=\"a\"}", "c_total{instance!=\"1\"}", "c_total{job=~\"a|b\"}"])
+        let counter = random.pick([
+            "c_total", "c_total{job=\"a\"}", "c_total{instance!=\"1\"}", "c_total{job=~\"a|b\"}",
+        ])
         let gauge = random.pick(["g", "g{job=\"b\"}", "g{instance=~\"1\"}"])
         let grouping = random.pick(["by (job)", "without (instance)", "by (instance)", ""])
         let scalar = random.pick(["0", "1.5", "10", "-3", "0.25"])
@@ -102,7 +108,8 @@ struct PromtoolDifferentialTests {
         case 5: return "\(random.pick(["avg", "min", "max", "sum", "count", "last"]))_over_time(\(gauge)[\(range)])"
         case 6: return "\(random.pick(["resets", "changes"]))(\(counter)[\(range)])"
         case 7: return "\(random.pick(["sum", "avg", "min", "max", "count"])) \(grouping) (rate(\(counter)[\(range)]))"
-        case 8: return "histogram_quantile(\(random.pick(["0.5", "0.9", "0.99"])), sum by (le) (rate(h_bucket[\(range)])))"
+        case 8:
+            return "histogram_quantile(\(random.pick(["0.5", "0.9", "0.99"])), sum by (le) (rate(h_bucket[\(range)])))"
         case 9: return "histogram_quantile(0.75, rate(h_bucket{job=\"\(random.pick(["a", "b"]))\"}[\(range)]))"
         case 10: return "rate(\(counter)[\(range)]) \(comparison) \(scalar)"
         case 11: return "\(gauge) \(comparison) bool \(scalar)"
@@ -124,7 +131,9 @@ struct PromtoolDifferentialTests {
         return "\(value)"
     }
 
-    @Test("random expressions over random series agree with promtool", .enabled(if: FileManager.default.isExecutableFile(atPath: promtool)))
+    @Test(
+        "random expressions over random series agree with promtool",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: promtool)))
     func differential() throws {
         let seed = ProcessInfo.processInfo.environment["OAUTHTOP_DIFFERENTIAL_SEED"].flatMap(UInt64.init) ?? 20_261_125
         var random = Random(state: seed)
@@ -170,7 +179,8 @@ struct PromtoolDifferentialTests {
             }
         }
         yaml = yaml.replacingOccurrences(of: "        exp_samples:\n          []\n", with: "        exp_samples: []\n")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("oauthtop-differential-\(getpid())")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "oauthtop-differential-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("differential.test.yaml")
@@ -203,7 +213,9 @@ struct PromtoolDifferentialTests {
     /// Random alerting rules with `for` and `keep_firing_for` over gauges with gaps; our firing alerts (labels
     /// and expanded annotations) at random times become `alert_rule_test` expectations promtool must accept.
     /// (No `avg` here: `$value` is compared as text, and 2.42's incremental mean differs in the last bits.)
-    @Test("random alert rules: firing alerts at random times agree with promtool", .enabled(if: FileManager.default.isExecutableFile(atPath: promtool)))
+    @Test(
+        "random alert rules: firing alerts at random times agree with promtool",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: promtool)))
     func alertStates() throws {
         let seed = ProcessInfo.processInfo.environment["OAUTHTOP_DIFFERENTIAL_SEED"].flatMap(UInt64.init) ?? 20_261_125
         var random = Random(state: seed)
@@ -228,17 +240,20 @@ struct PromtoolDifferentialTests {
             ])
             let holdText = random.pick(durations)
             let keepText = random.pick(durations)
-            rulesYAML += "      - alert: A\(index)\n        expr: '\(expression)'\n        for: \(holdText)\n"
+            rulesYAML +=
+                "      - alert: A\(index)\n        expr: '\(expression)'\n        for: \(holdText)\n"
                 + "        keep_firing_for: \(keepText)\n        labels: {severity: page}\n"
                 + "        annotations: {summary: '{{ $labels.job }} at {{ $value }}'}\n"
-            rules.append(.alerting(AlertingRule(
-                name: "A\(index)",
-                expression: try RuleExpression.parse(expression),
-                holdDuration: PrometheusDuration.milliseconds(holdText) ?? 0,
-                keepFiringFor: PrometheusDuration.milliseconds(keepText) ?? 0,
-                labels: ["severity": try Template("page")],
-                annotations: ["summary": try Template("{{ $labels.job }} at {{ $value }}")]
-            )))
+            rules.append(
+                .alerting(
+                    AlertingRule(
+                        name: "A\(index)",
+                        expression: try RuleExpression.parse(expression),
+                        holdDuration: PrometheusDuration.milliseconds(holdText) ?? 0,
+                        keepFiringFor: PrometheusDuration.milliseconds(keepText) ?? 0,
+                        labels: ["severity": try Template("page")],
+                        annotations: ["summary": try Template("{{ $labels.job }} at {{ $value }}")]
+                    )))
         }
         // Evaluate every 30 s from 0, as promtool does, recording each rule's firing alerts after each tick.
         let step: Int64 = 30_000
@@ -251,7 +266,8 @@ struct PromtoolDifferentialTests {
             firing[time] = Dictionary(grouping: group.activeAlerts.filter { $0.state == .firing }, by: \.name)
             time += step
         }
-        var testYAML = "rule_files: [differential.rules.yaml]\nevaluation_interval: 30s\ntests:\n  - interval: 15s\n"
+        var testYAML =
+            "rule_files: [differential.rules.yaml]\nevaluation_interval: 30s\ntests:\n  - interval: 15s\n"
             + "    input_series:\n"
         for (series, values) in inputs {
             let text = values.map { $0.map(Self.yamlNumber) ?? "_" }.joined(separator: " ")
@@ -274,10 +290,12 @@ struct PromtoolDifferentialTests {
             }
         }
         #expect(checks > 20, "the random rules should fire now and then")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("oauthtop-alert-differential-\(getpid())")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "oauthtop-alert-differential-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try rulesYAML.write(to: directory.appendingPathComponent("differential.rules.yaml"), atomically: true, encoding: .utf8)
+        try rulesYAML.write(
+            to: directory.appendingPathComponent("differential.rules.yaml"), atomically: true, encoding: .utf8)
         let file = directory.appendingPathComponent("differential.test.yaml")
         try testYAML.write(to: file, atomically: true, encoding: .utf8)
         if let keep = ProcessInfo.processInfo.environment["OAUTHTOP_DIFFERENTIAL_KEEP"] {
@@ -301,10 +319,12 @@ struct PromtoolDifferentialTests {
             }
             let expected = Self.samples(lines[index + 1])
             let got = Self.samples(lines[index + 2])
-            let same = expected.count == got.count && zip(expected.sorted { $0.0 < $1.0 }, got.sorted { $0.0 < $1.0 })
-                .allSatisfy { lhs, rhs in
-                    lhs.0 == rhs.0 && (lhs.1 == rhs.1 || abs(lhs.1 - rhs.1) <= 1e-9 * max(abs(lhs.1), abs(rhs.1)))
-                }
+            let same =
+                expected.count == got.count
+                && zip(expected.sorted { $0.0 < $1.0 }, got.sorted { $0.0 < $1.0 })
+                    .allSatisfy { lhs, rhs in
+                        lhs.0 == rhs.0 && (lhs.1 == rhs.1 || abs(lhs.1 - rhs.1) <= 1e-9 * max(abs(lhs.1), abs(rhs.1)))
+                    }
             if !same {
                 mismatches.append([line, lines[index + 1], lines[index + 2]].joined(separator: "\n"))
             }
@@ -324,7 +344,9 @@ struct PromtoolDifferentialTests {
             let labels = String(rest[open...close])
             let after = rest[rest.index(after: close)...].drop { $0 == " " }
             let number = after.prefix { !($0 == "," || $0 == " " || $0 == "\n") }
-            let value = Double(number) ?? (number.lowercased().contains("inf") ? (number.hasPrefix("-") ? -.infinity : .infinity) : .nan)
+            let value =
+                Double(number)
+                ?? (number.lowercased().contains("inf") ? (number.hasPrefix("-") ? -.infinity : .infinity) : .nan)
             result.append((labels, value))
             rest = after.dropFirst(number.count)
         }

@@ -12,28 +12,40 @@ struct RuleTestRunnerTests {
     }
 
     static func group() throws -> RuleGroup {
-        RuleGroup(name: "g", rules: [
-            .alerting(AlertingRule(
-                name: "High",
-                expression: try RuleExpression.parse("rate(c_total[5m]) > 0.5"),
-                holdDuration: 120_000,
-                labels: ["severity": Template.literal("page")]
-            )),
-            .recording(RecordingRule(name: "job:c:rate5m", expression: try RuleExpression.parse("sum(rate(c_total[5m]))"))),
-        ])
+        RuleGroup(
+            name: "g",
+            rules: [
+                .alerting(
+                    AlertingRule(
+                        name: "High",
+                        expression: try RuleExpression.parse("rate(c_total[5m]) > 0.5"),
+                        holdDuration: 120_000,
+                        labels: ["severity": Template.literal("page")]
+                    )),
+                .recording(
+                    RecordingRule(
+                        name: "job:c:rate5m",
+                        expression: try RuleExpression.parse("sum(rate(c_total[5m]))")
+                    )
+                ),
+            ])
     }
 
-    static func testCase(alertAt evalTime: Int64, expecting alerts: [ExpectedAlert], value: Double) throws -> RuleTestCase {
+    static func testCase(
+        alertAt evalTime: Int64, expecting alerts: [ExpectedAlert], value: Double
+    ) throws -> RuleTestCase {
         RuleTestCase(
             name: "case",
             interval: 60_000,
             inputSeries: [InputSeries(series: "c_total{job=\"a\"}", values: try SeriesNotation.expand("0+60x20"))],
             alertRuleTests: [AlertRuleTest(evalTime: evalTime, alertName: "High", expectedAlerts: alerts)],
-            promqlExprTests: [PromQLExprTest(
-                expr: "job:c:rate5m",
-                evalTime: 10 * 60_000,
-                expectedSamples: [ExpectedSample(labels: "job:c:rate5m", value: value)]
-            )],
+            promqlExprTests: [
+                PromQLExprTest(
+                    expr: "job:c:rate5m",
+                    evalTime: 10 * 60_000,
+                    expectedSamples: [ExpectedSample(labels: "job:c:rate5m", value: value)]
+                )
+            ],
             externalLabels: [:],
             line: 1
         )

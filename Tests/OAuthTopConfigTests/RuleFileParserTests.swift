@@ -10,8 +10,10 @@ struct RuleFileParserTests {
 
     @Test("the built-in rules are the files shipped in rules/")
     func builtInRulesMatchFiles() throws {
-        let seed = try String(contentsOf: Self.repository.appendingPathComponent("rules/seed.rules.yaml"), encoding: .utf8)
-        let demo = try String(contentsOf: Self.repository.appendingPathComponent("rules/demo.rules.yaml"), encoding: .utf8)
+        let seed = try String(
+            contentsOf: Self.repository.appendingPathComponent("rules/seed.rules.yaml"), encoding: .utf8)
+        let demo = try String(
+            contentsOf: Self.repository.appendingPathComponent("rules/demo.rules.yaml"), encoding: .utf8)
         #expect(seed == DefaultRules.seedYAML)
         #expect(demo == DefaultRules.demoYAML)
     }
@@ -23,11 +25,13 @@ struct RuleFileParserTests {
             if case .alerting(let alerting) = rule { return alerting }
             return nil
         }
-        #expect(rules.map(\.name) == [
-            "oauth_refresh_failure_rate", "oauth_circuit_breaker_open", "fallback_auth_usage",
-            "token_expiry_during_execution",
-        ])
-        #expect(rules.map(\.action) == ["notify_slack", "page_oncall", "notify_team", "investigate_long_running_tasks"])
+        #expect(
+            rules.map(\.name) == [
+                "oauth_refresh_failure_rate", "oauth_circuit_breaker_open", "fallback_auth_usage",
+                "token_expiry_during_execution",
+            ])
+        #expect(
+            rules.map(\.action) == ["notify_slack", "page_oncall", "notify_team", "investigate_long_running_tasks"])
         #expect(rules.map { $0.labels["severity"]?.source } == ["warning", "critical", "warning", "warning"])
         #expect(rules[1].expression.text == "oauth_circuit_breaker_state == \"open\"")
         #expect(RuleFileParser.demoGroups().first?.rules.count == 4)
@@ -90,19 +94,20 @@ struct RuleFileParserTests {
         let outcome = RuleFileParser.parse(yaml: yaml, file: "r.yaml")
         #expect(outcome.value == nil)
         let lines = outcome.diagnostics.map { "\($0.position) \($0.message)" }
-        #expect(lines == [
-            // Just after the last character of the plain scalar.
-            "5:52 expr: expected ')' to close the call of rate, found end of expression",
-            "6:14 for: expected a duration such as 30s, 5m or 1h30m (units ms, s, m, h, d, w, y), found '5x'",
-            // Inside the `|` block: after the `)` on its third line, sum's parenthesis is still open.
-            "11:12 expr: expected ')' to close the arguments of sum, found end of expression",
-            "13:21 labels.severity: template error: unclosed action: expected '}}'",
-            "14:9 missing required key 'expr' in a rule",
-            "15:9 unknown key 'exprr' in a rule; did you mean 'expr'? "
-                + "(allowed: alert, record, expr, for, keep_firing_for, labels, annotations)",
-            "16:17 record: invalid recording rule name 'bad name': must match [a-zA-Z_:][a-zA-Z0-9_:]*",
-            "18:11 name: duplicate group name 'g'",
-        ])
+        #expect(
+            lines == [
+                // Just after the last character of the plain scalar.
+                "5:52 expr: expected ')' to close the call of rate, found end of expression",
+                "6:14 for: expected a duration such as 30s, 5m or 1h30m (units ms, s, m, h, d, w, y), found '5x'",
+                // Inside the `|` block: after the `)` on its third line, sum's parenthesis is still open.
+                "11:12 expr: expected ')' to close the arguments of sum, found end of expression",
+                "13:21 labels.severity: template error: unclosed action: expected '}}'",
+                "14:9 missing required key 'expr' in a rule",
+                "15:9 unknown key 'exprr' in a rule; did you mean 'expr'? "
+                    + "(allowed: alert, record, expr, for, keep_firing_for, labels, annotations)",
+                "16:17 record: invalid recording rule name 'bad name': must match [a-zA-Z_:][a-zA-Z0-9_:]*",
+                "18:11 name: duplicate group name 'g'",
+            ])
     }
 
     @Test("seed format: the breaker's states by name; an unknown state is an error at its position")
@@ -115,6 +120,7 @@ struct RuleFileParserTests {
             """
         let outcome = RuleFileParser.parse(yaml: yaml, file: "seed.yaml")
         #expect(outcome.diagnostics.map(\.position) == ["3:44"])
-        #expect(outcome.diagnostics.first?.message.contains("the states are closed, half-open, half_open, open") == true)
+        #expect(
+            outcome.diagnostics.first?.message.contains("the states are closed, half-open, half_open, open") == true)
     }
 }

@@ -21,7 +21,8 @@ struct AlertEvaluationServiceTests {
     @Test("the seed's breaker rule fires, re-sends, resolves; events and notifications carry the route")
     func breakerRule() throws {
         let collector = TelemetryCollector()
-        let breaker = collector.makeRecorder(label: "oauth_circuit_breaker_state", dimensions: [("provider", "github")], aggregate: false)
+        let breaker = collector.makeRecorder(
+            label: "oauth_circuit_breaker_state", dimensions: [("provider", "github")], aggregate: false)
         let recorder = Recorder()
         let service = AlertEvaluationService(
             groups: RuleFileParser.defaultGroups(),
@@ -52,10 +53,11 @@ struct AlertEvaluationServiceTests {
                 #expect(rows.first?.severity == "critical")
             }
         }
-        #expect(recorder.events.withLock { $0 } == [
-            "alert_firing string(\"oauth_circuit_breaker_open\")",
-            "alert_resolved string(\"oauth_circuit_breaker_open\")",
-        ])
+        #expect(
+            recorder.events.withLock { $0 } == [
+                "alert_firing string(\"oauth_circuit_breaker_open\")",
+                "alert_resolved string(\"oauth_circuit_breaker_open\")",
+            ])
         let sent = recorder.notifications.withLock { $0 }
         // Firing at 30 s; re-sent when more than 60 s have passed (105 s); resolved at 120 s.
         #expect(sent.map(\.state) == [.firing, .firing, .inactive])
@@ -75,13 +77,15 @@ struct AlertEvaluationServiceTests {
             activeAt: 1_000,
             validUntil: 241_000
         )
-        let firing = AlertingSetup.notification(.init(alert: alert, isResend: true, route: nil, intervalMilliseconds: 15_000))
+        let firing = AlertingSetup.notification(
+            .init(alert: alert, isResend: true, route: nil, intervalMilliseconds: 15_000))
         #expect(firing.status == .firing)
         #expect(firing.endsAt?.timeIntervalSince1970 == 241)
         #expect(firing.isResend)
         alert.state = .inactive
         alert.resolvedAt = 60_000
-        let resolved = AlertingSetup.notification(.init(alert: alert, isResend: false, route: nil, intervalMilliseconds: 15_000))
+        let resolved = AlertingSetup.notification(
+            .init(alert: alert, isResend: false, route: nil, intervalMilliseconds: 15_000))
         #expect(resolved.status == .resolved)
         #expect(resolved.startsAt.timeIntervalSince1970 == 1)
         #expect(resolved.endsAt?.timeIntervalSince1970 == 60)

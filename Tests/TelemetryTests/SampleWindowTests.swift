@@ -29,7 +29,9 @@ struct SampleWindowTests {
 
     @Test(
         "a wrapped ring read over any range equals the copied samples",
-        arguments: [(0 as Int64, Int64.max), (3_000, 7_000), (9_000, 12_000), (11_500, 11_900), (0, 2_000), (12_000, 20_000)]
+        arguments: [
+            (0 as Int64, Int64.max), (3_000, 7_000), (9_000, 12_000), (11_500, 11_900), (0, 2_000), (12_000, 20_000),
+        ]
     )
     func wrappedRing(lower: Int64, upper: Int64) {
         let collector = TelemetryCollector(configuration: .init(retention: .seconds(8), resolution: .seconds(1)))
@@ -45,9 +47,10 @@ struct SampleWindowTests {
 
     @Test("histogram buckets are read one channel at a time")
     func histogramChannels() {
-        let collector = TelemetryCollector(configuration: .init(
-            retention: .seconds(3), resolution: .seconds(1), histogramBuckets: [0.1, 1]
-        ))
+        let collector = TelemetryCollector(
+            configuration: .init(
+                retention: .seconds(3), resolution: .seconds(1), histogramBuckets: [0.1, 1]
+            ))
         let timer = Timer(label: "call_seconds", factory: collector)
         for second in 1...5 {
             timer.recordMilliseconds(second * 200)

@@ -25,12 +25,14 @@ struct SeedRuleData {
         for index in 0..<Self.seriesPerMetric {
             let provider = [("provider", "provider-\(index)")]
             failures.append(collector.makeCounter(label: "oauth_refresh_failures_total", dimensions: provider))
-            fallbacks.append(collector.makeCounter(
-                label: "oauth_fallback_auth_used_total",
-                dimensions: provider + [("method", "emergency_key")]
-            ))
+            fallbacks.append(
+                collector.makeCounter(
+                    label: "oauth_fallback_auth_used_total",
+                    dimensions: provider + [("method", "emergency_key")]
+                ))
             expired.append(collector.makeCounter(label: "oauth_token_expired_during_task_total", dimensions: provider))
-            breakers.append(collector.makeRecorder(label: "oauth_circuit_breaker_state", dimensions: provider, aggregate: false))
+            breakers.append(
+                collector.makeRecorder(label: "oauth_circuit_breaker_state", dimensions: provider, aggregate: false))
         }
         for second in 0..<Self.seconds {
             for index in 0..<Self.seriesPerMetric {

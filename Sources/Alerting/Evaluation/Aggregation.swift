@@ -77,7 +77,8 @@ enum Aggregation {
         case .count: return [VectorElement(labels: labels, value: Double(group.count))]
         case .group: return [VectorElement(labels: labels, value: 1)]
         case .stdvar: return [VectorElement(labels: labels, value: group.varianceSum / Double(group.count))]
-        case .stddev: return [VectorElement(labels: labels, value: (group.varianceSum / Double(group.count)).squareRoot())]
+        case .stddev:
+            return [VectorElement(labels: labels, value: (group.varianceSum / Double(group.count)).squareRoot())]
         case .quantile:
             return [VectorElement(labels: labels, value: self.quantile(parameter ?? .nan, group.elements.map(\.value)))]
         case .topk, .bottomk:

@@ -77,7 +77,8 @@ enum BinaryEvaluation {
                 }
             }
             guard keep else { continue }
-            result.append(VectorElement(labels: dropName ? element.labels.droppingMetricName : element.labels, value: value))
+            result.append(
+                VectorElement(labels: dropName ? element.labels.droppingMetricName : element.labels, value: value))
         }
         return result
     }
@@ -104,7 +105,8 @@ enum BinaryEvaluation {
             if let existing = oneSide[signature] {
                 let side = swapped ? "left" : "right"
                 throw EvaluationError(
-                    "found duplicate series for the match group \(signature) on the \(side) hand-side of the operation: "
+                    "found duplicate series for the match group \(signature) on the \(side) hand-side of the "
+                        + "operation: "
                         + "[\(existing.labels), \(element.labels)]; many-to-many matching not allowed: "
                         + "matching labels must be unique on one side"
                 )
@@ -150,17 +152,23 @@ enum BinaryEvaluation {
         return result
     }
 
-    private static func and(_ lhs: [VectorElement], _ rhs: [VectorElement], _ matching: VectorMatching) -> [VectorElement] {
+    private static func and(
+        _ lhs: [VectorElement], _ rhs: [VectorElement], _ matching: VectorMatching
+    ) -> [VectorElement] {
         let right = Set(rhs.map { self.signature($0.labels, matching) })
         return lhs.filter { right.contains(self.signature($0.labels, matching)) }
     }
 
-    private static func or(_ lhs: [VectorElement], _ rhs: [VectorElement], _ matching: VectorMatching) -> [VectorElement] {
+    private static func or(
+        _ lhs: [VectorElement], _ rhs: [VectorElement], _ matching: VectorMatching
+    ) -> [VectorElement] {
         let left = Set(lhs.map { self.signature($0.labels, matching) })
         return lhs + rhs.filter { !left.contains(self.signature($0.labels, matching)) }
     }
 
-    private static func unless(_ lhs: [VectorElement], _ rhs: [VectorElement], _ matching: VectorMatching) -> [VectorElement] {
+    private static func unless(
+        _ lhs: [VectorElement], _ rhs: [VectorElement], _ matching: VectorMatching
+    ) -> [VectorElement] {
         let right = Set(rhs.map { self.signature($0.labels, matching) })
         return lhs.filter { !right.contains(self.signature($0.labels, matching)) }
     }

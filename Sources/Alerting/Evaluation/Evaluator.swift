@@ -67,7 +67,8 @@ public struct Evaluator: Sendable {
         case .vectorSelector(let selector):
             return .vector(self.instantVector(selector, at: time))
         case .matrixSelector:
-            throw EvaluationError("a range vector cannot be the result of an expression; apply a function such as rate()")
+            throw EvaluationError(
+                "a range vector cannot be the result of an expression; apply a function such as rate()")
         case .call(let function, let arguments):
             return try self.call(function, arguments, at: time)
         case .aggregation(let op, let argument, let parameter, let grouping, let without):
@@ -78,7 +79,8 @@ public struct Evaluator: Sendable {
             if let parameter, case .scalar(let value) = try self.evaluate(parameter, at: time) {
                 parameterValue = value
             }
-            return .vector(Aggregation.apply(op, elements, parameter: parameterValue, grouping: grouping, without: without))
+            return .vector(
+                Aggregation.apply(op, elements, parameter: parameterValue, grouping: grouping, without: without))
         case .binary(let op, let lhs, let rhs, let matching, let returnsBool):
             let left = try self.evaluate(lhs, at: time)
             let right = try self.evaluate(rhs, at: time)
@@ -172,7 +174,8 @@ public struct Evaluator: Sendable {
             guard try self.vectorArgument(arguments[0], at: time).isEmpty else { return .vector([]) }
             var labels: [LabelPair] = []
             if case .vectorSelector(let selector) = Self.unwrap(arguments[0]) {
-                for matcher in selector.matchers where matcher.kind == .equal && matcher.name != Labels.metricNameLabel {
+                for matcher in selector.matchers where matcher.kind == .equal && matcher.name != Labels.metricNameLabel
+                {
                     labels.append(LabelPair(name: matcher.name, value: matcher.value))
                 }
             }
@@ -228,12 +231,15 @@ public struct Evaluator: Sendable {
     }
 
     private static func equalityLabels(_ selector: VectorSelector) -> Labels {
-        Labels(selector.matchers.filter { $0.kind == .equal && $0.name != Labels.metricNameLabel }
-            .map { LabelPair(name: $0.name, value: $0.value) })
+        Labels(
+            selector.matchers.filter { $0.kind == .equal && $0.name != Labels.metricNameLabel }
+                .map { LabelPair(name: $0.name, value: $0.value) })
     }
 
     /// Prometheus refuses a result with two elements of the same labels (after a function dropped names).
-    private static func distinct(_ elements: [VectorElement], function: Function) throws(EvaluationError) -> [VectorElement] {
+    private static func distinct(
+        _ elements: [VectorElement], function: Function
+    ) throws(EvaluationError) -> [VectorElement] {
         guard elements.count > 1 else { return elements }
         var seen = Set<Labels>(minimumCapacity: elements.count)
         for element in elements where !seen.insert(element.labels).inserted {

@@ -82,7 +82,8 @@ public final class InMemorySeriesStore: SeriesSource {
         let series = self.storage.withLock { $0[name].map { $0.sorted { $0.key < $1.key }.map(\.value) } ?? [] }
         for stored in series {
             let lower = Self.firstIndex(in: stored.timestamps, notBefore: range.lowerBound)
-            let upper = range.upperBound == .max
+            let upper =
+                range.upperBound == .max
                 ? stored.timestamps.count : Self.firstIndex(in: stored.timestamps, notBefore: range.upperBound + 1)
             try stored.timestamps.withUnsafeBufferPointer { timestamps in
                 try stored.values.withUnsafeBufferPointer { values in

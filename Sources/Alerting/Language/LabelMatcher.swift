@@ -85,7 +85,8 @@ final class AnchoredRegex: Sendable {
         }
         // `a|b|c` of plain words, the common case, needs no regex engine at all.
         let parts = pattern.split(separator: "|", omittingEmptySubsequences: false)
-        let plain = parts.allSatisfy { part in part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" } }
+        let plain = parts.allSatisfy { part in part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+        }
         self.isLiteralAlternation = plain ? Set(parts.map(String.init)) : nil
     }
 

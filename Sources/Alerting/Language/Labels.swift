@@ -40,7 +40,8 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Creates the labels of a series named `name` with `labels` (their own `__name__`, if any, is replaced).
     public init(name: String, labels: [LabelPair]) {
-        self.init(labels.filter { $0.name != Self.metricNameLabel } + [LabelPair(name: Self.metricNameLabel, value: name)])
+        self.init(
+            labels.filter { $0.name != Self.metricNameLabel } + [LabelPair(name: Self.metricNameLabel, value: name)])
     }
 
     /// The value of a label, `""` when absent (as PromQL treats it).

@@ -31,8 +31,9 @@ struct Lexer {
                 }
                 tokens.append(Token(kind: .identifier, text: self.text(index, end), offset: index))
                 index = end
-            } else if Self.isDigit(byte) || (byte == UInt8(ascii: ".") && index + 1 < self.bytes.count
-                && Self.isDigit(self.bytes[index + 1]))
+            } else if Self.isDigit(byte)
+                || (byte == UInt8(ascii: ".") && index + 1 < self.bytes.count
+                    && Self.isDigit(self.bytes[index + 1]))
             {
                 let end = self.numberEnd(from: index)
                 tokens.append(Token(kind: .number, text: self.text(index, end), offset: index))
@@ -45,7 +46,8 @@ struct Lexer {
                 tokens.append(Token(kind: .symbol, text: symbol, offset: index))
                 index += symbol.utf8.count
             } else {
-                let character = self.source.utf8[self.source.utf8.index(self.source.utf8.startIndex, offsetBy: index)...]
+                let character = self.source.utf8[
+                    self.source.utf8.index(self.source.utf8.startIndex, offsetBy: index)...]
                 let shown = String(decoding: character.prefix(4), as: UTF8.self).first.map(String.init) ?? "?"
                 throw ExpressionError(offset: index, message: "unexpected character '\(shown)'", in: self.source)
             }
@@ -139,7 +141,8 @@ struct Lexer {
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     static func isLetter(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
     }
 
     static func isIdentifierStart(_ byte: UInt8) -> Bool {

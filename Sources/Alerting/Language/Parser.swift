@@ -18,7 +18,9 @@ struct Parser {
         }
         let node = try self.parseBinary(minimumPrecedence: 1)
         guard self.current.kind == .end else {
-            throw self.error("unexpected \(self.current.display) after a complete expression", expected: "an operator or end of expression")
+            throw self.error(
+                "unexpected \(self.current.display) after a complete expression",
+                expected: "an operator or end of expression")
         }
         return node
     }
@@ -135,8 +137,9 @@ struct Parser {
         {
             throw self.error("vector matching only allowed between instant vectors", at: token)
         }
-        if let matching, matching.on || !matching.labels.isEmpty, matching.cardinality == .manyToOne
-            || matching.cardinality == .oneToMany
+        if let matching, matching.on || !matching.labels.isEmpty,
+            matching.cardinality == .manyToOne
+                || matching.cardinality == .oneToMany
         {
             for label in matching.include where matching.labels.contains(label) && matching.on {
                 throw self.error("label \"\(label)\" must not occur in ON and GROUP clause at once", at: token)
@@ -153,7 +156,9 @@ struct Parser {
         }
     }
 
-    private func stateValue(_ name: String, _ table: [String: Double], at token: Token) throws(ExpressionError) -> Double {
+    private func stateValue(
+        _ name: String, _ table: [String: Double], at token: Token
+    ) throws(ExpressionError) -> Double {
         guard let value = table[name] else {
             let names = table.keys.sorted().joined(separator: ", ")
             throw self.error("unknown state \"\(name)\"; the states are \(names)", expected: names, at: token)
@@ -169,7 +174,8 @@ struct Parser {
             // Unary minus binds looser than `^`: -2^2 is -4.
             let operand = try self.parseBinary(minimumPrecedence: BinaryOperator.power.precedence)
             guard operand.type == .scalar || operand.type == .vector else {
-                throw self.error("unary expression only allowed on expressions of type scalar or instant vector", at: sign)
+                throw self.error(
+                    "unary expression only allowed on expressions of type scalar or instant vector", at: sign)
             }
             if sign.text == "+" {
                 return operand
@@ -185,8 +191,9 @@ struct Parser {
     /// `[range]` and `offset` after a primary expression.
     private mutating func parsePostfix(_ node: Node) throws(ExpressionError) -> Node {
         var node = node
-        while self.current.kind == .symbol, self.current.text == "[" || self.current.text == "@"
-            || false
+        while self.current.kind == .symbol,
+            self.current.text == "[" || self.current.text == "@"
+                || false
         {
             if self.current.text == "@" {
                 throw self.error("the @ modifier is not supported")
@@ -224,7 +231,9 @@ struct Parser {
                 selector.offset = offset
                 node = .matrixSelector(selector, range: range)
             default:
-                throw self.error("offset modifier must be preceded by an instant vector selector or range vector selector", at: keyword)
+                throw self.error(
+                    "offset modifier must be preceded by an instant vector selector or range vector selector",
+                    at: keyword)
             }
         }
         return node
@@ -346,10 +355,12 @@ struct Parser {
         try self.expect(")", context: "to close the call of \(function.rawValue)")
         let types = function.argumentTypes
         guard arguments.count >= function.requiredArguments, arguments.count <= types.count else {
-            let count = function.requiredArguments == types.count
+            let count =
+                function.requiredArguments == types.count
                 ? "\(types.count)" : "\(function.requiredArguments) to \(types.count)"
             throw self.error(
-                "wrong number of arguments for function \(function.rawValue)(): expected \(count), got \(arguments.count)",
+                "wrong number of arguments for function \(function.rawValue)(): expected \(count), "
+                    + "got \(arguments.count)",
                 at: token
             )
         }
@@ -379,7 +390,8 @@ struct Parser {
             self.advance()
             while !(self.current.kind == .symbol && self.current.text == "}") {
                 let labelToken = self.current
-                guard labelToken.kind == .identifier || labelToken.kind == .string, !labelToken.text.contains(":") else {
+                guard labelToken.kind == .identifier || labelToken.kind == .string, !labelToken.text.contains(":")
+                else {
                     throw self.error("unexpected \(labelToken.display) in label matching", expected: "label name")
                 }
                 self.advance()
@@ -391,7 +403,8 @@ struct Parser {
                 }
                 self.advance()
                 guard self.current.kind == .string else {
-                    throw self.error("unexpected \(self.current.display) in label matching", expected: "a quoted label value")
+                    throw self.error(
+                        "unexpected \(self.current.display) in label matching", expected: "a quoted label value")
                 }
                 let value = self.advance().text
                 if labelToken.text == Labels.metricNameLabel, kind == .equal {
@@ -452,7 +465,8 @@ struct Parser {
 
     private mutating func parseDuration(what: String) throws(ExpressionError) -> Int64 {
         let token = self.current
-        guard token.kind == .number || token.kind == .identifier, let value = PrometheusDuration.milliseconds(token.text)
+        guard token.kind == .number || token.kind == .identifier,
+            let value = PrometheusDuration.milliseconds(token.text)
         else {
             throw self.error("unexpected \(token.display) in \(what)", expected: "a duration such as 5m")
         }

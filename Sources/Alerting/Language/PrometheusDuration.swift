@@ -38,7 +38,9 @@ public enum PrometheusDuration {
             if bytes[index] == UInt8(ascii: "m"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "s") {
                 rank = 6
                 index += 2
-            } else if let found = self.units.firstIndex(where: { $0.suffix.utf8.first == bytes[index] && $0.suffix.count == 1 }) {
+            } else if let found = self.units.firstIndex(where: {
+                $0.suffix.utf8.first == bytes[index] && $0.suffix.count == 1
+            }) {
                 rank = found
                 index += 1
             } else {

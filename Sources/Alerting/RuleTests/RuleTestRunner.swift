@@ -43,7 +43,8 @@ public struct RuleTestRunner: Sendable {
             do {
                 labels = try Labels.parse(input.series)
             } catch {
-                failures.append(RuleTestFailure(test: test, line: input.line, message: "series '\(input.series)': \(error)"))
+                failures.append(
+                    RuleTestFailure(test: test, line: input.line, message: "series '\(input.series)': \(error)"))
                 continue
             }
             for (index, point) in input.values.enumerated() where Int64(index) * interval <= lastTick {
@@ -63,13 +64,17 @@ public struct RuleTestRunner: Sendable {
         var time: Int64 = 0
         while time <= lastTime {
             for index in states.indices {
-                let evaluation = states[index].evaluate(at: time, with: evaluator, output: store, externalLabels: test.externalLabels)
+                let evaluation = states[index].evaluate(
+                    at: time, with: evaluator, output: store, externalLabels: test.externalLabels)
                 for failure in evaluation.failures {
-                    failures.append(RuleTestFailure(
-                        test: test,
-                        line: test.line,
-                        message: "rule \(failure.rule) at \(PrometheusDuration.format(milliseconds: time)): \(failure.error)"
-                    ))
+                    failures.append(
+                        RuleTestFailure(
+                            test: test,
+                            line: test.line,
+                            message:
+                                "rule \(failure.rule) at \(PrometheusDuration.format(milliseconds: time)): "
+                                + "\(failure.error)"
+                        ))
                 }
             }
             while nextAlertTest < alertTests.count, alertTests[nextAlertTest].evalTime < time + step {
@@ -88,7 +93,8 @@ public struct RuleTestRunner: Sendable {
         return failures
     }
 
-    private func check(_ alertTest: AlertRuleTest, _ states: [RuleGroupState], _ test: RuleTestCase) -> RuleTestFailure? {
+    private func check(_ alertTest: AlertRuleTest, _ states: [RuleGroupState], _ test: RuleTestCase) -> RuleTestFailure?
+    {
         var got: [(labels: Labels, annotations: [String: String])] = []
         for state in states {
             for alert in state.activeAlerts where alert.name == alertTest.alertName && alert.state == .firing {
@@ -96,17 +102,23 @@ public struct RuleTestRunner: Sendable {
             }
         }
         let expected = alertTest.expectedAlerts.map { expected in
-            (labels: Labels(expected.labels).setting("alertname", to: alertTest.alertName), annotations: expected.annotations)
+            (
+                labels: Labels(expected.labels).setting("alertname", to: alertTest.alertName),
+                annotations: expected.annotations
+            )
         }
         let sortedGot = got.sorted { $0.labels < $1.labels }
         let sortedExpected = expected.sorted { $0.labels < $1.labels }
-        let same = sortedGot.count == sortedExpected.count
+        let same =
+            sortedGot.count == sortedExpected.count
             && zip(sortedGot, sortedExpected).allSatisfy { $0.labels == $1.labels && $0.annotations == $1.annotations }
         guard !same else { return nil }
         return RuleTestFailure(
             test: test,
             line: alertTest.line,
-            message: "alertname: \(alertTest.alertName), time: \(PrometheusDuration.format(milliseconds: alertTest.evalTime))\n"
+            message:
+                "alertname: \(alertTest.alertName), "
+                + "time: \(PrometheusDuration.format(milliseconds: alertTest.evalTime))\n"
                 + "    exp: \(Self.describe(sortedExpected))\n"
                 + "    got: \(Self.describe(sortedGot))"
         )
@@ -119,7 +131,8 @@ public struct RuleTestRunner: Sendable {
             let expression = try RuleExpression.parse(exprTest.expr)
             result = try evaluator.evaluate(expression, at: exprTest.evalTime)
         } catch {
-            return RuleTestFailure(test: test, line: exprTest.line, message: "expr: \(exprTest.expr), time: \(time): \(error)")
+            return RuleTestFailure(
+                test: test, line: exprTest.line, message: "expr: \(exprTest.expr), time: \(time): \(error)")
         }
         var expected: [VectorElement] = []
         for sample in exprTest.expectedSamples {
@@ -136,7 +149,8 @@ public struct RuleTestRunner: Sendable {
         }
         let got = result.elements.sorted { $0.labels < $1.labels }
         expected.sort { $0.labels < $1.labels }
-        let same = got.count == expected.count
+        let same =
+            got.count == expected.count
             && zip(got, expected).allSatisfy { $0.labels == $1.labels && Self.close($0.value, $1.value) }
         guard !same else { return nil }
         return RuleTestFailure(

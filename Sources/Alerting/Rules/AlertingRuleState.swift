@@ -40,7 +40,8 @@ public struct AlertingRuleState: Sendable {
             let base = element.labels.droppingMetricName
             var labels = base
             for (name, template) in self.rule.labels.sorted(by: { $0.key < $1.key }) {
-                labels = labels.setting(name, to: template.expand(labels: base, value: element.value, externalLabels: externalLabels))
+                labels = labels.setting(
+                    name, to: template.expand(labels: base, value: element.value, externalLabels: externalLabels))
             }
             labels = labels.setting("alertname", to: self.rule.name)
             var annotations: [String: String] = [:]
@@ -48,7 +49,8 @@ public struct AlertingRuleState: Sendable {
                 annotations[name] = template.expand(labels: base, value: element.value, externalLabels: externalLabels)
             }
             guard seen.insert(labels).inserted else {
-                throw EvaluationError("vector contains metrics with the same labelset after applying alert labels: \(labels)")
+                throw EvaluationError(
+                    "vector contains metrics with the same labelset after applying alert labels: \(labels)")
             }
             if var alert = self.alerts[labels], alert.state != .inactive {
                 alert.value = element.value
@@ -119,10 +121,13 @@ public struct AlertingRuleState: Sendable {
     /// The alerts to hand to the notifiers at `time`, as Prometheus's `sendAlerts` picks them: firing alerts
     /// not sent for `resendDelay`, and alerts resolved since they were last sent (re-sent while retained).
     /// Marks them sent and sets their validity (`endsAt`) to 4 × max(resendDelay, interval).
-    public mutating func alertsToSend(at time: Int64, resendDelay: Int64, interval: Int64) -> [(alert: Alert, isResend: Bool)] {
+    public mutating func alertsToSend(
+        at time: Int64, resendDelay: Int64, interval: Int64
+    ) -> [(alert: Alert, isResend: Bool)] {
         var result: [(alert: Alert, isResend: Bool)] = []
         for (labels, var alert) in self.alerts where alert.state != .pending {
-            let resolvedSinceSent = alert.resolvedAt.map { resolved in alert.lastSentAt.map { resolved > $0 } ?? true } ?? false
+            let resolvedSinceSent =
+                alert.resolvedAt.map { resolved in alert.lastSentAt.map { resolved > $0 } ?? true } ?? false
             let due = alert.lastSentAt.map { $0 + resendDelay < time } ?? true
             guard resolvedSinceSent || due else { continue }
             let isResend = alert.lastSentState == alert.state

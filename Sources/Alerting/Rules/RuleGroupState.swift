@@ -63,7 +63,8 @@ public struct RuleGroupState: Sendable {
             case .alerting:
                 guard var state = self.alertStates[index] else { continue }
                 do {
-                    evaluation.transitions += try state.evaluate(at: time, with: evaluator, externalLabels: externalLabels)
+                    evaluation.transitions += try state.evaluate(
+                        at: time, with: evaluator, externalLabels: externalLabels)
                 } catch {
                     evaluation.failures.append((state.rule.name, error))
                 }
@@ -92,7 +93,9 @@ public struct RuleGroupState: Sendable {
     }
 
     /// The alerts due to the notifiers at `time` (see ``AlertingRuleState/alertsToSend(at:resendDelay:interval:)``).
-    public mutating func alertsToSend(at time: Int64, resendDelay: Int64, interval: Int64) -> [(alert: Alert, isResend: Bool)] {
+    public mutating func alertsToSend(
+        at time: Int64, resendDelay: Int64, interval: Int64
+    ) -> [(alert: Alert, isResend: Bool)] {
         var result: [(alert: Alert, isResend: Bool)] = []
         for index in self.alertStates.keys.sorted() {
             guard var state = self.alertStates[index] else { continue }

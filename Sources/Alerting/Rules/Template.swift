@@ -24,7 +24,9 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
     public let source: String
     let parts: [Part]
 
-    static let functions: Set<String> = ["humanize", "humanizePercentage", "humanizeDuration", "toUpper", "toLower", "printf"]
+    static let functions: Set<String> = [
+        "humanize", "humanizePercentage", "humanizeDuration", "toUpper", "toLower", "printf",
+    ]
 
     /// Parses a template.
     ///
@@ -90,7 +92,9 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
                 throw TemplateError(offset: offset, message: "empty action")
             }
             if self.functions.contains(first) {
-                var arguments = try words.dropFirst().map { word throws(TemplateError) in try self.operand(word, offset: offset) }
+                var arguments = try words.dropFirst().map { word throws(TemplateError) in
+                    try self.operand(word, offset: offset)
+                }
                 if let previous = operand {
                     arguments.append(previous)
                 }
@@ -100,8 +104,10 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
                 operand = .call(first, arguments)
             } else {
                 guard operand == nil, words.count == 1 else {
-                    throw TemplateError(offset: offset, message: "unknown function \"\(first)\"; known: "
-                        + self.functions.sorted().joined(separator: ", "))
+                    throw TemplateError(
+                        offset: offset,
+                        message: "unknown function \"\(first)\"; known: "
+                            + self.functions.sorted().joined(separator: ", "))
                 }
                 operand = try self.operand(first, offset: offset)
             }
@@ -186,7 +192,9 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
         case text(String)
     }
 
-    private static func evaluate(_ operand: Operand, _ labels: Labels, _ value: Double, _ external: [String: String]) -> Datum {
+    private static func evaluate(
+        _ operand: Operand, _ labels: Labels, _ value: Double, _ external: [String: String]
+    ) -> Datum {
         switch operand {
         case .value: return .number(value)
         case .label(let name): return .text(labels[name])
@@ -221,12 +229,14 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
         case "toLower": return self.render(data[0]).lowercased()
         case "printf":
             guard case .text(let format) = data[0] else { return self.render(data[0]) }
-            return GoFloatFormat.printf(format, data.dropFirst().map { datum in
-                switch datum {
-                case .number(let value): .number(value)
-                case .text(let text): .text(text)
-                }
-            })
+            return GoFloatFormat.printf(
+                format,
+                data.dropFirst().map { datum in
+                    switch datum {
+                    case .number(let value): .number(value)
+                    case .text(let text): .text(text)
+                    }
+                })
         default: return ""
         }
     }

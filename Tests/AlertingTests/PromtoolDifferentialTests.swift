@@ -81,7 +81,20 @@ struct PromtoolDifferentialTests {
         return result
     }
 
-    static func expression(_ random: inout Random) -> String {
+    /// An expression, and for `topk`/`bottomk` the argument whose values must be distinct: promtool creates
+    /// its input series in Go map order, so which of two equal values it keeps varies between its own runs.
+    static func expression(_ random: inout Random) -> (text: String, distinct: String?) {
+        let text = self.expressionText(&random)
+        for prefix in ["topk(2, ", "bottomk(2, "] where text.hasPrefix(prefix) {
+            return (text, String(text.dropFirst(prefix.count).prefix { $0 != ")" }))
+        }
+        if text.contains(" (1, rate("), let start = text.range(of: "(1, ")?.upperBound {
+            return (text, String(text[start...].dropLast()))
+        }
+        return (text, nil)
+    }
+
+    static func expressionText(_ random: inout Random) -> String {
         let range = random.pick(["30s", "1m", "2m", "5m"])
         let counter = random.pick([
             "c_total", "c_total{job=\"a\"}", "c_total{instance!=\"1\"}", "c_total{job=~\"a|b\"}",
@@ -91,7 +104,16 @@ struct PromtoolDifferentialTests {
         let scalar = random.pick(["0", "1.5", "10", "-3", "0.25"])
         let comparison = random.pick([">", "<", ">=", "<=", "==", "!="])
         let arithmetic = random.pick(["+", "-", "*", "/", "%", "^"])
-        switch random.int(0...27) {
+        switch random.int(0...33) {
+        case 28: return "quantile_over_time(\(random.pick(["0", "0.25", "0.5", "0.99", "1"])), \(gauge)[\(range)])"
+        case 29: return "\(random.pick(["stddev", "stdvar"]))_over_time(\(gauge)[\(range)])"
+        case 30: return "deriv(\(gauge)[\(range)])"
+        case 31: return "predict_linear(\(gauge)[\(range)], \(random.pick(["60", "300", "-30", "0"])))"
+        case 32:
+            return "label_replace(\(gauge), \"\(random.pick(["dst", "job", "x_y"]))\", "
+                + "\"\(random.pick(["$1", "v-$1", "${1}z", "$$1", "$2"]))\", \"\(random.pick(["job", "instance"]))\", "
+                + "\"\(random.pick(["(.*)", "(a|1)", "b", "(.)(.*)"]))\")"
+        case 33: return "label_join(\(gauge), \"joined\", \"\(random.pick(["-", ",", ""]))\", \"job\", \"instance\")"
         case 20: return "rate(\(counter)[\(range)] offset \(random.pick(["15s", "1m", "2m"])))"
         case 21: return "quantile \(grouping) (\(random.pick(["0", "0.3", "0.5", "0.9", "1"])), \(gauge))"
         case 22: return "\(random.pick(["topk", "bottomk"])) by (job) (1, rate(c_total{instance!~\"2\"}[\(range)]))"
@@ -152,12 +174,16 @@ struct PromtoolDifferentialTests {
         var attempts = 0
         while cases.count < 300, attempts < 2_000 {
             attempts += 1
-            let text = Self.expression(&random)
+            let (text, distinct) = Self.expression(&random)
             // Between samples (7 s past one), never on a window's left edge.
             let time = Int64(random.int(8...(Self.samples - 1))) * Self.interval + 7_000
             guard let result = try? evaluator.evaluate(RuleExpression.parse(text), at: time) else { continue }
             // promtool 2.42 compares exactly, and NaN never equals NaN.
             guard result.elements.allSatisfy({ !$0.value.isNaN }) else { continue }
+            if let distinct {
+                let values = try evaluator.evaluate(RuleExpression.parse(distinct), at: time).elements.map(\.value)
+                guard Set(values).count == values.count else { continue }
+            }
             cases.append((text, time, result.elements))
         }
         #expect(cases.count == 300)

@@ -83,15 +83,61 @@ enum Aggregation {
             return [VectorElement(labels: labels, value: self.quantile(parameter ?? .nan, group.elements.map(\.value)))]
         case .topk, .bottomk:
             guard let parameter, parameter >= 1, parameter.isFinite else { return [] }
-            let k = Int(Swift.min(parameter, Double(group.elements.count)))
-            let sorted = group.elements.sorted { lhs, rhs in
-                // NaN sorts last for both directions, as in Prometheus.
-                if lhs.value.isNaN { return false }
-                if rhs.value.isNaN { return true }
-                return op == .topk ? lhs.value > rhs.value : lhs.value < rhs.value
-            }
-            return Array(sorted.prefix(k))
+            return self.selectK(Int(Swift.min(parameter, Double(group.elements.count))), group.elements, top: op == .topk)
         }
+    }
+
+    /// `topk`/`bottomk` as Prometheus selects them: a binary heap (Go's `container/heap`) of the k best seen
+    /// so far, replaced only by a strictly better value, so among equal values the first in input order
+    /// (label order) stays. NaN counts as the worst value.
+    static func selectK(_ k: Int, _ elements: [VectorElement], top: Bool) -> [VectorElement] {
+        guard k > 0 else { return [] }
+        // "Less" puts the element to evict first on top of the heap.
+        func less(_ lhs: VectorElement, _ rhs: VectorElement) -> Bool {
+            if lhs.value.isNaN { return true }
+            return top ? lhs.value < rhs.value : lhs.value > rhs.value
+        }
+        var heap: [VectorElement] = []
+        heap.reserveCapacity(k)
+        func up(_ start: Int) {
+            var child = start
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard less(heap[child], heap[parent]) else { break }
+                heap.swapAt(parent, child)
+                child = parent
+            }
+        }
+        func down(_ start: Int) {
+            var parent = start
+            while true {
+                let left = 2 * parent + 1
+                guard left < heap.count else { break }
+                var child = left
+                if left + 1 < heap.count, less(heap[left + 1], heap[left]) {
+                    child = left + 1
+                }
+                guard less(heap[child], heap[parent]) else { break }
+                heap.swapAt(parent, child)
+                parent = child
+            }
+        }
+        for element in elements {
+            if heap.count < k {
+                heap.append(element)
+                up(heap.count - 1)
+                continue
+            }
+            let worst = heap[0].value
+            let better = top ? worst < element.value : worst > element.value
+            if better || (worst.isNaN && !element.value.isNaN) {
+                heap[0] = element
+                if k > 1 {
+                    down(0)
+                }
+            }
+        }
+        return heap
     }
 
     /// Prometheus's `quantile` aggregation: linear interpolation between the closest ranks.

@@ -154,10 +154,32 @@ public struct Evaluator: Sendable {
 
     private func call(_ function: Function, _ arguments: [Node], at time: Int64) throws(EvaluationError) -> Value {
         if function.isRangeFunction {
-            guard case .matrixSelector(let selector, let range) = arguments.first.map(Self.unwrap) else {
+            let rangeIndex = function.rangeArgumentIndex
+            guard rangeIndex < arguments.count,
+                case .matrixSelector(let selector, let range) = Self.unwrap(arguments[rangeIndex])
+            else {
                 throw EvaluationError("\(function.rawValue)() needs a range selector such as metric[5m]")
             }
-            return .vector(try self.rangeFunction(function, selector, range: range, at: time))
+            var parameter: Double?
+            for (index, argument) in arguments.enumerated() where index != rangeIndex {
+                guard case .scalar(let value) = try self.evaluate(argument, at: time) else {
+                    throw EvaluationError("\(function.rawValue)() expects a scalar parameter")
+                }
+                parameter = value
+            }
+            return .vector(try self.rangeFunction(function, selector, range: range, parameter: parameter, at: time))
+        }
+        if function == .labelReplace || function == .labelJoin {
+            var strings: [String] = []
+            for argument in arguments.dropFirst() {
+                guard case .string(let text) = try self.evaluate(argument, at: time) else {
+                    throw EvaluationError("\(function.rawValue)() expects string parameters")
+                }
+                strings.append(text)
+            }
+            let elements = try self.vectorArgument(arguments[0], at: time)
+            let relabelled = try LabelFunctions.apply(function, elements, strings)
+            return .vector(try Self.distinct(relabelled, function: function))
         }
         switch function {
         case .time:
@@ -209,6 +231,7 @@ public struct Evaluator: Sendable {
         _ function: Function,
         _ selector: VectorSelector,
         range: Int64,
+        parameter: Double?,
         at time: Int64
     ) throws(EvaluationError) -> [VectorElement] {
         var result: [VectorElement] = []
@@ -221,7 +244,11 @@ public struct Evaluator: Sendable {
             return any ? [] : [VectorElement(labels: Self.equalityLabels(selector), value: 1)]
         }
         self.forEachSeries(selector, windowEnd: end, length: range) { labels, window in
-            guard let value = RangeFunctions.apply(function, window, rangeStart: end - range, rangeEnd: end) else {
+            guard
+                let value = RangeFunctions.apply(
+                    function, window, rangeStart: end - range, rangeEnd: end, parameter: parameter, evaluationTime: time
+                )
+            else {
                 return
             }
             let labels = function.keepsMetricName ? labels : labels.droppingMetricName

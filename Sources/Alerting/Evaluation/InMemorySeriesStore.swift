@@ -4,7 +4,9 @@ import Telemetry
 /// A series store in memory, for rule unit tests (`oauthtop rules test`) and the tests of the evaluator.
 ///
 /// Samples must be appended in time order per series; an out-of-order sample is ignored, as a Prometheus
-/// TSDB rejects it. Values may be ``StaleMarker/value``.
+/// TSDB rejects it. Values may be ``StaleMarker/value``. Series are read in the order they were created,
+/// as a Prometheus head block returns them (by series reference), so results are the same on every run.
+/// (promtool creates its input series in Go map order, so its own `topk` ties vary from run to run.)
 public final class InMemorySeriesStore: SeriesSource {
     private struct Stored: Sendable {
         var labels: [LabelPair]
@@ -20,7 +22,24 @@ public final class InMemorySeriesStore: SeriesSource {
         }
     }
 
-    private let storage = Mutex<[String: [Labels: Stored]]>([:])
+    /// The series of one metric name, in creation order, with an index by labels.
+    private struct Family: Sendable {
+        var index: [Labels: Int] = [:]
+        var series: [Stored] = []
+
+        mutating func append(_ labels: Labels, timestamp: Int64, value: Double) {
+            if let position = self.index[labels] {
+                self.series[position].append(timestamp: timestamp, value: value)
+                return
+            }
+            self.index[labels] = self.series.count
+            var stored = Stored(labels: labels.droppingMetricName.pairs)
+            stored.append(timestamp: timestamp, value: value)
+            self.series.append(stored)
+        }
+    }
+
+    private let storage = Mutex<[String: Family]>([:])
 
     /// Creates an empty store.
     public init() {}
@@ -34,28 +53,29 @@ public final class InMemorySeriesStore: SeriesSource {
     public func append(_ labels: Labels, timestamp: Int64, value: Double) {
         guard let name = labels.metricName else { return }
         self.storage.withLock { storage in
-            // Mutate in place: copying the inner dictionary out and back would cost O(series) per sample.
-            storage[name, default: [:]][labels, default: Stored(labels: labels.droppingMetricName.pairs)]
-                .append(timestamp: timestamp, value: value)
+            // Mutate in place: copying the family out and back would cost O(series) per sample.
+            storage[name, default: Family()].append(labels, timestamp: timestamp, value: value)
         }
     }
 
     /// Forgets samples before `timestamp` (milliseconds) and series left without samples.
     public func removeSamples(before timestamp: Int64) {
         self.storage.withLock { storage in
-            for (name, series) in storage {
-                var kept: [Labels: Stored] = [:]
-                for (labels, var stored) in series {
+            for (name, family) in storage {
+                var kept = Family()
+                for var stored in family.series {
                     let first = Self.firstIndex(in: stored.timestamps, notBefore: timestamp)
                     if first > 0 {
                         stored.timestamps.removeFirst(first)
                         stored.values.removeFirst(first)
                     }
                     if !stored.timestamps.isEmpty {
-                        kept[labels] = stored
+                        let labels = Labels(name: name, labels: stored.labels)
+                        kept.index[labels] = kept.series.count
+                        kept.series.append(stored)
                     }
                 }
-                storage[name] = kept.isEmpty ? nil : kept
+                storage[name] = kept.series.isEmpty ? nil : kept
             }
         }
     }
@@ -70,7 +90,7 @@ public final class InMemorySeriesStore: SeriesSource {
     }
 
     public func hasSeries(named name: String) -> Bool {
-        self.storage.withLock { !($0[name]?.isEmpty ?? true) }
+        self.storage.withLock { !($0[name]?.series.isEmpty ?? true) }
     }
 
     public func forEachSeries(
@@ -78,8 +98,8 @@ public final class InMemorySeriesStore: SeriesSource {
         in range: ClosedRange<Int64>,
         _ body: (_ labels: [LabelPair], _ samples: SampleWindow) throws -> Void
     ) rethrows {
-        // In label order, as Prometheus's index returns series: sums are then the same on every run.
-        let series = self.storage.withLock { $0[name].map { $0.sorted { $0.key < $1.key }.map(\.value) } ?? [] }
+        // In creation order (see the type's documentation): the same on every run.
+        let series = self.storage.withLock { $0[name]?.series ?? [] }
         for stored in series {
             let lower = Self.firstIndex(in: stored.timestamps, notBefore: range.lowerBound)
             let upper =

@@ -9,8 +9,20 @@ enum RangeFunctions {
     /// - Parameters:
     ///   - rangeStart: The window's excluded left edge, milliseconds.
     ///   - rangeEnd: The window's included right edge, milliseconds.
-    static func apply(_ function: Function, _ window: SampleWindow, rangeStart: Int64, rangeEnd: Int64) -> Double? {
+    static func apply(
+        _ function: Function,
+        _ window: SampleWindow,
+        rangeStart: Int64,
+        rangeEnd: Int64,
+        parameter: Double? = nil,
+        evaluationTime: Int64 = 0
+    ) -> Double? {
         switch function {
+        case .quantileOverTime: self.quantileOverTime(parameter ?? .nan, window)
+        case .stddevOverTime, .stdvarOverTime: self.variance(window).map { function == .stddevOverTime ? $0.squareRoot() : $0 }
+        case .deriv: self.linearRegression(window, interceptTime: nil).map(\.slope)
+        case .predictLinear:
+            self.linearRegression(window, interceptTime: evaluationTime).map { $0.slope * (parameter ?? 0) + $0.intercept }
         case .rate: self.extrapolatedRate(window, rangeStart, rangeEnd, isCounter: true, isRate: true)
         case .increase: self.extrapolatedRate(window, rangeStart, rangeEnd, isCounter: true, isRate: false)
         case .delta: self.extrapolatedRate(window, rangeStart, rangeEnd, isCounter: false, isRate: false)
@@ -167,6 +179,82 @@ enum RangeFunctions {
             previous = values[count - 1]
         }
         return plain
+    }
+
+    /// The non-stale values of a window.
+    private static func values(_ window: SampleWindow) -> [Double] {
+        var values: [Double] = []
+        values.reserveCapacity(window.count)
+        for index in 0..<window.count where !StaleMarker.isStale(window.value(index)) {
+            values.append(window.value(index))
+        }
+        return values
+    }
+
+    private static func quantileOverTime(_ q: Double, _ window: SampleWindow) -> Double? {
+        let values = self.values(window)
+        return values.isEmpty ? nil : Aggregation.quantile(q, values)
+    }
+
+    /// The population variance, with Kahan-compensated running sums as Prometheus 3 computes it.
+    private static func variance(_ window: SampleWindow) -> Double? {
+        var count = 0.0
+        var mean = 0.0
+        var meanCompensation = 0.0
+        var aux = 0.0
+        var auxCompensation = 0.0
+        for value in self.values(window) {
+            count += 1
+            let delta = value - (mean + meanCompensation)
+            (mean, meanCompensation) = Kahan.add(delta / count, to: mean, compensation: meanCompensation)
+            (aux, auxCompensation) = Kahan.add(
+                delta * (value - (mean + meanCompensation)), to: aux, compensation: auxCompensation
+            )
+        }
+        return count > 0 ? (aux + auxCompensation) / count : nil
+    }
+
+    /// Least-squares slope (per second) and intercept at `interceptTime` (the first sample's time when `nil`),
+    /// as Prometheus's `linearRegression`: a constant series has slope 0.
+    private static func linearRegression(
+        _ window: SampleWindow,
+        interceptTime: Int64?
+    ) -> (slope: Double, intercept: Double)? {
+        var points: [(time: Int64, value: Double)] = []
+        for index in 0..<window.count where !StaleMarker.isStale(window.value(index)) {
+            points.append((window.timestamp(index), window.value(index)))
+        }
+        guard points.count >= 2 else { return nil }
+        let origin = interceptTime ?? points[0].time
+        var n = 0.0
+        var sumX = 0.0, compensationX = 0.0
+        var sumY = 0.0, compensationY = 0.0
+        var sumXY = 0.0, compensationXY = 0.0
+        var sumX2 = 0.0, compensationX2 = 0.0
+        let initialY = points[0].value
+        var constantY = true
+        for (index, point) in points.enumerated() {
+            if constantY, index > 0, point.value != initialY {
+                constantY = false
+            }
+            n += 1
+            let x = Double(point.time - origin) / 1e3
+            (sumX, compensationX) = Kahan.add(x, to: sumX, compensation: compensationX)
+            (sumY, compensationY) = Kahan.add(point.value, to: sumY, compensation: compensationY)
+            (sumXY, compensationXY) = Kahan.add(x * point.value, to: sumXY, compensation: compensationXY)
+            (sumX2, compensationX2) = Kahan.add(x * x, to: sumX2, compensation: compensationX2)
+        }
+        if constantY {
+            return initialY.isInfinite ? (.nan, .nan) : (0, initialY)
+        }
+        sumX += compensationX
+        sumY += compensationY
+        sumXY += compensationXY
+        sumX2 += compensationX2
+        let covXY = sumXY - sumX * sumY / n
+        let varX = sumX2 - sumX * sumX / n
+        let slope = covXY / varX
+        return (slope, sumY / n - slope * sumX / n)
     }
 
     /// `irate` and `idelta`: from the last two samples.

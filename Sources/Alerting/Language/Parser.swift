@@ -354,7 +354,8 @@ struct Parser {
         }
         try self.expect(")", context: "to close the call of \(function.rawValue)")
         let types = function.argumentTypes
-        guard arguments.count >= function.requiredArguments, arguments.count <= types.count else {
+        guard arguments.count >= function.requiredArguments, arguments.count <= types.count || function.isVariadic
+        else {
             let count =
                 function.requiredArguments == types.count
                 ? "\(types.count)" : "\(function.requiredArguments) to \(types.count)"
@@ -364,19 +365,51 @@ struct Parser {
                 at: token
             )
         }
-        for (index, argument) in arguments.enumerated() where argument.type != types[index] {
+        for (index, argument) in arguments.enumerated() {
+            let expected = types[min(index, types.count - 1)]
+            guard argument.type != expected else { continue }
             var hint = ""
-            if types[index] == .matrix, argument.type == .vector {
+            if expected == .matrix, argument.type == .vector {
                 hint = " (add a range, e.g. [5m])"
             }
             throw self.error(
-                "expected type \(types[index].rawValue) in call to function \(function.rawValue)(), "
+                "expected type \(expected.rawValue) in call to function \(function.rawValue)(), "
                     + "got \(argument.type.rawValue)\(hint)",
-                expected: types[index].rawValue,
+                expected: expected.rawValue,
                 at: argumentTokens[index]
             )
         }
+        if function == .labelReplace || function == .labelJoin {
+            try self.checkLabelArguments(function, arguments, argumentTokens)
+        }
         return .call(function, arguments)
+    }
+
+    /// `label_replace`/`label_join`: label names must be valid and the regex must compile.
+    private func checkLabelArguments(
+        _ function: Function,
+        _ arguments: [Node],
+        _ tokens: [Token]
+    ) throws(ExpressionError) {
+        for (index, argument) in arguments.enumerated() {
+            guard case .string(let text) = Evaluator.unwrap(argument) else { continue }
+            let isLabelName = (index == 1) || (function == .labelReplace && index == 3) || (function == .labelJoin && index >= 3)
+            if isLabelName, !Self.isLabelName(text) {
+                throw self.error("invalid label name \"\(text)\" in \(function.rawValue)()", at: tokens[index])
+            }
+            if function == .labelReplace, index == 4 {
+                do {
+                    _ = try AnchoredRegex(text)
+                } catch {
+                    throw self.error("\(function.rawValue)(): \(error.description)", at: tokens[index])
+                }
+            }
+        }
+    }
+
+    static func isLabelName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, Lexer.isIdentifierStart(first) else { return false }
+        return name.utf8.allSatisfy { Lexer.isIdentifierStart($0) || Lexer.isDigit($0) }
     }
 
     /// `name{matchers}` or `name` or `{matchers}`; `token` is the name (or the brace).

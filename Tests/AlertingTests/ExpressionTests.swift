@@ -96,4 +96,35 @@ struct ExpressionTests {
         #expect(try Self.evaluate("2 ^ 3 ^ 2", store, at: 0) == .scalar(512))
         #expect(try Self.evaluate("1 + 2 * 3 > bool 6", store, at: 0) == .scalar(1))
     }
+
+    @Test("label_replace expands $1, ${1}, $name and $$ as Go does; label_join joins; both keep the name")
+    func labelFunctions() throws {
+        let store = Self.store([("up{job=\"api-eu\",instance=\"a:9\"}", [1])])
+        let replaced = try Self.evaluate(
+            #"label_replace(up, "region", "${2}/$1$$x$9", "job", "(?<svc>[a-z]+)-(.*)")"#,
+            store,
+            at: 0
+        )
+        #expect(replaced.elements.first?.labels["region"] == "eu/api$x")
+        #expect(replaced.elements.first?.labels.metricName == "up")
+        let named = try Self.evaluate(#"label_replace(up, "svc", "$svc", "job", "(?<svc>[a-z]+)-.*")"#, store, at: 0)
+        #expect(named.elements.first?.labels["svc"] == "api")
+        let unmatched = try Self.evaluate(#"label_replace(up, "x", "y", "job", "nomatch")"#, store, at: 0)
+        #expect(unmatched.elements.first?.labels["x"] == "")
+        let joined = try Self.evaluate(#"label_join(up, "both", "|", "job", "instance", "missing")"#, store, at: 0)
+        #expect(joined.elements.first?.labels["both"] == "api-eu|a:9|")
+    }
+
+    @Test(
+        "label functions check their label names and regex when parsed",
+        arguments: [
+            #"label_replace(up, "1bad", "x", "job", ".*")"#,
+            #"label_replace(up, "ok", "x", "job", "(")"#,
+            #"label_join(up, "ok", ",", "a-b")"#,
+            #"label_join(up, "ok")"#,
+        ]
+    )
+    func labelFunctionErrors(_ text: String) {
+        #expect(throws: ExpressionError.self) { try RuleExpression.parse(text) }
+    }
 }

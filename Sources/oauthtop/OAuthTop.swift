@@ -8,8 +8,9 @@ struct OAuthTop: AsyncParsableCommand {
         abstract: "Keep OAuth tokens valid for long-running work, and show their health.",
         discussion: """
             oauthtop refreshes tokens ahead of expiry, survives an unreliable identity provider \
-            (retries, endpoint failover, timeout ladder, Retry-After, circuit breaker), and reports \
-            every step as events and Prometheus metrics.
+            (retries, endpoint failover, timeout ladder, Retry-After, circuit breaker, fallback \
+            credentials), reports every step as events and Prometheus metrics, and evaluates alert \
+            rules that notify Slack, Alertmanager, PagerDuty, webhooks or a command.
 
             Start with the demo, which runs an embedded identity provider with scheduled faults, on \
             the dashboard or as JSON events:
@@ -20,6 +21,10 @@ struct OAuthTop: AsyncParsableCommand {
               oauthtop config check oauthtop.yaml
               oauthtop watch --config oauthtop.yaml
               oauthtop run --headless --config oauthtop.yaml
+
+            Lint and unit-test alert rules (docs/alerting.md):
+              oauthtop rules check rules/seed.rules.yaml
+              oauthtop rules test my-rules.test.yaml
             """,
         version: "0.1.0",
         subcommands: [DemoCommand.self, WatchCommand.self, RunCommand.self, ConfigCommand.self, RulesCommand.self]

@@ -10,7 +10,7 @@ import TokenManager
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the daemon: keep the configured providers' tokens fresh, serve /metrics.",
+        abstract: "Run the daemon: keep the configured providers' tokens fresh, evaluate alert rules, serve /metrics.",
         discussion: """
             Reads oauthtop.yaml from --config, else $OAUTHTOP_CONFIG, else \
             $XDG_CONFIG_HOME/oauthtop/oauthtop.yaml (~/.config when unset). Tokens persist in \

@@ -97,7 +97,7 @@ public final class AlertEvaluationService: Service, Sendable {
         let step = Self.milliseconds(self.interval)
         let started = ContinuousClock.now
         let output = self.output
-        let evaluator = Evaluator(source: CombinedSeriesSource([self.collector, output]))
+        let evaluator = Evaluator(source: CombinedSeriesSource([self.collector, output]), defaultSubqueryStep: step)
         let (transitions, failures, due) = self.state.withLock { state in
             var transitions: [AlertingRuleState.Transition] = []
             var failures: [(rule: String, error: EvaluationError)] = []

@@ -127,4 +127,30 @@ struct ExpressionTests {
     func labelFunctionErrors(_ text: String) {
         #expect(throws: ExpressionError.self) { try RuleExpression.parse(text) }
     }
+
+    @Test("subqueries: steps aligned to absolute time, the default step, offset")
+    func subqueries() throws {
+        // g rises by 1 every 15 s from 0 s.
+        let store = Self.store([("g", (0...40).map(Double.init))])
+        let evaluator = Evaluator(source: store, defaultSubqueryStep: 15_000)
+        func value(_ text: String, at time: Int64) throws -> Double? {
+            try evaluator.evaluate(RuleExpression.parse(text), at: time).elements.first?.value
+        }
+        // (187 s, 247 s] at 20 s steps: 200, 220, 240 s.
+        #expect(try value("count_over_time(g[1m:20s])", at: 247_000) == 3)
+        #expect(try value("min_over_time(g[1m:20s])", at: 247_000) == 13)
+        // The default step is the evaluation interval: 180...240 s after (180 s excluded).
+        #expect(try value("count_over_time(g[1m:])", at: 240_000) == 4)
+        #expect(try value("last_over_time(g[30s:] offset 30s)", at: 247_000) == 14)
+        let rate = try #require(try value("max_over_time(rate(g[1m])[2m:30s])", at: 247_000))
+        #expect(abs(rate - 1.0 / 15) < 1e-12)
+    }
+
+    @Test(
+        "subquery mistakes are parse errors",
+        arguments: ["g[5m:0s]", "g[5m:1m", "rate(g[1m])[5m:] offset", "(g[1m])[5m:]", "sum(g)[5m]"]
+    )
+    func subqueryErrors(_ text: String) {
+        #expect(throws: ExpressionError.self) { try RuleExpression.parse(text) }
+    }
 }

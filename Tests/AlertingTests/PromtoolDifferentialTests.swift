@@ -104,7 +104,15 @@ struct PromtoolDifferentialTests {
         let scalar = random.pick(["0", "1.5", "10", "-3", "0.25"])
         let comparison = random.pick([">", "<", ">=", "<=", "==", "!="])
         let arithmetic = random.pick(["+", "-", "*", "/", "%", "^"])
-        switch random.int(0...33) {
+        switch random.int(0...37) {
+        // Subquery steps fall on multiples of the step; an inner range of 62.5 s never starts on a 15 s sample
+        // when the step is 10 s, so 2.42's closed windows and our left-open ones agree.
+        case 34: return "max_over_time(rate(\(counter)[1m2s500ms])[\(random.pick(["2m", "5m"])):10s])"
+        case 35: return "avg_over_time((\(gauge) * 2)[\(range):\(random.pick(["15s", "45s", ""]))] offset 30s)"
+        case 36: return "\(random.pick(["min", "sum", "count", "last"]))_over_time(sum by (job) (\(gauge))[2m:20s])"
+        case 37:
+            let step = random.pick(["15s", "10s", ""])
+            return "rate(sum without (instance) (\(counter))[\(random.pick(["2m", "5m"])):\(step)])"
         case 28: return "quantile_over_time(\(random.pick(["0", "0.25", "0.5", "0.99", "1"])), \(gauge)[\(range)])"
         case 29: return "\(random.pick(["stddev", "stdvar"]))_over_time(\(gauge)[\(range)])"
         case 30: return "deriv(\(gauge)[\(range)])"
@@ -169,7 +177,8 @@ struct PromtoolDifferentialTests {
                 }
             }
         }
-        let evaluator = Evaluator(source: store)
+        // The file's evaluation interval is the default subquery step, as promtool uses it.
+        let evaluator = Evaluator(source: store, defaultSubqueryStep: Self.interval)
         var cases: [(expr: String, time: Int64, result: [VectorElement])] = []
         var attempts = 0
         while cases.count < 300, attempts < 2_000 {

@@ -83,7 +83,8 @@ enum Aggregation {
             return [VectorElement(labels: labels, value: self.quantile(parameter ?? .nan, group.elements.map(\.value)))]
         case .topk, .bottomk:
             guard let parameter, parameter >= 1, parameter.isFinite else { return [] }
-            return self.selectK(Int(Swift.min(parameter, Double(group.elements.count))), group.elements, top: op == .topk)
+            return self.selectK(
+                Int(Swift.min(parameter, Double(group.elements.count))), group.elements, top: op == .topk)
         }
     }
 

@@ -13,15 +13,18 @@ public struct Evaluator: Sendable {
     public let source: any SeriesSource
     /// How far back an instant selector looks for a sample, in milliseconds.
     public var lookbackDelta: Int64
+    /// The step of a subquery written without one (`expr[5m:]`): the evaluation interval, milliseconds.
+    public var defaultSubqueryStep: Int64
 
     /// Creates an evaluator.
     ///
     /// - Parameters:
     ///   - source: Where series are read from.
     ///   - lookbackDelta: How far back an instant selector looks (default 5 minutes).
-    public init(source: any SeriesSource, lookbackDelta: Int64 = 5 * 60_000) {
+    public init(source: any SeriesSource, lookbackDelta: Int64 = 5 * 60_000, defaultSubqueryStep: Int64 = 60_000) {
         self.source = source
         self.lookbackDelta = lookbackDelta
+        self.defaultSubqueryStep = max(1, defaultSubqueryStep)
     }
 
     /// Evaluates `expression` at `time`.
@@ -66,7 +69,7 @@ public struct Evaluator: Sendable {
             }
         case .vectorSelector(let selector):
             return .vector(self.instantVector(selector, at: time))
-        case .matrixSelector:
+        case .matrixSelector, .subquery:
             throw EvaluationError(
                 "a range vector cannot be the result of an expression; apply a function such as rate()")
         case .call(let function, let arguments):
@@ -155,9 +158,7 @@ public struct Evaluator: Sendable {
     private func call(_ function: Function, _ arguments: [Node], at time: Int64) throws(EvaluationError) -> Value {
         if function.isRangeFunction {
             let rangeIndex = function.rangeArgumentIndex
-            guard rangeIndex < arguments.count,
-                case .matrixSelector(let selector, let range) = Self.unwrap(arguments[rangeIndex])
-            else {
+            guard rangeIndex < arguments.count else {
                 throw EvaluationError("\(function.rawValue)() needs a range selector such as metric[5m]")
             }
             var parameter: Double?
@@ -167,7 +168,18 @@ public struct Evaluator: Sendable {
                 }
                 parameter = value
             }
-            return .vector(try self.rangeFunction(function, selector, range: range, parameter: parameter, at: time))
+            switch Self.unwrap(arguments[rangeIndex]) {
+            case .matrixSelector(let selector, let range):
+                return .vector(try self.rangeFunction(function, selector, range: range, parameter: parameter, at: time))
+            case .subquery(let inner, let range, let step, let offset):
+                return .vector(
+                    try self.subqueryFunction(
+                        function, inner, range: range, step: step, offset: offset, parameter: parameter, at: time
+                    )
+                )
+            default:
+                throw EvaluationError("\(function.rawValue)() needs a range selector such as metric[5m]")
+            }
         }
         if function == .labelReplace || function == .labelJoin {
             var strings: [String] = []
@@ -253,6 +265,73 @@ public struct Evaluator: Sendable {
             }
             let labels = function.keepsMetricName ? labels : labels.droppingMetricName
             result.append(VectorElement(labels: labels, value: value))
+        }
+        return try Self.distinct(result, function: function)
+    }
+
+    /// A range function over a subquery: the inner expression evaluated at every multiple of the step in
+    /// `(t - offset - range, t - offset]`, as Prometheus aligns subquery steps to absolute time.
+    private func subqueryFunction(
+        _ function: Function,
+        _ inner: Node,
+        range: Int64,
+        step: Int64?,
+        offset: Int64,
+        parameter: Double?,
+        at time: Int64
+    ) throws(EvaluationError) -> [VectorElement] {
+        let interval = step ?? self.defaultSubqueryStep
+        let end = time - offset
+        let rangeStart = end - range
+        var start = interval * (rangeStart / interval)
+        if start <= rangeStart {
+            start += interval
+        }
+        var order: [Labels] = []
+        var points: [Labels: (timestamps: [Int64], values: [Double])] = [:]
+        var instant = start
+        while instant <= end {
+            guard case .vector(let elements) = try self.evaluate(inner, at: instant) else {
+                throw EvaluationError("a subquery needs an instant vector")
+            }
+            for element in elements {
+                if points[element.labels] == nil {
+                    order.append(element.labels)
+                    points[element.labels] = ([], [])
+                }
+                points[element.labels]?.timestamps.append(instant)
+                points[element.labels]?.values.append(element.value)
+            }
+            instant += interval
+        }
+        if function == .absentOverTime {
+            let labels: Labels
+            if case .vectorSelector(let selector) = Self.unwrap(inner) {
+                labels = Self.equalityLabels(selector)
+            } else {
+                labels = .empty
+            }
+            return order.isEmpty ? [VectorElement(labels: labels, value: 1)] : []
+        }
+        var result: [VectorElement] = []
+        for labels in order {
+            guard let series = points[labels] else { continue }
+            let value = series.timestamps.withUnsafeBufferPointer { timestamps in
+                series.values.withUnsafeBufferPointer { values in
+                    RangeFunctions.apply(
+                        function,
+                        SampleWindow(timestamps: timestamps, values: values),
+                        rangeStart: rangeStart,
+                        rangeEnd: end,
+                        parameter: parameter,
+                        evaluationTime: time
+                    )
+                }
+            }
+            if let value {
+                result.append(
+                    VectorElement(labels: function.keepsMetricName ? labels : labels.droppingMetricName, value: value))
+            }
         }
         return try Self.distinct(result, function: function)
     }

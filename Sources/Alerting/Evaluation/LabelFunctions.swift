@@ -1,6 +1,8 @@
 /// `label_replace` and `label_join`, which rewrite labels and keep the metric name, as in Prometheus.
 enum LabelFunctions {
-    static func apply(_ function: Function, _ elements: [VectorElement], _ strings: [String]) throws(EvaluationError)
+    static func apply(
+        _ function: Function, _ elements: [VectorElement], _ strings: [String]
+    ) throws(EvaluationError)
         -> [VectorElement]
     {
         switch function {

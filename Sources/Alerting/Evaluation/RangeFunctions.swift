@@ -19,10 +19,13 @@ enum RangeFunctions {
     ) -> Double? {
         switch function {
         case .quantileOverTime: self.quantileOverTime(parameter ?? .nan, window)
-        case .stddevOverTime, .stdvarOverTime: self.variance(window).map { function == .stddevOverTime ? $0.squareRoot() : $0 }
+        case .stddevOverTime, .stdvarOverTime:
+            self.variance(window).map { function == .stddevOverTime ? $0.squareRoot() : $0 }
         case .deriv: self.linearRegression(window, interceptTime: nil).map(\.slope)
         case .predictLinear:
-            self.linearRegression(window, interceptTime: evaluationTime).map { $0.slope * (parameter ?? 0) + $0.intercept }
+            self.linearRegression(window, interceptTime: evaluationTime).map {
+                $0.slope * (parameter ?? 0) + $0.intercept
+            }
         case .rate: self.extrapolatedRate(window, rangeStart, rangeEnd, isCounter: true, isRate: true)
         case .increase: self.extrapolatedRate(window, rangeStart, rangeEnd, isCounter: true, isRate: false)
         case .delta: self.extrapolatedRate(window, rangeStart, rangeEnd, isCounter: false, isRate: false)

@@ -103,6 +103,9 @@ indirect enum Node: Sendable, Hashable {
     case vectorSelector(VectorSelector)
     /// A range selector `sel[range]`; range in milliseconds.
     case matrixSelector(VectorSelector, range: Int64)
+    /// A subquery `expr[range:step] offset d`: the expression evaluated every `step` (the default evaluation
+    /// interval when `nil`) over the range; milliseconds.
+    case subquery(Node, range: Int64, step: Int64?, offset: Int64)
     case call(Function, [Node])
     case aggregation(AggregationOperator, Node, parameter: Node?, grouping: [String], without: Bool)
     case binary(BinaryOperator, Node, Node, matching: VectorMatching?, returnsBool: Bool)
@@ -114,7 +117,7 @@ indirect enum Node: Sendable, Hashable {
         case .number: .scalar
         case .string: .string
         case .vectorSelector: .vector
-        case .matrixSelector: .matrix
+        case .matrixSelector, .subquery: .matrix
         case .call(let function, _): function.returnType
         case .aggregation: .vector
         case .binary(_, let lhs, let rhs, _, _):

@@ -191,27 +191,42 @@ struct Parser {
     /// `[range]` and `offset` after a primary expression.
     private mutating func parsePostfix(_ node: Node) throws(ExpressionError) -> Node {
         var node = node
-        while self.current.kind == .symbol,
-            self.current.text == "[" || self.current.text == "@"
-                || false
-        {
+        while self.current.kind == .symbol, self.current.text == "[" || self.current.text == "@" {
             if self.current.text == "@" {
                 throw self.error("the @ modifier is not supported")
             }
             let open = self.advance()
-            guard case .vectorSelector(let selector) = node else {
-                throw self.error(
-                    "ranges are only allowed for vector selectors (subqueries are not supported)",
-                    at: open
-                )
-            }
             let range = try self.parseDuration(what: "range")
-            if self.current.kind == .symbol, self.current.text == ":" {
-                throw self.error("subqueries are not supported")
-            }
-            try self.expect("]", context: "to close the range")
             guard range > 0 else {
                 throw self.error("range must be greater than 0", at: open)
+            }
+            if self.current.kind == .symbol, self.current.text == ":" {
+                // A subquery: `expr[range:step]`, the step optional.
+                self.advance()
+                var step: Int64?
+                if !(self.current.kind == .symbol && self.current.text == "]") {
+                    let value = try self.parseDuration(what: "subquery step")
+                    guard value > 0 else {
+                        throw self.error("subquery step must be greater than 0", at: open)
+                    }
+                    step = value
+                }
+                try self.expect("]", context: "to close the subquery")
+                guard node.type == .vector else {
+                    throw self.error(
+                        "subquery is only allowed on instant vector, got \(node.type.rawValue)", at: open
+                    )
+                }
+                node = .subquery(node, range: range, step: step, offset: 0)
+                continue
+            }
+            try self.expect("]", context: "to close the range")
+            guard case .vectorSelector(let selector) = node else {
+                throw self.error(
+                    "ranges are only allowed for vector selectors; for other expressions use a subquery, "
+                        + "e.g. (expr)[5m:1m]",
+                    at: open
+                )
             }
             node = .matrixSelector(selector, range: range)
         }
@@ -230,6 +245,8 @@ struct Parser {
             case .matrixSelector(var selector, let range):
                 selector.offset = offset
                 node = .matrixSelector(selector, range: range)
+            case .subquery(let inner, let range, let step, _):
+                node = .subquery(inner, range: range, step: step, offset: offset)
             default:
                 throw self.error(
                     "offset modifier must be preceded by an instant vector selector or range vector selector",
@@ -393,7 +410,8 @@ struct Parser {
     ) throws(ExpressionError) {
         for (index, argument) in arguments.enumerated() {
             guard case .string(let text) = Evaluator.unwrap(argument) else { continue }
-            let isLabelName = (index == 1) || (function == .labelReplace && index == 3) || (function == .labelJoin && index >= 3)
+            let isLabelName =
+                (index == 1) || (function == .labelReplace && index == 3) || (function == .labelJoin && index >= 3)
             if isLabelName, !Self.isLabelName(text) {
                 throw self.error("invalid label name \"\(text)\" in \(function.rawValue)()", at: tokens[index])
             }

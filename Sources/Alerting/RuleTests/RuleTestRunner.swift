@@ -57,7 +57,7 @@ public struct RuleTestRunner: Sendable {
         }
         guard failures.isEmpty else { return failures }
 
-        let evaluator = Evaluator(source: store)
+        let evaluator = Evaluator(source: store, defaultSubqueryStep: step)
         let alertTests = test.alertRuleTests.sorted { $0.evalTime < $1.evalTime }
         var states = self.groups.map(RuleGroupState.init)
         var nextAlertTest = 0

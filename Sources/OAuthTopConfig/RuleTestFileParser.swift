@@ -10,7 +10,7 @@ import Yams
 /// errors with a suggestion; series values in bad notation are reported at the item's own line and column.
 /// Expected values may be `.inf`, `-.inf` or `.nan` (YAML's spellings), never `Inf`.
 public struct RuleTestFileParser: Sendable {
-    static let topKeys = ["rule_files", "evaluation_interval", "group_eval_order", "tests"]
+    static let topKeys = ["rule_files", "evaluation_interval", "group_eval_order", "tests", "fuzzy_compare"]
     static let testKeys = [
         "interval", "input_series", "alert_rule_test", "promql_expr_test", "external_labels", "external_url", "name",
     ]
@@ -67,6 +67,7 @@ public struct RuleTestFileParser: Sendable {
         guard let top = reader.mapping(root, allowedKeys: Self.topKeys, context: "the top level") else { return nil }
         let ruleFiles = top.optional("rule_files") { self.strings($0, reader: reader) } ?? []
         let interval = top.optional("evaluation_interval") { self.duration($0, reader: reader) }
+        let fuzzy = top.optional("fuzzy_compare") { reader.bool($0) }
         var order: [String] = []
         if let field = top["group_eval_order"], let names = self.strings(field, reader: reader) {
             for name in names {
@@ -84,7 +85,8 @@ public struct RuleTestFileParser: Sendable {
             ruleFiles: ruleFiles,
             evaluationInterval: interval ?? RuleTestFile.defaultEvaluationInterval,
             groupEvalOrder: order,
-            tests: tests
+            tests: tests,
+            fuzzyCompare: fuzzy
         )
     }
 

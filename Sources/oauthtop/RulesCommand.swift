@@ -110,6 +110,19 @@ struct RulesCommand: AsyncParsableCommand {
             }
         }
 
+        /// The files a pattern names, sorted; a pattern without wildcards, or one matching nothing, as written
+        /// (so a missing file is reported by name).
+        static func expand(_ pattern: String) -> [String] {
+            guard pattern.contains(where: { "*?[".contains($0) }) else { return [pattern] }
+            var matches = glob_t()
+            defer { globfree(&matches) }
+            guard glob(pattern, 0, nil, &matches) == 0 else { return [pattern] }
+            let paths = (0..<Int(matches.gl_pathc)).compactMap { index in
+                matches.gl_pathv[index].map { String(cString: $0) }
+            }
+            return paths.isEmpty ? [pattern] : paths.sorted()
+        }
+
         /// Runs one test file; the failures as lines to print (empty when it passed).
         static func test(_ path: String) -> [String] {
             let file: RuleTestFile
@@ -119,8 +132,9 @@ struct RulesCommand: AsyncParsableCommand {
                 return [error.description]
             }
             let directory = (path as NSString).deletingLastPathComponent
-            let rulePaths = file.ruleFiles.map { rule in
-                rule.hasPrefix("/") || directory.isEmpty ? rule : directory + "/" + rule
+            // Relative to the test file; globs (`rules/*.yaml`) expand as promtool expands them.
+            let rulePaths = file.ruleFiles.flatMap { rule in
+                Self.expand(rule.hasPrefix("/") || directory.isEmpty ? rule : directory + "/" + rule)
             }
             let groups: [RuleGroup]
             do {

@@ -147,7 +147,8 @@ struct RuleTestFileParserTests {
                 "unknown key 'alert_rule_tests' in test group; did you mean 'alert_rule_test'?"
             ),
             ("evaluation_interval: 1 minute\n", "1:22", "evaluation_interval: expected a Prometheus duration"),
-            ("fuzzy_compare: true\n", "1:1", "unknown key 'fuzzy_compare' in the top level"),
+            ("fuzzy_compare: maybe\n", "1:16", "fuzzy_compare: expected"),
+            ("fuzzy_comparison: true\n", "1:1", "unknown key 'fuzzy_comparison' in the top level"),
             (
                 "tests:\n  - input_series:\n      - series: up\n        values: '1 2 abc 4'\n", "4:22",
                 "values: invalid series value 'abc' at column 5: expected a number, '_' or 'stale', found 'abc'"

@@ -15,13 +15,18 @@ public struct RuleTestFile: Sendable, Hashable {
     public var groupEvalOrder: [String]
     /// The test groups.
     public var tests: [RuleTestCase]
+    /// `fuzzy_compare` (Prometheus 3): `false` compares expected values exactly; absent or `true` allows a
+    /// relative difference of 1e-9.
+    public var fuzzyCompare: Bool?
 
     public init(
         ruleFiles: [String],
         evaluationInterval: Int64 = RuleTestFile.defaultEvaluationInterval,
         groupEvalOrder: [String] = [],
-        tests: [RuleTestCase]
+        tests: [RuleTestCase],
+        fuzzyCompare: Bool? = nil
     ) {
+        self.fuzzyCompare = fuzzyCompare
         self.ruleFiles = ruleFiles
         self.evaluationInterval = evaluationInterval
         self.groupEvalOrder = groupEvalOrder

@@ -5,7 +5,8 @@
 /// group is evaluated at `0, evaluation_interval, 2 × evaluation_interval, …` up to the last `eval_time`,
 /// and each `alert_rule_test` compares the firing alerts of its rule after the last evaluation at or
 /// before its `eval_time`. `promql_expr_test`s are evaluated afterwards over the input series and the
-/// rules' output (recording rules, `ALERTS`). Values are compared with a relative tolerance of 1e-9 (NaN
+/// rules' output (recording rules, `ALERTS`). Values are compared with a relative tolerance of 1e-9, or
+/// exactly with `fuzzy_compare: false` (NaN
 /// equals NaN), so results that differ from Prometheus's only in the last bits of a float still pass.
 public struct RuleTestRunner: Sendable {
     public let file: RuleTestFile
@@ -151,7 +152,12 @@ public struct RuleTestRunner: Sendable {
         expected.sort { $0.labels < $1.labels }
         let same =
             got.count == expected.count
-            && zip(got, expected).allSatisfy { $0.labels == $1.labels && Self.close($0.value, $1.value) }
+            && zip(got, expected).allSatisfy { lhs, rhs in
+                lhs.labels == rhs.labels
+                    && (self.file.fuzzyCompare == false
+                        ? lhs.value == rhs.value || (lhs.value.isNaN && rhs.value.isNaN)
+                        : Self.close(lhs.value, rhs.value))
+            }
         guard !same else { return nil }
         return RuleTestFailure(
             test: test,

@@ -169,6 +169,54 @@ struct RulesCommandTests {
         }
     }
 
+    @Test("test: rule_files globs; fuzzy_compare: false compares exactly")
+    func globsAndExactComparison() async throws {
+        let rules = """
+            groups:
+              - name: thirds
+                rules:
+                  - record: third
+                    expr: g / 3
+
+            """
+        func testFile(_ fuzzy: String) -> String {
+            """
+            rule_files: ['rules/*.yaml']
+            evaluation_interval: 1m
+            \(fuzzy)
+            tests:
+              - interval: 1m
+                input_series:
+                  - series: 'g'
+                    values: '1 1'
+                promql_expr_test:
+                  - expr: third
+                    eval_time: 1m
+                    exp_samples:
+                      - labels: 'third'
+                        value: 0.333333333333333
+
+            """
+        }
+        try await Sandbox.with { sandbox in
+            try FileManager.default.createDirectory(
+                atPath: sandbox.path("rules"), withIntermediateDirectories: true
+            )
+            _ = try sandbox.write("rules/thirds.yaml", rules)
+            _ = try sandbox.write("fuzzy.test.yaml", testFile(""))
+            _ = try sandbox.write("exact.test.yaml", testFile("fuzzy_compare: false"))
+            let fuzzy = try await ChildProcess.run(
+                ["rules", "test", "fuzzy.test.yaml"], environment: sandbox.environment(), directory: sandbox.directory
+            )
+            #expect(fuzzy.status == 0, "\(fuzzy.stdout)")
+            let exact = try await ChildProcess.run(
+                ["rules", "test", "exact.test.yaml"], environment: sandbox.environment(), directory: sandbox.directory
+            )
+            #expect(exact.status == 1, "\(exact.stdout)")
+            #expect(exact.stdout.contains("third 0.3333333333333333"))
+        }
+    }
+
     static let failingRules = """
         groups:
           - name: failing

@@ -29,6 +29,8 @@ public final class AlertEvaluationService: Service, Sendable {
 
     public let interval: Duration
     public let resendDelay: Duration
+    /// Where alerts are saved at shutdown and restored from at start (`nil`: not kept across restarts).
+    public let statePath: String?
     private let collector: TelemetryCollector
     private let output = RuleOutputStore()
     private let state: Mutex<State>
@@ -55,12 +57,14 @@ public final class AlertEvaluationService: Service, Sendable {
         interval: Duration = .seconds(15),
         resendDelay: Duration = .seconds(60),
         clock: @escaping @Sendable () -> Int64 = { ManagerClock.realtimeNanos() / 1_000_000 },
+        statePath: String? = nil,
         logger: Logger,
         notify: @escaping @Sendable ([Notification]) -> Void = { _ in }
     ) {
         self.collector = collector
         self.interval = interval
         self.resendDelay = resendDelay
+        self.statePath = statePath
         self.state = Mutex(State(groups: groups.map(RuleGroupState.init)))
         self.clock = clock
         self.logger = logger
@@ -76,6 +80,8 @@ public final class AlertEvaluationService: Service, Sendable {
     }
 
     public func run() async throws {
+        self.restoreState()
+        defer { self.saveState() }
         let step = Self.milliseconds(self.interval)
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             self.evaluate(at: self.clock())
@@ -147,6 +153,37 @@ public final class AlertEvaluationService: Service, Sendable {
         }
         if !due.isEmpty {
             self.notify(due)
+        }
+    }
+
+    /// Restores the alerts saved by the previous run, when ``statePath`` has a recent file.
+    public func restoreState() {
+        guard let path = self.statePath else { return }
+        let (file, problem) = AlertStateFile.load(path: path, now: self.clock())
+        if let problem {
+            self.logger.warning("\(problem)")
+        }
+        guard let file else { return }
+        let restored = self.state.withLock { state in
+            var count = 0
+            for index in state.groups.indices {
+                let alerts = file.alerts(for: state.groups[index].group)
+                state.groups[index].restore(alerts)
+                count += alerts.count
+            }
+            return count
+        }
+        self.logger.info("restored alert state", metadata: ["alerts": "\(restored)", "path": "\(path)"])
+    }
+
+    /// Saves the alerts to ``statePath`` (atomically, mode 0600) for the next run.
+    public func saveState() {
+        guard let path = self.statePath else { return }
+        let file = self.state.withLock { state in AlertStateFile(savedAt: self.clock(), groups: state.groups) }
+        do {
+            try file.save(path: path)
+        } catch {
+            self.logger.warning("cannot save alert state", metadata: ["error": "\(error)"])
         }
     }
 

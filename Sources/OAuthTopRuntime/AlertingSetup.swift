@@ -20,11 +20,13 @@ public struct AlertingSetup: Sendable {
     ///     and in the dashboard only).
     ///   - interval: Overrides the settings' evaluation interval (the demo evaluates every second).
     ///   - collector: The series the rules read, and where the notifiers' counters are recorded.
+    ///   - statePath: Where alerts are kept across restarts (`alerts.json` in the state directory).
     public init(
         groups: [RuleGroup],
         settings: AlertingSettings?,
         interval: Duration? = nil,
         collector: TelemetryCollector,
+        statePath: String? = nil,
         logger: Logger
     ) {
         let settings = settings ?? AlertingSettings(notifiers: [:], routes: [:], defaultRoute: [])
@@ -46,6 +48,7 @@ public struct AlertingSetup: Sendable {
             groups: groups,
             collector: collector,
             interval: interval ?? settings.evaluationInterval,
+            statePath: statePath,
             logger: logger
         ) { due in
             guard let delivery else { return }

@@ -12,6 +12,8 @@ public struct ConfiguredManager: Sendable {
     public var manager: OAuthTokenManager
     public var collector: TelemetryCollector
     public var storePath: String
+    /// Where alert states are kept across restarts: `alerts.json` beside the token store.
+    public var alertStatePath: String { (self.storePath as NSString).deletingLastPathComponent + "/alerts.json" }
     /// The alert rules: the configuration's rule files, or the seed's rules.
     public var ruleGroups: [RuleGroup]
 

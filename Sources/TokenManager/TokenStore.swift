@@ -134,49 +134,10 @@ public final class FileTokenStore: Sendable {
     }
 
     private func writeAtomically(_ bytes: [UInt8]) throws(TokenStoreError) {
-        let directory = (self.path as NSString).deletingLastPathComponent
         do {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]
-            )
+            try AtomicFile.write(bytes, to: self.path)
         } catch {
-            throw .directory(directory, Self.errnoText())
-        }
-        let temporary = "\(self.path).tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .write(temporary, Self.errnoText()) }
-        // O_CREAT's mode is masked by umask and ignored for an existing file: set it explicitly.
-        fchmod(fd, 0o600)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer in
-                Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let text = Self.errnoText()
-                close(fd)
-                unlink(temporary)
-                throw .write(temporary, text)
-            }
-            offset += written
-        }
-        guard fsync(fd) == 0 else {
-            let text = Self.errnoText()
-            close(fd)
-            unlink(temporary)
-            throw .write(temporary, text)
-        }
-        close(fd)
-        guard rename(temporary, self.path) == 0 else {
-            let text = Self.errnoText()
-            unlink(temporary)
-            throw .write(self.path, text)
-        }
-        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            fsync(directoryFD)
-            close(directoryFD)
+            throw error.isDirectory ? .directory(error.path, error.detail) : .write(error.path, error.detail)
         }
     }
 

@@ -50,7 +50,8 @@ struct RunCommand: AsyncParsableCommand {
         let listen = try (self.runtime.listen ?? configuration.listen).map(RuntimeOptions.parseListen) ?? .defaultMetrics
         logger.info("starting", metadata: ["providers": "\(configuration.providers.count)", "store": "\(loaded.storePath)"])
         let alerting = AlertingSetup(
-            groups: loaded.ruleGroups, settings: configuration.alerting, collector: loaded.collector, logger: logger
+            groups: loaded.ruleGroups, settings: configuration.alerting, collector: loaded.collector,
+            statePath: loaded.alertStatePath, logger: logger
         )
         try await ManagerRuntime(
             manager: loaded.manager, collector: loaded.collector, listen: listen, duration: self.duration?.duration,

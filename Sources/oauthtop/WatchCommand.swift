@@ -41,7 +41,8 @@ struct WatchCommand: AsyncParsableCommand {
         let listen = try (self.runtime.listen ?? configuration.listen).map(RuntimeOptions.parseListen) ?? .defaultMetrics
         let options = self.dashboard.options(configuredTheme: configuration.theme, defaultRange: .fiveMinutes)
         let alerting = AlertingSetup(
-            groups: loaded.ruleGroups, settings: configuration.alerting, collector: loaded.collector, logger: logger
+            groups: loaded.ruleGroups, settings: configuration.alerting, collector: loaded.collector,
+            statePath: loaded.alertStatePath, logger: logger
         )
         try await ManagerRuntime(
             manager: loaded.manager, collector: loaded.collector, listen: listen, writer: nil,

@@ -1,4 +1,5 @@
 import Alerting
+import Foundation
 import CoreMetrics
 import Logging
 import OAuthTopConfig
@@ -90,5 +91,54 @@ struct AlertEvaluationServiceTests {
         #expect(resolved.startsAt.timeIntervalSince1970 == 1)
         #expect(resolved.endsAt?.timeIntervalSince1970 == 60)
         #expect(resolved.labels == ["alertname": "A", "severity": "page"])
+    }
+
+    @Test("alert states survive a restart: a firing alert is not announced again and resolves later")
+    func restartKeepsAlertState() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("oauthtop-alerts-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("alerts.json").path
+        let start: Int64 = 1_700_000_000_000
+        let now = Mutex(start)
+
+        func run(_ seconds: ClosedRange<Int>, open: @escaping (Int) -> Bool) -> (events: [String], sent: [Bool]) {
+            let collector = TelemetryCollector()
+            let breaker = collector.makeRecorder(
+                label: "oauth_circuit_breaker_state", dimensions: [("provider", "github")], aggregate: false
+            )
+            let recorder = Recorder()
+            let service = AlertEvaluationService(
+                groups: RuleFileParser.defaultGroups(),
+                collector: collector,
+                clock: { now.withLock { $0 } },
+                statePath: path,
+                logger: Logger(label: "test")
+            ) { due in
+                recorder.notifications.withLock { $0 += due.map { ($0.alert.name, $0.alert.state, $0.route, $0.isResend) } }
+            }
+            service.subscribe { event in recorder.events.withLock { $0.append(event.kind.rawValue) } }
+            service.restoreState()
+            for second in seconds {
+                let time = start + Int64(second) * 1000
+                now.withLock { $0 = time }
+                breaker.record(Double(open(second) ? 2 : 0))
+                collector.sample(at: time)
+                if second % 15 == 0 {
+                    service.evaluate(at: time)
+                }
+            }
+            service.saveState()
+            return (recorder.events.withLock { $0 }, recorder.notifications.withLock { $0.map(\.resend) })
+        }
+
+        let first = run(0...30) { _ in true }
+        #expect(first.events == ["alert_firing"])
+        #expect(first.sent == [false])
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        // Restarted 60 s later: still open, then closed.
+        let second = run(90...150) { $0 < 120 }
+        #expect(second.events == ["alert_resolved"], "no second alert_firing after the restart")
+        #expect(second.sent == [true, false], "a re-send while firing, then the resolved notification")
     }
 }

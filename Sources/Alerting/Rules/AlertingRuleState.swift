@@ -113,6 +113,14 @@ public struct AlertingRuleState: Sendable {
         return transitions.sorted { $0.alert.labels < $1.alert.labels }
     }
 
+    /// Puts back alerts saved before a restart (this rule's only), so a firing alert goes on firing without
+    /// being announced again and a pending one keeps its `for` clock, as Prometheus restores `for` state.
+    public mutating func restore(_ saved: [Alert]) {
+        for alert in saved where alert.name == self.rule.name {
+            self.alerts[alert.labels] = alert
+        }
+    }
+
     /// The pending and firing alerts, ordered by labels.
     public var activeAlerts: [Alert] {
         self.alerts.values.filter { $0.state != .inactive }.sorted { $0.labels < $1.labels }

@@ -87,6 +87,21 @@ public struct RuleGroupState: Sendable {
         return evaluation
     }
 
+    /// Every alert the group holds (pending, firing and recently resolved), in rule order: what is saved
+    /// across a restart.
+    public var allAlerts: [Alert] {
+        self.alertStates.keys.sorted().flatMap { index in
+            (self.alertStates[index]?.alerts.values).map { $0.sorted { $0.labels < $1.labels } } ?? []
+        }
+    }
+
+    /// Puts back alerts saved before a restart into the rules they belong to (by alert name).
+    public mutating func restore(_ saved: [Alert]) {
+        for index in self.alertStates.keys {
+            self.alertStates[index]?.restore(saved)
+        }
+    }
+
     /// Every pending and firing alert of the group, in rule order.
     public var activeAlerts: [Alert] {
         self.alertStates.keys.sorted().flatMap { self.alertStates[$0]?.activeAlerts ?? [] }

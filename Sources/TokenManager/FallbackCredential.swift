@@ -18,14 +18,12 @@
 /// ```
 public struct FallbackCredential: Sendable, Hashable, CustomStringConvertible {
     /// How a fallback credential is obtained; the `method` label of `oauth_fallback_auth_used_total`.
-    public struct Method: Sendable, Hashable, CustomStringConvertible {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-
+    /// An enum (one byte) rather than a string: every ``AccessToken`` carries one.
+    public enum Method: String, Sendable, Hashable, CustomStringConvertible {
         /// The OAuth token of another configured provider (e.g. a GitHub App installation token).
-        public static let alternateProvider = Method(rawValue: "alternate_provider")
+        case alternateProvider = "alternate_provider"
         /// A static key, time-limited per outage and optionally gated by an approval file.
-        public static let emergencyKey = Method(rawValue: "emergency_key")
+        case emergencyKey = "emergency_key"
 
         public var description: String { self.rawValue }
     }

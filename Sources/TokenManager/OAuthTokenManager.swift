@@ -151,6 +151,17 @@ public final class OAuthTokenManager: Service, Sendable {
     func slowToken(_ provider: ProviderID, now: Int64) async throws(TokenRefreshError) -> AccessToken {
         let session = self.sessions[provider.index]
         guard let chain = self.fallbacks[provider.index] else { return try await session.token(now: now) }
+        return try await self.tokenOrFallback(session, chain, now: now)
+    }
+
+    /// `slowToken` for a provider with a fallback chain, in a function of its own so that the common
+    /// path's async frame stays small (a bigger frame costs every waiting caller an allocation).
+    @inline(never)
+    private func tokenOrFallback(
+        _ session: ProviderSession,
+        _ chain: FallbackChain,
+        now: Int64
+    ) async throws(TokenRefreshError) -> AccessToken {
         let epoch = chain.epoch
         if chain.isEngaged {
             // On fallback, a caller does not wait for the probe in flight: it keeps the fallback

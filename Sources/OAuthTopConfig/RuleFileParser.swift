@@ -185,7 +185,7 @@ public enum RuleFileParser {
                 }
             }
             let name = context.reader.nonEmptyString(recordField)
-            if let name, !Self.isMetricName(name) {
+            if let name, !Labels.isValidMetricName(name) {
                 context.reader.error(
                     "invalid recording rule name '\(name)': must match [a-zA-Z_:][a-zA-Z0-9_:]*", at: recordField)
             }
@@ -241,7 +241,7 @@ public enum RuleFileParser {
         for (keyNode, valueNode) in mapping {
             let key = keyNode.scalar?.string ?? ""
             let valueField = YAMLField(name: "\(field.name).\(key)", node: valueNode)
-            if labelNames, !Self.isLabelName(key) {
+            if labelNames, !Labels.isValidLabelName(key) {
                 context.reader.diagnostics.error("\(field.name): invalid label name '\(key)'", at: keyNode)
                 continue
             }
@@ -274,23 +274,7 @@ public enum RuleFileParser {
         }
     }
 
-    static func isLabelName(_ name: String) -> Bool {
-        guard let first = name.utf8.first, Lexer.isStart(first) else { return false }
-        return name.utf8.allSatisfy { Lexer.isStart($0) || ($0 >= 0x30 && $0 <= 0x39) }
-    }
-
-    static func isMetricName(_ name: String) -> Bool {
-        guard let first = name.utf8.first, Lexer.isStart(first) || first == UInt8(ascii: ":") else { return false }
-        return name.utf8.allSatisfy { Lexer.isStart($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ":") }
-    }
-
     static func isLabelValueSafe(_ name: String) -> Bool {
         !name.contains("\n")
-    }
-
-    private enum Lexer {
-        static func isStart(_ byte: UInt8) -> Bool {
-            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || byte == 0x5F
-        }
     }
 }

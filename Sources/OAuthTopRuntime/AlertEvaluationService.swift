@@ -18,8 +18,6 @@ public final class AlertEvaluationService: Service, Sendable {
         public var alert: Alert
         public var isResend: Bool
         public var route: String?
-        /// The evaluation interval, for receivers that compute validity.
-        public var intervalMilliseconds: Int64
     }
 
     private struct State: Sendable {
@@ -124,8 +122,7 @@ public final class AlertEvaluationService: Service, Sendable {
                 )
                 due += sends.map {
                     Notification(
-                        alert: $0.alert, isResend: $0.isResend, route: $0.alert.action,
-                        intervalMilliseconds: groupInterval)
+                        alert: $0.alert, isResend: $0.isResend, route: $0.alert.action)
                 }
             }
             return (transitions, failures, due)

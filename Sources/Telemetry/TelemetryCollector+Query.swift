@@ -136,15 +136,9 @@ extension TelemetryCollector {
         named name: String,
         matching labels: [String: String]
     ) -> [(any StoredSeries, Int)] {
-        var families = [name]
-        for suffix in Self.histogramSuffixes where name.hasSuffix(suffix) {
-            families.append(String(name.dropLast(suffix.count)))
-        }
-        let candidates: [any StoredSeries] = self.registry.withLock { registry in
-            families.flatMap { registry.families[$0].map { Array($0.series.values) } ?? [] }
-        }
         var result: [(any StoredSeries, Int)] = []
-        for series in candidates.sorted(by: { $0.labels < $1.labels }) {
+        // Each family's series are kept in label order.
+        for series in self.candidateFamilies(named: name).joined() {
             for (index, channel) in series.channels.enumerated()
             where channel.name == name && Self.matches(channel.labels, labels) {
                 result.append((series, index))

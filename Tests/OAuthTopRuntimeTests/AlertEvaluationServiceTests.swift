@@ -79,14 +79,14 @@ struct AlertEvaluationServiceTests {
             validUntil: 241_000
         )
         let firing = AlertingSetup.notification(
-            .init(alert: alert, isResend: true, route: nil, intervalMilliseconds: 15_000))
+            .init(alert: alert, isResend: true, route: nil))
         #expect(firing.status == .firing)
         #expect(firing.endsAt?.timeIntervalSince1970 == 241)
         #expect(firing.isResend)
         alert.state = .inactive
         alert.resolvedAt = 60_000
         let resolved = AlertingSetup.notification(
-            .init(alert: alert, isResend: false, route: nil, intervalMilliseconds: 15_000))
+            .init(alert: alert, isResend: false, route: nil))
         #expect(resolved.status == .resolved)
         #expect(resolved.startsAt.timeIntervalSince1970 == 1)
         #expect(resolved.endsAt?.timeIntervalSince1970 == 60)

@@ -37,6 +37,23 @@ public final class InMemorySeriesStore: SeriesSource {
             stored.append(timestamp: timestamp, value: value)
             self.series.append(stored)
         }
+
+        mutating func removeSamples(before timestamp: Int64, name: String) {
+            var emptied = false
+            for position in self.series.indices {
+                guard let first = self.series[position].timestamps.first, first < timestamp else { continue }
+                let keep = InMemorySeriesStore.firstIndex(in: self.series[position].timestamps, notBefore: timestamp)
+                self.series[position].timestamps.removeFirst(keep)
+                self.series[position].values.removeFirst(keep)
+                emptied = emptied || self.series[position].timestamps.isEmpty
+            }
+            guard emptied else { return }
+            self.series.removeAll { $0.timestamps.isEmpty }
+            self.index = [:]
+            for (position, stored) in self.series.enumerated() {
+                self.index[Labels(name: name, labels: stored.labels)] = position
+            }
+        }
     }
 
     private let storage = Mutex<[String: Family]>([:])
@@ -59,23 +76,16 @@ public final class InMemorySeriesStore: SeriesSource {
     }
 
     /// Forgets samples before `timestamp` (milliseconds) and series left without samples.
+    ///
+    /// Runs after every evaluation round: series with nothing old are left alone, and a family's index is
+    /// rebuilt only when one of its series is gone.
     public func removeSamples(before timestamp: Int64) {
         self.storage.withLock { storage in
-            for (name, family) in storage {
-                var kept = Family()
-                for var stored in family.series {
-                    let first = Self.firstIndex(in: stored.timestamps, notBefore: timestamp)
-                    if first > 0 {
-                        stored.timestamps.removeFirst(first)
-                        stored.values.removeFirst(first)
-                    }
-                    if !stored.timestamps.isEmpty {
-                        let labels = Labels(name: name, labels: stored.labels)
-                        kept.index[labels] = kept.series.count
-                        kept.series.append(stored)
-                    }
+            for name in Array(storage.keys) {
+                storage[name]?.removeSamples(before: timestamp, name: name)
+                if storage[name]?.series.isEmpty == true {
+                    storage[name] = nil
                 }
-                storage[name] = kept.series.isEmpty ? nil : kept
             }
         }
     }
@@ -118,7 +128,7 @@ public final class InMemorySeriesStore: SeriesSource {
         }
     }
 
-    private static func firstIndex(in timestamps: [Int64], notBefore timestamp: Int64) -> Int {
+    fileprivate static func firstIndex(in timestamps: [Int64], notBefore timestamp: Int64) -> Int {
         var low = 0
         var high = timestamps.count
         while low < high {

@@ -52,6 +52,20 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
         return ""
     }
 
+    /// Whether `name` is a valid label name, `[a-zA-Z_][a-zA-Z0-9_]*`.
+    public static func isValidLabelName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, Lexer.isIdentifierStart(first) else { return false }
+        return name.utf8.allSatisfy { Lexer.isIdentifierStart($0) || Lexer.isDigit($0) }
+    }
+
+    /// Whether `name` is a valid metric name, `[a-zA-Z_:][a-zA-Z0-9_:]*`.
+    public static func isValidMetricName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, Lexer.isIdentifierStart(first) || first == UInt8(ascii: ":") else {
+            return false
+        }
+        return name.utf8.allSatisfy(Lexer.isIdentifierPart)
+    }
+
     /// The metric name, if the set has one.
     public var metricName: String? {
         let name = self[Self.metricNameLabel]

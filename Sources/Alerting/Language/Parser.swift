@@ -412,7 +412,7 @@ struct Parser {
             guard case .string(let text) = Evaluator.unwrap(argument) else { continue }
             let isLabelName =
                 (index == 1) || (function == .labelReplace && index == 3) || (function == .labelJoin && index >= 3)
-            if isLabelName, !Self.isLabelName(text) {
+            if isLabelName, !Labels.isValidLabelName(text) {
                 throw self.error("invalid label name \"\(text)\" in \(function.rawValue)()", at: tokens[index])
             }
             if function == .labelReplace, index == 4 {
@@ -423,11 +423,6 @@ struct Parser {
                 }
             }
         }
-    }
-
-    static func isLabelName(_ name: String) -> Bool {
-        guard let first = name.utf8.first, Lexer.isIdentifierStart(first) else { return false }
-        return name.utf8.allSatisfy { Lexer.isIdentifierStart($0) || Lexer.isDigit($0) }
     }
 
     /// `name{matchers}` or `name` or `{matchers}`; `token` is the name (or the brace).

@@ -61,7 +61,12 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
 
     /// A template without actions.
     public static func literal(_ text: String) -> Template {
-        (try? Template(text.replacingOccurrences(of: "{{", with: "{{ \"{{\" }}"))) ?? (try! Template(""))
+        Template(source: text.replacingOccurrences(of: "{{", with: "{{ \"{{\" }}"), parts: [.text(text)])
+    }
+
+    private init(source: String, parts: [Part]) {
+        self.source = source
+        self.parts = parts
     }
 
     public var description: String { self.source }

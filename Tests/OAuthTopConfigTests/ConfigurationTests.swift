@@ -480,19 +480,26 @@ struct ConfigurationTests {
         }
     }
 
+    /// A reference and the secret it resolves to; the test log names the reference only, never the value.
+    struct SecretCase: CustomTestStringConvertible, Sendable {
+        let reference: String
+        let expected: String
+        var testDescription: String { self.reference }
+    }
+
     @Test(
         "secrets from env and file; files lose their trailing newline only",
         arguments: [
-            ("{env: SECRET}", "env-secret-value-1"),
-            ("{file: /s}", "  line one\nline two  "),
-            ("{file: /crlf}", "windows"),
+            SecretCase(reference: "{env: SECRET}", expected: "env-secret-value-1"),
+            SecretCase(reference: "{file: /s}", expected: "  line one\nline two  "),
+            SecretCase(reference: "{file: /crlf}", expected: "windows"),
         ]
     )
-    func secretSources(reference: String, expected: String) throws {
-        let yaml = Self.base.replacingOccurrences(of: "{env: SECRET}", with: reference)
+    func secretSources(_ secret: SecretCase) throws {
+        let yaml = Self.base.replacingOccurrences(of: "{env: SECRET}", with: secret.reference)
         let files = ["/s": "  line one\nline two  \n\n", "/crlf": "windows\r\n"]
         let provider = try #require(try parseConfig(yaml, files: files).get().providers.first)
-        #expect(provider.clientSecret?.revealed == expected)
+        #expect(provider.clientSecret?.revealed == secret.expected)
     }
 
     @Test("load reads the file and throws every diagnostic; check summarises")

@@ -27,18 +27,14 @@ public struct ConfiguredManager: Sendable {
         let ruleGroups = try configuration.ruleGroups(configPath: location.path)
         let storePath = configuration.stateDirectory.map { $0 + "/tokens.json" }
             ?? FileTokenStore.defaultPath(environment: environment)
-        let collector = TelemetryCollector()
-        collector.describeOAuthMetrics()
-        let manager = OAuthTokenManager(
-            providers: configuration.providers,
-            store: FileTokenStore(path: storePath),
-            metricsFactory: collector,
+        let assembly = ManagerAssembly(
+            providers: configuration.providers, store: FileTokenStore(path: storePath),
             logger: Logger(label: "oauthtop.manager")
         )
         return ConfiguredManager(
             configuration: configuration,
-            manager: manager,
-            collector: collector,
+            manager: assembly.manager,
+            collector: assembly.collector,
             storePath: storePath,
             ruleGroups: ruleGroups
         )

@@ -44,58 +44,6 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
     static var defaultCompletionKind: CompletionKind { .default }
 }
 
-/// Sets up swift-log once: stderr (or a file, or nowhere while the dashboard owns the
-/// terminal), with the chosen level.
-enum LoggingSetup {
-    enum Destination {
-        case standardError
-        case file(String)
-        case none
-    }
-
-    static func bootstrap(level: Logger.Level, to destination: Destination = .standardError) throws {
-        switch destination {
-        case .standardError:
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
-        case .none:
-            LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
-        case .file(let path):
-            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-                    || FileManager.default.isWritableFile(atPath: path),
-                let handle = FileHandle(forWritingAtPath: path)
-            else {
-                throw ValidationError("--log-file: cannot write \(path)")
-            }
-            handle.seekToEndOfFile()
-            let stream = LogFileStream(handle: handle)
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler(label: label, stream: stream)
-                handler.logLevel = level
-                return handler
-            }
-        }
-    }
-}
-
-/// Appends log lines to a file, one writer at a time.
-final class LogFileStream: TextOutputStream, @unchecked Sendable {
-    // @unchecked: every access to `handle` happens under `lock`.
-    private let handle: FileHandle
-    private let lock = NSLock()
-
-    init(handle: FileHandle) { self.handle = handle }
-
-    func write(_ string: String) {
-        self.lock.lock()
-        defer { self.lock.unlock() }
-        self.handle.write(Data(string.utf8))
-    }
-}
-
 extension ConfiguredManager {
     /// Loads the configuration for a command, or prints every problem and exits 2.
     static func loadOrExit(explicitPath: String?) throws -> ConfiguredManager {
@@ -104,6 +52,17 @@ extension ConfiguredManager {
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)
+        }
+    }
+}
+
+extension LoggingSetup {
+    /// Bootstraps logging for a command; an unwritable `--log-file` is a usage error.
+    static func bootstrapOrFail(level: Logger.Level, to destination: Destination = .standardError) throws {
+        do {
+            try self.bootstrap(level: level, to: destination)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 }

@@ -6,7 +6,6 @@ import Logging
 import OAuthTopConfig
 import OAuthTopRuntime
 import Telemetry
-import TokenManager
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -82,7 +81,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         if !self.headless { try DashboardFlags.requireTerminal(command: "demo", instead: "`oauthtop demo --headless`") }
         let level = self.runtime.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .warning
-        try LoggingSetup.bootstrap(
+        try LoggingSetup.bootstrapOrFail(
             level: level,
             to: self.headless ? .standardError : self.dashboard.logFile.map { .file($0) } ?? .none
         )
@@ -104,56 +103,14 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let listen = try self.runtime.listen.map(RuntimeOptions.parseListen) ?? ListenAddress(host: "127.0.0.1", port: 0)
 
-        let clientSecret = DemoSetup.randomSecret()
-        let identityProvider = DemoIdentityProvider(
-            configuration: DemoSetup.identityProviderConfiguration(clientSecret: clientSecret),
+        try await DemoRun(
             schedule: schedule,
-            logger: Logger(label: "oauthtop.demo.idp")
-        )
-        let writer: JSONLineWriter? = self.headless ? JSONLineWriter() : nil
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await identityProvider.run() }
-            let endpoints = try await identityProvider.waitUntilListening()
-            writer?.emit(
-                EventJSON.line(
-                    event: "demo_started", timestamp: ManagerClock.realtimeNanos(),
-                    fields: [("faults", .int(Int64(schedule.faults.count)))]
-                        + endpoints.map { (key: "endpoint_\($0.name)", value: .string($0.url)) }
-                )
-            )
-            let refreshToken = identityProvider.issueRefreshToken(clientID: DemoSetup.clientID)
-            let collector = TelemetryCollector()
-            collector.describeOAuthMetrics()
-            let manager = OAuthTokenManager(
-                providers: [
-                    DemoSetup.providerConfiguration(
-                        endpoints: endpoints.map(\.url), clientSecret: clientSecret, refreshToken: refreshToken
-                    )
-                ],
-                metricsFactory: collector,
-                logger: Logger(label: "oauthtop.manager")
-            )
-            // Rules every second: the demo's time scale is seconds.
-            let alerting = AlertingSetup(
-                groups: ruleGroups, settings: nil, interval: .seconds(1), collector: collector, logger: logger
-            )
-            let runtime = ManagerRuntime(
-                manager: manager,
-                collector: collector,
-                listen: listen,
-                duration: self.duration?.duration,
-                extraServices: manager.providers.map { DemoWorkload(manager: manager, provider: $0, tasks: self.tasks) },
-                writer: writer,
-                frontEnd: dashboardOptions.map {
-                    DashboardService(
-                        manager: manager, collector: collector, options: $0, alerting: alerting.evaluation, logger: logger
-                    )
-                },
-                alerting: alerting,
-                logger: logger
-            )
-            try await runtime.run()
-            group.cancelAll()
-        }
+            ruleGroups: ruleGroups,
+            tasks: self.tasks,
+            listen: listen,
+            duration: self.duration?.duration,
+            dashboard: dashboardOptions,
+            logger: logger
+        ).run()
     }
 }

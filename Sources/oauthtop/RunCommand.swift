@@ -45,7 +45,7 @@ struct RunCommand: AsyncParsableCommand {
         let loaded = try ConfiguredManager.loadOrExit(explicitPath: self.config)
         let configuration = loaded.configuration
         let level = (self.runtime.logLevel ?? configuration.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info
-        try LoggingSetup.bootstrap(level: level)
+        try LoggingSetup.bootstrapOrFail(level: level)
         let logger = Logger(label: "oauthtop")
         let listen = try (self.runtime.listen ?? configuration.listen).map(RuntimeOptions.parseListen) ?? .defaultMetrics
         logger.info("starting", metadata: ["providers": "\(configuration.providers.count)", "store": "\(loaded.storePath)"])

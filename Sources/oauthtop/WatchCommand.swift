@@ -36,7 +36,7 @@ struct WatchCommand: AsyncParsableCommand {
         let loaded = try ConfiguredManager.loadOrExit(explicitPath: self.config)
         let configuration = loaded.configuration
         let level = (self.runtime.logLevel ?? configuration.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info
-        try LoggingSetup.bootstrap(level: level, to: self.dashboard.logFile.map { .file($0) } ?? .none)
+        try LoggingSetup.bootstrapOrFail(level: level, to: self.dashboard.logFile.map { .file($0) } ?? .none)
         let logger = Logger(label: "oauthtop")
         let listen = try (self.runtime.listen ?? configuration.listen).map(RuntimeOptions.parseListen) ?? .defaultMetrics
         let options = self.dashboard.options(configuredTheme: configuration.theme, defaultRange: .fiveMinutes)

@@ -1,0 +1,101 @@
+import Alerting
+import DemoIdentityProvider
+import Logging
+import Telemetry
+import TokenManager
+
+/// One run of `oauthtop demo`: the embedded identity provider with its fault schedule, a manager
+/// pointed at it with the demo's provider, simulated tasks asking for tokens, the demo's alert
+/// rules every second, and either the dashboard or JSON event lines.
+///
+/// The executable only parses arguments into this value and calls ``run()``.
+public struct DemoRun: Sendable {
+    /// The faults the identity provider injects.
+    public var schedule: FaultSchedule
+    /// The alert rules evaluated every second.
+    public var ruleGroups: [RuleGroup]
+    /// How many simulated long-running tasks ask for tokens.
+    public var tasks: Int
+    /// Where `/metrics` listens.
+    public var listen: ListenAddress
+    /// Stop after this long; `nil` runs until a signal or until the user quits.
+    public var duration: Duration?
+    /// The dashboard's options; `nil` runs headless with JSON event lines on stdout.
+    public var dashboard: DashboardOptions?
+    public var logger: Logger
+
+    public init(
+        schedule: FaultSchedule,
+        ruleGroups: [RuleGroup],
+        tasks: Int,
+        listen: ListenAddress,
+        duration: Duration?,
+        dashboard: DashboardOptions?,
+        logger: Logger
+    ) {
+        self.schedule = schedule
+        self.ruleGroups = ruleGroups
+        self.tasks = tasks
+        self.listen = listen
+        self.duration = duration
+        self.dashboard = dashboard
+        self.logger = logger
+    }
+
+    /// Runs the demo until its duration ends, a signal arrives or the user quits the dashboard.
+    ///
+    /// - Throws: When the identity provider or a service fails, e.g. the metrics address cannot be bound.
+    public func run() async throws {
+        let clientSecret = DemoSetup.randomSecret()
+        let identityProvider = DemoIdentityProvider(
+            configuration: DemoSetup.identityProviderConfiguration(clientSecret: clientSecret),
+            schedule: self.schedule,
+            logger: Logger(label: "oauthtop.demo.idp")
+        )
+        let writer: JSONLineWriter? = self.dashboard == nil ? JSONLineWriter() : nil
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await identityProvider.run() }
+            let endpoints = try await identityProvider.waitUntilListening()
+            writer?.emit(
+                EventJSON.line(
+                    event: "demo_started", timestamp: ManagerClock.realtimeNanos(),
+                    fields: [("faults", .int(Int64(self.schedule.faults.count)))]
+                        + endpoints.map { (key: "endpoint_\($0.name)", value: .string($0.url)) }
+                )
+            )
+            let refreshToken = identityProvider.issueRefreshToken(clientID: DemoSetup.clientID)
+            let assembly = ManagerAssembly(
+                providers: [
+                    DemoSetup.providerConfiguration(
+                        endpoints: endpoints.map(\.url), clientSecret: clientSecret, refreshToken: refreshToken
+                    )
+                ],
+                logger: Logger(label: "oauthtop.manager")
+            )
+            let (manager, collector) = (assembly.manager, assembly.collector)
+            // Rules every second: the demo's time scale is seconds.
+            let alerting = AlertingSetup(
+                groups: self.ruleGroups, settings: nil, interval: .seconds(1), collector: collector,
+                logger: self.logger
+            )
+            let runtime = ManagerRuntime(
+                manager: manager,
+                collector: collector,
+                listen: self.listen,
+                duration: self.duration,
+                extraServices: manager.providers.map { DemoWorkload(manager: manager, provider: $0, tasks: self.tasks) },
+                writer: writer,
+                frontEnd: self.dashboard.map {
+                    DashboardService(
+                        manager: manager, collector: collector, options: $0, alerting: alerting.evaluation,
+                        logger: self.logger
+                    )
+                },
+                alerting: alerting,
+                logger: self.logger
+            )
+            try await runtime.run()
+            group.cancelAll()
+        }
+    }
+}

@@ -67,7 +67,7 @@ struct DashboardFileTests {
         let error = try #require(outcome.errors.first)
         #expect(outcome.value == nil)
         #expect(error.file == "d.yaml")
-        #expect(error.position == "7:43", "\(error)")
+        #expect(error.position == "7:45", "\(error)")
     }
 
     @Test("unknown keys, styles and panels, and missing queries, each at its line and column")
@@ -85,7 +85,7 @@ struct DashboardFileTests {
                     - q:
                         title: Q
                         queries:
-                          - expr: rate(x[5m])
+                          - expr: x[5m]
             """)
         let messages = outcome.errors.map { "\($0.position) \($0.message)" }
         #expect(messages.count == 5, "\(messages)")

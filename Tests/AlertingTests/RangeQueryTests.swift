@@ -22,8 +22,11 @@ struct RangeQueryTests {
         let expression = try RuleExpression.parse("c_total")
         let matrix = try evaluator.evaluateRange(expression, start: 30_000, end: 90_000, step: 30_000)
         #expect(matrix.map(\.labels.description) == [#"c_total{k="a"}"#, #"c_total{k="b"}"#])
-        #expect(matrix[0].points == [.init(time: 30_000, value: 3), .init(time: 60_000, value: 6),
-            .init(time: 90_000, value: 9)])
+        #expect(
+            matrix[0].points == [
+                .init(time: 30_000, value: 3), .init(time: 60_000, value: 6),
+                .init(time: 90_000, value: 9),
+            ])
         #expect(matrix[1].points == [.init(time: 60_000, value: 5), .init(time: 90_000, value: 5)])
     }
 

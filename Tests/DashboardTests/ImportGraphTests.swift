@@ -64,9 +64,10 @@ struct ImportGraphTests {
         }
         // The seed's spellings leave Alerting in another branch of issue #9 (an alias table the runtime hands
         // the evaluator); until it is merged this check may fail here.
-        withKnownIssue("Alerting still holds the seed's spellings until the alias table is merged",
-            isIntermittent: true)
-        {
+        withKnownIssue(
+            "Alerting still holds the seed's spellings until the alias table is merged",
+            isIntermittent: true
+        ) {
             #expect(offending.isEmpty, "files naming oauth: \(offending)")
         }
     }

@@ -38,7 +38,9 @@ struct PanelQueriesTests {
         return await queries.panels(range: .oneMinute, now: Self.now, points: points)
     }
 
-    static func counter(_ collector: TelemetryCollector, _ name: String, _ labels: [(String, String)])
+    static func counter(
+        _ collector: TelemetryCollector, _ name: String, _ labels: [(String, String)]
+    )
         -> any CounterHandler
     {
         collector.makeCounter(label: name, dimensions: labels)
@@ -143,12 +145,18 @@ struct PanelQueriesTests {
             if second == 50 {
                 Self.counter(collector, "oauth_fallback_auth_used_total", [("method", "app_token")]).increment(by: 1)
             }
-            collector.makeRecorder(label: "oauth_token_lifetime_seconds", dimensions: [("provider", "a")],
-                aggregate: false).record(Double(3600))
-            collector.makeRecorder(label: "oauth_token_expires_in_seconds", dimensions: [("provider", "a")],
-                aggregate: false).record(Double(3000 - second))
-            collector.makeRecorder(label: "oauth_circuit_breaker_state", dimensions: [("provider", "a")],
-                aggregate: false).record(Double(second >= 20 ? 2 : 0))
+            collector.makeRecorder(
+                label: "oauth_token_lifetime_seconds", dimensions: [("provider", "a")],
+                aggregate: false
+            ).record(Double(3600))
+            collector.makeRecorder(
+                label: "oauth_token_expires_in_seconds", dimensions: [("provider", "a")],
+                aggregate: false
+            ).record(Double(3000 - second))
+            collector.makeRecorder(
+                label: "oauth_circuit_breaker_state", dimensions: [("provider", "a")],
+                aggregate: false
+            ).record(Double(second >= 20 ? 2 : 0))
         }
         let panels = await Self.panels(collector)
         #expect(panels[3].series.map(\.label) == ["all", "app_token"])
@@ -194,8 +202,10 @@ struct PanelQueriesTests {
     @Test("a frame a second later evaluates only the steps that are new or still open")
     func cache() async {
         let collector = Self.collector { collector, second in
-            collector.makeRecorder(label: "oauth_circuit_breaker_state", dimensions: [("provider", "a")],
-                aggregate: false).record(Double(second % 3))
+            collector.makeRecorder(
+                label: "oauth_circuit_breaker_state", dimensions: [("provider", "a")],
+                aggregate: false
+            ).record(Double(second % 3))
         }
         let source = CountingSource(EvaluatorQuerySource(source: collector))
         let dashboard = DashboardDefinition(

@@ -32,7 +32,9 @@ public enum DashboardFile {
     /// Reads and parses a dashboard file.
     ///
     /// - Throws: `ConfigError` for an unreadable file, or every problem in it with its line and column.
-    public static func load(path: String, fileReader: FileReader = .fileSystem) throws(ConfigError)
+    public static func load(
+        path: String, fileReader: FileReader = .fileSystem
+    ) throws(ConfigError)
         -> DashboardDefinition
     {
         let text: String
@@ -121,8 +123,9 @@ public enum DashboardFile {
     private static func panel(_ field: YAMLField, _ context: Context) -> PanelDefinition? {
         if let name = field.scalarText {
             guard let panel = context.builtIn[name] else {
-                var message = "unknown panel '\(name)'; a panel of one's own needs its definition ('\(name): {title,"
-                    + " draw, unit, queries}')"
+                var message =
+                    "unknown panel '\(name)'; a panel of one's own needs its definition"
+                    + " ('\(name): {title, draw, unit, queries}')"
                 if let suggestion = Suggestion.closest(to: name, in: context.builtIn.keys.sorted()) {
                     message += "; did you mean '\(suggestion)'?"
                 }
@@ -138,8 +141,8 @@ public enum DashboardFile {
         }
         let title = map.required("title") { context.reader.nonEmptyString($0) }
         let shortTitle = map.optional("short_title") { context.reader.nonEmptyString($0) }
-        let style = map.optional("draw") { context.reader.choice($0, from: PanelStyle.allCases.map(\.rawValue)) }
-            .flatMap(PanelStyle.init(rawValue:)) ?? .graph
+        let styles = PanelStyle.allCases.map(\.rawValue)
+        let style = map.optional("draw") { context.reader.choice($0, from: styles) }.flatMap(PanelStyle.init) ?? .graph
         let unit = map.optional("unit") { context.reader.nonEmptyString($0) } ?? "none"
         let queries = map.required("queries") { queriesField -> [PanelQuery]? in
             guard let items = context.reader.sequence(queriesField, expected: "a list of queries") else { return nil }

@@ -13,7 +13,9 @@ extension OAuthTopConfiguration {
     /// The dashboard to draw: the named dashboard file's first dashboard, or the default one.
     ///
     /// - Throws: `ConfigError` with every problem of the dashboard file.
-    public func dashboardDefinition(configPath: String?, fileReader: FileReader = .fileSystem) throws(ConfigError)
+    public func dashboardDefinition(
+        configPath: String?, fileReader: FileReader = .fileSystem
+    ) throws(ConfigError)
         -> DashboardDefinition
     {
         guard let path = self.dashboardPath(configPath: configPath) else { return DashboardFile.defaultDashboard() }

@@ -89,8 +89,7 @@ public final class PanelQueries: Sendable {
     private func series(_ query: PanelQuery, variables: PanelVariables, window: StepWindow) async -> [DashboardSeries] {
         let matrix = await self.matrix(variables.substitute(query.expression), window: window)
         var instant: [Labels: Double] = [:]
-        if let elements = try? await self.source.query(variables.substitute(query.instantExpression), at: window.now)
-        {
+        if let elements = try? await self.source.query(variables.substitute(query.instantExpression), at: window.now) {
             for element in elements { instant[element.labels] = element.value }
         }
         var labels = Set(matrix.keys)

@@ -62,8 +62,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Cells",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Dashboard",
-            dependencies: ["TokenManager", "Telemetry"],
+            dependencies: ["Cells"],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(
@@ -72,13 +76,13 @@ let package = Package(
         ),
         .target(
             name: "Terminal",
-            dependencies: ["CNCurses", "Dashboard"],
+            dependencies: ["CNCurses", "Cells"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "terminal-demo",
             dependencies: [
-                "Dashboard", "Terminal",
+                "Cells", "Terminal",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -150,17 +154,14 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: [
-                "Dashboard", "TokenManager", "Telemetry",
-                .product(name: "CoreMetrics", package: "swift-metrics"),
-            ],
+            dependencies: ["Dashboard"],
             exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "OAuthTopRuntimeTests",
             dependencies: [
-                "Alerting", "OAuthTopConfig", "OAuthTopRuntime", "Telemetry", "TokenManager",
+                "Alerting", "Dashboard", "OAuthTopConfig", "OAuthTopRuntime", "Telemetry", "TokenManager",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -168,7 +169,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TerminalTests",
-            dependencies: ["CNCurses", "Dashboard", "Terminal"],
+            dependencies: ["CNCurses", "Cells", "Terminal"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,10 +1,12 @@
-/// The Dashboard target renders oauthtop's state into an in-memory grid of cells.
+@_exported import Cells
+
+/// The Dashboard target renders a ``DashboardSnapshot`` into a `CellGrid`.
 ///
-/// It owns: the cell grid (``Cell``, ``CellGrid``, ``TerminalColor``, ``CellAttributes``), the
-/// widgets (sparkline, gauge, single stat, table, badge), the six panels, the layout for any
-/// terminal size, themes, the key table and the help overlay.
+/// It owns: the widgets (sparkline, gauge, single stat, table, badge), the panels and how each is drawn
+/// from the series of its queries, the layout for any terminal size, themes, the key table and the help
+/// overlay. It re-exports `Cells` (the grid, colours, keys), which its API is written in.
 ///
 /// It must not: call ncurses or write to a terminal (the Terminal target draws the grid), start
-/// tasks, or compute a figure itself from anything but the snapshot it is given: every number
-/// comes from the Telemetry collector or the token manager's snapshot.
+/// tasks, import the token manager or Telemetry, or compute a figure itself: every number comes from the
+/// snapshot it is given, which is `Codable` so that it may come from another process.
 public enum DashboardModule {}

@@ -1,7 +1,6 @@
 import Foundation
 import Alerting
 import CoreMetrics
-import Dashboard
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -9,9 +8,9 @@ import Telemetry
 import TokenManager
 
 /// Evaluates the alert rules on an interval over the Telemetry series, as a Prometheus rule manager:
-/// advances alert states, keeps `ALERTS` and recording-rule series queryable, emits `alert_pending`,
-/// `alert_firing` and `alert_resolved` events, and hands the alerts due to the notifiers (with re-sends
-/// every ``resendDelay``) to ``notify``, which must not block.
+/// advances alert states, keeps `ALERTS` and recording-rule series queryable, emits ``AlertEvent``s
+/// (`alert_pending`, `alert_firing`, `alert_resolved`, `alert_cleared`, `rule_failed`), and hands the alerts
+/// due to the notifiers (with re-sends every ``resendDelay``) to ``notify``, which must not block.
 public final class AlertEvaluationService: Service, Sendable {
     /// An alert handed to the notifiers: the route is the rule's `action:` (seed format) or `nil`.
     public struct Notification: Sendable {
@@ -32,7 +31,7 @@ public final class AlertEvaluationService: Service, Sendable {
     private let collector: TelemetryCollector
     private let output = RuleOutputStore()
     private let state: Mutex<State>
-    private let subscribers = Mutex<[@Sendable (TokenEvent) -> Void]>([])
+    private let subscribers = Mutex<[@Sendable (AlertEvent) -> Void]>([])
     private let notify: @Sendable ([Notification]) -> Void
     private let clock: @Sendable () -> Int64
     private let logger: Logger
@@ -73,7 +72,7 @@ public final class AlertEvaluationService: Service, Sendable {
     }
 
     /// Receives every alert event, synchronously; the subscriber must not block.
-    public func subscribe(_ subscriber: @escaping @Sendable (TokenEvent) -> Void) {
+    public func subscribe(_ subscriber: @escaping @Sendable (AlertEvent) -> Void) {
         self.subscribers.withLock { $0.append(subscriber) }
     }
 
@@ -138,10 +137,9 @@ public final class AlertEvaluationService: Service, Sendable {
             self.logger.warning(
                 "rule evaluation failed", metadata: ["rule": "\(failure.rule)", "error": "\(failure.error)"])
             self.emit(
-                TokenEvent(
+                AlertEvent(
                     kind: .ruleFailed,
                     timestamp: time * 1_000_000,
-                    provider: "",
                     fields: [("rule", .string(failure.rule)), ("error", .string(failure.error.message))]
                 ))
         }
@@ -184,42 +182,24 @@ public final class AlertEvaluationService: Service, Sendable {
         }
     }
 
-    /// The pending and firing alerts, firing first, for the dashboard.
-    public func alertRows() -> [AlertRow] {
-        let alerts = self.state.withLock { state in state.groups.flatMap(\.activeAlerts) }
-        return
-            alerts
-            .map { alert in
-                AlertRow(
-                    name: alert.name,
-                    state: alert.state == .firing ? .firing : .pending,
-                    severity: alert.labels["severity"],
-                    since: (alert.firedAt ?? alert.activeAt) * 1_000_000,
-                    summary: alert.annotations["summary"] ?? alert.annotations["description"]
-                        ?? Self.describe(alert)
-                )
-            }
-            .sorted { ($0.state == .firing ? 0 : 1, $0.since) < ($1.state == .firing ? 0 : 1, $1.since) }
-    }
-
     /// The active alerts themselves.
     public func activeAlerts() -> [Alert] {
         self.state.withLock { state in state.groups.flatMap(\.activeAlerts) }
     }
 
-    private func emit(_ event: TokenEvent) {
+    private func emit(_ event: AlertEvent) {
         for subscriber in self.subscribers.withLock({ $0 }) {
             subscriber(event)
         }
     }
 
-    static func event(for transition: AlertingRuleState.Transition, at time: Int64) -> TokenEvent {
+    static func event(for transition: AlertingRuleState.Transition, at time: Int64) -> AlertEvent {
         let alert = transition.alert
-        let kind: TokenEvent.Kind
+        let kind: AlertEvent.Kind
         switch transition.to {
-        case .pending: kind = .alertPending
-        case .firing: kind = .alertFiring
-        case .inactive: kind = transition.from == .pending ? .alertCleared : .alertResolved
+        case .pending: kind = .pending
+        case .firing: kind = .firing
+        case .inactive: kind = transition.from == .pending ? .cleared : .resolved
         }
         var fields: [(key: String, value: TokenEvent.Value)] = [("alertname", .string(alert.name))]
         let severity = alert.labels["severity"]
@@ -237,31 +217,10 @@ public final class AlertEvaluationService: Service, Sendable {
         if let summary = alert.annotations["summary"] {
             fields.append(("summary", .string(summary)))
         }
-        return TokenEvent(kind: kind, timestamp: time * 1_000_000, provider: alert.labels["provider"], fields: fields)
-    }
-
-    private static func describe(_ alert: Alert) -> String {
-        let labels = alert.labels.removing(["alertname", "severity"])
-        let value =
-            alert.value.isFinite && alert.value == alert.value.rounded()
-            ? String(Int64(alert.value)) : String(format: "%.3g", alert.value)
-        return labels.pairs.isEmpty ? "value \(value)" : "\(labels.description) value \(value)"
+        return AlertEvent(kind: kind, timestamp: time * 1_000_000, provider: alert.labels["provider"], fields: fields)
     }
 
     static func milliseconds(_ duration: Duration) -> Int64 {
         duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
-}
-
-extension TokenEvent.Kind {
-    /// An alert's condition holds; it waits for its rule's `for`.
-    public static let alertPending = TokenEvent.Kind(rawValue: "alert_pending")
-    /// An alert fires: notifiers are told.
-    public static let alertFiring = TokenEvent.Kind(rawValue: "alert_firing")
-    /// A firing alert stopped (its condition no longer holds and `keep_firing_for` is over).
-    public static let alertResolved = TokenEvent.Kind(rawValue: "alert_resolved")
-    /// A pending alert's condition stopped holding before it fired.
-    public static let alertCleared = TokenEvent.Kind(rawValue: "alert_cleared")
-    /// A rule could not be evaluated on the data.
-    public static let ruleFailed = TokenEvent.Kind(rawValue: "rule_failed")
 }

@@ -1,4 +1,5 @@
 import Alerting
+import Dashboard
 import Foundation
 import Logging
 import OAuthTopConfig
@@ -16,6 +17,8 @@ public struct ConfiguredManager: Sendable {
     public var alertStatePath: String { (self.storePath as NSString).deletingLastPathComponent + "/alerts.json" }
     /// The alert rules: the configuration's rule files, or the seed's rules.
     public var ruleGroups: [RuleGroup]
+    /// The dashboard: the configuration's dashboard file, or the default dashboard.
+    public var dashboard: DashboardDefinition
 
     /// Finds and loads the configuration (`--config`, `$OAUTHTOP_CONFIG`, the XDG directory) and
     /// builds the manager over it, with the store in `state_dir` or `$XDG_STATE_HOME/oauthtop`.
@@ -25,6 +28,7 @@ public struct ConfiguredManager: Sendable {
         let location = try ConfigLocator.locate(explicitPath: explicitPath, environment: environment)
         let configuration = try OAuthTopConfiguration.load(path: location.path, environment: environment)
         let ruleGroups = try configuration.ruleGroups(configPath: location.path)
+        let dashboard = try configuration.dashboardDefinition(configPath: location.path)
         let storePath = configuration.stateDirectory.map { $0 + "/tokens.json" }
             ?? FileTokenStore.defaultPath(environment: environment)
         let assembly = ManagerAssembly(
@@ -36,7 +40,8 @@ public struct ConfiguredManager: Sendable {
             manager: assembly.manager,
             collector: assembly.collector,
             storePath: storePath,
-            ruleGroups: ruleGroups
+            ruleGroups: ruleGroups,
+            dashboard: dashboard
         )
     }
 }

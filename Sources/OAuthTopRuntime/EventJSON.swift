@@ -14,6 +14,22 @@ public enum EventJSON {
         return self.line(event: event.kind.rawValue, timestamp: event.timestamp, fields: fields)
     }
 
+    /// One JSON line (without the newline) for an alert event.
+    public static func line(for event: AlertEvent) -> String {
+        var fields: [(key: String, value: TokenEvent.Value)] = []
+        if !event.provider.isEmpty { fields.append(("provider", .string(event.provider))) }
+        fields += event.fields
+        return self.line(event: event.kind.rawValue, timestamp: event.timestamp, fields: fields)
+    }
+
+    /// One JSON line (without the newline) for either kind of event.
+    public static func line(for event: RuntimeEvent) -> String {
+        switch event {
+        case .token(let event): self.line(for: event)
+        case .alert(let event): self.line(for: event)
+        }
+    }
+
     /// One JSON line for any event of the runtime.
     public static func line(event: String, timestamp: Int64, fields: [(key: String, value: TokenEvent.Value)]) -> String {
         var out = "{\"ts\":\"\(self.timestamp(timestamp))\",\"event\":\(self.quote(event))"

@@ -1,6 +1,6 @@
-import Dashboard
+import Cells
 
-/// Maps ``Dashboard/TerminalColor`` values onto the colour numbers a terminal understands.
+/// Maps ``Cells/TerminalColor`` values onto the colour numbers a terminal understands.
 ///
 /// Pure functions, no terminal needed: RGB to the nearest xterm-256 index, a 256-colour index to
 /// the nearest of the 16 ANSI colours, 16 to 8. Distances are squared Euclidean in RGB, which is

@@ -1,4 +1,4 @@
-import Dashboard
+import Cells
 
 /// Which cells changed between the frame on screen and the next one, as runs per row.
 ///

@@ -1,5 +1,5 @@
 import CNCurses
-import Dashboard
+import Cells
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

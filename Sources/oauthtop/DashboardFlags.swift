@@ -34,7 +34,11 @@ struct DashboardFlags: ParsableArguments {
     }
 
     /// The options, with the theme loaded; a bad theme file is reported on stderr and the default used.
-    func options(configuredTheme: String? = nil, defaultRange: TimeRange) -> DashboardOptions {
+    func options(
+        configuredTheme: String? = nil,
+        dashboard: DashboardDefinition = DashboardFile.defaultDashboard(),
+        defaultRange: TimeRange
+    ) -> DashboardOptions {
         var theme = Theme.default
         if let name = self.theme ?? configuredTheme {
             let loaded = ThemeFile.loadOrDefault(nameOrPath: name)
@@ -49,7 +53,8 @@ struct DashboardFlags: ParsableArguments {
             ascii: self.ascii,
             noColor: noColor,
             refresh: self.refresh?.duration ?? .seconds(1),
-            range: self.range.flatMap(TimeRange.named) ?? defaultRange
+            range: self.range.flatMap(TimeRange.named) ?? defaultRange,
+            dashboard: dashboard
         )
     }
 

@@ -39,7 +39,8 @@ struct WatchCommand: AsyncParsableCommand {
         try LoggingSetup.bootstrapOrFail(level: level, to: self.dashboard.logFile.map { .file($0) } ?? .none)
         let logger = Logger(label: "oauthtop")
         let listen = try (self.runtime.listen ?? configuration.listen).map(RuntimeOptions.parseListen) ?? .defaultMetrics
-        let options = self.dashboard.options(configuredTheme: configuration.theme, defaultRange: .fiveMinutes)
+        let options = self.dashboard.options(
+            configuredTheme: configuration.theme, dashboard: loaded.dashboard, defaultRange: .fiveMinutes)
         let alerting = AlertingSetup(
             groups: loaded.ruleGroups, settings: configuration.alerting, collector: loaded.collector,
             statePath: loaded.alertStatePath, logger: logger

@@ -1,4 +1,4 @@
-import Dashboard
+import Cells
 import Terminal
 
 /// The demo's draw-and-read loop, shared by the standalone and the service-group modes.

@@ -1,4 +1,4 @@
-import Dashboard
+import Cells
 import ServiceLifecycle
 import Terminal
 

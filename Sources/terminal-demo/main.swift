@@ -7,7 +7,7 @@
 /// `terminal-demo` handles signals itself (``TerminalRestoreSignals/standalone``).
 /// `terminal-demo --service-group` runs the loop as a service of a swift-service-lifecycle
 /// `ServiceGroup`, the way oauthtop does: SIGTERM and SIGINT (Ctrl-C) shut it down gracefully.
-import Dashboard
+import Cells
 import Logging
 import ServiceLifecycle
 import Terminal

@@ -4,20 +4,26 @@ import Testing
 
 @Suite("Panels")
 struct PanelTests {
-    static func panel(_ kind: PanelKind, width: Int = 27, height: Int = 7, ascii: Bool = false) -> CellGrid {
+    /// The seed's panels, by the names their snapshot files have.
+    enum Seed: Int, CaseIterable {
+        case successRate, lifetime, latency, fallback, breaker, conflicts
+    }
+
+    static func panel(_ kind: Seed, width: Int = 27, height: Int = 7, ascii: Bool = false) -> CellGrid {
         var grid = sentinelGrid(width: width, height: height)
         var state = DashboardState()
-        _ = state.present(DashboardFixtures.sample(columns: 80, rows: 24))
-        state.selectedPanel = .conflicts
+        let snapshot = DashboardFixtures.sample(columns: 80, rows: 24)
+        _ = state.present(snapshot)
+        state.selectedPanel = Seed.conflicts.rawValue
         PanelRenderer.draw(
-            kind, snapshot: DashboardFixtures.sample(columns: 80, rows: 24), state: state,
+            snapshot.panels[kind.rawValue], index: kind.rawValue, snapshot: snapshot, state: state,
             in: Rect(x: 0, y: 0, width: width, height: height), theme: .default, ascii: ascii, into: &grid
         )
         return grid
     }
 
-    @Test("each panel at 27x7 and 40x11", arguments: PanelKind.allCases)
-    func eachPanel(kind: PanelKind) {
+    @Test("each panel at 27x7 and 40x11", arguments: Seed.allCases)
+    func eachPanel(kind: Seed) {
         SnapshotFiles.expectMatches(Self.panel(kind), "panel-\(kind)-27x7")
         SnapshotFiles.expectMatches(Self.panel(kind, width: 40, height: 11), "panel-\(kind)-40x11")
     }

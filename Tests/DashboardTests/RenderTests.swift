@@ -1,5 +1,4 @@
 import Testing
-import TokenManager
 
 @testable import Dashboard
 
@@ -26,8 +25,8 @@ struct RenderTests {
         let grid = Self.frame(columns: columns, rows: rows)
         SnapshotFiles.expectMatches(grid, "layout-\(columns)x\(rows)")
         // All six panels, both lists and the footer are there at every size.
-        for kind in PanelKind.allCases {
-            #expect(find("\(kind.rawValue + 1) ", in: grid) != nil)
+        for index in DashboardFixtures.seedPanels.indices {
+            #expect(find("\(index + 1) ", in: grid) != nil)
         }
         #expect(find("Alerts: 1 firing, 1 pending", in: grid) != nil)
         #expect(find("Recent events", in: grid) != nil)
@@ -45,8 +44,8 @@ struct RenderTests {
     func moreHistory() {
         let small = DashboardFixtures.sample(columns: 80, rows: 24)
         let large = DashboardFixtures.sample(columns: 200, rows: 60)
-        #expect(small.panels.latency[0].points.count == 24)
-        #expect(large.panels.latency[0].points.count == 64)
+        #expect(small.panels[2].series[0].points.count == 24)
+        #expect(large.panels[2].series[0].points.count == 64)
         let smallEvents = Self.frame(columns: 80, rows: 24).lines.filter { $0.contains("refresh_started") }.count
         let largeEvents = Self.frame(columns: 200, rows: 60).lines.filter { $0.contains("refresh_started") }.count
         #expect(largeEvents > smallEvents)

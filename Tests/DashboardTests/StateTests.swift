@@ -40,10 +40,10 @@ struct StateTests {
     func panelsAndRanges() {
         var state = Self.state()
         _ = state.handle(.tab)
-        #expect(state.selectedPanel == .lifetime)
+        #expect(state.selectedPanel == 1)
         _ = state.handle(.backTab)
         _ = state.handle(.left)
-        #expect(state.selectedPanel == .conflicts)
+        #expect(state.selectedPanel == 5)
         #expect(state.range == .fiveMinutes)
         for _ in 0..<5 { _ = state.handle(.character("+")) }
         #expect(state.range == .oneHour)

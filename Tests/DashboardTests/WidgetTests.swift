@@ -1,5 +1,4 @@
 import Testing
-import TokenManager
 
 @testable import Dashboard
 
@@ -66,11 +65,11 @@ struct WidgetTests {
     }
 
     @Test("badge: each breaker state in its own role; open is red", arguments: [
-        (BreakerState.closed, " CLOSED ", ThemeRole.breakerClosed),
+        (BreakerStatus.closed, " CLOSED ", ThemeRole.breakerClosed),
         (.halfOpen, " HALF-OPEN ", .breakerHalfOpen),
         (.open, " OPEN ", .breakerOpen),
     ])
-    func badge(state: BreakerState, text: String, role: ThemeRole) {
+    func badge(state: BreakerStatus, text: String, role: ThemeRole) {
         var grid = sentinelGrid(width: 12, height: 1)
         let written = Badge.draw(breaker: state, x: 0, y: 0, maxWidth: 12, theme: .default, into: &grid)
         #expect(written == text.count)

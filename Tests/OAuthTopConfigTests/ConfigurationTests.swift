@@ -316,15 +316,22 @@ struct ConfigurationTests {
         .replacing(
             "providers:",
             with: "dashboard: {}\nproviders:",
+            at: "1:12",
+            "dashboard: expected a non-empty string, found a mapping"
+        ),
+        .replacing(
+            "providers:",
+            with: "redis: {}\nproviders:",
             at: "1:1",
-            "unknown key 'dashboard' in the top level (allowed: listen, state_dir, log_level, theme, providers, alerting)"
+            "unknown key 'redis' in the top level "
+                + "(allowed: listen, state_dir, log_level, theme, dashboard, providers, alerting)"
         ),
         .replacing(
             "providers:",
             with: "state_dirr: /tmp\nproviders:",
             at: "1:1",
             "unknown key 'state_dirr' in the top level; did you mean 'state_dir'? "
-                + "(allowed: listen, state_dir, log_level, theme, providers, alerting)"
+                + "(allowed: listen, state_dir, log_level, theme, dashboard, providers, alerting)"
         ),
         .replacing(
             "    grant:",
@@ -344,7 +351,8 @@ struct ConfigurationTests {
         BadCase(
             yaml: "- a\n- b",
             position: "1:1",
-            message: "expected a mapping with keys listen, state_dir, log_level, theme, providers, alerting, found a list"
+            message:
+                "expected a mapping with keys listen, state_dir, log_level, theme, dashboard, providers, alerting, found a list"
         ),
     ]
 

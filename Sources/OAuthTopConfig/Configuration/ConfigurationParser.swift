@@ -12,7 +12,7 @@ struct ConfigurationParser {
         self.secrets = SecretReader(reader: reader, environment: environment, fileReader: fileReader)
     }
 
-    static let topLevelKeys = ["listen", "state_dir", "log_level", "theme", "providers", "alerting"]
+    static let topLevelKeys = ["listen", "state_dir", "log_level", "theme", "dashboard", "providers", "alerting"]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     func configuration(_ root: Node) -> OAuthTopConfiguration? {
@@ -31,6 +31,7 @@ struct ConfigurationParser {
         let stateDirectory = top.optional("state_dir", self.reader.nonEmptyString)
         let logLevel = top.optional("log_level") { self.reader.choice($0, from: Self.logLevels) }
         let theme = top.optional("theme", self.reader.nonEmptyString)
+        let dashboard = top.optional("dashboard", self.reader.nonEmptyString)
         let providers = top.required("providers", self.providers) ?? []
         let alerting = top.optional("alerting") { AlertingSettingsParser(secrets: self.secrets).settings($0) }
         return OAuthTopConfiguration(
@@ -39,6 +40,7 @@ struct ConfigurationParser {
             stateDirectory: stateDirectory,
             logLevel: logLevel,
             theme: theme,
+            dashboard: dashboard,
             alerting: alerting
         )
     }

@@ -16,6 +16,9 @@ public struct OAuthTopConfiguration: Sendable {
     public var logLevel: String?
     /// The dashboard's theme: a built-in name or a theme file's path; `--theme` overrides it.
     public var theme: String?
+    /// The dashboard file's path (relative paths from the configuration file's directory); `nil`: the
+    /// default dashboard (`docs/dashboards.md`).
+    public var dashboard: String?
     /// The `alerting:` section: rule files, evaluation interval, notifiers and routes; `nil` when absent
     /// (the seed rules, alerts as JSON event lines, no notifiers).
     public var alerting: AlertingSettings?
@@ -26,6 +29,7 @@ public struct OAuthTopConfiguration: Sendable {
         stateDirectory: String? = nil,
         logLevel: String? = nil,
         theme: String? = nil,
+        dashboard: String? = nil,
         alerting: AlertingSettings? = nil
     ) {
         self.alerting = alerting
@@ -34,6 +38,7 @@ public struct OAuthTopConfiguration: Sendable {
         self.stateDirectory = stateDirectory
         self.logLevel = logLevel
         self.theme = theme
+        self.dashboard = dashboard
     }
 
     /// Reads and parses the configuration file at `path`.
@@ -101,10 +106,15 @@ public struct OAuthTopConfiguration: Sendable {
         }
         let outcome = self.parse(yaml: text, file: path, environment: environment, fileReader: fileReader)
         var diagnostics = outcome.diagnostics
-        // The rule files the configuration names are checked with it.
+        // The rule files and the dashboard file the configuration names are checked with it.
         if let configuration = outcome.value {
             do {
                 _ = try configuration.ruleGroups(configPath: path, fileReader: fileReader)
+            } catch {
+                diagnostics += error.diagnostics
+            }
+            do {
+                _ = try configuration.dashboardDefinition(configPath: path, fileReader: fileReader)
             } catch {
                 diagnostics += error.diagnostics
             }

@@ -1,0 +1,1 @@
+../../../Tests/DashboardTests/DashboardFixtures.swift

@@ -1,0 +1,164 @@
+import Alerting
+import Dashboard
+import Synchronization
+
+/// Evaluates a dashboard's panels: each query as a range query over the panel's time range, one step per
+/// graph column, and its headline figure as an instant query at the end of the range.
+///
+/// Steps are aligned to absolute time (multiples of the step), so a step whose samples are all in never
+/// changes: its values are kept per query and step, and each frame evaluates only the steps that are new or
+/// still open (those within two sample intervals of now).
+public final class PanelQueries: Sendable {
+    /// The dashboard whose panels are evaluated.
+    public let dashboard: DashboardDefinition
+    private let source: any PanelQuerySource
+    /// The data's sample interval in milliseconds.
+    private let resolution: Int64
+    private let cache = Mutex<[String: CachedMatrix]>([:])
+
+    /// A range query's values kept between frames.
+    private struct CachedMatrix {
+        /// Values by series and step time.
+        var series: [Labels: [Int64: Double]] = [:]
+        /// Steps up to this time are final (`nil`: none yet).
+        var finalThrough: Int64?
+        /// When it was last read (milliseconds), to drop the queries of ranges no longer shown.
+        var lastUsed: Int64 = 0
+    }
+
+    /// Creates the evaluation of `dashboard`'s panels.
+    ///
+    /// - Parameters:
+    ///   - dashboard: The panels and their queries.
+    ///   - source: What answers the queries.
+    ///   - resolution: The data's sample interval (the Telemetry collector's, 1 s by default).
+    public init(dashboard: DashboardDefinition, source: any PanelQuerySource, resolution: Duration = .seconds(1)) {
+        self.dashboard = dashboard
+        self.source = source
+        let (seconds, attoseconds) = resolution.components
+        self.resolution = max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// The step for a range shown on `points` graph columns: the range over the columns, rounded up to whole
+    /// sample intervals, and at least two of them (so `increase(x[$__interval])` has two samples).
+    public static func step(range: Int64, points: Int, resolution: Int64) -> Int64 {
+        let columns = Int64(max(1, points))
+        let raw = (range + columns - 1) / columns
+        let aligned = (raw + resolution - 1) / resolution * resolution
+        return max(aligned, 2 * resolution)
+    }
+
+    /// The panels with their series.
+    ///
+    /// - Parameters:
+    ///   - range: The panels' time range.
+    ///   - now: The end of the range (milliseconds since the epoch).
+    ///   - points: The graph's width in columns: at most this many steps.
+    /// - Returns: One ``Panel`` per panel of the dashboard, in order. A query that fails gives no series.
+    public func panels(range: TimeRange, now: Int64, points: Int) async -> [Panel] {
+        let length = range.milliseconds
+        let step = Self.step(range: length, points: points, resolution: self.resolution)
+        let count = max(1, Int(length / step))
+        let window = StepWindow(last: now / step * step, step: step, count: count, now: now)
+        let variables = PanelVariables(interval: step, resolution: self.resolution, range: length)
+        var panels: [Panel] = []
+        panels.reserveCapacity(self.dashboard.panels.count)
+        for definition in self.dashboard.panels {
+            var series: [DashboardSeries] = []
+            for query in definition.queries {
+                series += await self.series(query, variables: variables, window: window)
+            }
+            panels.append(Panel(definition: definition, series: series))
+        }
+        self.cache.withLock { cache in
+            cache = cache.filter { $0.value.lastUsed >= now - 60_000 }
+        }
+        return panels
+    }
+
+    /// The steps of one frame.
+    struct StepWindow {
+        /// The last step's time: the last multiple of the step at or before now.
+        var last: Int64
+        var step: Int64
+        var count: Int
+        var now: Int64
+        var first: Int64 { self.last - Int64(self.count - 1) * self.step }
+    }
+
+    private func series(_ query: PanelQuery, variables: PanelVariables, window: StepWindow) async -> [DashboardSeries] {
+        let matrix = await self.matrix(variables.substitute(query.expression), window: window)
+        var instant: [Labels: Double] = [:]
+        if let elements = try? await self.source.query(variables.substitute(query.instantExpression), at: window.now) {
+            for element in elements { instant[element.labels] = element.value }
+        }
+        var labels = Set(matrix.keys)
+        labels.formUnion(instant.keys)
+        return labels.sorted().map { labels in
+            let values = matrix[labels] ?? [:]
+            let points = (0..<window.count).map { index in
+                Self.shown(values[window.first + Int64(index) * window.step])
+            }
+            return DashboardSeries(
+                label: Self.legend(query.legend, labels), value: Self.shown(instant[labels]), points: points)
+        }
+    }
+
+    /// The query's values over the window's steps, evaluating only the steps not already final.
+    private func matrix(_ text: String, window: StepWindow) async -> [Labels: [Int64: Double]] {
+        var cached = self.cache.withLock { $0[text] } ?? CachedMatrix()
+        cached.lastUsed = window.now
+        let from = max(window.first, cached.finalThrough.map { $0 + window.step } ?? window.first)
+        if from <= window.last,
+            let result = try? await self.source.queryRange(text, start: from, end: window.last, step: window.step)
+        {
+            var series: [Labels: [Int64: Double]] = [:]
+            for (labels, values) in cached.series {
+                let kept = values.filter { $0.key >= window.first && $0.key < from }
+                if !kept.isEmpty { series[labels] = kept }
+            }
+            for matrixSeries in result {
+                for point in matrixSeries.points {
+                    series[matrixSeries.labels, default: [:]][point.time] = point.value
+                }
+            }
+            cached.series = series
+            // A step is final once the samples up to it are in: two sample intervals later.
+            let settled = (window.now - 2 * self.resolution) / window.step * window.step
+            if min(settled, window.last) >= from {
+                cached.finalThrough = min(settled, window.last)
+            }
+        }
+        let stored = cached
+        self.cache.withLock { $0[text] = stored }
+        return cached.series
+    }
+
+    /// A value as the dashboard shows it: `nil` for none and for NaN (0/0, e.g. a ratio without rounds).
+    private static func shown(_ value: Double?) -> Double? {
+        guard let value, !value.isNaN else { return nil }
+        return value
+    }
+
+    /// A series' name: the legend with `{{label}}` replaced by the label's value; the labels as Prometheus
+    /// writes them when the legend is empty.
+    static func legend(_ legend: String, _ labels: Labels) -> String {
+        guard !legend.isEmpty else { return labels.description }
+        guard legend.contains("{{") else { return legend }
+        var result = ""
+        var rest = Substring(legend)
+        while let open = rest.firstRange(of: "{{"), let close = rest[open.upperBound...].firstRange(of: "}}") {
+            result += rest[..<open.lowerBound]
+            let name = rest[open.upperBound..<close.lowerBound].trimmingSpaces
+            result += labels[name]
+            rest = rest[close.upperBound...]
+        }
+        return result + rest
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingSpaces: String {
+        String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

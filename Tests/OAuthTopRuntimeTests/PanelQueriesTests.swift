@@ -1,0 +1,248 @@
+import Alerting
+import CoreMetrics
+import Dashboard
+import OAuthTopConfig
+import Synchronization
+import Telemetry
+import Testing
+
+@testable import OAuthTopRuntime
+
+/// The default dashboard's panels evaluated as range queries over the real Telemetry collector, with
+/// Prometheus's semantics (counters made at 0, as exporters should).
+@Suite("Panel queries")
+struct PanelQueriesTests {
+    static let start: Int64 = 1_000_000  // milliseconds
+    static let now = start + 60_000
+
+    /// A collector sampled once a second for 60 s, with `record(second)` run before each sample.
+    static func collector(
+        _ setUp: (TelemetryCollector) -> Void = { _ in },
+        _ record: (TelemetryCollector, Int) -> Void
+    ) -> TelemetryCollector {
+        let collector = TelemetryCollector()
+        setUp(collector)
+        for second in 0...60 {
+            record(collector, second)
+            collector.sample(at: Self.start + Int64(second) * 1000)
+        }
+        return collector
+    }
+
+    static func panels(
+        _ collector: TelemetryCollector,
+        dashboard: DashboardDefinition = DashboardFile.defaultDashboard(),
+        points: Int = 6
+    ) async -> [Panel] {
+        let queries = PanelQueries(dashboard: dashboard, source: EvaluatorQuerySource(source: collector))
+        return await queries.panels(range: .oneMinute, now: Self.now, points: points)
+    }
+
+    static func counter(
+        _ collector: TelemetryCollector, _ name: String, _ labels: [(String, String)]
+    )
+        -> any CounterHandler
+    {
+        collector.makeCounter(label: name, dimensions: labels)
+    }
+
+    static let success = [("provider", "a"), ("endpoint", "primary"), ("outcome", "success")]
+
+    @Test("the default dashboard: the seed's six panels in order, each with its queries")
+    func defaultDashboard() {
+        let dashboard = DashboardFile.defaultDashboard()
+        #expect(dashboard.name == "oauth_health")
+        #expect(
+            dashboard.panels.map(\.name) == [
+                "token_refresh_success_rate", "average_token_lifetime", "refresh_latency_p99",
+                "fallback_usage_trend", "circuit_breaker_state", "concurrent_refresh_conflicts",
+            ])
+        #expect(dashboard.panels.map(\.style) == [.ratio, .lifetime, .quantiles, .count, .breaker, .rate])
+        #expect(dashboard.panels.allSatisfy { !$0.queries.isEmpty })
+    }
+
+    @Test("success rate: successful rounds over all rounds per step; nothing where no round ran")
+    func successRate() async throws {
+        let collector = Self.collector({ collector in
+            _ = Self.counter(collector, "oauth_refresh_attempts_total", Self.success)
+            _ = Self.counter(collector, "oauth_refresh_failures_total", [("provider", "a"), ("reason", "http_500")])
+        }) { collector, second in
+            if [5, 15, 25].contains(second) {
+                Self.counter(collector, "oauth_refresh_attempts_total", Self.success).increment(by: 1)
+            }
+            if second == 35 {
+                Self.counter(collector, "oauth_refresh_failures_total", [("provider", "a"), ("reason", "http_500")])
+                    .increment(by: 1)
+            }
+        }
+        let panel = await Self.panels(collector)[0].series
+        #expect(panel.map(\.label) == ["all", "a"])
+        let value = try #require(panel[0].value)
+        #expect(abs(value - 0.75) < 1e-9)
+        #expect(panel[1].points == [1, 1, 1, 0, nil, nil])
+        #expect(panel[0].points == panel[1].points)
+    }
+
+    @Test("a rate needs two samples: no figure, and the panel says so")
+    func oneSample() async {
+        let collector = TelemetryCollector()
+        Self.counter(collector, "oauth_refresh_attempts_total", Self.success).increment(by: 4)
+        collector.sample(at: Self.now)
+        let panels = await Self.panels(collector)
+        #expect(panels[0].series.allSatisfy { $0.value == nil && $0.points.allSatisfy { $0 == nil } })
+        let snapshot = DashboardSnapshot(now: Self.now * 1_000_000, panels: panels)
+        let grid = DashboardRenderer.render(
+            snapshot: snapshot, state: DashboardState(), theme: .default, size: TerminalSize(columns: 80, rows: 24))
+        #expect(grid.lines.contains { $0.contains("no rounds yet") })
+    }
+
+    @Test("latency: histogram_quantile over the buckets' rates, interpolated within the bucket")
+    func latency() async throws {
+        let collector = Self.collector({ collector in
+            _ = collector.makeTimer(
+                label: "oauth_refresh_duration_seconds", dimensions: [("provider", "a"), ("endpoint", "primary")])
+        }) { collector, second in
+            guard second == 5 else { return }
+            let timer = collector.makeTimer(
+                label: "oauth_refresh_duration_seconds", dimensions: [("provider", "a"), ("endpoint", "primary")])
+            for _ in 0..<50 { timer.recordNanoseconds(3_000_000) }
+            for _ in 0..<40 { timer.recordNanoseconds(20_000_000) }
+            for _ in 0..<10 { timer.recordNanoseconds(200_000_000) }
+        }
+        let latency = await Self.panels(collector)[2].series
+        #expect(latency.map(\.label) == ["p99", "p50"])
+        let p99 = try #require(latency[0].value)
+        let p50 = try #require(latency[1].value)
+        #expect(abs(p99 - 0.235) < 1e-9)
+        #expect(abs(p50 - 0.005) < 1e-9)
+        #expect(latency[0].points.compactMap { $0 }.count == 1)
+    }
+
+    @Test("conflicts: the increase over the range, and the rate per step")
+    func conflicts() async throws {
+        let collector = Self.collector({ collector in
+            _ = Self.counter(collector, "oauth_refresh_conflicts_total", [("provider", "a")])
+        }) { collector, second in
+            let counter = Self.counter(collector, "oauth_refresh_conflicts_total", [("provider", "a")])
+            if second == 12 { counter.increment(by: 2) }
+            if second == 44 { counter.increment(by: 1) }
+        }
+        let conflicts = await Self.panels(collector)[5].series
+        #expect(conflicts.map(\.label) == ["all", "a"])
+        #expect(conflicts[0].value == 3)
+        #expect(conflicts[1].value == 3)
+        // Prometheus extrapolates a step whose first sample is not 0 to the step's start: 1 x 10/9 in 10 s.
+        let points = conflicts[0].points.map { $0 ?? -1 }
+        #expect(points[0] == 0 && points[1] == 0.2 && points[2] == 0 && points[3] == 0 && points[5] == 0)
+        #expect(abs(points[4] - 1.0 / 9) < 1e-9)
+    }
+
+    @Test("fallback by method, lifetime and expiry gauges, breaker history")
+    func gaugesAndFallback() async {
+        let collector = Self.collector({ collector in
+            _ = Self.counter(collector, "oauth_fallback_auth_used_total", [("method", "app_token")])
+        }) { collector, second in
+            if second == 50 {
+                Self.counter(collector, "oauth_fallback_auth_used_total", [("method", "app_token")]).increment(by: 1)
+            }
+            collector.makeRecorder(
+                label: "oauth_token_lifetime_seconds", dimensions: [("provider", "a")],
+                aggregate: false
+            ).record(Double(3600))
+            collector.makeRecorder(
+                label: "oauth_token_expires_in_seconds", dimensions: [("provider", "a")],
+                aggregate: false
+            ).record(Double(3000 - second))
+            collector.makeRecorder(
+                label: "oauth_circuit_breaker_state", dimensions: [("provider", "a")],
+                aggregate: false
+            ).record(Double(second >= 20 ? 2 : 0))
+        }
+        let panels = await Self.panels(collector)
+        #expect(panels[3].series.map(\.label) == ["all", "app_token"])
+        #expect(panels[3].series[0].value == 1)
+        #expect(panels[3].series[1].points == [0, 0, 0, 0, 1, 0])
+        #expect(panels[1].series.map(\.label) == ["average", "a"])
+        #expect(panels[1].series[0].value == 3600)
+        #expect(panels[1].series[1].points == [2990, 2980, 2970, 2960, 2950, 2940])
+        #expect(panels[1].series[1].value == 2940)
+        #expect(panels[4].series.map(\.label) == ["a"])
+        #expect(panels[4].series[0].value == 2)
+        #expect(panels[4].series[0].points == [0, 2, 2, 2, 2, 2])
+    }
+
+    @Test("one step per graph column, at least two sample intervals wide")
+    func steps() async {
+        #expect(PanelQueries.step(range: 60_000, points: 6, resolution: 1000) == 10_000)
+        #expect(PanelQueries.step(range: 300_000, points: 64, resolution: 1000) == 5000)
+        #expect(PanelQueries.step(range: 60_000, points: 200, resolution: 1000) == 2000)
+        let collector = Self.collector { _, _ in }
+        #expect(await Self.panels(collector, points: 200)[0].series.allSatisfy { $0.points.count == 30 })
+        let narrow = await Self.panels(collector, points: 24)
+        #expect(narrow[4].series.allSatisfy { $0.points.count <= 24 })
+    }
+
+    /// Counts the steps each range query asks for.
+    final class CountingSource: PanelQuerySource {
+        let inner: EvaluatorQuerySource
+        let steps = Mutex(0)
+
+        init(_ inner: EvaluatorQuerySource) { self.inner = inner }
+
+        func queryRange(_ query: String, start: Int64, end: Int64, step: Int64) throws -> [RangeSeries] {
+            self.steps.withLock { $0 += Int((end - start) / step) + 1 }
+            return try self.inner.queryRange(query, start: start, end: end, step: step)
+        }
+
+        func query(_ query: String, at time: Int64) throws -> [VectorElement] {
+            try self.inner.query(query, at: time)
+        }
+    }
+
+    @Test("a frame a second later evaluates only the steps that are new or still open")
+    func cache() async {
+        let collector = Self.collector { collector, second in
+            collector.makeRecorder(
+                label: "oauth_circuit_breaker_state", dimensions: [("provider", "a")],
+                aggregate: false
+            ).record(Double(second % 3))
+        }
+        let source = CountingSource(EvaluatorQuerySource(source: collector))
+        let dashboard = DashboardDefinition(
+            name: "d",
+            panels: [
+                PanelDefinition(
+                    name: "b", title: "B", style: .graph,
+                    queries: [PanelQuery(expression: "max by (provider) (oauth_circuit_breaker_state)")])
+            ])
+        let queries = PanelQueries(dashboard: dashboard, source: source)
+        let first = await queries.panels(range: .oneMinute, now: Self.now, points: 30)
+        #expect(source.steps.withLock { $0 } == 30)
+        let second = await queries.panels(range: .oneMinute, now: Self.now + 1000, points: 30)
+        #expect(source.steps.withLock { $0 } <= 32)
+        // Same steps (2 s apart, aligned to absolute time): the same points.
+        #expect(second[0].series[0].points == first[0].series[0].points)
+        let fresh = await PanelQueries(dashboard: dashboard, source: EvaluatorQuerySource(source: collector))
+            .panels(range: .oneMinute, now: Self.now + 1000, points: 30)
+        #expect(fresh == second)
+    }
+
+    @Test("legends: {{label}} replaced by the series' value; empty: the labels as written")
+    func legends() {
+        let labels = Labels(["provider": "a", "method": "m"])
+        #expect(PanelQueries.legend("{{provider}}", labels) == "a")
+        #expect(PanelQueries.legend("{{ provider }}/{{method}} x", labels) == "a/m x")
+        #expect(PanelQueries.legend("", labels) == labels.description)
+        #expect(PanelQueries.legend("all", labels) == "all")
+    }
+
+    @Test("variables become Prometheus durations")
+    func variables() {
+        let variables = PanelVariables(interval: 5000, resolution: 1000, range: 300_000)
+        #expect(
+            variables.substitute("rate(x[$__rate_interval]) + increase(x[$__interval]) + increase(x[$__range])")
+                == "rate(x[6s]) + increase(x[5s]) + increase(x[5m])")
+        #expect(PanelVariables.duration(1500) == "1500ms")
+        #expect(PanelVariables.duration(3_600_000) == "1h")
+    }
+}

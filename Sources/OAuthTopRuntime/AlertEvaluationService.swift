@@ -2,6 +2,7 @@ import Foundation
 import Alerting
 import CoreMetrics
 import Logging
+import OAuthTopConfig
 import ServiceLifecycle
 import Synchronization
 import Telemetry
@@ -28,6 +29,8 @@ public final class AlertEvaluationService: Service, Sendable {
     public let resendDelay: Duration
     /// Where alerts are saved at shutdown and restored from at start (`nil`: not kept across restarts).
     public let statePath: String?
+    /// The metric-name spellings and state names the rules were parsed with, handed to the evaluator.
+    public let aliases: MetricAliases
     private let collector: TelemetryCollector
     private let output = RuleOutputStore()
     private let state: Mutex<State>
@@ -43,6 +46,7 @@ public final class AlertEvaluationService: Service, Sendable {
     ///
     /// - Parameters:
     ///   - groups: The rule groups (a group's own interval is honoured when it is a multiple of `interval`).
+    ///   - aliases: The table the groups were parsed with (oauthtop's spellings by default).
     ///   - collector: The series the rules read; also where the service's own metrics are recorded.
     ///   - interval: The evaluation interval (15 s by default).
     ///   - resendDelay: How often a firing alert is re-sent to receivers that want re-sends (1 min).
@@ -50,6 +54,7 @@ public final class AlertEvaluationService: Service, Sendable {
     ///   - notify: Receives the alerts due to the notifiers after each evaluation.
     public init(
         groups: [RuleGroup],
+        aliases: MetricAliases = .oauthTop,
         collector: TelemetryCollector,
         interval: Duration = .seconds(15),
         resendDelay: Duration = .seconds(60),
@@ -59,6 +64,7 @@ public final class AlertEvaluationService: Service, Sendable {
         notify: @escaping @Sendable ([Notification]) -> Void = { _ in }
     ) {
         self.collector = collector
+        self.aliases = aliases
         self.interval = interval
         self.resendDelay = resendDelay
         self.statePath = statePath
@@ -100,7 +106,8 @@ public final class AlertEvaluationService: Service, Sendable {
         let step = Self.milliseconds(self.interval)
         let started = ContinuousClock.now
         let output = self.output
-        let evaluator = Evaluator(source: CombinedSeriesSource([self.collector, output]), defaultSubqueryStep: step)
+        let evaluator = Evaluator(
+            source: CombinedSeriesSource([self.collector, output]), defaultSubqueryStep: step, aliases: self.aliases)
         let (transitions, failures, due) = self.state.withLock { state in
             var transitions: [AlertingRuleState.Transition] = []
             var failures: [(rule: String, error: EvaluationError)] = []

@@ -39,7 +39,7 @@ struct RulesCommand: AsyncParsableCommand {
             var failed = false
             for file in self.files {
                 do {
-                    let groups = try RuleFileParser.load(paths: [file])
+                    let groups = try RuleFileParser.load(paths: [file], aliases: .oauthTop)
                     let rules = groups.reduce(0) { $0 + $1.rules.count }
                     print(
                         "\(file): OK (\(groups.count) \(groups.count == 1 ? "group" : "groups"), \(rules) "
@@ -138,11 +138,11 @@ struct RulesCommand: AsyncParsableCommand {
             }
             let groups: [RuleGroup]
             do {
-                groups = try RuleFileParser.load(paths: rulePaths)
+                groups = try RuleFileParser.load(paths: rulePaths, aliases: .oauthTop)
             } catch {
                 return [error.description]
             }
-            return RuleTestRunner(file: file, groups: groups).run().map { failure in
+            return RuleTestRunner(file: file, groups: groups, aliases: .oauthTop).run().map { failure in
                 "\(path):\(failure.line): \(failure.description)"
             }
         }

@@ -53,18 +53,46 @@ struct ExpressionTests {
         #expect(result.elements.map(\.value) == [45])
     }
 
-    @Test("seed spellings: no _total, no oauth_ prefix, breaker state names")
-    func seedSpellings() throws {
+    @Test("plain Prometheus by default: a name reads only its own series, a string is no comparison operand")
+    func noAliasesByDefault() throws {
+        let store = Self.store([("requests_total{job=\"a\"}", (0...20).map(Double.init))])
+        #expect(try Self.evaluate("rate(requests[1m])", store, at: 300_000).elements.isEmpty)
+        #expect(throws: ExpressionError.self) { try RuleExpression.parse(#"door_state == "open""#) }
+    }
+
+    @Test("an alias table: names tried in order after the name itself, affixes after them, state names")
+    func aliasTable() throws {
+        let aliases = MetricAliases(
+            names: ["door": ["building_door_state", "requests_total"]],
+            affixes: [.init(suffix: "_total"), .init(prefix: "app_", suffix: "_total")],
+            stateNames: ["building_door_state": ["closed": 0, "open": 1]]
+        )
+        let expected = ["building_door_state", "requests_total", "door_total", "app_door_total"]
+        #expect(aliases.alternatives(for: "door") == expected)
+        #expect(aliases.alternatives(for: "app_x_total").isEmpty)
+        #expect(aliases.alternatives(for: "x_total") == [])
+        #expect(aliases.alternatives(for: "app_x") == ["app_x_total"])
         let store = Self.store([
-            ("oauth_fallback_auth_used_total{method=\"emergency_key\"}", (0...20).map(Double.init)),
-            ("oauth_circuit_breaker_state{provider=\"github\"}", Array(repeating: 2, count: 21)),
+            ("requests_total{job=\"a\"}", (0...20).map(Double.init)),
+            ("app_hits_total{job=\"a\"}", (0...20).map(Double.init)),
+            ("building_door_state{door=\"front\"}", Array(repeating: 1, count: 21)),
         ])
-        let rate = try Self.evaluate("rate(fallback_auth_used[1m]) > 0", store, at: 300_000)
-        #expect(rate.elements.count == 1)
-        let open = try Self.evaluate("oauth_circuit_breaker_state == \"open\"", store, at: 300_000)
-        #expect(open.elements.map(\.value) == [2])
-        let closed = try Self.evaluate("oauth_circuit_breaker_state == \"closed\"", store, at: 300_000)
-        #expect(closed.elements.isEmpty)
+        let evaluator = Evaluator(source: store, aliases: aliases)
+        func evaluate(_ text: String) throws -> QueryValue {
+            try evaluator.evaluate(RuleExpression.parse(text, aliases: aliases), at: 300_000)
+        }
+        #expect(try evaluate("rate(requests[1m])").elements.count == 1)
+        #expect(try evaluate("rate(hits[1m])").elements.count == 1)
+        // `door` resolves to its first alternative that has series.
+        let door = try evaluate("door").elements.map(\.labels)
+        #expect(door == [Labels(["__name__": "building_door_state", "door": "front"])])
+        #expect(try evaluate(#"door == "open""#).elements.map(\.value) == [1])
+        #expect(try evaluate(#""closed" == building_door_state"#).elements.isEmpty)
+        #expect {
+            _ = try RuleExpression.parse(#"door == "ajar""#, aliases: aliases)
+        } throws: { error in
+            (error as? ExpressionError)?.expected == "closed, open"
+        }
     }
 
     @Test(
@@ -76,7 +104,6 @@ struct ExpressionTests {
             ("x{a=\"b\"", 1, 8, "',' or '}'"),
             ("1 > 2", 1, 3, nil),
             ("x[5m] > 1", 1, 7, nil),
-            ("oauth_circuit_breaker_state == \"opened\"", 1, 29, "closed, half-open, half_open, open"),
             ("up +\n  (", 2, 4, "an expression"),
         ] as [(String, Int, Int, String?)]
     )

@@ -7,7 +7,8 @@ import Testing
 /// promtool (Prometheus 2.42) must accept them. Where promtool reports a different value, the two must
 /// agree within a relative 1e-9 (2.42 averages incrementally where Prometheus 3, which we follow, sums with
 /// Kahan compensation). Evaluation times sit between samples so 2.42's closed windows and Prometheus 3's
-/// left-open ones select the same samples.
+/// left-open ones select the same samples, and `rate`s over counters that start inside the range, where 2.42
+/// extrapolates differently, are left out (``readsCounterStartingInRange(_:at:)``).
 ///
 /// The seed is fixed so a failure reproduces; set `OAUTHTOP_DIFFERENTIAL_SEED` to explore other inputs and
 /// `OAUTHTOP_DIFFERENTIAL_KEEP=FILE` to keep the generated test file.
@@ -186,6 +187,9 @@ struct PromtoolDifferentialTests {
             let (text, distinct) = Self.expression(&random)
             // Between samples (7 s past one), never on a window's left edge.
             let time = Int64(random.int(8...(Self.samples - 1))) * Self.interval + 7_000
+            if Self.readsCounterStartingInRange(text, at: time) {
+                continue
+            }
             guard let result = try? evaluator.evaluate(RuleExpression.parse(text), at: time) else { continue }
             // promtool 2.42 compares exactly, and NaN never equals NaN.
             guard result.elements.allSatisfy({ !$0.value.isNaN }) else { continue }
@@ -229,6 +233,25 @@ struct PromtoolDifferentialTests {
         // Differences: every one must be a last-bits difference of the same series.
         let mismatches = Self.realMismatches(output)
         #expect(mismatches.isEmpty, "seed \(seed): \(mismatches.joined(separator: "\n"))")
+    }
+
+    /// Whether a `rate`/`increase` may read a counter that starts inside its range: its windows (ranges,
+    /// subquery ranges and offsets added up) reach back before the first samples at 0 s. There Prometheus
+    /// 2.42 and Prometheus 3 extrapolate differently: 2.42 caps the extrapolation at the counter's zero point
+    /// before applying the 1.1-interval threshold, every release since 2.51 after it (`extrapolatedRate`), so
+    /// when the zero point lies between half and 1.1 average intervals before the first sample, 2.42
+    /// extrapolates to it and Prometheus 3 by half an interval. Those cases are left out (they are tested
+    /// against Prometheus 3's arithmetic in Prometheus3SemanticsTests).
+    static func readsCounterStartingInRange(_ text: String, at time: Int64) -> Bool {
+        guard text.contains(/(^|[^i])(rate|increase)\(/) else { return false }
+        var lookback: Int64 = 0
+        for match in text.matches(of: /\[([0-9a-z]+)[:\]]/) {
+            lookback += PrometheusDuration.milliseconds(match.output.1) ?? 0
+        }
+        for match in text.matches(of: /offset ([0-9a-z]+)/) {
+            lookback += PrometheusDuration.milliseconds(match.output.1) ?? 0
+        }
+        return time - lookback < 0
     }
 
     static func runPromtool(_ file: URL) throws -> (Int32, String) {

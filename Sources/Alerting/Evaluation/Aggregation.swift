@@ -3,14 +3,17 @@ import Foundation
 /// The aggregation operators (`sum by (provider) (...)`), grouping as Prometheus does: `by` keeps the
 /// listed labels, `without` drops them and the metric name.
 enum Aggregation {
+    /// One output group's running state, as Prometheus 3's `groupedAggregation`: the first element sets it up
+    /// (``start(_:_:)``), the others accumulate.
     private struct Group {
         var labels: Labels
         var count = 0
-        var sum = 0.0
+        /// `sum`'s and `avg`'s Kahan sum, `min`/`max`'s value, `stddev`/`stdvar`'s sum of squared deviations.
+        var value = 0.0
         var compensation = 0.0
         var mean = 0.0
-        var varianceSum = 0.0
-        var value = Double.nan
+        /// `avg` switched to the incremental mean because the sum would overflow.
+        var incrementalMean = false
         var elements: [VectorElement] = []
     }
 
@@ -42,23 +45,44 @@ enum Aggregation {
 
     private static func accumulate(_ op: AggregationOperator, _ element: VectorElement, into group: inout Group) {
         let value = element.value
+        guard group.count > 0 else {
+            self.start(op, element, &group)
+            return
+        }
         group.count += 1
         switch op {
-        case .sum, .avg:
-            (group.sum, group.compensation) = Kahan.add(value, to: group.sum, compensation: group.compensation)
-            group.mean += (value - group.mean) / Double(group.count)
+        case .sum:
+            (group.value, group.compensation) = Kahan.add(value, to: group.value, compensation: group.compensation)
+        case .avg:
+            // Prometheus 3 (`aggregation` in promql/engine.go): a Kahan sum divided by the count while the sum
+            // stays finite, and from the element that would overflow it on an incremental mean. So +Inf among
+            // the inputs gives +Inf (a sum of +Inf and -Inf still gives NaN) and large finite values their mean.
+            if !group.incrementalMean {
+                let (sum, compensation) = Kahan.add(value, to: group.value, compensation: group.compensation)
+                if !sum.isInfinite {
+                    (group.value, group.compensation) = (sum, compensation)
+                    return
+                }
+                group.incrementalMean = true
+                group.mean = group.value / Double(group.count - 1)
+                group.compensation /= Double(group.count - 1)
+            }
+            let count = Double(group.count)
+            let q = (count - 1) / count
+            (group.mean, group.compensation) = Kahan.add(
+                value / count, to: q * group.mean, compensation: q * group.compensation)
         case .min:
-            if group.value.isNaN || value < group.value {
+            if group.value > value || group.value.isNaN {
                 group.value = value
             }
         case .max:
-            if group.value.isNaN || value > group.value {
+            if group.value < value || group.value.isNaN {
                 group.value = value
             }
         case .stddev, .stdvar:
             let delta = value - group.mean
             group.mean += delta / Double(group.count)
-            group.varianceSum += delta * (value - group.mean)
+            group.value += delta * (value - group.mean)
         case .count, .group:
             break
         case .topk, .bottomk, .quantile:
@@ -66,19 +90,38 @@ enum Aggregation {
         }
     }
 
+    /// The group's state after its first element.
+    private static func start(_ op: AggregationOperator, _ element: VectorElement, _ group: inout Group) {
+        let value = element.value
+        group.count = 1
+        group.value = value
+        group.mean = value
+        switch op {
+        case .stddev, .stdvar:
+            // Prometheus 3 starts the sum of squared deviations at NaN for an infinite first value.
+            group.value = value.isNaN || value.isInfinite ? .nan : 0
+        case .topk, .bottomk, .quantile:
+            group.elements.append(element)
+        default:
+            break
+        }
+    }
+
     private static func finish(_ op: AggregationOperator, _ group: Group, parameter: Double?) -> [VectorElement] {
         let labels = group.labels
+        let count = Double(group.count)
         switch op {
-        case .sum: return [VectorElement(labels: labels, value: group.sum + group.compensation)]
+        case .sum: return [VectorElement(labels: labels, value: group.value + group.compensation)]
         case .avg:
-            let total = group.sum + group.compensation
-            return [VectorElement(labels: labels, value: total.isFinite ? total / Double(group.count) : group.mean)]
+            let mean =
+                group.incrementalMean
+                ? group.mean + group.compensation : group.value / count + group.compensation / count
+            return [VectorElement(labels: labels, value: mean)]
         case .min, .max: return [VectorElement(labels: labels, value: group.value)]
-        case .count: return [VectorElement(labels: labels, value: Double(group.count))]
+        case .count: return [VectorElement(labels: labels, value: count)]
         case .group: return [VectorElement(labels: labels, value: 1)]
-        case .stdvar: return [VectorElement(labels: labels, value: group.varianceSum / Double(group.count))]
-        case .stddev:
-            return [VectorElement(labels: labels, value: (group.varianceSum / Double(group.count)).squareRoot())]
+        case .stdvar: return [VectorElement(labels: labels, value: group.value / count)]
+        case .stddev: return [VectorElement(labels: labels, value: (group.value / count).squareRoot())]
         case .quantile:
             return [VectorElement(labels: labels, value: self.quantile(parameter ?? .nan, group.elements.map(\.value)))]
         case .topk, .bottomk:
@@ -150,7 +193,8 @@ enum Aggregation {
         if q > 1 {
             return .infinity
         }
-        let sorted = values.sorted()
+        // Go's sort with `vectorByValueHeap.Less`: NaN before every number.
+        let sorted = values.sorted { $0.isNaN ? !$1.isNaN : $0 < $1 }
         let n = Double(sorted.count)
         let rank = q * (n - 1)
         let lower = Swift.max(0, Int(rank.rounded(.down)))

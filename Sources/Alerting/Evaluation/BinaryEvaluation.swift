@@ -16,9 +16,9 @@ enum BinaryEvaluation {
             let (value, keep) = self.operate(op, left, right)
             return .scalar(op.isComparison ? (keep ? 1 : 0) : value)
         case (.vector(let elements), .scalar(let scalar)):
-            return .vector(self.vectorScalar(op, elements, scalar, swapped: false, returnsBool: returnsBool))
+            return .vector(try self.vectorScalar(op, elements, scalar, swapped: false, returnsBool: returnsBool))
         case (.scalar(let scalar), .vector(let elements)):
-            return .vector(self.vectorScalar(op, elements, scalar, swapped: true, returnsBool: returnsBool))
+            return .vector(try self.vectorScalar(op, elements, scalar, swapped: true, returnsBool: returnsBool))
         case (.vector(let left), .vector(let right)):
             let matching = matching ?? VectorMatching(cardinality: op.isSetOperator ? .manyToMany : .oneToOne)
             switch op {
@@ -61,7 +61,7 @@ enum BinaryEvaluation {
         _ scalar: Double,
         swapped: Bool,
         returnsBool: Bool
-    ) -> [VectorElement] {
+    ) throws(EvaluationError) -> [VectorElement] {
         var result: [VectorElement] = []
         result.reserveCapacity(elements.count)
         let dropName = self.dropsMetricName(op, returnsBool: returnsBool)
@@ -80,7 +80,8 @@ enum BinaryEvaluation {
             result.append(
                 VectorElement(labels: dropName ? element.labels.droppingMetricName : element.labels, value: value))
         }
-        return result
+        // Elements that differ only by name now collide: Prometheus 3 refuses them (`rangeEval`).
+        return dropName ? try Evaluator.distinct(result, in: "operator \(op.rawValue)") : result
     }
 
     /// The labels that decide which elements match: `on(...)` keeps the listed ones, otherwise every label
@@ -96,6 +97,9 @@ enum BinaryEvaluation {
         _ matching: VectorMatching,
         returnsBool: Bool
     ) throws(EvaluationError) -> [VectorElement] {
+        // Nothing can match: Prometheus 3's `VectorBinop` returns before looking at either side (so duplicates on
+        // the "one" side are no error then).
+        guard !lhs.isEmpty, !rhs.isEmpty else { return [] }
         // For one-to-many, swap the sides so the "one" side is always on the right.
         let swapped = matching.cardinality == .oneToMany
         let (many, one) = swapped ? (rhs, lhs) : (lhs, rhs)
@@ -125,8 +129,8 @@ enum BinaryEvaluation {
                 value = keep ? 1 : 0
                 keep = true
             }
-            guard keep else { continue }
             var labels = dropName ? element.labels.droppingMetricName : element.labels
+            // Matches are checked before a comparison filters them out, as in Prometheus 3's `VectorBinop`.
             if matching.cardinality == .oneToOne {
                 labels = matching.on ? labels.keeping(matching.labels) : labels.removing(matching.labels)
                 if matchedSignatures[signature] != nil {
@@ -147,9 +151,10 @@ enum BinaryEvaluation {
                 }
                 matchedSignatures[labels] = signature
             }
+            guard keep else { continue }
             result.append(VectorElement(labels: labels, value: value))
         }
-        return result
+        return try Evaluator.distinct(result, in: "operator \(op.rawValue)")
     }
 
     private static func and(

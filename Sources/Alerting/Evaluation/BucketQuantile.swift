@@ -27,6 +27,22 @@ enum BucketQuantile {
         }
     }
 
+    /// Prometheus's `almost.Equal` (util/almost): a relative difference below `tolerance`, or both NaN.
+    static func almostEqual(_ a: Double, _ b: Double, tolerance: Double) -> Bool {
+        if a.isNaN, b.isNaN {
+            return true
+        }
+        if a == b {
+            return true
+        }
+        let absoluteSum = Swift.abs(a) + Swift.abs(b)
+        let difference = Swift.abs(a - b)
+        if a == 0 || b == 0 || absoluteSum < Double.leastNormalMagnitude {
+            return difference < tolerance * Double.leastNormalMagnitude
+        }
+        return difference / Swift.min(absoluteSum, Double.greatestFiniteMagnitude) < tolerance
+    }
+
     private static func quantile(_ q: Double, _ input: [Bucket]) -> Double {
         if q.isNaN {
             return .nan
@@ -48,14 +64,20 @@ enum BucketQuantile {
                 buckets.append(bucket)
             }
         }
-        // Counts must not decrease with the bound (scrapes of buckets are not atomic): force it.
-        var maximum = -Double.infinity
-        for index in buckets.indices {
-            if buckets[index].count > maximum {
-                maximum = buckets[index].count
-            } else {
-                buckets[index].count = maximum
+        // Counts must not decrease with the bound (scrapes of buckets are not atomic): Prometheus's
+        // `ensureMonotonicAndIgnoreSmallDeltas` first ignores relative differences below 1e-12 in either
+        // direction, then removes decreases.
+        var previous = buckets[0].count
+        for index in buckets.indices.dropFirst() {
+            let current = buckets[index].count
+            if current == previous {
+                continue
             }
+            if Self.almostEqual(previous, current, tolerance: 1e-12) || current < previous {
+                buckets[index].count = previous
+                continue
+            }
+            previous = current
         }
         guard buckets.count >= 2 else { return .nan }
         let observations = buckets[buckets.count - 1].count

@@ -5,9 +5,8 @@ import Telemetry
 /// left-open window `(t - range, t]`, `rate`/`increase`/`delta` extrapolate as Prometheus's
 /// `extrapolatedRate` does and counters' resets are added back.
 ///
-/// Metric names are resolved as the seed's rules write them: a name without series is also tried with
-/// `_total` appended and with the `oauth_` prefix, so `rate(fallback_auth_used[1h])` reads
-/// `oauth_fallback_auth_used_total`.
+/// A selector reads exactly the metric name it gives, unless the caller hands in a ``MetricAliases`` table: then a
+/// name without series reads the first of its alternatives that has series.
 public struct Evaluator: Sendable {
     /// Where series are read from.
     public let source: any SeriesSource
@@ -15,16 +14,27 @@ public struct Evaluator: Sendable {
     public var lookbackDelta: Int64
     /// The step of a subquery written without one (`expr[5m:]`): the evaluation interval, milliseconds.
     public var defaultSubqueryStep: Int64
+    /// Other names a selector's metric name may resolve to (none by default: plain Prometheus).
+    public var aliases: MetricAliases
 
     /// Creates an evaluator.
     ///
     /// - Parameters:
     ///   - source: Where series are read from.
     ///   - lookbackDelta: How far back an instant selector looks (default 5 minutes).
-    public init(source: any SeriesSource, lookbackDelta: Int64 = 5 * 60_000, defaultSubqueryStep: Int64 = 60_000) {
+    ///   - defaultSubqueryStep: The step of a subquery written without one (default 1 minute).
+    ///   - aliases: Other names a selector's metric name may resolve to when it has no series itself; the same
+    ///     table the expressions were parsed with.
+    public init(
+        source: any SeriesSource,
+        lookbackDelta: Int64 = 5 * 60_000,
+        defaultSubqueryStep: Int64 = 60_000,
+        aliases: MetricAliases = .none
+    ) {
         self.source = source
         self.lookbackDelta = lookbackDelta
         self.defaultSubqueryStep = max(1, defaultSubqueryStep)
+        self.aliases = aliases
     }
 
     /// Evaluates `expression` at `time`.
@@ -64,7 +74,8 @@ public struct Evaluator: Sendable {
             switch try self.evaluate(inner, at: time) {
             case .scalar(let value): return .scalar(-value)
             case .vector(let elements):
-                return .vector(elements.map { VectorElement(labels: $0.labels.droppingMetricName, value: -$0.value) })
+                let negated = elements.map { VectorElement(labels: $0.labels.droppingMetricName, value: -$0.value) }
+                return .vector(try Self.distinct(negated, in: "unary minus"))
             case .string(let value): return .string(value)
             }
         case .vectorSelector(let selector):
@@ -103,17 +114,7 @@ public struct Evaluator: Sendable {
         if self.source.hasSeries(named: name) {
             return [name]
         }
-        var aliases: [String] = []
-        if !name.hasSuffix("_total") {
-            aliases.append(name + "_total")
-        }
-        if !name.hasPrefix("oauth_") {
-            aliases.append("oauth_" + name)
-            if !name.hasSuffix("_total") {
-                aliases.append("oauth_" + name + "_total")
-            }
-        }
-        for alias in aliases where self.source.hasSeries(named: alias) {
+        for alias in self.aliases.alternatives(for: name) where self.source.hasSeries(named: alias) {
             return [alias]
         }
         return []
@@ -206,14 +207,11 @@ public struct Evaluator: Sendable {
             return .scalar(elements.count == 1 ? elements[0].value : .nan)
         case .absent:
             guard try self.vectorArgument(arguments[0], at: time).isEmpty else { return .vector([]) }
-            var labels: [LabelPair] = []
+            var labels = Labels.empty
             if case .vectorSelector(let selector) = Self.unwrap(arguments[0]) {
-                for matcher in selector.matchers where matcher.kind == .equal && matcher.name != Labels.metricNameLabel
-                {
-                    labels.append(LabelPair(name: matcher.name, value: matcher.value))
-                }
+                labels = Self.equalityLabels(selector)
             }
-            return .vector([VectorElement(labels: Labels(labels), value: 1)])
+            return .vector([VectorElement(labels: labels, value: 1)])
         case .histogramQuantile:
             guard case .scalar(let q) = try self.evaluate(arguments[0], at: time) else {
                 throw EvaluationError("histogram_quantile() expects a scalar quantile")
@@ -336,22 +334,39 @@ public struct Evaluator: Sendable {
         return try Self.distinct(result, function: function)
     }
 
+    /// The labels of `absent`'s and `absent_over_time`'s element, as Prometheus's
+    /// `createLabelsForAbsentFunction`: a label's first `=` matcher gives its value, and any other matcher of
+    /// the same label (`x{job="a", job="b"}`, `x{job="a", job=~"a"}`) removes it.
     private static func equalityLabels(_ selector: VectorSelector) -> Labels {
-        Labels(
-            selector.matchers.filter { $0.kind == .equal && $0.name != Labels.metricNameLabel }
-                .map { LabelPair(name: $0.name, value: $0.value) })
+        var labels = Labels.empty
+        var has: Set<String> = []
+        for matcher in selector.matchers where matcher.name != Labels.metricNameLabel {
+            if matcher.kind == .equal, !has.contains(matcher.name) {
+                labels = labels.setting(matcher.name, to: matcher.value)
+                has.insert(matcher.name)
+            } else {
+                labels = labels.removing([matcher.name])
+            }
+        }
+        return labels
     }
 
     /// Prometheus refuses a result with two elements of the same labels (after a function dropped names).
     private static func distinct(
         _ elements: [VectorElement], function: Function
     ) throws(EvaluationError) -> [VectorElement] {
+        try self.distinct(elements, in: "\(function.rawValue)()")
+    }
+
+    /// Prometheus 3 (without the experimental `promql-delayed-name-removal`) drops the metric name where a
+    /// function or operator changes the value, and refuses a result in which two elements then have the same
+    /// labels: "vector cannot contain metrics with the same labelset" (`rangeEval` and the range-function path
+    /// of `eval` in promql/engine.go), even inside an aggregation that would have merged them.
+    static func distinct(_ elements: [VectorElement], in context: String) throws(EvaluationError) -> [VectorElement] {
         guard elements.count > 1 else { return elements }
         var seen = Set<Labels>(minimumCapacity: elements.count)
         for element in elements where !seen.insert(element.labels).inserted {
-            throw EvaluationError(
-                "\(function.rawValue)(): vector cannot contain metrics with the same labelset \(element.labels)"
-            )
+            throw EvaluationError("\(context): vector cannot contain metrics with the same labelset \(element.labels)")
         }
         return elements
     }

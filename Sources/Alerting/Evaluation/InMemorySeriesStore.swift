@@ -1,7 +1,8 @@
 import Synchronization
 import Telemetry
 
-/// A series store in memory, for rule unit tests (`oauthtop rules test`) and the tests of the evaluator.
+/// A series store in memory, for rule unit tests (as `promtool test rules` loads series) and the tests of the
+/// evaluator.
 ///
 /// Samples must be appended in time order per series; an out-of-order sample is ignored, as a Prometheus
 /// TSDB rejects it. Values may be ``StaleMarker/value``. Series are read in the order they were created,

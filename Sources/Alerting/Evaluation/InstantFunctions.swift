@@ -30,10 +30,40 @@ enum InstantFunctions {
             // Prometheus rounds half up, to the nearest multiple of the optional second argument.
             let inverse = 1 / (scalars.first ?? 1)
             return ((value * inverse) + 0.5).rounded(.down) / inverse
-        case .clamp: return Swift.max(scalars[0], Swift.min(scalars[1], value))
-        case .clampMin: return Swift.max(scalars[0], value)
-        case .clampMax: return Swift.min(scalars[0], value)
+        // Prometheus's `clamp` (clamp_min and clamp_max are clamp with an infinite other bound), with Go's
+        // `math.Max`/`math.Min`: NaN in, NaN out.
+        case .clamp: return self.goMax(scalars[0], self.goMin(scalars[1], value))
+        case .clampMin: return self.goMax(scalars[0], self.goMin(.infinity, value))
+        case .clampMax: return self.goMax(-.infinity, self.goMin(scalars[0], value))
         default: return value
         }
+    }
+
+    /// Go's `math.Max`: +Inf if either is +Inf, else NaN if either is NaN; +0 over -0.
+    static func goMax(_ x: Double, _ y: Double) -> Double {
+        if x == .infinity || y == .infinity {
+            return .infinity
+        }
+        if x.isNaN || y.isNaN {
+            return .nan
+        }
+        if x == 0, x == y {
+            return x.sign == .minus ? y : x
+        }
+        return x > y ? x : y
+    }
+
+    /// Go's `math.Min`: -Inf if either is -Inf, else NaN if either is NaN; -0 over +0.
+    static func goMin(_ x: Double, _ y: Double) -> Double {
+        if x == -.infinity || y == -.infinity {
+            return -.infinity
+        }
+        if x.isNaN || y.isNaN {
+            return .nan
+        }
+        if x == 0, x == y {
+            return x.sign == .minus ? x : y
+        }
+        return x < y ? x : y
     }
 }

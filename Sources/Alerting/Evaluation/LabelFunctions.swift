@@ -11,7 +11,7 @@ enum LabelFunctions {
             let (destination, replacement, source, pattern) = (strings[0], strings[1], strings[2], strings[3])
             let regex: Regex<AnyRegexOutput>
             do {
-                regex = try Regex("^(?:" + pattern + ")$")
+                regex = try Regex("^(?s:" + pattern + ")$")
             } catch {
                 throw EvaluationError("label_replace(): invalid regular expression \"\(pattern)\"")
             }

@@ -109,37 +109,37 @@ enum RangeFunctions {
             }
         }
         guard samples >= 2 else { return nil }
+        // Prometheus 3's `extrapolatedRate` (promql/functions.go), for float samples without start timestamps.
         let firstTime = window.timestamp(first)
         let lastTime = window.timestamp(last)
         let numSamplesMinusOne = Double(samples - 1)
         var durationToStart = Double(firstTime - rangeStart) / 1000
-        let durationToEnd = Double(rangeEnd - lastTime) / 1000
+        var durationToEnd = Double(rangeEnd - lastTime) / 1000
         let sampledInterval = Double(lastTime - firstTime) / 1000
         let averageDurationBetweenSamples = sampledInterval / numSamplesMinusOne
+        // Extrapolate to a boundary that is within 1.1 average intervals of the first or last sample; otherwise
+        // assume the series starts or ends inside the range, half an interval beyond its samples.
+        let extrapolationThreshold = averageDurationBetweenSamples * 1.1
+        if durationToStart >= extrapolationThreshold {
+            durationToStart = averageDurationBetweenSamples / 2
+        }
         if isCounter, result > 0, firstValue >= 0 {
-            // A counter cannot go below zero: do not extrapolate past the point where it would be zero.
+            // A counter cannot go below zero: do not extrapolate past the point where it would be zero. The cap
+            // comes after the threshold, as in every Prometheus since 2.51 (2.42 capped first, so where the
+            // first sample is far from the range's start and the zero point lies between half and 1.1 average
+            // intervals before it, 2.42 extrapolates to the zero point and Prometheus 3 by half an interval).
             let durationToZero = sampledInterval * (firstValue / result)
             if durationToZero < durationToStart {
                 durationToStart = durationToZero
             }
         }
-        // Extrapolate to a boundary that is within 1.1 average intervals of the first or last sample;
-        // otherwise assume the series starts or ends inside the range, half an interval beyond its samples.
-        // (The zero-point cap above comes first, as in Prometheus 2.x and 3.0; some later releases apply it
-        // after this threshold, which differs only for a counter starting inside the range.)
-        let extrapolationThreshold = averageDurationBetweenSamples * 1.1
-        var extrapolateToInterval = sampledInterval
-        if durationToStart < extrapolationThreshold {
-            extrapolateToInterval += durationToStart
-        } else {
-            extrapolateToInterval += averageDurationBetweenSamples / 2
+        if durationToEnd >= extrapolationThreshold {
+            durationToEnd = averageDurationBetweenSamples / 2
         }
-        if durationToEnd < extrapolationThreshold {
-            extrapolateToInterval += durationToEnd
-        } else {
-            extrapolateToInterval += averageDurationBetweenSamples / 2
+        var factor = 1.0
+        if sampledInterval != 0 {
+            factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval
         }
-        var factor = extrapolateToInterval / sampledInterval
         if isRate {
             factor /= Double(rangeEnd - rangeStart) / 1000
         }
@@ -284,6 +284,7 @@ enum RangeFunctions {
         var sum = 0.0
         var compensation = 0.0
         var mean = 0.0
+        var incrementalMean = false
         var minimum = Double.nan
         var maximum = Double.nan
         var last = Double.nan
@@ -304,8 +305,29 @@ enum RangeFunctions {
                 }
             }
             count += 1
-            (sum, compensation) = Kahan.add(value, to: sum, compensation: compensation)
-            mean += (value - mean) / Double(count)
+            if function == .avgOverTime, count == 1 {
+                sum = value
+            } else if function == .avgOverTime {
+                // Prometheus 3's `funcAvgOverTime`: a Kahan sum while it stays finite, then an incremental mean
+                // from the sample that would overflow it (so +Inf among the samples gives +Inf, not NaN).
+                if !incrementalMean {
+                    let (newSum, newCompensation) = Kahan.add(value, to: sum, compensation: compensation)
+                    if !newSum.isInfinite {
+                        (sum, compensation) = (newSum, newCompensation)
+                    } else {
+                        incrementalMean = true
+                        mean = sum / Double(count - 1)
+                        compensation /= Double(count - 1)
+                    }
+                }
+                if incrementalMean {
+                    let q = Double(count - 1) / Double(count)
+                    (mean, compensation) = Kahan.add(
+                        value / Double(count), to: q * mean, compensation: q * compensation)
+                }
+            } else {
+                (sum, compensation) = Kahan.add(value, to: sum, compensation: compensation)
+            }
             if minimum.isNaN || value < minimum {
                 minimum = value
             }
@@ -317,10 +339,11 @@ enum RangeFunctions {
         }
         guard count > 0 else { return nil }
         switch function {
-        case .sumOverTime: return sum + compensation
+        // `funcSumOverTime`: an infinite sum as it is (its compensation is meaningless).
+        case .sumOverTime: return sum.isInfinite ? sum : sum + compensation
         case .avgOverTime:
-            let total = sum + compensation
-            return total.isFinite ? total / Double(count) : mean
+            let n = Double(count)
+            return incrementalMean ? mean + compensation : sum / n + compensation / n
         case .minOverTime: return minimum
         case .maxOverTime: return maximum
         case .countOverTime: return Double(count)

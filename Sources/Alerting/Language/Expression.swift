@@ -10,10 +10,13 @@ public struct RuleExpression: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses and type-checks an expression.
     ///
-    /// - Parameter text: The expression, e.g. `rate(oauth_refresh_failures_total[5m]) > 0.1`.
+    /// - Parameters:
+    ///   - text: The expression, e.g. `rate(http_requests_total[5m]) > 0.1`.
+    ///   - aliases: State names a comparison with a string may use (`breaker_state == "open"`); the default,
+    ///     ``MetricAliases/none``, is plain Prometheus. Hand the evaluator the same table.
     /// - Throws: ``ExpressionError`` naming the line, column and the expected token.
-    public static func parse(_ text: String) throws(ExpressionError) -> RuleExpression {
-        var parser = try Parser(text)
+    public static func parse(_ text: String, aliases: MetricAliases = .none) throws(ExpressionError) -> RuleExpression {
+        var parser = try Parser(text, aliases: aliases)
         let root = try parser.parseExpression()
         return RuleExpression(root: root, text: text)
     }
@@ -40,8 +43,6 @@ struct VectorSelector: Sendable, Hashable {
     var matchers: [LabelMatcher]
     /// `offset` in milliseconds (positive looks back).
     var offset: Int64 = 0
-    /// The state-name table of the selected metric, for `oauth_circuit_breaker_state == "open"`.
-    var stateNames: [String: Double]? { self.name.flatMap { StateNames.table(forMetric: $0) } }
 }
 
 /// Binary operators, by precedence group.

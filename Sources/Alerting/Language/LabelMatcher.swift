@@ -79,7 +79,8 @@ final class AnchoredRegex: Sendable {
 
     init(_ pattern: String) throws(LabelMatcherError) {
         do {
-            self.regex = Mutex(try Regex("^(?:" + pattern + ")$"))
+            // Anchored as Prometheus 3 anchors matchers (`^(?s:...)$`: `.` matches a newline too).
+            self.regex = Mutex(try Regex("^(?s:" + pattern + ")$"))
         } catch {
             throw LabelMatcherError(pattern: pattern, reason: "\(error)")
         }

@@ -4,10 +4,12 @@
 struct Parser {
     private let source: String
     private let tokens: [Token]
+    private let aliases: MetricAliases
     private var position = 0
 
-    init(_ source: String) throws(ExpressionError) {
+    init(_ source: String, aliases: MetricAliases = .none) throws(ExpressionError) {
         self.source = source
+        self.aliases = aliases
         self.tokens = try Lexer(source).tokenize()
     }
 
@@ -104,19 +106,19 @@ struct Parser {
     ) throws(ExpressionError) -> Node {
         var lhs = lhs
         var rhs = rhs
-        // The seed's `oauth_circuit_breaker_state == "open"`: a state name becomes its number.
+        // `breaker_state == "open"` with a state-name table: the name becomes the number it stands for.
         if op.isComparison {
-            if case .string(let name) = rhs, let table = Self.stateTable(lhs) {
+            if case .string(let name) = rhs, let table = self.stateTable(lhs) {
                 rhs = .number(try self.stateValue(name, table, at: token))
-            } else if case .string(let name) = lhs, let table = Self.stateTable(rhs) {
+            } else if case .string(let name) = lhs, let table = self.stateTable(rhs) {
                 lhs = .number(try self.stateValue(name, table, at: token))
             }
         }
         for side in [lhs, rhs] where side.type != .scalar && side.type != .vector {
             if side.type == .string {
                 throw self.error(
-                    "\(op.rawValue): a string can only be compared with a state gauge "
-                        + "(oauth_circuit_breaker_state == \"open\"); operands must be scalars or instant vectors",
+                    "\(op.rawValue): a string can only be compared with a metric that has state names "
+                        + "(breaker_state == \"open\"); operands must be scalars or instant vectors",
                     at: token
                 )
             }
@@ -148,9 +150,9 @@ struct Parser {
         return .binary(op, lhs, rhs, matching: matching, returnsBool: returnsBool)
     }
 
-    private static func stateTable(_ node: Node) -> [String: Double]? {
+    private func stateTable(_ node: Node) -> [String: Double]? {
         switch node {
-        case .vectorSelector(let selector): selector.stateNames
+        case .vectorSelector(let selector): selector.name.flatMap { self.aliases.stateNames(forMetric: $0) }
         case .parenthesis(let inner): self.stateTable(inner)
         default: nil
         }

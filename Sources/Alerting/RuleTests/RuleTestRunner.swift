@@ -11,15 +11,19 @@
 public struct RuleTestRunner: Sendable {
     public let file: RuleTestFile
     public let groups: [RuleGroup]
+    /// The table the rules were parsed with; `promql_expr_test` expressions are parsed and evaluated with it.
+    public let aliases: MetricAliases
 
     /// Creates a runner.
     ///
     /// - Parameters:
     ///   - file: The parsed test file.
     ///   - groups: The rule groups of the file's `rule_files`, in file order.
-    public init(file: RuleTestFile, groups: [RuleGroup]) {
+    ///   - aliases: The metric-name aliases and state names the rules were parsed with (none by default).
+    public init(file: RuleTestFile, groups: [RuleGroup], aliases: MetricAliases = .none) {
         self.file = file
         self.groups = Self.ordered(groups, by: file.groupEvalOrder)
+        self.aliases = aliases
     }
 
     /// Runs every test case.
@@ -58,7 +62,7 @@ public struct RuleTestRunner: Sendable {
         }
         guard failures.isEmpty else { return failures }
 
-        let evaluator = Evaluator(source: store, defaultSubqueryStep: step)
+        let evaluator = Evaluator(source: store, defaultSubqueryStep: step, aliases: self.aliases)
         let alertTests = test.alertRuleTests.sorted { $0.evalTime < $1.evalTime }
         var states = self.groups.map(RuleGroupState.init)
         var nextAlertTest = 0
@@ -129,7 +133,7 @@ public struct RuleTestRunner: Sendable {
         let time = PrometheusDuration.format(milliseconds: exprTest.evalTime)
         let result: QueryValue
         do {
-            let expression = try RuleExpression.parse(exprTest.expr)
+            let expression = try RuleExpression.parse(exprTest.expr, aliases: self.aliases)
             result = try evaluator.evaluate(expression, at: exprTest.evalTime)
         } catch {
             return RuleTestFailure(

@@ -20,9 +20,17 @@ public enum RuleFileParser {
 
     /// Reads and parses rule files.
     ///
+    /// - Parameters:
+    ///   - paths: The rule files.
+    ///   - fileReader: How files are read.
+    ///   - aliases: The metric-name spellings and state names expressions may use (oauthtop's by default).
     /// - Returns: The groups of every file, in order, when no file has errors.
     /// - Throws: `ConfigError` listing every problem of every file.
-    public static func load(paths: [String], fileReader: FileReader = .fileSystem) throws(ConfigError) -> [RuleGroup] {
+    public static func load(
+        paths: [String],
+        fileReader: FileReader = .fileSystem,
+        aliases: MetricAliases = .oauthTop
+    ) throws(ConfigError) -> [RuleGroup] {
         var groups: [RuleGroup] = []
         var diagnostics: [Diagnostic] = []
         for path in paths {
@@ -32,7 +40,7 @@ public enum RuleFileParser {
             } catch {
                 throw .unreadable(file: path, reason: error.reason)
             }
-            let outcome = self.parse(yaml: text, file: path)
+            let outcome = self.parse(yaml: text, file: path, aliases: aliases)
             diagnostics += outcome.diagnostics
             if let parsed = outcome.value {
                 groups += parsed
@@ -47,22 +55,31 @@ public enum RuleFileParser {
     /// The seed's four rules, built in.
     public static func defaultGroups() -> [RuleGroup] {
         // The embedded text is checked by the tests; an error here is a bug, reported rather than trapped.
-        self.parse(yaml: DefaultRules.seedYAML, file: DefaultRules.fileName).value ?? []
+        self.parse(yaml: DefaultRules.seedYAML, file: DefaultRules.fileName, aliases: .oauthTop).value ?? []
     }
 
     /// The demo's rules (the seed's at the demo's time scale), built in.
     public static func demoGroups() -> [RuleGroup] {
-        self.parse(yaml: DefaultRules.demoYAML, file: DefaultRules.demoFileName).value ?? []
+        self.parse(yaml: DefaultRules.demoYAML, file: DefaultRules.demoFileName, aliases: .oauthTop).value ?? []
     }
 
     /// Parses one rule file's text.
-    public static func parse(yaml: String, file: String) -> ParseOutcome<[RuleGroup]> {
+    ///
+    /// - Parameters:
+    ///   - yaml: The file's text.
+    ///   - file: The file's path, for diagnostics.
+    ///   - aliases: The metric-name spellings and state names expressions may use (oauthtop's by default).
+    public static func parse(
+        yaml: String,
+        file: String,
+        aliases: MetricAliases = .oauthTop
+    ) -> ParseOutcome<[RuleGroup]> {
         let collector = DiagnosticCollector(file: file)
         let reader = YAMLReader(diagnostics: collector)
         var groups: [RuleGroup] = []
         if let root = YAMLDocument.compose(yaml, diagnostics: collector) {
             let field = YAMLField(name: "rules", node: root)
-            let context = Context(reader: reader, text: yaml, file: file)
+            let context = Context(reader: reader, text: yaml, file: file, aliases: aliases)
             if case .mapping(let mapping) = root, mapping.keys.contains(where: { $0.scalar?.string == "groups" }) {
                 groups = self.prometheusGroups(field, context)
             } else if case .mapping(let mapping) = root, mapping.keys.contains(where: { $0.scalar?.string == "alerts" })
@@ -82,6 +99,7 @@ public enum RuleFileParser {
         let reader: YAMLReader
         let text: String
         let file: String
+        let aliases: MetricAliases
     }
 
     // MARK: - Seed format
@@ -259,7 +277,7 @@ public enum RuleFileParser {
     private static func expression(_ field: YAMLField, _ context: Context) -> RuleExpression? {
         guard let text = context.reader.nonEmptyString(field) else { return nil }
         do {
-            return try RuleExpression.parse(text)
+            return try RuleExpression.parse(text, aliases: context.aliases)
         } catch {
             let position = ScalarPositionMap(text: context.text, node: field.node)
                 .position(line: error.line, column: error.column)

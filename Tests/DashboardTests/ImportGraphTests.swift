@@ -62,13 +62,6 @@ struct ImportGraphTests {
             let text = try String(contentsOf: file, encoding: .utf8)
             if text.range(of: "oauth", options: .caseInsensitive) != nil { offending.append(file.lastPathComponent) }
         }
-        // The seed's spellings leave Alerting in another branch of issue #9 (an alias table the runtime hands
-        // the evaluator); until it is merged this check may fail here.
-        withKnownIssue(
-            "Alerting still holds the seed's spellings until the alias table is merged",
-            isIntermittent: true
-        ) {
-            #expect(offending.isEmpty, "files naming oauth: \(offending)")
-        }
+        #expect(offending.isEmpty, "files naming oauth: \(offending)")
     }
 }

@@ -1,3 +1,9 @@
+// `Secret`, `WallClock` and `Duration`'s unit conversions live in Primitives and are part of this
+// target's API (a provider's configuration holds `Secret`s, the manager takes a `WallClock`), so
+// they are re-exported: a user of the manager imports one module, as Hummingbird re-exports
+// HTTPTypes.
+@_exported import Primitives
+
 /// The TokenManager target keeps OAuth 2.0 access tokens valid for long-running work.
 ///
 /// It owns: per-provider token sessions (hot-path `token(for:)`, advisory and mandatory refresh
@@ -12,3 +18,6 @@
 ///
 /// The entry point is ``OAuthTokenManager``.
 public enum TokenManagerModule {}
+
+/// The manager's clock: Primitives' ``WallClock``, under the name the manager's API has used.
+public typealias ManagerClock = WallClock

@@ -9,6 +9,24 @@ extension ProviderSession {
         self.emit(.tokenExpired, at: now, [])
     }
 
+    /// Reports a manual refresh refused without a round, so the operator who asked sees why in the
+    /// event log (the error names no secret).
+    func publishRefused(_ error: TokenRefreshError, at now: Int64) {
+        var fields: [(key: String, value: TokenEvent.Value)] = [
+            ("reason", .string(error.reason)), ("code", .string(error.code.description)),
+        ]
+        if let notBefore = error.notBefore, notBefore > now {
+            fields.append(("retry_in_s", .double((Double(notBefore - now) / 1e8).rounded() / 10)))
+        }
+        fields.append(("error", .string(error.description)))
+        self.environment.events.emit(
+            TokenEvent(kind: .refreshRefused, timestamp: now, provider: self.name, severity: .warning, fields: fields)
+        )
+        self.environment.logger.info(
+            "manual refresh refused", metadata: ["provider": "\(self.name)", "reason": "\(error.reason)"]
+        )
+    }
+
     func publish(_ transition: BreakerTransition, at now: Int64) {
         self.metrics.breakerState.record(Double(transition.to.gaugeValue))
         self.emit(.breakerTransition, at: now, [

@@ -19,6 +19,9 @@ public struct TokenEvent: Sendable {
         public static let failover = Kind(rawValue: "failover")
         public static let refreshSucceeded = Kind(rawValue: "refresh_succeeded")
         public static let refreshFailed = Kind(rawValue: "refresh_failed")
+        /// A manual refresh was refused without a round (a `Retry-After` beyond the policy's limit, an
+        /// open breaker): `reason`, `code` and `error` say why, `retry_in_s` when it may be tried.
+        public static let refreshRefused = Kind(rawValue: "refresh_refused")
         public static let breakerTransition = Kind(rawValue: "breaker")
         /// A token that had been handed out expired before a new one was obtained.
         public static let tokenExpired = Kind(rawValue: "token_expired")

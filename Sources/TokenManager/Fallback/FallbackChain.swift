@@ -55,7 +55,7 @@ final class FallbackChain: Sendable {
         self.counters = entries.map { entry in
             if let counter = byMethod[entry.method] { return counter }
             let counter = Counter(
-                label: OAuthMetric.fallbackUsed,
+                label: OAuthMetricNames.fallbackAuthUsed,
                 dimensions: [("provider", provider), ("method", entry.method.rawValue)],
                 factory: factory
             )

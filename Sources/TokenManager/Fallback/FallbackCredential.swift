@@ -1,3 +1,5 @@
+import Primitives
+
 /// One entry of a provider's fallback chain: a credential handed out when OAuth cannot give a
 /// usable token.
 ///

@@ -1,6 +1,7 @@
 // One refresh round as the session runs it: admission through the breaker, the round, its outcome.
 
 import Logging
+import Primitives
 
 extension ProviderSession {
     func runRound(reason: RefreshReason, handedOut: Bool) async -> Result<CachedToken, TokenRefreshError> {
@@ -78,7 +79,7 @@ extension ProviderSession {
                 transition = state.breaker.recordSuccess(now: now)
             }
             self.metrics.lifetime.record(token.lifetime.seconds)
-            self.metrics.expiresIn.record(Double(token.windows.expiresAt - now) / 1e9)
+            self.metrics.recordExpiry(expiresAt: token.windows.expiresAt, now: now)
             if let transition { self.publish(transition, at: now) }
             self.emit(.refreshSucceeded, at: now, [
                 ("endpoint", .string(token.endpoint)),
@@ -104,13 +105,13 @@ extension ProviderSession {
                 state.failedRounds += 1
                 if error.isFinal {
                     state.finalError = error
-                } else if !error.isBreakerOpen && error.reason != "cancelled" {
+                } else if error.code != .breakerOpen && error.code != .cancelled {
                     transition = state.breaker.recordFailure(now: now)
                 }
                 if let notBefore = error.notBefore { state.notBefore = max(state.notBefore, notBefore) }
                 state.retryAt = max(now + max(backoff, self.configuration.retry.baseDelay).nanoseconds, state.notBefore)
             }
-            if error.reason != "cancelled" { self.metrics.failure(reason: error.reason) }
+            if error.code != .cancelled { self.metrics.failure(reason: error.reason) }
             if let transition { self.publish(transition, at: now) }
             self.emit(.refreshFailed, at: now, [
                 ("reason", .string(error.reason)), ("final", .bool(error.isFinal)),

@@ -1,17 +1,6 @@
 import Foundation
 import Logging
-
-/// What a successful round brings back.
-struct RoundSuccess: Sendable {
-    var response: TokenResponse
-    var endpoint: String
-    /// Local wall time when the successful request was sent (Unix nanoseconds).
-    var sentAt: Int64
-    /// Local wall time when its response arrived.
-    var receivedAt: Int64
-    /// The response's `Date` header in Unix seconds, when present.
-    var serverDate: Double?
-}
+import Primitives
 
 /// One refresh round: the endpoints in order, attempts on each, then a typed error.
 ///
@@ -266,7 +255,7 @@ struct RefreshRound: Sendable {
             form.append(("client_id", self.configuration.clientID))
             if let secret { form.append(("client_secret", secret)) }
         }
-        let body = form.map { FormEncoding.encode($0.0) + "=" + FormEncoding.encode($0.1) }.joined(separator: "&")
+        let body = FormEncoding.encode(form)
         return TokenEndpointRequest(url: "", headers: headers, body: Array(body.utf8))
     }
 
@@ -283,27 +272,5 @@ struct RefreshRound: Sendable {
 
     static func milliseconds(nanoseconds: Int64) -> Double {
         (Double(nanoseconds) / 1e5).rounded() / 10
-    }
-}
-
-/// `application/x-www-form-urlencoded` encoding (WHATWG URL §5.2), as RFC 6749 Appendix B asks.
-enum FormEncoding {
-    static func encode(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "*"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                UInt8(ascii: "_"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: " "):
-                out += "+"
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                out += "%" + (byte < 16 ? "0" + hex : hex)
-            }
-        }
-        return out
     }
 }

@@ -1,5 +1,7 @@
 // The hot path: a token from this thread's cache, without lock, I/O or allocation.
 
+import Primitives
+
 extension ProviderSession {
     /// The current token if it is outside the mandatory window: no I/O, no lock, no allocation
     /// (but the first call on a thread for each new token, which copies it for that thread).

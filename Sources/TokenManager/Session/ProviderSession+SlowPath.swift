@@ -43,7 +43,8 @@ extension ProviderSession {
     /// Starts a round now, or joins the one in flight, and waits for its outcome.
     ///
     /// A manual refresh also clears a final error (the operator may have fixed the credential)
-    /// and lets a probe through an open breaker.
+    /// and lets a probe through an open breaker. A manual refresh refused without a round (a
+    /// `Retry-After` beyond the policy's limit) publishes a `refresh_refused` event with the reason.
     ///
     /// - Parameters:
     ///   - reason: Why; `.manual` clears a final error and may probe an open breaker.
@@ -57,7 +58,10 @@ extension ProviderSession {
         }
         switch next {
         case .token(let token): return token
-        case .fail(let error): throw error
+        case .fail(let error):
+            // Whoever asked (the dashboard's `r`, a script), the operator sees why at once.
+            if reason == .manual { self.publishRefused(error, at: now) }
+            throw error
         case .wait(let flight):
             switch await flight.wait() {
             case .success(let token): return token.access

@@ -1,3 +1,5 @@
+import Primitives
+
 /// The mutable state of one provider, guarded by the session's mutex.
 struct SessionState: Sendable {
     var token: CachedToken?

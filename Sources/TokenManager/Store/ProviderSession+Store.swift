@@ -1,5 +1,7 @@
 // Mapping between a session's state and the ``StoredToken`` the token store persists.
 
+import Primitives
+
 extension ProviderSession {
     /// Installs a token restored from the store (if still valid) and the rotated refresh token.
     func restore(_ stored: StoredToken, now: Int64) -> Bool {

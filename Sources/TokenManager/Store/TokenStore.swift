@@ -5,22 +5,6 @@ import Synchronization
 import Glibc
 #endif
 
-/// One provider's persisted token. Holds secrets: it lives only in the 0600 store file.
-public struct StoredToken: Codable, Sendable, Equatable {
-    public var accessToken: String
-    public var tokenType: String
-    public var expiresAtNanos: Int64
-    public var obtainedAtNanos: Int64
-    public var lifetimeNanos: Int64
-    public var endpoint: String
-    public var scope: String?
-    /// The latest (possibly rotated) refresh token.
-    public var refreshToken: String?
-    /// Fingerprint of the configured refresh token this one descends from: when the
-    /// configuration supplies a different one, the configured one wins.
-    public var refreshTokenSeed: String?
-}
-
 /// What loading the store found.
 public struct TokenStoreLoad: Sendable {
     public var tokens: [String: StoredToken]

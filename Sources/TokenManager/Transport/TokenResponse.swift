@@ -1,6 +1,11 @@
 import Foundation
+import Primitives
 
 /// A successful token endpoint response (RFC 6749 §5.1), checked.
+///
+/// Why it exists: it is the parser's output, what the provider said and nothing more (the
+/// parser is tested and fuzzed on its own); it still has a rotated refresh token and the raw
+/// `expires_in` / JWT `exp`, from which the session computes the expiry it trusts.
 public struct TokenResponse: Sendable {
     public var accessToken: Secret
     public var tokenType: String

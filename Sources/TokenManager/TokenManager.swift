@@ -10,7 +10,9 @@
 /// windows with jitter, single-flight refresh), the refresh round (endpoint failover, timeout
 /// ladder, RFC 6749 §5.2 error classes, backoff with full jitter, `Retry-After`), the circuit
 /// breaker, clock-skew estimation, the token store, token events and the `oauth_*` metrics,
-/// recorded through the swift-metrics API.
+/// recorded through the swift-metrics API and listed once, with their help texts, in
+/// ``OAuthMetricNames``. Its folders follow those concerns: `Session/` (the hot and slow paths),
+/// `Refresh/`, `Transport/`, `Store/`, `Fallback/`, `Events/`, `Metrics/`.
 ///
 /// It must not: know about terminals, rules or notifiers, import the Telemetry collector (it
 /// records through swift-metrics only), read configuration files, or let a secret reach a log

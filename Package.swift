@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "OAuthTopRuntime", targets: ["OAuthTopRuntime"]),
         .library(name: "Alerting", targets: ["Alerting"]),
         .library(name: "Notifiers", targets: ["Notifiers"]),
+        .library(name: "Primitives", targets: ["Primitives"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -91,6 +92,7 @@ let package = Package(
         .target(
             name: "Telemetry",
             dependencies: [
+                "Primitives",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -101,13 +103,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Primitives",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TokenManager",
             dependencies: [
+                "Primitives",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -117,6 +124,7 @@ let package = Package(
         .target(
             name: "DemoIdentityProvider",
             dependencies: [
+                "Primitives",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -134,8 +142,8 @@ let package = Package(
         .target(
             name: "Notifiers",
             dependencies: [
+                "Primitives",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -147,7 +155,7 @@ let package = Package(
         .target(
             name: "OAuthTopConfig",
             dependencies: [
-                "Alerting", "Dashboard", "DemoIdentityProvider", "Notifiers", "TokenManager",
+                "Alerting", "Dashboard", "DemoIdentityProvider", "Notifiers", "Primitives", "TokenManager",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -175,13 +183,18 @@ let package = Package(
         .testTarget(
             name: "TelemetryTests",
             dependencies: [
-                "Telemetry",
+                "Primitives", "Telemetry", "TokenManager",
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PrimitivesTests",
+            dependencies: ["Primitives", .product(name: "Clocks", package: "swift-clocks")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -196,7 +209,7 @@ let package = Package(
         .testTarget(
             name: "DemoIdentityProviderTests",
             dependencies: [
-                "DemoIdentityProvider",
+                "DemoIdentityProvider", "Primitives",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -227,7 +240,7 @@ let package = Package(
         .testTarget(
             name: "NotifiersTests",
             dependencies: [
-                "Notifiers",
+                "Notifiers", "Primitives",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -239,7 +252,9 @@ let package = Package(
         ),
         .testTarget(
             name: "OAuthTopConfigTests",
-            dependencies: ["Dashboard", "DemoIdentityProvider", "Notifiers", "OAuthTopConfig", "TokenManager"],
+            dependencies: [
+                "Dashboard", "DemoIdentityProvider", "Notifiers", "OAuthTopConfig", "Primitives", "TokenManager",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,4 +1,5 @@
 import JWTKit
+import Primitives
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -26,7 +27,7 @@ public struct DemoAccessTokenClaims: JWTPayload {
         self.iss = IssuerClaim(value: issuer)
         self.sub = SubjectClaim(value: subject)
         self.iat = IssuedAtClaim(value: issuedAt)
-        self.exp = ExpirationClaim(value: issuedAt.addingTimeInterval(lifetime.timeInterval))
+        self.exp = ExpirationClaim(value: issuedAt.addingTimeInterval(lifetime.seconds))
         self.jti = IDClaim(value: id)
         self.scope = scope
     }
@@ -34,18 +35,5 @@ public struct DemoAccessTokenClaims: JWTPayload {
     /// Checks that the token has not expired.
     public func verify(using algorithm: some JWTAlgorithm) async throws {
         try self.exp.verifyNotExpired()
-    }
-}
-
-extension Duration {
-    var timeInterval: Double {
-        let (seconds, attoseconds) = self.components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-
-    /// The duration in whole seconds, rounded up (a `Retry-After` or `expires_in` never promises less).
-    var wholeSecondsRoundedUp: Int64 {
-        let (seconds, attoseconds) = self.components
-        return attoseconds > 0 ? seconds + 1 : seconds
     }
 }

@@ -10,6 +10,7 @@
 import Hummingbird
 import JWTKit
 import Logging
+import Primitives
 import ServiceLifecycle
 import Synchronization
 
@@ -29,7 +30,7 @@ public final class DemoIdentityProvider: Service, Sendable {
     /// The configuration the provider was created with.
     public let configuration: DemoIdentityProviderConfiguration
     let logger: Logger
-    let clock: ProviderClock
+    let clock: WallClock
     let state: Mutex<ProviderState>
     /// Fires when a fault is injected.
     let scheduleChanges = ScheduleChanges()
@@ -49,7 +50,7 @@ public final class DemoIdentityProvider: Service, Sendable {
     ) {
         self.configuration = configuration
         self.logger = logger
-        self.clock = ProviderClock(clock)
+        self.clock = WallClock(clock)
         self.state = Mutex(ProviderState(schedule: schedule, endpointNames: configuration.endpoints.map(\.name)))
     }
 
@@ -62,7 +63,7 @@ public final class DemoIdentityProvider: Service, Sendable {
     public func run() async throws {
         do {
             try self.configuration.validate()
-            let start = self.clock.now()
+            let start = self.clock.sinceEpoch()
             try self.state.withLock { state in
                 guard case .idle = state.phase else {
                     throw DemoIdentityProviderError.invalidConfiguration("run(): a provider runs only once")
@@ -118,7 +119,7 @@ public final class DemoIdentityProvider: Service, Sendable {
             return nil
         }
         guard let start else { return .zero }
-        return self.clock.now() - start
+        return self.clock.sinceEpoch() - start
     }
 
     /// Waits until every endpoint has bound its port, then returns them in configuration order.
@@ -180,7 +181,7 @@ public final class DemoIdentityProvider: Service, Sendable {
         let token = self.state.withLock { $0.newRefreshToken(clientID: clientID, scope: scope) }
         self.logger.debug(
             "refresh token registered",
-            metadata: ["client_id": "\(clientID)", "refresh_token": "\(fingerprint(token))"]
+            metadata: ["client_id": "\(clientID)", "refresh_token": "sha256:\(Secret.fingerprint(of: token))"]
         )
         return token
     }

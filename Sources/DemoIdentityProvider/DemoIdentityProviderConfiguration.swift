@@ -1,3 +1,5 @@
+import Primitives
+
 /// How the demo identity provider listens, whom it knows and what tokens it issues.
 public struct DemoIdentityProviderConfiguration: Sendable {
     /// The address every endpoint binds. Loopback by default; the provider is not meant for a network.
@@ -138,5 +140,7 @@ public struct DemoClient: Sendable, Hashable, CustomStringConvertible {
         self.secret = secret
     }
 
-    public var description: String { "DemoClient(id: \(self.id), secret: \(fingerprint(self.secret)))" }
+    public var description: String {
+        "DemoClient(id: \(self.id), secret: sha256:\(Secret.fingerprint(of: self.secret)))"
+    }
 }

@@ -1,4 +1,6 @@
 /// The parameters of an `application/x-www-form-urlencoded` body (RFC 6749 Appendix B).
+///
+/// Only the demo provider parses forms; the encoder both sides use is Primitives' `FormEncoding`.
 struct FormParameters: Sendable {
     private(set) var values: [String: String] = [:]
     /// The first parameter that appeared more than once; RFC 6749 §3.2 forbids repeating one.
@@ -43,25 +45,6 @@ func formDecode(_ bytes: some Collection<UInt8>) -> String? {
         }
     }
     return String(validating: output, as: UTF8.self)
-}
-
-/// Encodes a string for a form-urlencoded body or a Basic credential (RFC 6749 Appendix B).
-func formEncode(_ text: String) -> String {
-    var output = ""
-    for byte in text.utf8 {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-            UInt8(ascii: "*"):
-            output.unicodeScalars.append(Unicode.Scalar(byte))
-        case UInt8(ascii: " "):
-            output += "+"
-        default:
-            let hex = String(byte, radix: 16, uppercase: true)
-            output += byte < 16 ? "%0" + hex : "%" + hex
-        }
-    }
-    return output
 }
 
 private func hexValue(_ byte: UInt8) -> UInt8? {

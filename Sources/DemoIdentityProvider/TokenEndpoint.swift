@@ -1,6 +1,7 @@
 import Hummingbird
 import JWTKit
 import Logging
+import Primitives
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -90,7 +91,7 @@ struct TokenEndpoint: Sendable {
         var headers = HTTPFields()
         if httpDate {
             let now = Int64(Date().timeIntervalSince1970.rounded(.down))
-            headers[.retryAfter] = imfFixdate(secondsSince1970: now + seconds)
+            headers[.retryAfter] = HTTPDate.format(secondsSince1970: now + seconds)
         } else {
             headers[.retryAfter] = "\(seconds)"
         }
@@ -108,7 +109,7 @@ struct TokenEndpoint: Sendable {
         if let body, let form = FormParameters.parse(body.readableBytesView),
             form["grant_type"] == "refresh_token", let presented = form["refresh_token"]
         {
-            metadata["refresh_token"] = "\(fingerprint(presented))"
+            metadata["refresh_token"] = "sha256:\(Secret.fingerprint(of: presented))"
             _ = self.provider.state.withLock { $0.refreshTokens.removeValue(forKey: presented) }
         }
         return TokenResponses.error("invalid_grant", "the refresh token was revoked (injected fault)")
@@ -241,7 +242,7 @@ struct TokenEndpoint: Sendable {
         guard let presented = form["refresh_token"], !presented.isEmpty else {
             return TokenResponses.error("invalid_request", "the refresh_token parameter is missing")
         }
-        metadata["refresh_token"] = "\(fingerprint(presented))"
+        metadata["refresh_token"] = "sha256:\(Secret.fingerprint(of: presented))"
         let requestedScope = form["scope"]
         let rotate = self.configuration.rotateRefreshTokens
         let reuseInterval = self.configuration.refreshTokenReuseInterval
@@ -286,7 +287,7 @@ struct TokenEndpoint: Sendable {
             return reply
         case .granted(let scope, let newRefreshToken):
             if let newRefreshToken {
-                metadata["new_refresh_token"] = "\(fingerprint(newRefreshToken))"
+                metadata["new_refresh_token"] = "sha256:\(Secret.fingerprint(of: newRefreshToken))"
             }
             return await self.issue(clientID: clientID, scope: scope, refreshToken: newRefreshToken)
         }

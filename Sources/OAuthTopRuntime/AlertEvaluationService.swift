@@ -137,8 +137,7 @@ public final class AlertEvaluationService: Service, Sendable {
         output.removeSamples(before: time - 3_600_000)
         self.evaluations.increment(by: 1)
         let elapsed = started.duration(to: .now)
-        self.duration.recordNanoseconds(
-            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        self.duration.recordNanoseconds(elapsed.nanoseconds)
         for failure in failures {
             self.failures.increment(by: 1)
             self.logger.warning(
@@ -228,6 +227,6 @@ public final class AlertEvaluationService: Service, Sendable {
     }
 
     static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        duration.milliseconds
     }
 }

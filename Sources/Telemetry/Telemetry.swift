@@ -7,12 +7,12 @@
 ///   ``TelemetryCollector/sample(at:)`` and by ``TelemetrySamplerService``) and the query API that the rule
 ///   evaluator and the dashboard read (``TelemetryCollector/series(named:matching:in:)``, ``SeriesSnapshot``);
 /// - the Prometheus text exposition (format 0.0.4) and the `/metrics` HTTP listener (``MetricsServer``,
-///   ``makeMetricsRouter(collector:)``, ``ListenAddress``);
-/// - the names and help texts of oauthtop's metric families (``OAuthMetricNames``).
+///   ``makeMetricsRouter(collector:)``, ``ListenAddress``).
 ///
 /// It must not:
-/// - know anything about OAuth logic (tokens, providers, refresh policy): it stores whatever is recorded
-///   through the swift-metrics API; ``OAuthMetricNames`` is only a list of names and help texts;
+/// - know anything about OAuth logic (tokens, providers, refresh policy) or oauthtop's family names: it
+///   stores whatever is recorded through the swift-metrics API, and the layers that emit families hand it
+///   their help texts (``TelemetryCollector/describe(_:)``);
 /// - evaluate alert rules (the Alerting layer does, on top of the query API) or draw anything (no ncurses);
 /// - call `MetricsSystem.bootstrap`: the executable decides whether to bootstrap, tests inject the factory.
 enum Telemetry {}

@@ -1,4 +1,5 @@
 import CoreMetrics
+import Primitives
 import Synchronization
 
 /// The in-process metrics collector: a swift-metrics backend that stores every series, samples them into
@@ -125,6 +126,16 @@ public final class TelemetryCollector: MetricsFactory, Sendable {
     public func describe(_ name: String, help: String, type: MetricType? = nil) {
         let name = MetricName.sanitizeMetricName(name)
         self.registry.withLock { $0.descriptions[name] = MetricDescription(name: name, help: help, type: type) }
+    }
+
+    /// Registers the help texts of families that another layer describes (the token manager's
+    /// `OAuthMetricNames.all`), so the collector itself needs no family's name.
+    ///
+    /// - Parameter descriptions: The families, each registered as ``describe(_:help:type:)`` does.
+    public func describe(_ descriptions: some Sequence<MetricDescription>) {
+        for description in descriptions {
+            self.describe(description.name, help: description.help, type: description.type)
+        }
     }
 
     /// The description of a family, with the type of its recorded series when there are any.

@@ -1,7 +1,16 @@
+import Primitives
+
 /// An access token handed to a caller.
 ///
 /// Printing it shows only its fingerprint; send ``value``'s `revealed` string as the bearer
 /// credential and nowhere else.
+///
+/// Why it exists: it is the only representation a caller sees, and the one the hot path copies, so
+/// it carries just what a request needs (the value, its type, the expiry, whether it is a
+/// fallback), nothing of the session's bookkeeping. A token's way through the manager:
+/// ``TokenResponse`` (the checked wire answer) -> `RoundSuccess` (that answer with the exchange's
+/// timings) -> `CachedToken` (the session's record, with refresh windows) -> ``AccessToken`` (to
+/// callers) and ``StoredToken`` (to the store file).
 public struct AccessToken: Sendable, CustomStringConvertible {
     public var value: Secret
     /// `Bearer` unless the provider says otherwise.
@@ -30,26 +39,4 @@ public struct AccessToken: Sendable, CustomStringConvertible {
         let kind = self.fallback.map { " (fallback: \($0))" } ?? ""
         return "\(self.tokenType) token \(self.value)\(kind) expiring at \(self.expiresAt / 1_000_000_000)"
     }
-}
-
-/// A provider, resolved once by name for cheap repeated lookups.
-public struct ProviderID: Sendable, Hashable, CustomStringConvertible {
-    public let name: String
-    let index: Int
-    public var description: String { self.name }
-}
-
-/// A token the session holds, with its refresh windows.
-struct CachedToken: Sendable {
-    var access: AccessToken
-    var windows: RefreshWindows
-    /// When it was obtained (Unix nanoseconds).
-    var obtainedAt: Int64
-    /// The issued lifetime (`expires_in`, or `exp - iat` as seen locally).
-    var lifetime: Duration
-    var endpoint: String
-    var scope: String?
-    /// Whether a caller has received it; an expiry after that counts as "expired during task".
-    var handedOut = false
-    var expiryCounted = false
 }

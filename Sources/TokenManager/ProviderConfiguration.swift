@@ -1,3 +1,5 @@
+import Primitives
+
 /// Everything the manager needs to keep one provider's token fresh.
 ///
 /// Built by the configuration layer from `oauthtop.yaml` (secrets already read from their

@@ -77,22 +77,57 @@ public struct EndpointFailure: Sendable, Hashable, CustomStringConvertible {
 
 /// The error a caller of ``OAuthTokenManager/token(for:)`` sees when no valid token can be had.
 ///
-/// It names the provider and, for a failed round, every endpoint tried and why. ``reason`` is a
-/// short bounded code (`invalid_grant`, `timeout`, `breaker_open`, ...) used as a metric label.
+/// It names the provider and, for a failed round, every endpoint tried and why. ``code`` says what
+/// kind of failure it is, for decisions (compare it with the static members of ``Code``, never a
+/// string); ``reason`` is a short bounded label (`invalid_grant`, `timeout`, `breaker_open`, ...)
+/// for metrics and events.
 public struct TokenRefreshError: Error, Sendable, CustomStringConvertible {
-    private enum Code: Sendable, Hashable {
-        case allEndpointsFailed
-        case final
-        case rateLimited
-        case breakerOpen
-        case revoked
-        case missingRefreshToken
-        case unknownProvider
-        case cancelled
-        case refreshInFlight
+    /// What kind of failure an error is: a struct with static members rather than an enum, so new
+    /// kinds can be added without breaking callers' exhaustive switches (as swift-service-lifecycle's
+    /// `ServiceGroupError.Code` does).
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Backing: String, Sendable, Hashable {
+            case allEndpointsFailed = "all_endpoints_failed"
+            case final
+            case rateLimited = "rate_limited"
+            case breakerOpen = "breaker_open"
+            case revoked
+            case missingRefreshToken = "missing_refresh_token"
+            case unknownProvider = "unknown_provider"
+            case cancelled
+            case refreshInFlight = "refresh_in_flight"
+        }
+
+        private let backing: Backing
+
+        private init(_ backing: Backing) {
+            self.backing = backing
+        }
+
+        /// Every endpoint of the round failed with a retryable error.
+        public static let allEndpointsFailed = Code(.allEndpointsFailed)
+        /// The provider answered with an RFC 6749 §5.2 error no retry can fix (`invalid_grant`, ...).
+        public static let final = Code(.final)
+        /// The round ended on a rate limit (`Retry-After` longer than the policy allows to wait).
+        public static let rateLimited = Code(.rateLimited)
+        /// The circuit breaker refused the round without a request.
+        public static let breakerOpen = Code(.breakerOpen)
+        /// An earlier final error stands: no round until a manual refresh or a new credential.
+        public static let revoked = Code(.revoked)
+        /// The refresh-token grant has no refresh token to send.
+        public static let missingRefreshToken = Code(.missingRefreshToken)
+        /// No provider of that name is configured.
+        public static let unknownProvider = Code(.unknownProvider)
+        /// The round was cancelled (shutdown); says nothing about the provider's health.
+        public static let cancelled = Code(.cancelled)
+        /// The provider is on fallback and a refresh round (the probe) is still running.
+        public static let refreshInFlight = Code(.refreshInFlight)
+
+        public var description: String { self.backing.rawValue }
     }
 
-    private let code: Code
+    /// What kind of failure this is.
+    public let code: Code
     /// The provider the error is about.
     public let provider: String
     /// A short, bounded code for metrics and events.
@@ -120,7 +155,9 @@ public struct TokenRefreshError: Error, Sendable, CustomStringConvertible {
     }
 
     /// Whether retrying cannot help until someone acts (a revoked refresh token, a bad client).
-    public var isFinal: Bool { self.code == .final || self.code == .revoked || self.code == .missingRefreshToken }
+    public var isFinal: Bool {
+        self.code == .final || self.code == .revoked || self.code == .missingRefreshToken
+    }
     /// Whether the breaker refused the round without any request.
     public var isBreakerOpen: Bool { self.code == .breakerOpen }
     /// Whether the round ended on a rate limit.

@@ -1,5 +1,6 @@
 import Foundation
 import Notifiers
+import Primitives
 import Synchronization
 import Testing
 
@@ -33,7 +34,7 @@ struct AlertNotificationTests {
     @Test("stdout prints one JSON object per line per alert")
     func stdoutLines() async throws {
         let lines = Mutex<[String]>([])
-        let writer = NotificationLineWriter { line in
+        let writer = JSONLineWriter { line in
             lines.withLock { $0.append(line) }
             return true
         }
@@ -56,7 +57,7 @@ struct AlertNotificationTests {
     @Test("a line writer whose output is gone stops writing instead of failing")
     func closedOutput() async throws {
         let attempts = Mutex(0)
-        let writer = NotificationLineWriter { _ in
+        let writer = JSONLineWriter { _ in
             attempts.withLock { $0 += 1 }
             return false
         }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MetricsTestKit
 import Notifiers
+import Primitives
 import ServiceLifecycle
 import Synchronization
 import Testing
@@ -96,7 +97,7 @@ struct NotificationDispatcherTests {
     func boundedQueue() async throws {
         try await LoopbackReceiver.with(behaviour: { $0 == 0 ? .hang : .status(200) }) { receiver in
             let slack = SlackNotifier(
-                name: "slack", url: NotifierSecret(receiver.baseURL + "/hook"), httpClient: .shared
+                name: "slack", url: Secret(receiver.baseURL + "/hook"), httpClient: .shared
             )
             var policy = self.fast
             policy.queueCapacity = 10
@@ -153,7 +154,7 @@ struct NotificationDispatcherTests {
     func retriedStatuses(status: Int, attempts: Int) async throws {
         try await LoopbackReceiver.with(behaviour: { _ in .status(status) }) { receiver in
             let notifier = WebhookNotifier(
-                name: "hook", url: NotifierSecret(receiver.baseURL + "/hook"), httpClient: .shared
+                name: "hook", url: Secret(receiver.baseURL + "/hook"), httpClient: .shared
             )
             let dispatcher = self.dispatcher([notifier])
             try await running(dispatcher) {

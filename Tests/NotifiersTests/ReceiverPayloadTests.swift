@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Notifiers
+import Primitives
 import Testing
 
 @Suite("Receiver payloads, checked on a loopback receiver")
@@ -19,7 +20,7 @@ struct ReceiverPayloadTests {
     @Test("Slack: text, and an attachment coloured by severity with name, severity, description and value")
     func slack() async throws {
         try await LoopbackReceiver.with { receiver in
-            let url = NotifierSecret(receiver.baseURL + "/services/T000/B000/XXXXSECRET")
+            let url = Secret(receiver.baseURL + "/services/T000/B000/XXXXSECRET")
             let notifier = SlackNotifier(name: "team-slack", url: url, httpClient: .shared)
             try await notifier.deliver([breakerAlert(), breakerAlert(status: .resolved)])
             let requests = receiver.requests
@@ -68,7 +69,7 @@ struct ReceiverPayloadTests {
     func pagerDuty() async throws {
         try await LoopbackReceiver.with(behaviour: { _ in .status(202) }) { receiver in
             let notifier = PagerDutyNotifier(
-                name: "oncall", routingKey: NotifierSecret("R0UT1NGKEY-secret-123"),
+                name: "oncall", routingKey: Secret("R0UT1NGKEY-secret-123"),
                 url: receiver.baseURL + "/v2/enqueue", source: "test-host", httpClient: .shared
             )
             try await notifier.deliver([breakerAlert()])
@@ -113,8 +114,8 @@ struct ReceiverPayloadTests {
     func webhook() async throws {
         try await LoopbackReceiver.with { receiver in
             let notifier = WebhookNotifier(
-                name: "hook", url: NotifierSecret(receiver.baseURL + "/hook?token=abc"),
-                headers: ["Authorization": NotifierSecret("Bearer hook-token")], httpClient: .shared
+                name: "hook", url: Secret(receiver.baseURL + "/hook?token=abc"),
+                headers: ["Authorization": Secret("Bearer hook-token")], httpClient: .shared
             )
             var other = breakerAlert()
             other.labels["provider"] = "google"
@@ -173,11 +174,11 @@ struct ReceiverPayloadTests {
     func errorsHideSecrets() async throws {
         try await LoopbackReceiver.with(behaviour: { _ in .status(403) }) { receiver in
             let slack = SlackNotifier(
-                name: "team-slack", url: NotifierSecret(receiver.baseURL + "/services/XXXXSECRET?k=PATHSECRET"),
+                name: "team-slack", url: Secret(receiver.baseURL + "/services/XXXXSECRET?k=PATHSECRET"),
                 httpClient: .shared
             )
             let pagerDuty = PagerDutyNotifier(
-                name: "oncall", routingKey: NotifierSecret("ROUTINGSECRET"), url: receiver.baseURL + "/v2/enqueue",
+                name: "oncall", routingKey: Secret("ROUTINGSECRET"), url: receiver.baseURL + "/v2/enqueue",
                 httpClient: .shared
             )
             for notifier in [slack, pagerDuty] as [any Notifier] {
@@ -198,7 +199,7 @@ struct ReceiverPayloadTests {
 
     @Test("a secret prints as a fingerprint; a secret URL as host and fingerprint")
     func secretDescription() {
-        let secret = NotifierSecret("https://hooks.slack.com/services/T0/B0/SECRETPART")
+        let secret = Secret("https://hooks.slack.com/services/T0/B0/SECRETPART")
         #expect(secret.description.hasPrefix("secret(sha256:"))
         #expect(secret.description.count == "secret(sha256:)".count + 8)
         #expect(!"\(secret) \(String(reflecting: secret)) \(secret.redactedURL)".contains("SECRETPART"))

@@ -1,5 +1,6 @@
 import Notifiers
 import OAuthTopConfig
+import Primitives
 import Testing
 
 @Suite("The alerting: section")
@@ -40,15 +41,15 @@ struct AlertingSettingsParserTests {
         let settings = try self.parse(yaml).get()
         #expect(settings.ruleFiles == ["rules/oauthtop.rules.yaml"])
         #expect(settings.evaluationInterval == .seconds(30))
-        let slackURL = NotifierSecret(self.environment["SLACK_WEBHOOK_URL"] ?? "")
+        let slackURL = Secret(self.environment["SLACK_WEBHOOK_URL"] ?? "")
         #expect(settings.notifiers["team-slack"]?.kind == .slack(url: slackURL))
-        #expect(settings.notifiers["oncall"]?.kind == .pagerDuty(routingKey: NotifierSecret("PDKEYSECRET"), url: nil))
+        #expect(settings.notifiers["oncall"]?.kind == .pagerDuty(routingKey: Secret("PDKEYSECRET"), url: nil))
         #expect(settings.notifiers["am"]?.kind == .alertmanager(url: "http://127.0.0.1:9093"))
         #expect(
             settings.notifiers["hook"]?.kind
                 == .webhook(
-                    url: NotifierSecret("https://hooks.example.com/h?token=HOOKSECRET"),
-                    headers: ["Authorization": NotifierSecret("Bearer AUTHSECRET")]
+                    url: Secret("https://hooks.example.com/h?token=HOOKSECRET"),
+                    headers: ["Authorization": Secret("Bearer AUTHSECRET")]
                 )
         )
         #expect(settings.notifiers["script"]?.kind == .command(argv: ["/usr/local/bin/on-alert", "--verbose"]))

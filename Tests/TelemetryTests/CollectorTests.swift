@@ -1,5 +1,6 @@
 import Metrics
 import Testing
+import TokenManager
 
 @testable import Telemetry
 
@@ -158,13 +159,14 @@ struct CollectorTests {
         #expect(
             OAuthMetricNames.all.map(\.name) == [
                 "oauth_refresh_attempts_total", "oauth_refresh_failures_total", "oauth_refresh_duration_seconds",
-                "oauth_token_lifetime_seconds", "oauth_token_expires_in_seconds", "oauth_fallback_auth_used_total",
+                "oauth_token_lifetime_seconds", "oauth_token_expires_in_seconds",
+                "oauth_token_expiration_timestamp_seconds", "oauth_fallback_auth_used_total",
                 "oauth_circuit_breaker_state", "oauth_refresh_conflicts_total",
                 "oauth_token_expired_during_task_total", "oauth_rate_limited_total",
             ]
         )
         let collector = TelemetryCollector()
-        collector.describeOAuthMetrics()
+        collector.describe(OAuthMetricNames.all)
         for description in OAuthMetricNames.all {
             #expect(collector.metricDescription(named: description.name) == description)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import Testing
+import TokenManager
 
 @testable import Telemetry
 
@@ -44,7 +45,7 @@ struct ExpositionTests {
     @Test("described families without series still show HELP and TYPE, so every documented family is scraped")
     func describedFamiliesWithoutSeries() {
         let collector = TelemetryCollector()
-        collector.describeOAuthMetrics()
+        collector.describe(OAuthMetricNames.all)
         let text = collector.exposition()
         for description in OAuthMetricNames.all {
             #expect(text.contains("# TYPE \(description.name) "), "\(description.name)")
@@ -80,7 +81,7 @@ struct ExpositionTests {
             "promtool not found: install Debian's `prometheus` package (apt-get install prometheus); scripts/test does"
         )
         let collector = TelemetryCollector()
-        collector.describeOAuthMetrics()
+        collector.describe(OAuthMetricNames.all)
         for (provider, endpoint) in [("github", "primary"), ("github", "backup"), ("weird \"name\"\\\n", "x")] {
             Counter(
                 label: OAuthMetricNames.refreshAttempts,

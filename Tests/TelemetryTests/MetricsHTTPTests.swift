@@ -5,6 +5,7 @@ import Metrics
 import ServiceLifecycle
 import Synchronization
 import Testing
+import TokenManager
 
 @testable import Telemetry
 
@@ -12,7 +13,7 @@ import Testing
 struct MetricsHTTPTests {
     static func collectorWithData() -> TelemetryCollector {
         let collector = TelemetryCollector()
-        collector.describeOAuthMetrics()
+        collector.describe(OAuthMetricNames.all)
         Counter(
             label: OAuthMetricNames.refreshAttempts,
             dimensions: [("provider", "demo"), ("endpoint", "primary"), ("outcome", "success")],

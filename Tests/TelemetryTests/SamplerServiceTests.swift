@@ -1,6 +1,7 @@
 import Clocks
 import Logging
 import Metrics
+import Primitives
 import ServiceLifecycle
 import Testing
 
@@ -10,8 +11,7 @@ import Testing
 struct SamplerServiceTests {
     /// Milliseconds elapsed on the test clock, so sample timestamps are deterministic.
     static func milliseconds(on clock: TestClock<Duration>) -> Int64 {
-        let elapsed = TestClock<Duration>.Instant().duration(to: clock.now)
-        return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        TestClock<Duration>.Instant().duration(to: clock.now).milliseconds
     }
 
     static func timestamps(_ collector: TelemetryCollector) -> [Int64] {

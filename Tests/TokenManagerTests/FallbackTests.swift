@@ -84,7 +84,7 @@ struct FallbackTests {
     }
 
     static func uses(_ metrics: TestMetrics, _ provider: String, _ method: String) -> Int64 {
-        metrics.counterTotal(label: OAuthMetric.fallbackUsed, dimensions: [("provider", provider), ("method", method)])
+        metrics.counterTotal(label: OAuthMetricNames.fallbackAuthUsed, dimensions: [("provider", provider), ("method", method)])
     }
 
     static let fallbackKinds: [TokenEvent.Kind] = [.fallbackEngaged, .fallbackEnded, .fallbackRefused, .emergencyKeyUsed]
@@ -159,7 +159,7 @@ struct FallbackTests {
             #expect(try await manager.token(for: "p").fallback == entry.method)
         }
         #expect(Self.uses(metrics, "p", entry.method.rawValue) == 7)
-        #expect(metrics.counterTotal(label: OAuthMetric.fallbackUsed) == 7)
+        #expect(metrics.counterTotal(label: OAuthMetricNames.fallbackAuthUsed) == 7)
     }
 
     @Test("an emergency key is refused once its time limit since first use in the outage is over")

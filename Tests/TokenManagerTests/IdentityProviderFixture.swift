@@ -99,7 +99,7 @@ struct ManagerFixture: Sendable {
     /// `oauth_refresh_attempts_total` for one endpoint and outcome.
     func attempts(_ endpoint: String, _ outcome: String) -> Int64 {
         self.metrics.counterTotal(
-            label: OAuthMetric.refreshAttempts,
+            label: OAuthMetricNames.refreshAttempts,
             dimensions: [
                 ("provider", IntegrationCredentials.providerName), ("endpoint", endpoint), ("outcome", outcome),
             ]
@@ -108,7 +108,7 @@ struct ManagerFixture: Sendable {
 
     /// The last value of `oauth_circuit_breaker_state`.
     func breakerGauge() throws -> Double? {
-        try self.metrics.expectGauge(OAuthMetric.breakerState, [("provider", IntegrationCredentials.providerName)])
+        try self.metrics.expectGauge(OAuthMetricNames.circuitBreakerState, [("provider", IntegrationCredentials.providerName)])
             .lastValue
     }
 }

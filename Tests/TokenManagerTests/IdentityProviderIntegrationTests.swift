@@ -39,7 +39,7 @@ struct IdentityProviderIntegrationTests {
                 #expect(first.count == 200)
                 #expect(Set(first).count == 1, "every caller got the same token")
                 #expect(idp.requests == 1, "exactly one request reached the identity provider")
-                #expect(fixture.metrics.counterTotal(label: OAuthMetric.refreshConflicts) == 199)
+                #expect(fixture.metrics.counterTotal(label: OAuthMetricNames.refreshConflicts) == 199)
 
                 let current = try await fixture.manager.token(for: fixture.provider)
                 #expect(current.value == first.first)
@@ -50,7 +50,7 @@ struct IdentityProviderIntegrationTests {
                 #expect(Set(second).count == 1)
                 #expect(second.first != current.value, "the rejected token is not handed out again")
                 #expect(idp.requests == 2, "exactly one more request after the rejection")
-                #expect(fixture.metrics.counterTotal(label: OAuthMetric.refreshConflicts) == 199 + 49)
+                #expect(fixture.metrics.counterTotal(label: OAuthMetricNames.refreshConflicts) == 199 + 49)
                 expectNoSecrets(
                     fixture, secrets: [Self.secret, refreshToken] + (first + second).map(\.revealed)
                 )
@@ -206,7 +206,7 @@ struct IdentityProviderIntegrationTests {
                 #expect(fixture.manager.snapshot().first?.needsIntervention == true)
                 #expect(
                     fixture.metrics.counterTotal(
-                        label: OAuthMetric.refreshFailures,
+                        label: OAuthMetricNames.refreshFailures,
                         dimensions: [("provider", Self.name), ("reason", "invalid_grant")]
                     ) == 1
                 )
@@ -258,7 +258,7 @@ struct IdentityProviderIntegrationTests {
                 #expect(elapsed >= .milliseconds(Int64(retryAfterMilliseconds)), "the wait was honoured")
                 if form == .seconds { #expect(elapsed >= .seconds(7)) }
 
-                #expect(fixture.metrics.counterTotal(label: OAuthMetric.rateLimited) == 1)
+                #expect(fixture.metrics.counterTotal(label: OAuthMetricNames.rateLimited) == 1)
                 let statistics = idp.provider.statistics()
                 #expect(statistics.total.requests == 2)
                 #expect(statistics[endpoint: "primary"].requests == 2, "a rate limit is waited out, not failed over")

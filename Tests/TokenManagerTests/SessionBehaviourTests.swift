@@ -60,12 +60,12 @@ struct SessionBehaviourTests {
             for _ in 0..<callers {
                 group.addTask { try await manager.token(for: "p").value.revealed }
             }
-            #expect(await eventually { gate.waiting == 1 && metrics.counterTotal(label: OAuthMetric.refreshConflicts) == Int64(callers - 1) })
+            #expect(await eventually { gate.waiting == 1 && metrics.counterTotal(label: OAuthMetricNames.refreshConflicts) == Int64(callers - 1) })
             gate.open()
             for try await value in group { #expect(value == "t1") }
         }
         #expect(transport.sent.count == 1)
-        #expect(metrics.counterTotal(label: OAuthMetric.refreshConflicts) == Int64(callers - 1))
+        #expect(metrics.counterTotal(label: OAuthMetricNames.refreshConflicts) == Int64(callers - 1))
     }
 
     @Test("invalid_grant is final: no retry, no failover, no further requests until a manual refresh")
@@ -82,7 +82,7 @@ struct SessionBehaviourTests {
         #expect(error.map { !$0.description.contains("refresh-1") } == true, "an echoed secret is scrubbed")
         await #expect(throws: TokenRefreshError.self) { try await manager.token(for: "p") }
         #expect(transport.sent.count == 1, "a revoked grant is reported, not hammered")
-        #expect(metrics.counterTotal(label: OAuthMetric.refreshFailures, dimensions: [("provider", "p"), ("reason", "invalid_grant")]) == 1)
+        #expect(metrics.counterTotal(label: OAuthMetricNames.refreshFailures, dimensions: [("provider", "p"), ("reason", "invalid_grant")]) == 1)
         let id = try #require(manager.provider(named: "p"))
         #expect(try await manager.refresh(id).value.revealed == "t2")
     }
@@ -130,7 +130,7 @@ struct SessionBehaviourTests {
         let start = clock.now
         _ = try await manager.token(for: "p")
         #expect(start.duration(to: clock.now) >= .seconds(7))
-        #expect(metrics.counterTotal(label: OAuthMetric.rateLimited) == 1)
+        #expect(metrics.counterTotal(label: OAuthMetricNames.rateLimited) == 1)
         let id = try #require(manager.provider(named: "p"))
         let error = await #expect(throws: TokenRefreshError.self) { try await manager.refresh(id) }
         #expect(error?.isRateLimited == true)
@@ -157,11 +157,11 @@ struct SessionBehaviourTests {
         let refused = await #expect(throws: TokenRefreshError.self) { try await manager.token(for: "p") }
         #expect(refused?.isBreakerOpen == true)
         #expect(transport.sent.count == 4, "no request leaves the process while the breaker is open")
-        #expect(try metrics.expectGauge(OAuthMetric.breakerState, [("provider", "p")]).lastValue == 2)
+        #expect(try metrics.expectGauge(OAuthMetricNames.circuitBreakerState, [("provider", "p")]).lastValue == 2)
         try await clock.sleep(for: .seconds(30))
         #expect(try await manager.token(for: "p").value.revealed == "t1")
         #expect(events.breakerStates == ["open", "half_open", "closed"])
-        #expect(try metrics.expectGauge(OAuthMetric.breakerState, [("provider", "p")]).lastValue == 0)
+        #expect(try metrics.expectGauge(OAuthMetricNames.circuitBreakerState, [("provider", "p")]).lastValue == 0)
     }
 
     @Test("a rotated refresh token replaces the old one")
@@ -186,7 +186,7 @@ struct SessionBehaviourTests {
         try await clock.sleep(for: .seconds(101))
         await #expect(throws: TokenRefreshError.self) { try await manager.token(for: "p") }
         #expect(try await manager.token(for: "p").value.revealed == "t2")
-        #expect(metrics.counterTotal(label: OAuthMetric.expiredDuringTask) == 1)
+        #expect(metrics.counterTotal(label: OAuthMetricNames.tokenExpiredDuringTask) == 1)
     }
 
     @Test("the background refresher renews in the advisory window, callers never wait")

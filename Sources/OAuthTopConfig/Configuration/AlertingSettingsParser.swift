@@ -1,4 +1,5 @@
 import Notifiers
+import Primitives
 import Yams
 
 /// Parses the `alerting:` section of `oauthtop.yaml` into `AlertingSettings`.
@@ -161,7 +162,7 @@ public struct AlertingSettingsParser {
         if let retries = map.optional("retries", { self.reader.int($0, in: 0...100) }) {
             delivery.maxAttempts = retries + 1
         }
-        let secretURL = { map.required("url", self.secrets.secret).map { NotifierSecret($0.revealed) } }
+        let secretURL = { map.required("url", self.secrets.secret) }
         var kind: NotifierSettings.Kind?
         switch type {
         case "stdout":
@@ -171,7 +172,7 @@ public struct AlertingSettingsParser {
         case "alertmanager":
             kind = map.required("url") { self.reader.url($0) }.map { .alertmanager(url: $0) }
         case "pagerduty":
-            let key = map.required("routing_key", self.secrets.secret).map { NotifierSecret($0.revealed) }
+            let key = map.required("routing_key", self.secrets.secret)
             let url = map.optional("url") { self.reader.url($0) }
             kind = key.map { .pagerDuty(routingKey: $0, url: url) }
         case "webhook":
@@ -187,12 +188,12 @@ public struct AlertingSettingsParser {
         return NotifierSettings(kind: kind, delivery: delivery)
     }
 
-    func headers(_ field: YAMLField) -> [String: NotifierSecret]? {
+    func headers(_ field: YAMLField) -> [String: Secret]? {
         guard case .mapping(let mapping) = field.node else {
             self.reader.mismatch(field, expected: "a mapping from header names to \(SecretReader.expectation)")
             return nil
         }
-        var result: [String: NotifierSecret] = [:]
+        var result: [String: Secret] = [:]
         var failed = false
         for (keyNode, value) in mapping {
             let token = Set("!#$%&'*+-.^_`|~".unicodeScalars)
@@ -210,7 +211,7 @@ public struct AlertingSettingsParser {
                 failed = true
                 continue
             }
-            result[header] = NotifierSecret(secret.revealed)
+            result[header] = secret
         }
         return failed ? nil : result
     }

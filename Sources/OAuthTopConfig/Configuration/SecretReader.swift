@@ -1,4 +1,4 @@
-import TokenManager
+import Primitives
 
 /// Reads secret references (`{env: NAME}` or `{file: PATH}`) and resolves them into `Secret`s.
 ///

@@ -1,0 +1,99 @@
+import CoreMetrics
+import Synchronization
+
+/// One provider's metrics, created once (labelled ones on first use) through swift-metrics.
+final class ProviderMetrics: Sendable {
+    private let factory: any MetricsFactory
+    private let provider: String
+    let conflicts: Counter
+    let expiredDuringTask: Counter
+    let lifetime: Gauge
+    let breakerState: Gauge
+    private let expiresIn: Gauge
+    private let expirationTimestamp: Gauge
+    private let attempts = Mutex<[String: Counter]>([:])
+    private let failures = Mutex<[String: Counter]>([:])
+    private let rateLimited = Mutex<[String: Counter]>([:])
+    private let durations = Mutex<[String: Timer]>([:])
+
+    init(provider: String, factory: any MetricsFactory) {
+        self.factory = factory
+        self.provider = provider
+        let labels = [("provider", provider)]
+        self.conflicts = Counter(label: OAuthMetricNames.refreshConflicts, dimensions: labels, factory: factory)
+        self.expiredDuringTask = Counter(
+            label: OAuthMetricNames.tokenExpiredDuringTask, dimensions: labels, factory: factory
+        )
+        self.lifetime = Gauge(label: OAuthMetricNames.tokenLifetime, dimensions: labels, factory: factory)
+        self.expiresIn = Gauge(label: OAuthMetricNames.tokenExpiresIn, dimensions: labels, factory: factory)
+        self.expirationTimestamp = Gauge(
+            label: OAuthMetricNames.tokenExpirationTimestamp, dimensions: labels, factory: factory
+        )
+        self.breakerState = Gauge(
+            label: OAuthMetricNames.circuitBreakerState, dimensions: labels, factory: factory
+        )
+        self.breakerState.record(0)
+    }
+
+    /// Sets the two expiry gauges, the one place they are written.
+    ///
+    /// - Parameters:
+    ///   - expiresAt: The current token's expiry in Unix nanoseconds, `nil` when there is none.
+    ///   - now: Wall time in Unix nanoseconds.
+    func recordExpiry(expiresAt: Int64?, now: Int64) {
+        guard let expiresAt else {
+            self.expiresIn.record(0)
+            return
+        }
+        // Negative once expired: a token still held past its expiry (refreshes failing) shows how
+        // long ago it expired, and agrees with `oauth_token_expiration_timestamp_seconds - time()`.
+        self.expiresIn.record(Double(expiresAt - now) / 1e9)
+        self.expirationTimestamp.record(Double(expiresAt) / 1e9)
+    }
+
+    func attempt(endpoint: String, outcome: String) {
+        self.counter(in: self.attempts, key: endpoint + "\u{0}" + outcome, name: OAuthMetricNames.refreshAttempts) {
+            [("provider", self.provider), ("endpoint", endpoint), ("outcome", outcome)]
+        }.increment()
+    }
+
+    func failure(reason: String) {
+        self.counter(in: self.failures, key: reason, name: OAuthMetricNames.refreshFailures) {
+            [("provider", self.provider), ("reason", reason)]
+        }.increment()
+    }
+
+    func rateLimited(endpoint: String) {
+        self.counter(in: self.rateLimited, key: endpoint, name: OAuthMetricNames.rateLimited) {
+            [("provider", self.provider), ("endpoint", endpoint)]
+        }.increment()
+    }
+
+    func duration(endpoint: String, nanoseconds: Int64) {
+        let timer = self.durations.withLock { timers in
+            if let timer = timers[endpoint] { return timer }
+            let timer = Timer(
+                label: OAuthMetricNames.refreshDuration,
+                dimensions: [("provider", self.provider), ("endpoint", endpoint)],
+                factory: self.factory
+            )
+            timers[endpoint] = timer
+            return timer
+        }
+        timer.recordNanoseconds(max(0, nanoseconds))
+    }
+
+    private func counter(
+        in table: borrowing Mutex<[String: Counter]>,
+        key: String,
+        name: String,
+        dimensions: () -> [(String, String)]
+    ) -> Counter {
+        table.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = Counter(label: name, dimensions: dimensions(), factory: self.factory)
+            counters[key] = counter
+            return counter
+        }
+    }
+}

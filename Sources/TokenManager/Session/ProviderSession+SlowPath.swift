@@ -1,0 +1,117 @@
+// The slow path: callers that found no usable token start or join a single-flight round.
+
+extension ProviderSession {
+    enum Next {
+        case token(AccessToken)
+        case wait(RefreshFlight)
+        case fail(TokenRefreshError)
+    }
+
+    /// Gets a token for a caller that found none usable: waits for a refresh round (joining one
+    /// in flight) and returns its token, or its error.
+    func token(now: Int64) async throws(TokenRefreshError) -> AccessToken {
+        var expired = false
+        let next = self.state.withLock { state -> Next in
+            if let token = state.token, now < token.windows.mandatoryAt {
+                if !token.handedOut { state.token?.handedOut = true }
+                return .token(token.access)
+            }
+            if let token = state.token, now >= token.windows.expiresAt, token.handedOut, !token.expiryCounted {
+                state.token?.expiryCounted = true
+                expired = true
+            }
+            return self.startOrJoin(&state, now: now, reason: state.token == nil ? .initial : .mandatory, byCaller: true)
+        }
+        if expired { self.recordExpiredInUse(now: now) }
+        switch next {
+        case .token(let token):
+            return token
+        case .fail(let error):
+            throw error
+        case .wait(let flight):
+            switch await flight.wait() {
+            case .success(let token):
+                // A round a caller started installs its token as handed out already.
+                if !flight.startedByCaller { self.markHandedOut() }
+                return token.access
+            case .failure(let error):
+                throw error
+            }
+        }
+    }
+
+    /// Starts a round now, or joins the one in flight, and waits for its outcome.
+    ///
+    /// A manual refresh also clears a final error (the operator may have fixed the credential)
+    /// and lets a probe through an open breaker. A manual refresh refused without a round (a
+    /// `Retry-After` beyond the policy's limit) publishes a `refresh_refused` event with the reason.
+    ///
+    /// - Parameters:
+    ///   - reason: Why; `.manual` clears a final error and may probe an open breaker.
+    ///   - countsAsConflict: Whether joining a round in flight counts as a refresh conflict
+    ///     (the background refresher's own joins do not).
+    func refresh(reason: RefreshReason, countsAsConflict: Bool = true) async throws(TokenRefreshError) -> AccessToken {
+        let now = self.clock.now()
+        let next = self.state.withLock { state -> Next in
+            if reason == .manual { state.finalError = nil }
+            return self.startOrJoin(&state, now: now, reason: reason, countsAsConflict: countsAsConflict)
+        }
+        switch next {
+        case .token(let token): return token
+        case .fail(let error):
+            // Whoever asked (the dashboard's `r`, a script), the operator sees why at once.
+            if reason == .manual { self.publishRefused(error, at: now) }
+            throw error
+        case .wait(let flight):
+            switch await flight.wait() {
+            case .success(let token): return token.access
+            case .failure(let error): throw error
+            }
+        }
+    }
+
+    func markHandedOut() {
+        self.state.withLock { state in
+            if state.token?.handedOut == false { state.token?.handedOut = true }
+        }
+    }
+
+    /// Decides, under the lock, whether to join a round, start one or fail at once.
+    func startOrJoin(
+        _ state: inout SessionState,
+        now: Int64,
+        reason: RefreshReason,
+        countsAsConflict: Bool = true,
+        byCaller: Bool = false
+    ) -> Next {
+        if let inflight = state.inflight {
+            if countsAsConflict { self.metrics.conflicts.increment() }
+            return .wait(inflight)
+        }
+        if let finalError = state.finalError {
+            return .fail(.revoked(provider: self.name, previous: finalError))
+        }
+        if state.breaker.state == .open && now < state.breaker.reopensAt && reason != .manual {
+            return .fail(
+                .breakerOpen(
+                    provider: self.name,
+                    retryInSeconds: Double(state.breaker.reopensAt - now) / 1e9,
+                    lastError: state.lastError?.description
+                )
+            )
+        }
+        if state.notBefore > now + self.configuration.retry.maxRetryAfter.nanoseconds {
+            return .fail(
+                .rateLimited(
+                    provider: self.name, state.lastError?.endpoints ?? [], notBefore: state.notBefore,
+                    waitSeconds: Double(state.notBefore - now) / 1e9
+                )
+            )
+        }
+        let flight = RefreshFlight(startedByCaller: byCaller)
+        state.inflight = flight
+        // The round runs in its own task so that no caller's cancellation cancels it for the others.
+        Task { flight.finish(await self.runRound(reason: reason, handedOut: byCaller)) }
+        return .wait(flight)
+    }
+}

@@ -1,0 +1,29 @@
+import Synchronization
+
+/// One provider's token: the hot path, single-flight refresh and the background refresher.
+final class ProviderSession: Sendable {
+    let configuration: ProviderConfiguration
+    let metrics: ProviderMetrics
+    let state: Mutex<SessionState>
+    let environment: SessionEnvironment
+    let wake = WakeSignal()
+    /// This session's index into every thread's ``ThreadTokenCache``.
+    let slot = ThreadTokenCache.allocateSlot()
+    /// Bumped, under the state lock, whenever `state.token` changes; thread caches compare it.
+    let generation = Atomic<UInt64>(0)
+
+    init(configuration: ProviderConfiguration, metrics: ProviderMetrics, environment: SessionEnvironment) {
+        self.configuration = configuration
+        self.metrics = metrics
+        self.environment = environment
+        self.state = Mutex(
+            SessionState(
+                refreshToken: configuration.refreshToken,
+                breaker: CircuitBreaker(policy: configuration.breaker, now: environment.clock.now())
+            )
+        )
+    }
+
+    var clock: ManagerClock { self.environment.clock }
+    var name: String { self.configuration.name }
+}

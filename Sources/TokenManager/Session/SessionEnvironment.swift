@@ -1,0 +1,15 @@
+import Logging
+
+/// Everything the manager shares with its sessions.
+struct SessionEnvironment: Sendable {
+    var transport: any TokenEndpointTransport
+    var clock: ManagerClock
+    var random: RandomSource
+    var events: TokenEventBus
+    var logger: Logger
+    /// Called after every successful round so the store is written.
+    var persist: @Sendable () async -> Void
+    /// Called after every successful round with the provider's name and the time, so a fallback
+    /// in use ends.
+    var refreshed: @Sendable (_ provider: String, _ at: Int64) -> Void = { _, _ in }
+}

@@ -53,7 +53,7 @@ let package = Package(
             name: "OAuthTopRuntime",
             dependencies: [
                 "Alerting", "Notifiers", "TokenManager", "Telemetry", "DemoIdentityProvider", "OAuthTopConfig", "Dashboard",
-                "Terminal",
+                "Terminal", "Primitives",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -77,7 +77,7 @@ let package = Package(
         ),
         .target(
             name: "Terminal",
-            dependencies: ["CNCurses", "Cells"],
+            dependencies: ["CNCurses", "Cells", "Primitives"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -58,7 +58,7 @@ public final class AlertEvaluationService: Service, Sendable {
         collector: TelemetryCollector,
         interval: Duration = .seconds(15),
         resendDelay: Duration = .seconds(60),
-        clock: @escaping @Sendable () -> Int64 = { ManagerClock.realtimeNanos() / 1_000_000 },
+        clock: @escaping @Sendable () -> Int64 = { WallClock.realtimeNanos() / 1_000_000 },
         statePath: String? = nil,
         logger: Logger,
         notify: @escaping @Sendable ([Notification]) -> Void = { _ in }

@@ -66,7 +66,7 @@ public struct ManagerRuntime: Sendable {
                     let shown = host.contains(":") ? "[\(host)]" : host
                     writer?.emit(
                         EventJSON.line(
-                            event: "metrics_listening", timestamp: ManagerClock.realtimeNanos(),
+                            event: "metrics_listening", timestamp: WallClock.realtimeNanos(),
                             fields: [("url", .string("http://\(shown):\(port)/metrics"))]
                         )
                     )
@@ -95,6 +95,6 @@ public struct ManagerRuntime: Sendable {
             )
         )
         try await group.run()
-        writer?.emit(EventJSON.line(event: "stopped", timestamp: ManagerClock.realtimeNanos(), fields: []))
+        writer?.emit(EventJSON.line(event: "stopped", timestamp: WallClock.realtimeNanos(), fields: []))
     }
 }

@@ -1,5 +1,6 @@
 import CNCurses
 import Cells
+import Primitives
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -284,8 +285,8 @@ public actor TerminalScreen {
 
     private static func sleep(_ duration: Duration) {
         guard duration > .zero else { return }
-        let (seconds, attoseconds) = duration.components
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        let nanoseconds = duration.nanoseconds
+        var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
         var remaining = timespec()
         while nanosleep(&request, &remaining) != 0, errno == EINTR { request = remaining }
     }
@@ -319,15 +320,5 @@ public actor TerminalScreen {
         // Colour -1 is then the terminal's own foreground/background (TerminalColor.default).
         use_default_colors()
         return ColorCapability(colors: Int(cncurses_colors()), directColor: cncurses_has_rgb_flag() != 0)
-    }
-}
-
-extension Duration {
-    /// The duration in whole milliseconds, rounded down and clamped to `Int`.
-    fileprivate var milliseconds: Int {
-        let (seconds, attoseconds) = self.components
-        let (fromSeconds, overflow) = seconds.multipliedReportingOverflow(by: 1000)
-        if overflow { return seconds < 0 ? .min : .max }
-        return Int(clamping: fromSeconds + attoseconds / 1_000_000_000_000_000)
     }
 }

@@ -30,7 +30,7 @@ public final class OAuthTokenManager: Service, Sendable {
     /// The fallback chain of each session, by the same index; `nil` for none.
     private let fallbacks: [FallbackChain?]
     private let index: [String: ProviderID]
-    private let clock: ManagerClock
+    private let clock: WallClock
     private let store: FileTokenStore?
     private let events: TokenEventBus
     private let transport: any TokenEndpointTransport
@@ -51,7 +51,7 @@ public final class OAuthTokenManager: Service, Sendable {
     public init(
         providers: [ProviderConfiguration],
         transport: (any TokenEndpointTransport)? = nil,
-        clock: ManagerClock = .system,
+        clock: WallClock = .system,
         random: RandomSource = .system,
         store: FileTokenStore? = nil,
         metricsFactory: (any MetricsFactory)? = nil,

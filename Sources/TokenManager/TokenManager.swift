@@ -21,5 +21,3 @@
 /// The entry point is ``OAuthTokenManager``.
 public enum TokenManagerModule {}
 
-/// The manager's clock: Primitives' ``WallClock``, under the name the manager's API has used.
-public typealias ManagerClock = WallClock

@@ -76,7 +76,7 @@ struct FallbackTests {
     ) -> OAuthTokenManager {
         let manager = OAuthTokenManager(
             providers: providers, transport: transport,
-            clock: ManagerClock(clock, wallOriginNanos: 1_700_000_000_000_000_000),
+            clock: WallClock(clock, wallOriginNanos: 1_700_000_000_000_000_000),
             random: .fixed(0.5), metricsFactory: metrics, logger: Logger(label: "test")
         )
         manager.subscribe { events.record($0) }

@@ -120,7 +120,7 @@ struct ManagerFixture: Sendable {
 /// never shut down traps in its `deinit` in debug builds.
 func withManager<T: Sendable>(
     _ configuration: ProviderConfiguration,
-    clock: ManagerClock,
+    clock: WallClock,
     store: FileTokenStore? = nil,
     _ body: @Sendable (ManagerFixture) async throws -> T
 ) async throws -> T {

@@ -34,7 +34,7 @@ struct IdentityProviderIntegrationTests {
         try await withIdentityProvider(baseLatency: .milliseconds(300)) { idp in
             let refreshToken = idp.issueRefreshToken()
             let configuration = try integrationProvider(idp, refreshToken: refreshToken)
-            try await withManager(configuration, clock: ManagerClock(ImmediateClock())) { fixture in
+            try await withManager(configuration, clock: WallClock(ImmediateClock())) { fixture in
                 let first = try await Self.concurrentTokens(fixture, callers: 200)
                 #expect(first.count == 200)
                 #expect(Set(first).count == 1, "every caller got the same token")
@@ -68,7 +68,7 @@ struct IdentityProviderIntegrationTests {
             let primary = try idp.url("primary")
             let secondary = try idp.url("secondary")
             let configuration = try integrationProvider(idp)
-            try await withManager(configuration, clock: ManagerClock(ImmediateClock())) { fixture in
+            try await withManager(configuration, clock: WallClock(ImmediateClock())) { fixture in
                 let token = try await fixture.manager.token(for: fixture.provider)
                 let snapshot = try #require(fixture.manager.snapshot().first)
                 #expect(snapshot.endpoint == secondary)
@@ -112,7 +112,7 @@ struct IdentityProviderIntegrationTests {
             let configuration = try integrationProvider(idp, grant: .clientCredentials, timeouts: ladder)
             let primary = try idp.url("primary")
             let clock = ImmediateClock()
-            try await withManager(configuration, clock: ManagerClock(clock)) { fixture in
+            try await withManager(configuration, clock: WallClock(clock)) { fixture in
                 let start = clock.now
                 let token = try await fixture.manager.token(for: fixture.provider)
 
@@ -154,7 +154,7 @@ struct IdentityProviderIntegrationTests {
         try await withIdentityProvider(endpoints: ["primary"], schedule: FaultSchedule(faults: [slow])) { idp in
             let refreshToken = idp.issueRefreshToken()
             let configuration = try integrationProvider(idp, refreshToken: refreshToken, timeouts: ladder)
-            try await withManager(configuration, clock: ManagerClock(ImmediateClock())) { fixture in
+            try await withManager(configuration, clock: WallClock(ImmediateClock())) { fixture in
                 _ = await #expect(throws: TokenRefreshError.self) {
                     _ = try await fixture.manager.token(for: fixture.provider)
                 }
@@ -171,7 +171,7 @@ struct IdentityProviderIntegrationTests {
         ) { idp in
             let refreshToken = idp.issueRefreshToken()
             let configuration = try integrationProvider(idp, refreshToken: refreshToken, timeouts: ladder)
-            try await withManager(configuration, clock: ManagerClock(ImmediateClock())) { fixture in
+            try await withManager(configuration, clock: WallClock(ImmediateClock())) { fixture in
                 _ = try await fixture.manager.token(for: fixture.provider)
                 #expect(fixture.events.kinds(.refreshSucceeded).count == 1)
                 expectNoSecrets(fixture, secrets: [Self.secret, refreshToken])
@@ -187,7 +187,7 @@ struct IdentityProviderIntegrationTests {
             let refreshToken = idp.issueRefreshToken()
             idp.provider.revokeAllRefreshTokens()
             let configuration = try integrationProvider(idp, refreshToken: refreshToken)
-            try await withManager(configuration, clock: ManagerClock(ImmediateClock())) { fixture in
+            try await withManager(configuration, clock: WallClock(ImmediateClock())) { fixture in
                 let error = await #expect(throws: TokenRefreshError.self) {
                     try await fixture.manager.token(for: fixture.provider)
                 }
@@ -241,7 +241,7 @@ struct IdentityProviderIntegrationTests {
         try await withIdentityProvider(schedule: FaultSchedule(faults: [limit])) { idp in
             let configuration = try integrationProvider(idp)
             let clock = ImmediateClock()
-            try await withManager(configuration, clock: ManagerClock(clock)) { fixture in
+            try await withManager(configuration, clock: WallClock(clock)) { fixture in
                 let start = clock.now
                 let token = try await fixture.manager.token(for: fixture.provider)
                 let elapsed = start.duration(to: clock.now)
@@ -276,7 +276,7 @@ struct IdentityProviderIntegrationTests {
             let configuration = try integrationProvider(idp)
             #expect(configuration.retry.maxRetryAfter == .seconds(120))
             let clock = ImmediateClock()
-            try await withManager(configuration, clock: ManagerClock(clock)) { fixture in
+            try await withManager(configuration, clock: WallClock(clock)) { fixture in
                 let start = clock.now
                 let error = await #expect(throws: TokenRefreshError.self) {
                     try await fixture.manager.token(for: fixture.provider)
@@ -316,7 +316,7 @@ struct IdentityProviderIntegrationTests {
             )
             let primary = try idp.url("primary")
             let clock = ImmediateClock()
-            try await withManager(configuration, clock: ManagerClock(clock)) { fixture in
+            try await withManager(configuration, clock: WallClock(clock)) { fixture in
                 var failures: [TokenRefreshError] = []
                 for round in 1...2 {
                     let error = await #expect(throws: TokenRefreshError.self) {
@@ -362,7 +362,7 @@ struct IdentityProviderIntegrationTests {
                 let refreshToken = idp.issueRefreshToken()
                 let configuration = try integrationProvider(idp, refreshToken: refreshToken)
 
-                let first = try await withManager(configuration, clock: ManagerClock(ImmediateClock()), store: store) {
+                let first = try await withManager(configuration, clock: WallClock(ImmediateClock()), store: store) {
                     fixture in
                     let token = try await fixture.manager.token(for: fixture.provider)
                     // A successful round writes the store on its own; wait for that, then write again.
@@ -383,7 +383,7 @@ struct IdentityProviderIntegrationTests {
 
                 // A new manager with the same store serves the stored token without a request,
                 // and its next refresh uses the rotated refresh token (the original was rotated away).
-                try await withManager(configuration, clock: ManagerClock(ImmediateClock()), store: store) { fixture in
+                try await withManager(configuration, clock: WallClock(ImmediateClock()), store: store) { fixture in
                     fixture.manager.restore()
                     let loaded = fixture.events.kinds(.storeLoaded)
                     #expect(loaded.count == 1)
@@ -413,7 +413,7 @@ struct IdentityProviderIntegrationTests {
                 try Data("{ \"version\": 1, \"providers\": { broken".utf8).write(to: URL(fileURLWithPath: path))
                 let configuration = try integrationProvider(idp)
                 let store = FileTokenStore(path: path)
-                try await withManager(configuration, clock: ManagerClock(ImmediateClock()), store: store) { fixture in
+                try await withManager(configuration, clock: WallClock(ImmediateClock()), store: store) { fixture in
                     fixture.manager.restore()
                     let corrupt = try #require(fixture.events.kinds(.storeCorrupt).first)
                     #expect(corrupt.string("path") == path)
@@ -444,7 +444,7 @@ struct IdentityProviderIntegrationTests {
                 idp, refreshToken: refreshToken, retry: RetryPolicy(maxAttempts: 1)
             )
             let primary = try idp.url("primary")
-            try await withManager(configuration, clock: ManagerClock(ImmediateClock())) { fixture in
+            try await withManager(configuration, clock: WallClock(ImmediateClock())) { fixture in
                 let error = await #expect(throws: TokenRefreshError.self) {
                     try await fixture.manager.token(for: fixture.provider)
                 }
@@ -470,7 +470,7 @@ struct IdentityProviderIntegrationTests {
         try await withIdentityProvider { idp in
             let refreshToken = idp.issueRefreshToken()
             let configuration = try integrationProvider(idp, refreshToken: refreshToken)
-            try await withManager(configuration, clock: ManagerClock(ImmediateClock())) { fixture in
+            try await withManager(configuration, clock: WallClock(ImmediateClock())) { fixture in
                 let first = try await fixture.manager.token(for: fixture.provider)
                 let second = try await fixture.manager.refresh(fixture.provider)
                 let third = try await fixture.manager.refresh(fixture.provider)
@@ -499,8 +499,8 @@ struct IdentityProviderIntegrationTests {
     func clockSkew(localAheadSeconds: Int64) async throws {
         try await withIdentityProvider { idp in
             let configuration = try integrationProvider(idp)
-            let clock = ManagerClock(
-                ContinuousClock(), wallOriginNanos: ManagerClock.realtimeNanos() + localAheadSeconds * 1_000_000_000
+            let clock = WallClock(
+                ContinuousClock(), wallOriginNanos: WallClock.realtimeNanos() + localAheadSeconds * 1_000_000_000
             )
             try await withManager(configuration, clock: clock) { fixture in
                 let token = try await fixture.manager.token(for: fixture.provider)

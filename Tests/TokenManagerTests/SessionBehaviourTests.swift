@@ -28,7 +28,7 @@ struct SessionBehaviourTests {
         events: EventRecorder = EventRecorder()
     ) -> OAuthTokenManager {
         let manager = OAuthTokenManager(
-            providers: [provider], transport: transport, clock: ManagerClock(clock, wallOriginNanos: 1_700_000_000_000_000_000),
+            providers: [provider], transport: transport, clock: WallClock(clock, wallOriginNanos: 1_700_000_000_000_000_000),
             random: .fixed(0.5), metricsFactory: metrics, logger: Logger(label: "test")
         )
         manager.subscribe { events.record($0) }

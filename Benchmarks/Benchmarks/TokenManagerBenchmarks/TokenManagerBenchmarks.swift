@@ -67,7 +67,7 @@ let benchmarks: @Sendable () -> Void = {
     let reference = Mutex(0)
     Benchmark("baseline: mutex + clock_gettime", configuration: .init(scalingFactor: .mega)) { benchmark in
         for _ in benchmark.scaledIterations {
-            let now = ManagerClock.realtimeNanos()
+            let now = WallClock.realtimeNanos()
             blackHole(reference.withLock { $0 &+ Int(truncatingIfNeeded: now) })
         }
     }

@@ -126,7 +126,7 @@ public struct DashboardService: Service {
                 events: events,
                 alerts: self.alerting?.alertRows() ?? [],
                 range: state.range,
-                now: ManagerClock.realtimeNanos(),
+                now: WallClock.realtimeNanos(),
                 uptime: started.duration(to: now),
                 size: size,
                 utcOffsetSeconds: utcOffset

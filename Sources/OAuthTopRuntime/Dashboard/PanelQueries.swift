@@ -1,5 +1,6 @@
 import Alerting
 import Dashboard
+import Primitives
 import Synchronization
 
 /// Evaluates a dashboard's panels: each query as a range query over the panel's time range, one step per
@@ -35,8 +36,7 @@ public final class PanelQueries: Sendable {
     public init(dashboard: DashboardDefinition, source: any PanelQuerySource, resolution: Duration = .seconds(1)) {
         self.dashboard = dashboard
         self.source = source
-        let (seconds, attoseconds) = resolution.components
-        self.resolution = max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        self.resolution = max(1, resolution.milliseconds)
     }
 
     /// The step for a range shown on `points` graph columns: the range over the columns, rounded up to whole

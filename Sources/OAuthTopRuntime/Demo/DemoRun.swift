@@ -58,7 +58,7 @@ public struct DemoRun: Sendable {
             let endpoints = try await identityProvider.waitUntilListening()
             writer?.emit(
                 EventJSON.line(
-                    event: "demo_started", timestamp: ManagerClock.realtimeNanos(),
+                    event: "demo_started", timestamp: WallClock.realtimeNanos(),
                     fields: [("faults", .int(Int64(self.schedule.faults.count)))]
                         + endpoints.map { (key: "endpoint_\($0.name)", value: .string($0.url)) }
                 )

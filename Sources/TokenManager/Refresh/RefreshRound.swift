@@ -14,7 +14,7 @@ struct RefreshRound: Sendable {
     var configuration: ProviderConfiguration
     var refreshToken: Secret?
     var transport: any TokenEndpointTransport
-    var clock: ManagerClock
+    var clock: WallClock
     var random: RandomSource
     var metrics: ProviderMetrics
     var events: TokenEventBus

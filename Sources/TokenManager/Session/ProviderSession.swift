@@ -24,6 +24,6 @@ final class ProviderSession: Sendable {
         )
     }
 
-    var clock: ManagerClock { self.environment.clock }
+    var clock: WallClock { self.environment.clock }
     var name: String { self.configuration.name }
 }

@@ -3,7 +3,7 @@ import Logging
 /// Everything the manager shares with its sessions.
 struct SessionEnvironment: Sendable {
     var transport: any TokenEndpointTransport
-    var clock: ManagerClock
+    var clock: WallClock
     var random: RandomSource
     var events: TokenEventBus
     var logger: Logger

@@ -47,7 +47,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Sleeps until `deadline` on `clock`, or until signalled, whichever is first.
-    func sleep(untilNanos deadline: Int64, clock: ManagerClock) async {
+    func sleep(untilNanos deadline: Int64, clock: WallClock) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await clock.sleep(untilNanos: deadline) }
             group.addTask { await self.wait() }

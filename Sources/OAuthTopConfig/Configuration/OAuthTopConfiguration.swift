@@ -54,12 +54,7 @@ public struct OAuthTopConfiguration: Sendable {
         environment: [String: String],
         fileReader: FileReader = .fileSystem
     ) throws(ConfigError) -> OAuthTopConfiguration {
-        let text: String
-        do {
-            text = try fileReader.read(path)
-        } catch {
-            throw .unreadable(file: path, reason: error.reason)
-        }
+        let text = try fileReader.text(of: path)
         return try self.parse(yaml: text, file: path, environment: environment, fileReader: fileReader).get()
     }
 

@@ -37,12 +37,7 @@ public enum DashboardFile {
     ) throws(ConfigError)
         -> DashboardDefinition
     {
-        let text: String
-        do {
-            text = try fileReader.read(path)
-        } catch {
-            throw .unreadable(file: path, reason: error.reason)
-        }
+        let text = try fileReader.text(of: path)
         return try self.parse(yaml: text, file: path).get()
     }
 
@@ -187,29 +182,19 @@ public enum DashboardFile {
     /// Checks a query's expression, its variables read as durations of the same length (so an error's column
     /// is the one in the file), and returns the text as written.
     private static func expression(_ field: YAMLField, _ context: Context) -> String? {
-        guard let text = context.reader.nonEmptyString(field) else { return nil }
-        do {
-            let checked = try RuleExpression.parse(self.sampleSubstitution(text))
-            if checked.valueType != .vector, checked.valueType != .scalar {
-                context.reader.error(
-                    "\(field.name): a query must give an instant vector or a scalar, not a "
-                        + checked.valueType.rawValue,
-                    at: field)
-                return nil
-            }
-            return text
-        } catch {
-            let position = ScalarPositionMap(text: context.text, node: field.node)
-                .position(line: error.line, column: error.column)
-            var message = "\(field.name): \(error.message)"
-            if let expected = error.expected,
-                error.message.range(of: "(^|[ ,(])expected ", options: .regularExpression) == nil
-            {
-                message += " (expected \(expected))"
-            }
-            context.reader.diagnostics.report(message, at: position ?? field.position)
+        guard
+            let (text, checked) = context.reader.expression(
+                field, fileText: context.text, checkedText: self.sampleSubstitution
+            )
+        else { return nil }
+        if checked.valueType != .vector, checked.valueType != .scalar {
+            context.reader.error(
+                "\(field.name): a query must give an instant vector or a scalar, not a " + checked.valueType.rawValue,
+                at: field
+            )
             return nil
         }
+        return text
     }
 
     /// The text with each Grafana variable replaced by a duration of the same length (`$__range` by

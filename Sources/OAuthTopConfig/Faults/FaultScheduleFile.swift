@@ -21,12 +21,7 @@ public enum FaultScheduleFile {
     ///
     /// - Throws: `ConfigError` listing every problem with its line and column.
     public static func load(path: String, fileReader: FileReader = .fileSystem) throws(ConfigError) -> FaultSchedule {
-        let text: String
-        do {
-            text = try fileReader.read(path)
-        } catch {
-            throw .unreadable(file: path, reason: error.reason)
-        }
+        let text = try fileReader.text(of: path)
         return try self.parse(yaml: text, file: path).get()
     }
 

@@ -34,12 +34,7 @@ public enum RuleFileParser {
         var groups: [RuleGroup] = []
         var diagnostics: [Diagnostic] = []
         for path in paths {
-            let text: String
-            do {
-                text = try fileReader.read(path)
-            } catch {
-                throw .unreadable(file: path, reason: error.reason)
-            }
+            let text = try fileReader.text(of: path)
             let outcome = self.parse(yaml: text, file: path, aliases: aliases)
             diagnostics += outcome.diagnostics
             if let parsed = outcome.value {
@@ -275,21 +270,7 @@ public enum RuleFileParser {
 
     /// Parses an expression, reporting an error at its exact position inside the YAML scalar.
     private static func expression(_ field: YAMLField, _ context: Context) -> RuleExpression? {
-        guard let text = context.reader.nonEmptyString(field) else { return nil }
-        do {
-            return try RuleExpression.parse(text, aliases: context.aliases)
-        } catch {
-            let position = ScalarPositionMap(text: context.text, node: field.node)
-                .position(line: error.line, column: error.column)
-            var message = "\(field.name): \(error.message)"
-            if let expected = error.expected,
-                error.message.range(of: "(^|[ ,(])expected ", options: .regularExpression) == nil
-            {
-                message += " (expected \(expected))"
-            }
-            context.reader.diagnostics.report(message, at: position ?? field.position)
-            return nil
-        }
+        context.reader.expression(field, fileText: context.text, aliases: context.aliases)?.expression
     }
 
     static func isLabelValueSafe(_ name: String) -> Bool {

@@ -29,12 +29,7 @@ public struct RuleTestFileParser: Sendable {
     ///
     /// - Throws: `ConfigError` when the file cannot be read, or with every problem and its line and column.
     public func load(path: String) throws(ConfigError) -> RuleTestFile {
-        let text: String
-        do {
-            text = try self.fileReader.read(path)
-        } catch {
-            throw .unreadable(file: path, reason: error.reason)
-        }
+        let text = try self.fileReader.text(of: path)
         return try self.parse(yaml: text, file: path).get()
     }
 

@@ -36,12 +36,7 @@ public enum ThemeFile {
             message += " (built-in: \(names.joined(separator: ", ")); or give the path of a .theme file)"
             throw .invalid([Diagnostic(file: "--theme", line: 0, column: 0, message: message)])
         }
-        let text: String
-        do {
-            text = try fileReader.read(nameOrPath)
-        } catch {
-            throw .unreadable(file: nameOrPath, reason: error.reason)
-        }
+        let text = try fileReader.text(of: nameOrPath)
         return try self.parse(yaml: text, file: nameOrPath).get()
     }
 

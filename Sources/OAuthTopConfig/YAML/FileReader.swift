@@ -61,3 +61,16 @@ public struct FileReadError: Error, Sendable, Hashable, CustomStringConvertible 
 
     public var description: String { self.reason }
 }
+
+extension FileReader {
+    /// Reads a user's file (configuration, rules, dashboard, theme, faults) for parsing.
+    ///
+    /// - Throws: ``ConfigError`` naming the file and why it cannot be read.
+    public func text(of path: String) throws(ConfigError) -> String {
+        do {
+            return try self.read(path)
+        } catch {
+            throw .unreadable(file: path, reason: error.reason)
+        }
+    }
+}

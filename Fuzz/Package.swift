@@ -4,8 +4,7 @@ import PackageDescription
 // libFuzzer targets for every parser that reads outside input. They live in their own package, as
 // swift-protobuf's FuzzTesting/ does, so the main package's `swift build` never sees
 // `-sanitize=fuzzer`. Build and run them with `scripts/fuzz [SECONDS]`; by hand:
-//   swift build --package-path Fuzz --scratch-path .build-fuzz \
-//       -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
+//   swift build --package-path Fuzz --scratch-path .build-fuzz --sanitize=fuzzer
 //   .build-fuzz/debug/FuzzRuleExpression Fuzz/Corpus/RuleExpression
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 

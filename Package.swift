@@ -22,7 +22,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-crypto", "4.1.0"..<"6.0.0"),
@@ -148,6 +148,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Test support (polling, the scripted token endpoint, loopback ports, log capture, tags):
+        // only test targets depend on it.
+        .target(
+            name: "OAuthTopTestKit",
+            dependencies: [
+                "TokenManager",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/OAuthTopTestKit",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DashboardTests",
             dependencies: [
@@ -168,13 +182,13 @@ let package = Package(
         ),
         .testTarget(
             name: "TerminalTests",
-            dependencies: ["CNCurses", "Dashboard", "Terminal"],
+            dependencies: ["CNCurses", "Dashboard", "OAuthTopTestKit", "Terminal"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TelemetryTests",
             dependencies: [
-                "Telemetry",
+                "OAuthTopTestKit", "Telemetry",
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -186,7 +200,7 @@ let package = Package(
         .testTarget(
             name: "TokenManagerTests",
             dependencies: [
-                "TokenManager", "DemoIdentityProvider", "Telemetry",
+                "TokenManager", "DemoIdentityProvider", "OAuthTopTestKit", "Telemetry",
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
@@ -195,7 +209,7 @@ let package = Package(
         .testTarget(
             name: "DemoIdentityProviderTests",
             dependencies: [
-                "DemoIdentityProvider",
+                "DemoIdentityProvider", "OAuthTopTestKit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -208,7 +222,7 @@ let package = Package(
         .testTarget(
             name: "OAuthTopCLITests",
             dependencies: [
-                "DemoIdentityProvider",
+                "DemoIdentityProvider", "OAuthTopTestKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -219,15 +233,18 @@ let package = Package(
         ),
         .testTarget(
             name: "AlertingTests",
-            dependencies: ["Alerting", "Telemetry", .product(name: "CoreMetrics", package: "swift-metrics")],
+            dependencies: [
+                "Alerting", "OAuthTopTestKit", "Telemetry", .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "NotifiersTests",
             dependencies: [
-                "Notifiers",
+                "Notifiers", "OAuthTopTestKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Notifiers
+import OAuthTopTestKit
 import Testing
 
 @Suite("Receiver payloads, checked on a loopback receiver")

@@ -25,8 +25,13 @@ public enum HTTPDate {
     }
 
     /// Parses an HTTP date into Unix seconds.
+    ///
+    /// - Returns: The instant, or `nil` when `text` is not an HTTP date (any non-ASCII character makes it
+    ///   none: HTTP dates are ASCII, and Foundation's `DateFormatter` on Linux traps on some non-ASCII text,
+    ///   which a provider's header must never be able to cause).
     public static func parse(_ text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else { return nil }
         return self.formatters.withLock { formatters in
             for formatter in formatters.parsers {
                 if let date = formatter.date(from: trimmed) { return date.timeIntervalSince1970 }

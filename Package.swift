@@ -23,7 +23,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-crypto", "4.1.0"..<"6.0.0"),
@@ -160,9 +160,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Test support (polling, the scripted token endpoint, loopback ports, log capture, tags):
+        // only test targets depend on it.
+        .target(
+            name: "OAuthTopTestKit",
+            dependencies: [
+                "Dashboard", "TokenManager",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/OAuthTopTestKit",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Dashboard"],
+            dependencies: ["Dashboard", "OAuthTopTestKit"],
             exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
@@ -177,13 +191,13 @@ let package = Package(
         ),
         .testTarget(
             name: "TerminalTests",
-            dependencies: ["CNCurses", "Cells", "Terminal"],
+            dependencies: ["CNCurses", "Cells", "OAuthTopTestKit", "Terminal"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TelemetryTests",
             dependencies: [
-                "Primitives", "Telemetry", "TokenManager",
+                "OAuthTopTestKit", "Primitives", "Telemetry", "TokenManager",
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -200,7 +214,7 @@ let package = Package(
         .testTarget(
             name: "TokenManagerTests",
             dependencies: [
-                "TokenManager", "DemoIdentityProvider", "Telemetry",
+                "TokenManager", "DemoIdentityProvider", "OAuthTopTestKit", "Telemetry",
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
@@ -209,7 +223,7 @@ let package = Package(
         .testTarget(
             name: "DemoIdentityProviderTests",
             dependencies: [
-                "DemoIdentityProvider", "Primitives",
+                "DemoIdentityProvider", "OAuthTopTestKit", "Primitives",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -222,7 +236,7 @@ let package = Package(
         .testTarget(
             name: "OAuthTopCLITests",
             dependencies: [
-                "DemoIdentityProvider",
+                "DemoIdentityProvider", "OAuthTopTestKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -233,15 +247,18 @@ let package = Package(
         ),
         .testTarget(
             name: "AlertingTests",
-            dependencies: ["Alerting", "Telemetry", .product(name: "CoreMetrics", package: "swift-metrics")],
+            dependencies: [
+                "Alerting", "OAuthTopTestKit", "Telemetry", .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "NotifiersTests",
             dependencies: [
-                "Notifiers", "Primitives",
+                "Notifiers", "OAuthTopTestKit", "Primitives",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

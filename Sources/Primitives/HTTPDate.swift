@@ -23,9 +23,12 @@ public enum HTTPDate {
 
     /// Parses an HTTP date into Unix seconds.
     ///
-    /// - Returns: `nil` when `text` is in none of the three forms.
+    /// - Returns: `nil` when `text` is in none of the three forms, or holds a non-ASCII character (HTTP
+    ///   dates are ASCII, and Foundation's `DateFormatter` on Linux traps on some non-ASCII text, which a
+    ///   provider's header must never be able to cause; found by the FuzzHTTPDate target).
     public static func parse(_ text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else { return nil }
         return self.parsers.withLock { parsers in
             for formatter in parsers {
                 if let date = formatter.date(from: trimmed) { return date.timeIntervalSince1970 }

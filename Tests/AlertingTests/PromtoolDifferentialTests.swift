@@ -1,5 +1,6 @@
 import Alerting
 import Foundation
+import OAuthTopTestKit
 import Testing
 
 /// Differential testing against Prometheus: random series and random expressions are evaluated by our
@@ -12,7 +13,7 @@ import Testing
 ///
 /// The seed is fixed so a failure reproduces; set `OAUTHTOP_DIFFERENTIAL_SEED` to explore other inputs and
 /// `OAUTHTOP_DIFFERENTIAL_KEEP=FILE` to keep the generated test file.
-@Suite("Differential: our evaluator against promtool")
+@Suite("Differential: our evaluator against promtool", .tags(.slow, .realServer))
 struct PromtoolDifferentialTests {
     static let promtool = "/usr/bin/promtool"
 

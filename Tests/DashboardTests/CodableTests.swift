@@ -1,4 +1,5 @@
 import Foundation
+import OAuthTopTestKit
 import Testing
 
 @testable import Dashboard

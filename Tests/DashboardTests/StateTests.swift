@@ -1,3 +1,4 @@
+import OAuthTopTestKit
 import Testing
 
 @testable import Dashboard

@@ -1,5 +1,6 @@
 import DemoIdentityProvider
 import Foundation
+import OAuthTopTestKit
 import Testing
 
 @Suite("Scheduled faults")
@@ -176,9 +177,9 @@ struct FaultTests {
             harness.provider.inject(
                 Fault(kind: .httpError(status: 500), start: now + .milliseconds(300), end: now + .milliseconds(900))
             )
-            let sawFault = await poll { (try? await harness.clientCredentials().status) == 500 }
+            let sawFault = await eventually { (try? await harness.clientCredentials().status) == 500 }
             #expect(sawFault)
-            let recovered = await poll { (try? await harness.clientCredentials().status) == 200 }
+            let recovered = await eventually { (try? await harness.clientCredentials().status) == 200 }
             #expect(recovered)
             #expect(harness.provider.uptime() >= now + .milliseconds(900))
         }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import DemoIdentityProvider
+import OAuthTopTestKit
 import Testing
 
 @Suite("Outages refuse connections")
@@ -9,7 +10,7 @@ struct OutageTests {
         let schedule = FaultSchedule(faults: [Fault(kind: .outage, end: .milliseconds(1500), endpoints: ["secondary"])])
         try await withProvider(schedule: schedule) { harness in
             let port = harness.secondary.port
-            let refused = await poll { connectionRefused(port: port) }
+            let refused = await eventually { connectionRefused(port: port) }
             #expect(refused)
             if harness.provider.uptime() < .milliseconds(1300) {
                 await #expect(throws: (any Error).self) {
@@ -18,7 +19,9 @@ struct OutageTests {
             }
             let primary = try await harness.clientCredentials(to: harness.primary)
             #expect(primary.status == 200)
-            let served = await poll { (try? await harness.clientCredentials(to: harness.secondary).status) == 200 }
+            let served = await eventually {
+                (try? await harness.clientCredentials(to: harness.secondary).status) == 200
+            }
             #expect(served)
             #expect(harness.provider.uptime() >= .milliseconds(1500))
             let reopened = try harness.provider.endpoint(named: "secondary")
@@ -39,14 +42,14 @@ struct OutageTests {
                 end: now + .milliseconds(900),
                 endpoints: ["primary"]
             ))
-            let refused = await poll { connectionRefused(port: harness.primary.port) }
+            let refused = await eventually { connectionRefused(port: harness.primary.port) }
             #expect(refused)
             await #expect(throws: (any Error).self) {
                 _ = try await harness.clientCredentials(timeout: .milliseconds(150))
             }
             let secondary = try await harness.clientCredentials(to: harness.secondary)
             #expect(secondary.status == 200)
-            let served = await poll { (try? await harness.clientCredentials().status) == 200 }
+            let served = await eventually { (try? await harness.clientCredentials().status) == 200 }
             #expect(served)
             #expect(harness.provider.uptime() >= now + .milliseconds(900))
         }
@@ -58,7 +61,9 @@ struct OutageTests {
             let taken = harness.primary.port
             var configuration = try testConfiguration()
             configuration.endpoints = [DemoEndpointSpec(name: "clash", port: taken)]
-            let second = DemoIdentityProvider(configuration: configuration, logger: harness.logs.logger())
+            let second = DemoIdentityProvider(
+                configuration: configuration, logger: harness.logs.logger(label: "demo-idp-test")
+            )
             await #expect(throws: DemoIdentityProviderError.bindFailed("")) {
                 try await second.run()
             }

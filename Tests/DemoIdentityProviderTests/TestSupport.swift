@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import OAuthTopTestKit
 import Synchronization
 import Testing
 
@@ -32,43 +33,12 @@ func testConfiguration(
     )
 }
 
-/// Log lines the provider wrote, to check that no secret leaks into them.
-final class CapturedLogs: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    func append(_ line: String) { self.lines.withLock { $0.append(line) } }
-    var all: [String] { self.lines.withLock { $0 } }
-
-    func logger() -> Logger {
-        var logger = Logger(label: "demo-idp-test") { _ in CapturingLogHandler(logs: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-}
-
-struct CapturingLogHandler: LogHandler {
-    let logs: CapturedLogs
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { self.metadata[key] }
-        set { self.metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        var merged = self.metadata
-        merged.merge(event.metadata ?? [:]) { _, new in new }
-        self.logs.append("\(event.level) \(event.message) \(merged)")
-    }
-}
-
 /// A running provider, its endpoints and an HTTP client, for one test.
 struct Harness: Sendable {
     let provider: DemoIdentityProvider
     let endpoints: [DemoEndpoint]
     let client: HTTPClient
-    let logs: CapturedLogs
+    let logs: LogCapture
 
     var primary: DemoEndpoint { self.endpoints[0] }
     var secondary: DemoEndpoint { self.endpoints[1] }
@@ -80,11 +50,11 @@ func withProvider<T: Sendable>(
     schedule: FaultSchedule = .none,
     _ body: @Sendable (Harness) async throws -> T
 ) async throws -> T {
-    let logs = CapturedLogs()
+    let logs = LogCapture()
     let provider = DemoIdentityProvider(
         configuration: try configuration ?? testConfiguration(),
         schedule: schedule,
-        logger: logs.logger()
+        logger: logs.logger(label: "demo-idp-test")
     )
     let client = HTTPClient(eventLoopGroupProvider: .singleton)
     let result: Result<T, any Error>
@@ -194,33 +164,3 @@ extension Harness {
     }
 }
 
-/// Whether a plain TCP connect to the port on 127.0.0.1 is refused (nothing listens there).
-func connectionRefused(port: Int) -> Bool {
-    #if canImport(Glibc)
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #else
-    let fd = socket(AF_INET, SOCK_STREAM, 0)
-    #endif
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let result = withUnsafePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-        }
-    }
-    return result != 0 && errno == ECONNREFUSED
-}
-
-/// Polls `condition` every 10 ms until it holds or `timeout` passes.
-func poll(timeout: Duration = .seconds(5), _ condition: () async -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return await condition()
-}

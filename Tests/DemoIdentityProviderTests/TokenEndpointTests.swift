@@ -264,7 +264,7 @@ struct TokenEndpointTests {
                 client: DemoClient(id: testClient.id, secret: "bad-secret-123")
             )
             let secrets = [first, second, access, testClient.secret, "bad-secret-123", formComponent(testClient.secret)]
-            let logs = harness.logs.all
+            let logs = harness.logs.lines
             #expect(logs.contains { $0.contains("token request") })
             return logs.filter { line in secrets.contains { line.contains($0) } }
         }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Notifiers
+import OAuthTopTestKit
 import Testing
 
 /// A real Alertmanager (Debian's prometheus-alertmanager) on a free loopback port.
@@ -13,7 +14,7 @@ final class AlertmanagerProcess: Sendable {
     var baseURL: String { "http://127.0.0.1:\(self.port)" }
 
     init() throws {
-        self.port = try closedPort()
+        self.port = try freeLoopbackPort()
         self.directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("oauthtop-am-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
@@ -53,7 +54,7 @@ final class AlertmanagerProcess: Sendable {
     }
 }
 
-@Suite("Alertmanager end to end")
+@Suite("Alertmanager end to end", .tags(.slow, .realServer))
 struct AlertmanagerEndToEndTests {
     @Test(
         "a real Alertmanager receives a firing alert, then its resolution",

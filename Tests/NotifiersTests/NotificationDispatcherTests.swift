@@ -1,16 +1,14 @@
 import AsyncHTTPClient
+import Clocks
 import Foundation
 import Logging
 import MetricsTestKit
 import Notifiers
+import OAuthTopTestKit
 import Primitives
 import ServiceLifecycle
 import Synchronization
 import Testing
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Counts the attempts of the notifier it wraps.
 final class CountingNotifier: Notifier {
@@ -26,27 +24,6 @@ final class CountingNotifier: Notifier {
         self.attempts.withLock { $0 += 1 }
         try await self.inner.deliver(batch)
     }
-}
-
-/// A loopback port nobody listens on: bound, read and closed.
-func closedPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    try #require(fd >= 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    try #require(bound == 0)
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let named = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    try #require(named == 0)
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 func numberedAlert(_ number: Int) -> AlertNotification {
@@ -71,9 +48,9 @@ struct NotificationDispatcherTests {
         )
     }
 
-    @Test("a down receiver: enqueue returns at once, three attempts, then the failed counter")
+    @Test("a down receiver: three attempts, then the failed counter")
     func downReceiver() async throws {
-        let port = try closedPort()
+        let port = try freeLoopbackPort()
         let notifier = CountingNotifier(
             AlertmanagerNotifier(name: "am", baseURL: "http://127.0.0.1:\(port)", httpClient: .shared)
         )
@@ -83,13 +60,35 @@ struct NotificationDispatcherTests {
         policy.attemptTimeout = .milliseconds(300)
         let dispatcher = self.dispatcher([notifier], policy: policy)
         try await running(dispatcher) {
-            let started = ContinuousClock.now
             dispatcher.enqueue([breakerAlert()])
-            #expect(ContinuousClock.now - started < .milliseconds(50))
             let failed = await eventually { self.counter("failed", "am") == 1 }
             #expect(failed)
             #expect(notifier.attempts.withLock { $0 } == 3)
             #expect(self.counter("sent", "am") == 0)
+        }
+    }
+
+    @Test(
+        "enqueue never waits for a delivery: it returns while the notifier is still delivering",
+        .timeLimit(.minutes(1))
+    )
+    func enqueueDoesNotWait() async throws {
+        let gate = Gate()
+        let notifier = GatedNotifier(name: "held", gate: gate)
+        let dispatcher = self.dispatcher([notifier])
+        try await running(dispatcher) {
+            dispatcher.enqueue([numberedAlert(1)])
+            let held = await eventually { gate.waiting == 1 }
+            try #require(held, "the worker never started delivering")
+            // The delivery of alert 1 cannot finish before the gate opens below: had enqueue waited for it,
+            // this call would never return (and the time limit would fail the test).
+            dispatcher.enqueue([numberedAlert(2)])
+            #expect(dispatcher.queueLength("held") == 1)
+            #expect(notifier.delivered.isEmpty)
+            gate.open()
+            let sent = await eventually { self.counter("sent", "held") == 2 }
+            #expect(sent)
+            #expect(notifier.delivered.map { $0.labels["alertname"] } == ["a1", "a2"])
         }
     }
 
@@ -108,9 +107,8 @@ struct NotificationDispatcherTests {
                 // The worker holds alert 0 in a request that does not answer.
                 let holding = await eventually { receiver.requests.count == 1 }
                 try #require(holding)
-                let started = ContinuousClock.now
+                // Alert 0's request still hangs, so enqueue returned without waiting for the worker.
                 dispatcher.enqueue((1...100).map(numberedAlert))
-                #expect(ContinuousClock.now - started < .milliseconds(100))
                 #expect(self.counter("dropped", "slack") == 90)
                 #expect(dispatcher.queueLength("slack") == 10)
                 let gauge = try self.metrics.expectGauge("oauthtop_notification_queue_length", [("notifier", "slack")])
@@ -130,19 +128,27 @@ struct NotificationDispatcherTests {
         }
     }
 
-    @Test("429 with Retry-After: the retry waits at least that long")
+    @Test("429 with Retry-After: the retry waits exactly that long (jitter zero), not less")
     func retryAfter() async throws {
-        try await LoopbackReceiver.with(behaviour: { $0 == 0 ? .status(429, retryAfter: "1") : .status(200) }) {
+        try await LoopbackReceiver.with(behaviour: { $0 == 0 ? .status(429, retryAfter: "7") : .status(200) }) {
             receiver in
             let notifier = AlertmanagerNotifier(name: "am", baseURL: receiver.baseURL, httpClient: .shared)
-            let dispatcher = self.dispatcher([notifier])
+            let clock = SleepRecordingClock(TestClock<Duration>())
+            let dispatcher = NotificationDispatcher(
+                notifiers: [notifier], policy: self.fast, metricsFactory: self.metrics, logger: quietLogger,
+                clock: clock, jitter: { _ in .zero }
+            )
             try await running(dispatcher) {
                 dispatcher.enqueue([breakerAlert()])
+                // The first attempt's timeout (5 s) sleeps on the clock, then the retry waits for Retry-After.
+                let waiting = await eventually { clock.sleeps.count == 2 }
+                try #require(waiting, "sleeps: \(clock.sleeps)")
+                #expect(clock.sleeps == [.seconds(5), .seconds(7)])
+                #expect(receiver.requests.count == 1)
+                await clock.base.advance(by: .seconds(7))
                 let sent = await eventually { self.counter("sent", "am") == 1 }
                 #expect(sent)
-                let requests = receiver.requests
-                try #require(requests.count == 2)
-                #expect(requests[1].at - requests[0].at >= .seconds(1))
+                #expect(receiver.requests.count == 2)
             }
         }
     }
@@ -170,14 +176,29 @@ struct NotificationDispatcherTests {
     func attemptTimeout() async throws {
         try await LoopbackReceiver.with(behaviour: { $0 == 0 ? .hang : .status(200) }) { receiver in
             let notifier = AlertmanagerNotifier(name: "am", baseURL: receiver.baseURL, httpClient: .shared)
-            var policy = self.fast
-            policy.attemptTimeout = .milliseconds(200)
-            let dispatcher = self.dispatcher([notifier], policy: policy)
+            // Timeouts run on a test clock: no real attempt can outlast one, however slow the machine.
+            let clock = SleepRecordingClock(TestClock<Duration>())
+            let dispatcher = NotificationDispatcher(
+                notifiers: [notifier], policy: self.fast, metricsFactory: self.metrics, logger: quietLogger,
+                clock: clock, jitter: { _ in .zero }
+            )
             try await running(dispatcher) {
                 dispatcher.enqueue([breakerAlert()])
-                let sent = await eventually { self.counter("sent", "am") == 1 }
+                // The first request hangs; its attempt waits on the clock for the 5 s timeout.
+                let hanging = await eventually { receiver.requests.count == 1 && clock.sleeps.count == 1 }
+                try #require(hanging, "requests: \(receiver.requests.count), sleeps: \(clock.sleeps)")
+                await clock.base.advance(by: .seconds(5))
+                // Timed out: the retry's backoff (zero with this jitter) is the next sleep on the clock; a
+                // zero-length sleep on a test clock ends at the next advance, so keep advancing by zero.
+                let sent = await eventually {
+                    if self.counter("sent", "am") == 1 { return true }
+                    await clock.base.advance(by: .zero)
+                    return false
+                }
                 #expect(sent)
+                #expect(clock.sleeps.prefix(2) == [.seconds(5), .zero], "sleeps: \(clock.sleeps)")
                 #expect(receiver.requests.count == 2)
+                #expect(self.counter("failed", "am") == 0)
             }
         }
     }
@@ -201,7 +222,10 @@ struct NotificationDispatcherTests {
         }
     }
 
-    @Test("graceful shutdown delivers what is queued, and a hung receiver cannot hold it past the grace period")
+    @Test(
+        "graceful shutdown delivers what is queued, and a hung receiver cannot hold it past the grace period",
+        .timeLimit(.minutes(1))
+    )
     func gracefulShutdownFlushes() async throws {
         try await LoopbackReceiver.with(behaviour: { _ in .hang }) { receiver in
             let recording = RecordingNotifier(name: "out")
@@ -212,13 +236,12 @@ struct NotificationDispatcherTests {
             )
             dispatcher.enqueue((1...5).map(numberedAlert))
             let group = ServiceGroup(configuration: .init(services: [dispatcher], logger: quietLogger))
-            let started = ContinuousClock.now
             async let run: Void = group.run()
             let hanging = await eventually { receiver.requests.count == 1 }
             #expect(hanging)
             await group.triggerGracefulShutdown()
+            // The receiver holds its request until the test ends: only the grace period lets run() return.
             try await run
-            #expect(ContinuousClock.now - started < .seconds(5))
             #expect(recording.delivered.count == 5)
             #expect(self.counter("sent", "am") == 0)
         }

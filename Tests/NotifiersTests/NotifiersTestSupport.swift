@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Notifiers
+import OAuthTopTestKit
 import ServiceLifecycle
 import Synchronization
 import Testing
@@ -25,133 +26,6 @@ func breakerAlert(status: AlertNotification.Status = .firing, isResend: Bool = f
     )
 }
 
-/// Polls `condition` every 10 ms until it holds or `timeout` passes.
-func eventually(
-    timeout: Duration = .seconds(10),
-    _ condition: @Sendable () async throws -> Bool
-) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return try await condition()
-}
-
-/// How the loopback receiver answers request number `index` (0-based).
-enum ReceiverBehaviour: Sendable {
-    case status(Int, retryAfter: String? = nil)
-    /// Never answers until the receiver stops.
-    case hang
-}
-
-/// One request the receiver saw.
-struct RecordedRequest: Sendable {
-    let path: String
-    /// Header values by lower-case name.
-    let headers: [String: String]
-    let body: String
-    let at: ContinuousClock.Instant
-
-    /// The body parsed as JSON.
-    var json: Any? { try? JSONSerialization.jsonObject(with: Data(self.body.utf8)) }
-}
-
-/// A Hummingbird server on 127.0.0.1 port 0 that records every POST and answers as scripted.
-final class LoopbackReceiver: Sendable {
-    private struct State {
-        var requests: [RecordedRequest] = []
-        var port: Int?
-        var released = false
-        var hanging: [CheckedContinuation<Void, Never>] = []
-    }
-
-    private let state = Mutex(State())
-    private let behaviour: @Sendable (Int) -> ReceiverBehaviour
-
-    init(behaviour: @escaping @Sendable (Int) -> ReceiverBehaviour) {
-        self.behaviour = behaviour
-    }
-
-    var requests: [RecordedRequest] { self.state.withLock { $0.requests } }
-    var port: Int? { self.state.withLock { $0.port } }
-    var baseURL: String { "http://127.0.0.1:\(self.port ?? 0)" }
-
-    /// Runs `body` with the receiver listening; stops it afterwards, also on failure.
-    static func with<T: Sendable>(
-        behaviour: @escaping @Sendable (Int) -> ReceiverBehaviour = { _ in .status(200) },
-        _ body: (LoopbackReceiver) async throws -> T
-    ) async throws -> T {
-        let receiver = LoopbackReceiver(behaviour: behaviour)
-        let router = Router()
-        router.post("**") { request, _ -> Response in
-            try await receiver.handle(request)
-        }
-        var logger = Logger(label: "loopback-receiver")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in receiver.state.withLock { $0.port = channel.localAddress?.port } },
-            logger: logger
-        )
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task { try await group.run() }
-        defer {
-            receiver.release()
-            task.cancel()
-        }
-        let started = await eventually { receiver.port != nil }
-        try #require(started, "the loopback receiver did not start")
-        let result = try await body(receiver)
-        receiver.release()
-        await group.triggerGracefulShutdown()
-        _ = await task.result
-        return result
-    }
-
-    private func handle(_ request: Request) async throws -> Response {
-        let buffer = try await request.body.collect(upTo: 1 << 20)
-        var headers: [String: String] = [:]
-        for field in request.headers {
-            headers[field.name.canonicalName.lowercased()] = field.value
-        }
-        let recorded = RecordedRequest(
-            path: request.uri.path, headers: headers, body: String(buffer: buffer), at: .now
-        )
-        let index = self.state.withLock { state in
-            state.requests.append(recorded)
-            return state.requests.count - 1
-        }
-        switch self.behaviour(index) {
-        case .status(let code, let retryAfter):
-            var fields = HTTPFields()
-            if let retryAfter { fields[.retryAfter] = retryAfter }
-            return Response(status: .init(code: code), headers: fields)
-        case .hang:
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let released = self.state.withLock { state -> Bool in
-                    if state.released { return true }
-                    state.hanging.append(continuation)
-                    return false
-                }
-                if released { continuation.resume() }
-            }
-            return Response(status: .serviceUnavailable)
-        }
-    }
-
-    /// Lets every hanging request answer, so the server can stop.
-    func release() {
-        let waiters = self.state.withLock { state in
-            state.released = true
-            defer { state.hanging = [] }
-            return state.hanging
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-}
-
 /// A notifier that records batches in memory.
 final class RecordingNotifier: Notifier {
     let name: String
@@ -169,6 +43,28 @@ final class RecordingNotifier: Notifier {
 
     func deliver(_ batch: [AlertNotification]) async throws {
         self.batches.withLock { $0.append(batch) }
+    }
+}
+
+/// A notifier whose deliveries wait for a gate, to hold one in flight.
+final class GatedNotifier: Notifier {
+    let name: String
+    let wantsResends = false
+    let batchLimit = 1
+    let gate: Gate
+    private let batches = Mutex<[AlertNotification]>([])
+
+    init(name: String, gate: Gate) {
+        self.name = name
+        self.gate = gate
+    }
+
+    /// The alerts delivered so far (after the gate opened), in order.
+    var delivered: [AlertNotification] { self.batches.withLock { $0 } }
+
+    func deliver(_ batch: [AlertNotification]) async throws {
+        await self.gate.wait()
+        self.batches.withLock { $0.append(contentsOf: batch) }
     }
 }
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Notifiers
+import OAuthTopTestKit
 import Primitives
 import Testing
 

@@ -1,9 +1,10 @@
 import Foundation
+import OAuthTopTestKit
 import Testing
 
 /// `oauthtop run` with an Alertmanager notifier, against Debian's real Alertmanager: a rule that fires and
 /// resolves by itself shows up as active in Alertmanager, then is resolved there.
-@Suite("alerting end to end: Alertmanager")
+@Suite("alerting end to end: Alertmanager", .tags(.slow, .realServer))
 struct AlertmanagerEndToEndTests {
     static let alertname = "OAuthTopE2EFlapping"
 

@@ -1,4 +1,5 @@
 import Foundation
+import OAuthTopTestKit
 
 #if canImport(Glibc)
 import Glibc

@@ -1,10 +1,11 @@
 import Foundation
+import OAuthTopTestKit
 import Testing
 
 /// `oauthtop run` routing a seed-format rule's `action:` to Slack, PagerDuty and a generic webhook, all
 /// played by one loopback receiver: each gets the firing and the resolved payload, the secrets come from
 /// the child's environment, and none of them appears in oauthtop's output.
-@Suite("alerting end to end: Slack, PagerDuty, webhook")
+@Suite("alerting end to end: Slack, PagerDuty, webhook", .tags(.slow))
 struct ReceiversEndToEndTests {
     static let alertname = "e2e_flapping"
 
@@ -34,7 +35,8 @@ struct ReceiversEndToEndTests {
     @Test("each receiver gets the firing, then the resolved payload; no secret in the output", .timeLimit(.minutes(3)))
     func firingThenResolvedEverywhere() async throws {
         let secrets = Secrets()
-        try await LoopbackReceiver.with { receiver in
+        // 202 is what PagerDuty's Events API answers; Slack and webhooks accept any 2xx.
+        try await LoopbackReceiver.with(behaviour: { _ in .status(202) }) { receiver in
             let slackPath = "/services/T0E2E/B0E2E/\(secrets.slackToken)"
             let hookPath = "/hooks/\(secrets.hookToken)"
             let pagerDutyPath = "/v2/enqueue"
@@ -81,9 +83,9 @@ struct ReceiversEndToEndTests {
     }
 
     /// Each request's status, "firing" or "resolved", in each receiver's own words.
-    static func statuses(_ requests: [LoopbackReceiver.Recorded], path: String) -> [String] {
+    static func statuses(_ requests: [RecordedRequest], path: String) -> [String] {
         requests.map { request in
-            let json = request.json
+            let json = request.jsonObject
             if path.hasPrefix("/services/") {
                 let text = json["text"] as? String ?? ""
                 return text.hasPrefix("[FIRING]") ? "firing" : text.hasPrefix("[RESOLVED]") ? "resolved" : text
@@ -95,8 +97,8 @@ struct ReceiversEndToEndTests {
         }
     }
 
-    private func checkPagerDuty(_ requests: [LoopbackReceiver.Recorded], routingKey: String) {
-        let events = requests.map(\.json)
+    private func checkPagerDuty(_ requests: [RecordedRequest], routingKey: String) {
+        let events = requests.map(\.jsonObject)
         for event in events {
             #expect(event["routing_key"] as? String == routingKey, "the routing key comes from E2E_PD_KEY")
         }
@@ -108,17 +110,17 @@ struct ReceiversEndToEndTests {
         #expect((payload?["summary"] as? String)?.contains("e2e alert from oauthtop") == true)
     }
 
-    private func checkSlack(_ requests: [LoopbackReceiver.Recorded]) {
+    private func checkSlack(_ requests: [RecordedRequest]) {
         for request in requests {
-            let text = request.json["text"] as? String ?? ""
+            let text = request.jsonObject["text"] as? String ?? ""
             #expect(text.contains(Self.alertname), "Slack text names the alert: \(text)")
         }
     }
 
-    private func checkWebhook(_ requests: [LoopbackReceiver.Recorded], authorization: String) {
+    private func checkWebhook(_ requests: [RecordedRequest], authorization: String) {
         for request in requests {
             #expect(request.authorization == authorization, "the webhook's header comes from E2E_HOOK_AUTH")
-            let alerts = request.json["alerts"] as? [[String: Any]] ?? []
+            let alerts = request.jsonObject["alerts"] as? [[String: Any]] ?? []
             let names = alerts.compactMap { ($0["labels"] as? [String: String])?["alertname"] }
             #expect(names == [Self.alertname], "webhook alerts: \(request.body)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import OAuthTopTestKit
 import Testing
 
 /// `oauthtop rules check FILE...` and `oauthtop rules test FILE...`: the linter's exact positions and exit
@@ -102,7 +103,10 @@ struct RulesCommandTests {
         }
     }
 
-    @Test("test: every promtool fixture passes, under oauthtop and under promtool", .timeLimit(.minutes(2)))
+    @Test(
+        "test: every promtool fixture passes, under oauthtop and under promtool",
+        .tags(.slow, .realServer), .timeLimit(.minutes(2))
+    )
     func testFixtures() async throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.promtoolFixtures.path)
             .filter { $0.hasSuffix(".test.yaml") }

@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Metrics
+import OAuthTopTestKit
 import ServiceLifecycle
 import Synchronization
 import Testing

@@ -1,6 +1,7 @@
 import Clocks
 import Logging
 import Metrics
+import OAuthTopTestKit
 import Primitives
 import ServiceLifecycle
 import Testing

@@ -56,7 +56,6 @@ extension DashboardTmuxTests {
             binary.path, faults.path,
         ])
         let pane = "alerts"
-        let started = ContinuousClock.now
 
         let firing = try await server.waitFor("the breaker alert FIRING", timeout: .seconds(20), read: {
             try server.capture(target: pane)
@@ -75,7 +74,6 @@ extension DashboardTmuxTests {
             !Self.alertsList(screen).isEmpty && Self.breakerRow(screen) == nil
         }
         #expect(cleared.contains("Circuit breaker"), "the dashboard is still up")
-        #expect(ContinuousClock.now - started < .seconds(40), "the scenario took longer than planned")
 
         try server.run(["send-keys", "-t", pane, "q"])
         let after = try await server.waitFor("oauthtop to exit", timeout: .seconds(30), read: {

@@ -1,10 +1,11 @@
 import Foundation
+import OAuthTopTestKit
 import Testing
 
 /// Drives the real `oauthtop demo` dashboard in a private tmux server, as a user would: the six
 /// panels appear, `r` produces a refresh event, `?` shows the help, a resize to 80x24 re-lays out
 /// the screen, and `q` exits 0 with the terminal restored.
-@Suite(.serialized) struct DashboardTmuxTests {
+@Suite(.serialized, .tags(.slow, .tmux)) struct DashboardTmuxTests {
     static func oauthtop() throws -> URL {
         let me = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         let binary = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("oauthtop")

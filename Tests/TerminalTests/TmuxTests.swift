@@ -1,9 +1,10 @@
 import Foundation
+import OAuthTopTestKit
 import Testing
 
 /// Runs `terminal-demo` (the Terminal target on a real ncurses screen) inside a private tmux
 /// server and reads the screen back with `capture-pane`.
-@Suite(.serialized) struct TmuxTests {
+@Suite(.serialized, .tags(.slow, .tmux)) struct TmuxTests {
     struct Variant: Sendable, CustomTestStringConvertible {
         var name: String
         /// Environment of the demo's pane.

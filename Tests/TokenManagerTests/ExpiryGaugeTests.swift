@@ -1,5 +1,6 @@
 import Clocks
 import MetricsTestKit
+import OAuthTopTestKit
 import Testing
 
 @testable import TokenManager

@@ -2,6 +2,7 @@ import Clocks
 import Foundation
 import Logging
 import MetricsTestKit
+import OAuthTopTestKit
 import Synchronization
 import Testing
 

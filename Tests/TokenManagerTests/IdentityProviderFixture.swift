@@ -2,6 +2,7 @@ import DemoIdentityProvider
 import Foundation
 import Logging
 import MetricsTestKit
+import OAuthTopTestKit
 import Synchronization
 import Testing
 import TokenManager
@@ -94,7 +95,7 @@ struct ManagerFixture: Sendable {
     let provider: ProviderID
     let events: EventRecorder
     let metrics: TestMetrics
-    let logs: LogLines
+    let logs: LogCapture
 
     /// `oauth_refresh_attempts_total` for one endpoint and outcome.
     func attempts(_ endpoint: String, _ outcome: String) -> Int64 {
@@ -127,7 +128,7 @@ func withManager<T: Sendable>(
     let transport = HTTPClientTransport()
     let events = EventRecorder()
     let metrics = TestMetrics()
-    let logs = LogLines()
+    let logs = LogCapture()
     let manager = OAuthTokenManager(
         providers: [configuration],
         transport: transport,
@@ -135,7 +136,7 @@ func withManager<T: Sendable>(
         random: .fixed(0.5),
         store: store,
         metricsFactory: metrics,
-        logger: logs.logger()
+        logger: logs.logger(label: "token-manager-integration")
     )
     manager.subscribe { events.record($0) }
     let outcome: Result<T, any Error>
@@ -197,7 +198,7 @@ func expectNoSecrets(
 ) {
     var texts: [(source: String, text: String)] = []
     for event in fixture.events.all { texts.append(("event \(event.kind)", render(event))) }
-    for line in fixture.logs.all { texts.append(("log line", line)) }
+    for line in fixture.logs.lines { texts.append(("log line", line)) }
     for error in errors { texts.append(("error description", error.description)) }
     for snapshot in fixture.manager.snapshot() {
         texts.append(("snapshot", "\(snapshot.lastError ?? "") \(snapshot.tokenFingerprint ?? "")"))
@@ -241,61 +242,7 @@ extension TokenEvent {
     }
 }
 
-// MARK: Logs
-
-/// Every line the manager logged (at trace and above), to check that no secret leaks into them.
-final class LogLines: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    func append(_ line: String) { self.lines.withLock { $0.append(line) } }
-    var all: [String] { self.lines.withLock { $0 } }
-
-    func logger() -> Logger {
-        var logger = Logger(label: "token-manager-integration") { _ in LineLogHandler(lines: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-}
-
-struct LineLogHandler: LogHandler {
-    let lines: LogLines
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { self.metadata[key] }
-        set { self.metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        var merged = self.metadata
-        merged.merge(event.metadata ?? [:]) { _, new in new }
-        self.lines.append("\(event.level) \(event.message) \(merged)")
-    }
-}
-
 // MARK: Sockets and files
-
-/// Whether a plain TCP connect to `port` on 127.0.0.1 is refused (nothing listens there).
-func connectionRefused(port: Int) -> Bool {
-    #if canImport(Glibc)
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #else
-    let fd = socket(AF_INET, SOCK_STREAM, 0)
-    #endif
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let result = withUnsafePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-        }
-    }
-    return result != 0 && errno == ECONNREFUSED
-}
 
 /// The permission bits of the file at `path`, or `nil` if it cannot be read.
 func permissions(ofFile path: String) -> mode_t? {

@@ -1,6 +1,7 @@
 import Clocks
 import DemoIdentityProvider
 import Foundation
+import OAuthTopTestKit
 import Testing
 import TokenManager
 

@@ -1,4 +1,5 @@
 import Clocks
+import OAuthTopTestKit
 import Testing
 
 @testable import TokenManager

@@ -1,1 +1,1 @@
-../../../Tests/DashboardTests/DashboardFixtures.swift
+../../../Tests/OAuthTopTestKit/DashboardFixtures.swift

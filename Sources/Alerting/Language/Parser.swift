@@ -6,6 +6,12 @@ struct Parser {
     private let tokens: [Token]
     private let aliases: MetricAliases
     private var position = 0
+    /// How many sub-expressions enclose the one being parsed.
+    private var depth = 0
+    /// The deepest nesting accepted. Every nested sub-expression (parentheses, arguments, a unary sign)
+    /// is parsed by recursion, so without a bound a rule file of deep parentheses would overflow the
+    /// stack (found by FuzzRuleExpression); real rules nest a few levels.
+    static let maximumDepth = 128
 
     init(_ source: String, aliases: MetricAliases = .none) throws(ExpressionError) {
         self.source = source
@@ -171,6 +177,11 @@ struct Parser {
     // MARK: - Unary and primary expressions
 
     private mutating func parseUnary() throws(ExpressionError) -> Node {
+        guard self.depth < Self.maximumDepth else {
+            throw self.error("the expression is nested more than \(Self.maximumDepth) levels deep")
+        }
+        self.depth += 1
+        defer { self.depth -= 1 }
         if self.current.kind == .symbol, self.current.text == "-" || self.current.text == "+" {
             let sign = self.advance()
             // Unary minus binds looser than `^`: -2^2 is -4.

@@ -15,6 +15,7 @@ let targets: [(name: String, products: [String])] = [
     ("FuzzRuleExpression", ["Alerting"]),
     ("FuzzRuleTestFile", ["OAuthTopConfig"]),
     ("FuzzTheme", ["OAuthTopConfig"]),
+    ("FuzzDashboardFile", ["OAuthTopConfig"]),
     ("FuzzFaultSchedule", ["OAuthTopConfig"]),
     ("FuzzTokenResponse", ["TokenManager"]),
     ("FuzzHTTPDate", ["Primitives"]),

@@ -1,9 +1,17 @@
 /// The OAuthTopRuntime target wires the layers into running programs.
 ///
-/// It owns: the headless runtime (services in one `ServiceGroup`, signals, the JSON-lines event
-/// stream on stdout, the `/metrics` listener, the sampler), the demo's set-up (the embedded
-/// identity provider, the demo provider's settings, the simulated long-running tasks) and the
-/// encoding of events as JSON.
+/// It owns, in folders by concern:
+/// - `Daemon/`: the manager and its collector built one way for every command (``ManagerAssembly``,
+///   ``ConfiguredManager``), and the runtime (services in one `ServiceGroup`, signals, the JSON-lines
+///   event stream on stdout, the `/metrics` listener, the sampler);
+/// - `Alerting/`: the rule evaluation service, its alert events, the alert state kept across restarts,
+///   and the notifiers' set-up;
+/// - `Events/`: the events of a run (token and alert events), their log and their JSON encoding;
+/// - `Dashboard/`: the dashboard service and what it draws from: snapshots built from the live state,
+///   and the panels' PromQL range queries answered by a ``PanelQuerySource``;
+/// - `Demo/`: the demo's set-up (the embedded identity provider, the demo provider's settings, the
+///   simulated long-running tasks) and ``DemoRun``;
+/// - `Logging/`: where a command's log lines go (``LoggingSetup``).
 ///
 /// It must not: parse command-line arguments (the executable does), parse files (OAuthTopConfig
 /// does), hold token logic (TokenManager does), or print a secret.

@@ -1,10 +1,12 @@
 import Alerting
 import CoreMetrics
 import Dashboard
+import Logging
 import OAuthTopConfig
 import Synchronization
 import Telemetry
 import Testing
+import TokenManager
 
 @testable import OAuthTopRuntime
 
@@ -81,6 +83,41 @@ struct PanelQueriesTests {
         #expect(abs(value - 0.75) < 1e-9)
         #expect(panel[1].points == [1, 1, 1, 0, nil, nil])
         #expect(panel[0].points == panel[1].points)
+    }
+
+    /// Answers every token request with a fresh token.
+    struct TokenTransport: TokenEndpointTransport {
+        func send(_ request: TokenEndpointRequest, timeout: TimeoutStep) async throws(AttemptFailure)
+            -> TokenEndpointResponse
+        {
+            let json = #"{"access_token":"token-1","token_type":"Bearer","expires_in":3600}"#
+            return TokenEndpointResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(json.utf8))
+        }
+
+        func shutdown() async {}
+    }
+
+    @Test("a provider's first refresh counts: the manager makes its counters at 0 before any round")
+    func firstRefreshCounted() async throws {
+        let collector = TelemetryCollector()
+        collector.describeOAuthMetrics()
+        let manager = OAuthTokenManager(
+            providers: [
+                ProviderConfiguration(
+                    name: "a", grant: .clientCredentials, tokenEndpoints: ["http://127.0.0.1:9/token"],
+                    clientID: "client", clientSecret: Secret("client-secret-123"))
+            ],
+            transport: TokenTransport(), metricsFactory: collector, logger: Logger(label: "test")
+        )
+        for second in 0...60 {
+            if second == 5 { _ = try await manager.token(for: "a") }
+            collector.sample(at: Self.start + Int64(second) * 1000)
+        }
+        let panel = await Self.panels(collector)[0].series
+        #expect(panel.map(\.label) == ["all", "a"])
+        #expect(panel[0].value == 1)
+        #expect(panel[1].value == 1)
+        #expect(panel[1].points == [1, nil, nil, nil, nil, nil])
     }
 
     @Test("a rate needs two samples: no figure, and the panel says so")

@@ -1,6 +1,7 @@
 import Alerting
 import CoreMetrics
 import Dashboard
+import Foundation
 import Logging
 import OAuthTopConfig
 import Synchronization
@@ -262,6 +263,40 @@ struct PanelQueriesTests {
         let fresh = await PanelQueries(dashboard: dashboard, source: EvaluatorQuerySource(source: collector))
             .panels(range: .oneMinute, now: Self.now + 1000, points: 30)
         #expect(fresh == second)
+    }
+
+    @Test("a query that fails at run time gives its panel the error, and the other panels their series")
+    func queryError() async throws {
+        let collector = Self.collector { collector, second in
+            for provider in ["a", "b"] {
+                collector.makeRecorder(
+                    label: "oauth_circuit_breaker_state", dimensions: [("provider", provider)], aggregate: false
+                ).record(Double(second % 3))
+            }
+        }
+        let dashboard = DashboardDefinition(
+            name: "d",
+            panels: [
+                PanelDefinition(
+                    name: "broken", title: "Broken", style: .graph,
+                    queries: [
+                        PanelQuery(expression: "max by (provider) (oauth_circuit_breaker_state)"),
+                        // Two series on each side, matched on nothing: many-to-many, an evaluation error.
+                        PanelQuery(expression: "oauth_circuit_breaker_state + on() oauth_circuit_breaker_state"),
+                    ]),
+                PanelDefinition(
+                    name: "fine", title: "Fine", style: .graph,
+                    queries: [PanelQuery(expression: "max(oauth_circuit_breaker_state)")]),
+            ])
+        let panels = await Self.panels(collector, dashboard: dashboard)
+        let error = try #require(panels[0].error)
+        #expect(error.contains("many-to-many matching not allowed"))
+        #expect(!error.contains("\n"))
+        #expect(panels[0].series.map(\.label).count == 2)
+        #expect(panels[1].error == nil)
+        #expect(panels[1].series.count == 1)
+        let decoded = try JSONDecoder().decode(Panel.self, from: JSONEncoder().encode(panels[0]))
+        #expect(decoded == panels[0])
     }
 
     @Test("legends: {{label}} replaced by the series' value; empty: the labels as written")

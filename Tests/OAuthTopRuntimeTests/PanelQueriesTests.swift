@@ -92,7 +92,8 @@ struct PanelQueriesTests {
             -> TokenEndpointResponse
         {
             let json = #"{"access_token":"token-1","token_type":"Bearer","expires_in":3600}"#
-            return TokenEndpointResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(json.utf8))
+            return TokenEndpointResponse(
+                status: 200, headers: [("Content-Type", "application/json")], body: Array(json.utf8))
         }
 
         func shutdown() async {}

@@ -41,7 +41,8 @@ struct CountersAtZeroTests {
         #expect(metrics.counters(label: OAuthMetricNames.refreshAttempts, dimensions: [("provider", "q")]).count
             == ProviderMetrics.knownOutcomes.count)
         for provider in ["p", "q"] {
-            #expect(try metrics.expectCounter(OAuthMetricNames.refreshConflicts, [("provider", provider)]).totalValue == 0)
+            #expect(
+                try metrics.expectCounter(OAuthMetricNames.refreshConflicts, [("provider", provider)]).totalValue == 0)
             #expect(
                 try metrics.expectCounter(OAuthMetricNames.tokenExpiredDuringTask, [("provider", provider)]).totalValue
                     == 0)

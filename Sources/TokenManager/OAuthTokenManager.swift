@@ -86,7 +86,9 @@ public final class OAuthTokenManager: Service, Sendable {
             sessions.append(
                 ProviderSession(
                     configuration: configuration,
-                    metrics: ProviderMetrics(provider: configuration.name, factory: factory),
+                    metrics: ProviderMetrics(
+                        provider: configuration.name, endpoints: configuration.tokenEndpoints, factory: factory
+                    ),
                     environment: environment
                 )
             )

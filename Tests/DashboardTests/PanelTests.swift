@@ -48,6 +48,33 @@ struct PanelTests {
         #expect(grid[0, 0].style == Theme.default[.border])
     }
 
+    @Test("a query that failed: its message in the error role, cut to the width, in place of the headline")
+    func queryError() {
+        var grid = sentinelGrid(width: 27, height: 7)
+        var state = DashboardState()
+        var snapshot = DashboardFixtures.sample(columns: 80, rows: 24)
+        _ = state.present(snapshot)
+        snapshot.panels[Seed.conflicts.rawValue] = Panel(
+            definition: snapshot.panels[Seed.conflicts.rawValue].definition,
+            error: "many-to-many matching not allowed"
+        )
+        PanelRenderer.draw(
+            snapshot.panels[Seed.conflicts.rawValue], index: Seed.conflicts.rawValue, snapshot: snapshot,
+            state: state, in: Rect(x: 0, y: 0, width: 27, height: 7), theme: .default, ascii: false, into: &grid
+        )
+        // The graph and the lines stay empty: the failed panel has no series.
+        expectLines(grid, [
+            "┌ 6 Refresh conflicts ────┐",
+            "│query error: many-to-many│",
+            "│¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤│",
+            "│¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤│",
+            "│¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤│",
+            "│¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤│",
+            "└─────────────────────────┘",
+        ])
+        expectStyle(grid, Rect(x: 1, y: 1, width: 25, height: 1), Theme.default[.eventError])
+    }
+
     @Test("breaker panel: the open breaker is listed first, in red")
     func breaker() throws {
         let grid = Self.panel(.breaker)

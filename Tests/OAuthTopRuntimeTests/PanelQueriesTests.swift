@@ -1,10 +1,13 @@
 import Alerting
 import CoreMetrics
 import Dashboard
+import Foundation
+import Logging
 import OAuthTopConfig
 import Synchronization
 import Telemetry
 import Testing
+import TokenManager
 
 @testable import OAuthTopRuntime
 
@@ -81,6 +84,42 @@ struct PanelQueriesTests {
         #expect(abs(value - 0.75) < 1e-9)
         #expect(panel[1].points == [1, 1, 1, 0, nil, nil])
         #expect(panel[0].points == panel[1].points)
+    }
+
+    /// Answers every token request with a fresh token.
+    struct TokenTransport: TokenEndpointTransport {
+        func send(_ request: TokenEndpointRequest, timeout: TimeoutStep) async throws(AttemptFailure)
+            -> TokenEndpointResponse
+        {
+            let json = #"{"access_token":"token-1","token_type":"Bearer","expires_in":3600}"#
+            return TokenEndpointResponse(
+                status: 200, headers: [("Content-Type", "application/json")], body: Array(json.utf8))
+        }
+
+        func shutdown() async {}
+    }
+
+    @Test("a provider's first refresh counts: the manager makes its counters at 0 before any round")
+    func firstRefreshCounted() async throws {
+        let collector = TelemetryCollector()
+        collector.describeOAuthMetrics()
+        let manager = OAuthTokenManager(
+            providers: [
+                ProviderConfiguration(
+                    name: "a", grant: .clientCredentials, tokenEndpoints: ["http://127.0.0.1:9/token"],
+                    clientID: "client", clientSecret: Secret("client-secret-123"))
+            ],
+            transport: TokenTransport(), metricsFactory: collector, logger: Logger(label: "test")
+        )
+        for second in 0...60 {
+            if second == 5 { _ = try await manager.token(for: "a") }
+            collector.sample(at: Self.start + Int64(second) * 1000)
+        }
+        let panel = await Self.panels(collector)[0].series
+        #expect(panel.map(\.label) == ["all", "a"])
+        #expect(panel[0].value == 1)
+        #expect(panel[1].value == 1)
+        #expect(panel[1].points == [1, nil, nil, nil, nil, nil])
     }
 
     @Test("a rate needs two samples: no figure, and the panel says so")
@@ -225,6 +264,40 @@ struct PanelQueriesTests {
         let fresh = await PanelQueries(dashboard: dashboard, source: EvaluatorQuerySource(source: collector))
             .panels(range: .oneMinute, now: Self.now + 1000, points: 30)
         #expect(fresh == second)
+    }
+
+    @Test("a query that fails at run time gives its panel the error, and the other panels their series")
+    func queryError() async throws {
+        let collector = Self.collector { collector, second in
+            for provider in ["a", "b"] {
+                collector.makeRecorder(
+                    label: "oauth_circuit_breaker_state", dimensions: [("provider", provider)], aggregate: false
+                ).record(Double(second % 3))
+            }
+        }
+        let dashboard = DashboardDefinition(
+            name: "d",
+            panels: [
+                PanelDefinition(
+                    name: "broken", title: "Broken", style: .graph,
+                    queries: [
+                        PanelQuery(expression: "max by (provider) (oauth_circuit_breaker_state)"),
+                        // Two series on each side, matched on nothing: many-to-many, an evaluation error.
+                        PanelQuery(expression: "oauth_circuit_breaker_state + on() oauth_circuit_breaker_state"),
+                    ]),
+                PanelDefinition(
+                    name: "fine", title: "Fine", style: .graph,
+                    queries: [PanelQuery(expression: "max(oauth_circuit_breaker_state)")]),
+            ])
+        let panels = await Self.panels(collector, dashboard: dashboard)
+        let error = try #require(panels[0].error)
+        #expect(error.contains("many-to-many matching not allowed"))
+        #expect(!error.contains("\n"))
+        #expect(panels[0].series.map(\.label).count == 2)
+        #expect(panels[1].error == nil)
+        #expect(panels[1].series.count == 1)
+        let decoded = try JSONDecoder().decode(Panel.self, from: JSONEncoder().encode(panels[0]))
+        #expect(decoded == panels[0])
     }
 
     @Test("legends: {{label}} replaced by the series' value; empty: the labels as written")

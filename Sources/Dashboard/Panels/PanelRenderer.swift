@@ -52,7 +52,15 @@ enum PanelRenderer {
         )
         let inner = rect.inset(by: 1)
         guard inner.height >= 1, inner.width >= 4 else { return }
-        let content = self.content(panel, snapshot: snapshot, state: state, ascii: ascii)
+        var content = self.content(panel, snapshot: snapshot, state: state, ascii: ascii)
+        if let error = panel.error {
+            // A failed query takes the headline, in the error role, cut to the width by the writer.
+            content.value = "query error: " + error
+            content.valueRole = Self.errorRole
+            content.trend = nil
+            content.note = ""
+            content.badge = nil
+        }
 
         var x = inner.x
         if let badge = content.badge {
@@ -271,6 +279,9 @@ enum PanelRenderer {
             )
         }
     }
+
+    /// The role of a panel's query error: the theme's role for failures.
+    static let errorRole = ThemeRole.eventError
 
     /// good at 99% and above, warning from 90%, bad below.
     static func healthRole(_ rate: Double) -> ThemeRole {

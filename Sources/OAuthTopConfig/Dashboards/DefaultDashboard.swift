@@ -12,7 +12,9 @@ public enum DefaultDashboard {
 # and Grafana's variables ($__interval: one graph column; $__rate_interval; $__range: the panel's range), so
 # the same text works against a Prometheus server. A graph's points are `expr` at each step; the headline is
 # `instant` (by default `expr` with $__interval read as $__range) at the end of the range. The success rate
-# reads a missing counter as 0 (`or 0 * ...`), so a provider whose every round fails shows 0%, not nothing.
+# relies on the manager creating each endpoint's `outcome="success"` counter at 0; the failures by reason
+# appear on first failure, so a missing one is read as 0 (`or 0 * ...`): a provider whose every round
+# fails shows 0%, one that never failed 100%.
 dashboards:
   - oauth_health:
       panels:
@@ -24,23 +26,14 @@ dashboards:
             queries:
               - legend: all
                 expr: >-
-                  (sum(increase(oauth_refresh_attempts_total{outcome="success"}[$__interval]))
-                  or 0 * sum(increase(oauth_refresh_failures_total[$__interval])))
-                  /
-                  ((sum(increase(oauth_refresh_attempts_total{outcome="success"}[$__interval]))
-                  or 0 * sum(increase(oauth_refresh_failures_total[$__interval])))
-                  + (sum(increase(oauth_refresh_failures_total[$__interval])) or 0 *
-                  sum(increase(oauth_refresh_attempts_total{outcome="success"}[$__interval]))))
+                  sum(increase(oauth_refresh_attempts_total{outcome="success"}[$__interval]))
+                  / (sum(increase(oauth_refresh_attempts_total{outcome="success"}[$__interval]))
+                  + (sum(increase(oauth_refresh_failures_total[$__interval]))
+                  or 0 * sum(increase(oauth_refresh_attempts_total{outcome="success"}[$__interval]))))
               - legend: "{{provider}}"
                 expr: >-
-                  (sum by (provider)
-                  (increase(oauth_refresh_attempts_total{outcome="success"}[$__interval]))
-                  or 0 * sum by (provider)
-                  (increase(oauth_refresh_failures_total[$__interval])))
-                  / ((sum by (provider)
-                  (increase(oauth_refresh_attempts_total{outcome="success"}[$__interval]))
-                  or 0 * sum by (provider)
-                  (increase(oauth_refresh_failures_total[$__interval])))
+                  sum by (provider) (increase(oauth_refresh_attempts_total{outcome="success"}[$__interval]))
+                  / (sum by (provider) (increase(oauth_refresh_attempts_total{outcome="success"}[$__interval]))
                   + (sum by (provider) (increase(oauth_refresh_failures_total[$__interval]))
                   or 0 * sum by (provider)
                   (increase(oauth_refresh_attempts_total{outcome="success"}[$__interval]))))

@@ -56,6 +56,9 @@ public struct ManagerRuntime: Sendable {
         }
         let manager = self.manager
         self.collector.addSampleHook { manager.publishGauges() }
+        // The counters the manager made at 0 get their 0 sample before any refresh can run, so the first
+        // refresh is an increase the panels see (the sampler's own first sample races the manager's start).
+        self.collector.sample(at: WallClock.system.nowMilliseconds())
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             // First in, last out: on shutdown the manager stops last and writes the store.

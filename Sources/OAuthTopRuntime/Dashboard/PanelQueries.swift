@@ -54,7 +54,8 @@ public final class PanelQueries: Sendable {
     ///   - range: The panels' time range.
     ///   - now: The end of the range (milliseconds since the epoch).
     ///   - points: The graph's width in columns: at most this many steps.
-    /// - Returns: One ``Panel`` per panel of the dashboard, in order. A query that fails gives no series.
+    /// - Returns: One ``Panel`` per panel of the dashboard, in order. A query that fails gives no series (or its
+    ///   kept steps) and its panel the error's message, so the panel says why it has no data.
     public func panels(range: TimeRange, now: Int64, points: Int) async -> [Panel] {
         let length = range.milliseconds
         let step = Self.step(range: length, points: points, resolution: self.resolution)
@@ -65,10 +66,13 @@ public final class PanelQueries: Sendable {
         panels.reserveCapacity(self.dashboard.panels.count)
         for definition in self.dashboard.panels {
             var series: [DashboardSeries] = []
+            var error: String?
             for query in definition.queries {
-                series += await self.series(query, variables: variables, window: window)
+                let result = await self.series(query, variables: variables, window: window)
+                series += result.series
+                error = error ?? result.error
             }
-            panels.append(Panel(definition: definition, series: series))
+            panels.append(Panel(definition: definition, series: series, error: error))
         }
         self.cache.withLock { cache in
             cache = cache.filter { $0.value.lastUsed >= now - 60_000 }
@@ -86,15 +90,22 @@ public final class PanelQueries: Sendable {
         var first: Int64 { self.last - Int64(self.count - 1) * self.step }
     }
 
-    private func series(_ query: PanelQuery, variables: PanelVariables, window: StepWindow) async -> [DashboardSeries] {
-        let matrix = await self.matrix(variables.substitute(query.expression), window: window)
+    /// One query's series, and the message of its first failure.
+    private func series(_ query: PanelQuery, variables: PanelVariables, window: StepWindow) async
+        -> (series: [DashboardSeries], error: String?)
+    {
+        let (matrix, rangeError) = await self.matrix(variables.substitute(query.expression), window: window)
         var instant: [Labels: Double] = [:]
-        if let elements = try? await self.source.query(variables.substitute(query.instantExpression), at: window.now) {
+        var failure = rangeError
+        do {
+            let elements = try await self.source.query(variables.substitute(query.instantExpression), at: window.now)
             for element in elements { instant[element.labels] = element.value }
+        } catch {
+            failure = failure ?? Self.message(error)
         }
         var labels = Set(matrix.keys)
         labels.formUnion(instant.keys)
-        return labels.sorted().map { labels in
+        let series = labels.sorted().map { labels in
             let values = matrix[labels] ?? [:]
             let points = (0..<window.count).map { index in
                 Self.shown(values[window.first + Int64(index) * window.step])
@@ -102,16 +113,30 @@ public final class PanelQueries: Sendable {
             return DashboardSeries(
                 label: Self.legend(query.legend, labels), value: Self.shown(instant[labels]), points: points)
         }
+        return (series, failure)
     }
 
-    /// The query's values over the window's steps, evaluating only the steps not already final.
-    private func matrix(_ text: String, window: StepWindow) async -> [Labels: [Int64: Double]] {
+    /// An error as a panel shows it: its description on one line.
+    static func message(_ error: any Error) -> String {
+        String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    /// The query's values over the window's steps, evaluating only the steps not already final, and the message
+    /// of the evaluation's failure (the values kept from earlier frames stay).
+    private func matrix(_ text: String, window: StepWindow) async -> ([Labels: [Int64: Double]], String?) {
         var cached = self.cache.withLock { $0[text] } ?? CachedMatrix()
         cached.lastUsed = window.now
         let from = max(window.first, cached.finalThrough.map { $0 + window.step } ?? window.first)
-        if from <= window.last,
-            let result = try? await self.source.queryRange(text, start: from, end: window.last, step: window.step)
-        {
+        var failure: String?
+        var result: [RangeSeries]?
+        if from <= window.last {
+            do {
+                result = try await self.source.queryRange(text, start: from, end: window.last, step: window.step)
+            } catch {
+                failure = Self.message(error)
+            }
+        }
+        if let result {
             var series: [Labels: [Int64: Double]] = [:]
             for (labels, values) in cached.series {
                 let kept = values.filter { $0.key >= window.first && $0.key < from }
@@ -131,7 +156,7 @@ public final class PanelQueries: Sendable {
         }
         let stored = cached
         self.cache.withLock { $0[text] = stored }
-        return cached.series
+        return (cached.series, failure)
     }
 
     /// A value as the dashboard shows it: `nil` for none and for NaN (0/0, e.g. a ratio without rounds).

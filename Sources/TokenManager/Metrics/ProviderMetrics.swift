@@ -1,8 +1,21 @@
 import CoreMetrics
 import Synchronization
 
-/// One provider's metrics, created once (labelled ones on first use) through swift-metrics.
+/// One provider's metrics, created once through swift-metrics.
+///
+/// Counters whose labels are known at start are created then, at 0 (Prometheus's instrumentation
+/// guidance): a counter series that first appears above 0 has its first increase unseen by `rate` and
+/// `increase`, so a provider's first refresh would not count on the dashboard. These are the attempts
+/// per configured endpoint and ``knownOutcomes``, the rate limits per endpoint, the conflicts and the
+/// tasks that outlived their token (the fallback chain creates its own per method). Outcomes with an
+/// open-ended code (`http_404`, an RFC 6749 error code) and the failures by reason appear on first use.
 final class ProviderMetrics: Sendable {
+    /// The outcomes of `oauth_refresh_attempts_total` whose code is fixed: `success` and the transport
+    /// and response classes of ``AttemptFailure`` that do not carry an HTTP status or an OAuth error code.
+    static let knownOutcomes = [
+        "success", "timeout", "connection_refused", "connection_error", "rate_limited", "bad_response",
+    ]
+
     private let factory: any MetricsFactory
     private let provider: String
     let conflicts: Counter
@@ -16,7 +29,13 @@ final class ProviderMetrics: Sendable {
     private let rateLimited = Mutex<[String: Counter]>([:])
     private let durations = Mutex<[String: Timer]>([:])
 
-    init(provider: String, factory: any MetricsFactory) {
+    /// Creates the provider's metrics, and its counters with known labels at 0.
+    ///
+    /// - Parameters:
+    ///   - provider: The provider's name (the `provider` label).
+    ///   - endpoints: The configured token endpoints (the `endpoint` label).
+    ///   - factory: Where the metrics are made.
+    init(provider: String, endpoints: [String] = [], factory: any MetricsFactory) {
         self.factory = factory
         self.provider = provider
         let labels = [("provider", provider)]
@@ -33,6 +52,12 @@ final class ProviderMetrics: Sendable {
             label: OAuthMetricNames.circuitBreakerState, dimensions: labels, factory: factory
         )
         self.breakerState.record(0)
+        for endpoint in endpoints {
+            for outcome in Self.knownOutcomes {
+                _ = self.attemptCounter(endpoint: endpoint, outcome: outcome)
+            }
+            _ = self.rateLimitedCounter(endpoint: endpoint)
+        }
     }
 
     /// Sets the two expiry gauges, the one place they are written.
@@ -52,9 +77,7 @@ final class ProviderMetrics: Sendable {
     }
 
     func attempt(endpoint: String, outcome: String) {
-        self.counter(in: self.attempts, key: endpoint + "\u{0}" + outcome, name: OAuthMetricNames.refreshAttempts) {
-            [("provider", self.provider), ("endpoint", endpoint), ("outcome", outcome)]
-        }.increment()
+        self.attemptCounter(endpoint: endpoint, outcome: outcome).increment()
     }
 
     func failure(reason: String) {
@@ -64,9 +87,7 @@ final class ProviderMetrics: Sendable {
     }
 
     func rateLimited(endpoint: String) {
-        self.counter(in: self.rateLimited, key: endpoint, name: OAuthMetricNames.rateLimited) {
-            [("provider", self.provider), ("endpoint", endpoint)]
-        }.increment()
+        self.rateLimitedCounter(endpoint: endpoint).increment()
     }
 
     func duration(endpoint: String, nanoseconds: Int64) {
@@ -81,6 +102,18 @@ final class ProviderMetrics: Sendable {
             return timer
         }
         timer.recordNanoseconds(max(0, nanoseconds))
+    }
+
+    private func attemptCounter(endpoint: String, outcome: String) -> Counter {
+        self.counter(in: self.attempts, key: endpoint + "\u{0}" + outcome, name: OAuthMetricNames.refreshAttempts) {
+            [("provider", self.provider), ("endpoint", endpoint), ("outcome", outcome)]
+        }
+    }
+
+    private func rateLimitedCounter(endpoint: String) -> Counter {
+        self.counter(in: self.rateLimited, key: endpoint, name: OAuthMetricNames.rateLimited) {
+            [("provider", self.provider), ("endpoint", endpoint)]
+        }
     }
 
     private func counter(

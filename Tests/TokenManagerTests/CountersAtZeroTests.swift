@@ -1,6 +1,7 @@
 import Clocks
 import Logging
 import MetricsTestKit
+import OAuthTopTestKit
 import Testing
 
 @testable import TokenManager

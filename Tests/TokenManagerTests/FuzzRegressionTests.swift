@@ -24,4 +24,19 @@ struct FuzzRegressionTests {
         #expect(HTTPDate.parse("Sunday, 06-Nov-94 08:49:37 GMT") == 784_111_777)
         #expect(HTTPDate.parse("Sun Nov  6 08:49:37 1994") == 784_111_777)
     }
+
+    /// FuzzTokenResponse, 2026-12-05: an `expires_in` of 4.4e60 (a number past `Int64`) trapped while the
+    /// "absurd expires_in" error message was built ("Double value cannot be converted to Int"): a token
+    /// endpoint's answer could crash oauthtop. It is now refused with that error, the number shown as sent.
+    @Test("an expires_in past Int64 is refused as absurd, not a crash")
+    func hugeExpiresIn() throws {
+        let huge = String(repeating: "4", count: 58) + "3600"
+        let body = #"{"access_token":"at-1","token_type":"Bearer","expires_in":"# + huge + #","refresh_token":"rt-2"}"#
+        let error = #expect(throws: AttemptFailure.self) {
+            try TokenResponseParser.parseSuccess(
+                body: Array(body.utf8), contentType: "application/json", expectedTokenType: "Bearer"
+            )
+        }
+        #expect(error?.detail.hasPrefix("absurd_expires_in: expires_in is 4.4") == true)
+    }
 }

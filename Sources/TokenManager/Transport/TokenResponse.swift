@@ -123,9 +123,12 @@ public enum TokenResponseParser {
             throw self.bad("negative_expires_in", "expires_in is \(seconds), a token must live a positive time")
         }
         guard seconds <= self.maximumLifetime.seconds else {
+            // Shown as a whole number where it fits; a value past Int64 (found by FuzzTokenResponse: it trapped
+            // in `Int(seconds)`) is shown as the provider sent it.
+            let shown = seconds < 9.2e18 ? String(Int64(seconds)) : String(seconds)
             throw self.bad(
                 "absurd_expires_in",
-                "expires_in is \(Int(seconds)) s (over \(Int(self.maximumLifetime.seconds / 86400)) days): refusing it"
+                "expires_in is \(shown) s (over \(Int(self.maximumLifetime.seconds / 86400)) days): refusing it"
             )
         }
         return .milliseconds(Int64(seconds * 1000))

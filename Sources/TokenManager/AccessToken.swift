@@ -11,22 +11,70 @@ import Primitives
 /// ``TokenResponse`` (the checked wire answer) -> `RoundSuccess` (that answer with the exchange's
 /// timings) -> `CachedToken` (the session's record, with refresh windows) -> ``AccessToken`` (to
 /// callers) and ``StoredToken`` (to the store file).
+///
+/// It is one reference to immutable storage, so handing it out costs one retain and it is returned in
+/// a register: the hot path's cost (`Benchmarks/compare`). Setting a property makes new storage.
 public struct AccessToken: Sendable, CustomStringConvertible {
-    public var value: Secret
-    /// `Bearer` unless the provider says otherwise.
-    public var tokenType: String
-    /// When it expires, in Unix nanoseconds on the manager's clock (skew applied). For an
-    /// emergency key, when its time limit in this outage ends.
-    public var expiresAt: Int64
-    /// `nil` for a token the provider issued through OAuth; otherwise the fallback credential's
-    /// method (see ``FallbackCredential``): callers may degrade, log or alert on it.
-    public var fallback: FallbackCredential.Method?
+    @usableFromInline
+    final class Storage: Sendable {
+        let value: Secret
+        let tokenType: String
+        let expiresAt: Int64
+        let fallback: FallbackCredential.Method?
+
+        init(value: Secret, tokenType: String, expiresAt: Int64, fallback: FallbackCredential.Method?) {
+            self.value = value
+            self.tokenType = tokenType
+            self.expiresAt = expiresAt
+            self.fallback = fallback
+        }
+    }
+
+    @usableFromInline var storage: Storage
 
     public init(value: Secret, tokenType: String, expiresAt: Int64, fallback: FallbackCredential.Method? = nil) {
-        self.value = value
-        self.tokenType = tokenType
-        self.expiresAt = expiresAt
-        self.fallback = fallback
+        self.storage = Storage(value: value, tokenType: tokenType, expiresAt: expiresAt, fallback: fallback)
+    }
+
+    public var value: Secret {
+        get { self.storage.value }
+        set { self = self.replacing(value: newValue) }
+    }
+
+    /// `Bearer` unless the provider says otherwise.
+    public var tokenType: String {
+        get { self.storage.tokenType }
+        set { self = self.replacing(tokenType: newValue) }
+    }
+
+    /// When it expires, in Unix nanoseconds on the manager's clock (skew applied). For an
+    /// emergency key, when its time limit in this outage ends.
+    public var expiresAt: Int64 {
+        get { self.storage.expiresAt }
+        set { self = self.replacing(expiresAt: newValue) }
+    }
+
+    /// `nil` for a token the provider issued through OAuth; otherwise the fallback credential's
+    /// method (see ``FallbackCredential``): callers may degrade, log or alert on it.
+    public var fallback: FallbackCredential.Method? {
+        get { self.storage.fallback }
+        set { self = self.replacing(fallback: .some(newValue)) }
+    }
+
+    /// The same token in storage of its own, so that callers on different threads do not share a
+    /// reference count (the per-thread cache holds one such copy per thread).
+    func withOwnStorage() -> AccessToken { self.replacing() }
+
+    private func replacing(
+        value: Secret? = nil,
+        tokenType: String? = nil,
+        expiresAt: Int64? = nil,
+        fallback: FallbackCredential.Method?? = nil
+    ) -> AccessToken {
+        AccessToken(
+            value: value ?? self.value, tokenType: tokenType ?? self.tokenType, expiresAt: expiresAt ?? self.expiresAt,
+            fallback: fallback ?? self.fallback
+        )
     }
 
     /// Whether this is a fallback credential rather than a token obtained through OAuth.

@@ -7,14 +7,9 @@ extension ProviderSession {
     /// (but the first call on a thread for each new token, which copies it for that thread).
     @inline(__always)
     func cachedToken(now: Int64) -> AccessToken? {
-        ThreadTokenCache.withCurrent { cache in
+        ThreadTokenCache.withCurrent(key: self.cacheKey) { cache in
             let generation = self.generation.load(ordering: .acquiring)
-            let slot = self.slot
-            if slot < cache.entries.count, let entry = cache.entries[slot], entry.generation == generation,
-                now < entry.mandatoryAt
-            {
-                return entry.token
-            }
+            if let token = cache.token(slot: self.slot, generation: generation, now: now) { return token }
             return self.refillThreadCache(cache, now: now)
         }
     }
@@ -24,11 +19,9 @@ extension ProviderSession {
         let entry = self.state.withLock { state -> ThreadTokenCache.Entry? in
             guard let token = state.token, now < token.windows.mandatoryAt else { return nil }
             if !token.handedOut { state.token?.handedOut = true }
-            var copy = token.access
-            copy.value = Secret(token.access.value.revealed.withOwnStorage)
             return ThreadTokenCache.Entry(
                 generation: self.generation.load(ordering: .relaxed), mandatoryAt: token.windows.mandatoryAt,
-                token: copy
+                token: token.access.withOwnStorage()
             )
         }
         guard let entry else { return nil }

@@ -33,7 +33,7 @@ extension ProviderSession {
             case .success(let token):
                 // A round a caller started installs its token as handed out already.
                 if !flight.startedByCaller { self.markHandedOut() }
-                return token.access
+                return token
             case .failure(let error):
                 throw error
             }
@@ -64,11 +64,14 @@ extension ProviderSession {
             throw error
         case .wait(let flight):
             switch await flight.wait() {
-            case .success(let token): return token.access
+            case .success(let token): return token
             case .failure(let error): throw error
             }
         }
     }
+
+    /// Where refresh rounds run: one thread for every session's rounds, which mostly wait for I/O.
+    static let roundExecutor = ThreadExecutor(name: "oauthtop-refresh")
 
     func markHandedOut() {
         self.state.withLock { state in
@@ -110,8 +113,11 @@ extension ProviderSession {
         }
         let flight = RefreshFlight(startedByCaller: byCaller)
         state.inflight = flight
-        // The round runs in its own task so that no caller's cancellation cancels it for the others.
-        Task { flight.finish(await self.runRound(reason: reason, handedOut: byCaller)) }
+        // The round runs in its own task so that no caller's cancellation cancels it for the others, on the
+        // rounds' own thread so that it is not queued behind the callers waiting for it (ThreadExecutor).
+        Task(executorPreference: Self.roundExecutor) {
+            flight.finish(await self.runRound(reason: reason, handedOut: byCaller).map(\.access))
+        }
         return .wait(flight)
     }
 }

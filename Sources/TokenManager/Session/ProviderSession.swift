@@ -9,6 +9,8 @@ final class ProviderSession: Sendable {
     let wake = WakeSignal()
     /// This session's index into every thread's ``ThreadTokenCache``.
     let slot = ThreadTokenCache.allocateSlot()
+    /// ``ThreadTokenCache/key``, read once.
+    let cacheKey = ThreadTokenCache.key
     /// Bumped, under the state lock, whenever `state.token` changes; thread caches compare it.
     let generation = Atomic<UInt64>(0)
 

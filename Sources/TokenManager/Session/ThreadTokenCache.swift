@@ -16,16 +16,29 @@ import Synchronization
 /// The object is owned by its thread through a pthread key; only that thread touches it, which
 /// is why it needs no lock and is not `Sendable`.
 final class ThreadTokenCache {
+    /// One session's token as this thread last saw it; `token == nil` when the slot is empty.
     struct Entry {
-        var generation: UInt64
-        var mandatoryAt: Int64
-        var token: AccessToken
+        var generation: UInt64 = 0
+        var mandatoryAt: Int64 = .min
+        var token: AccessToken?
     }
 
-    // Only the owning thread touches it: the dynamic exclusivity check would cost more than the read.
-    @exclusivity(unchecked) var entries: [Entry?] = []
+    /// The entries, by slot, read in place: copying an entry out of an array cost the hot path more
+    /// than everything else it does. Only the owning thread touches them.
+    private(set) var entries: UnsafeMutablePointer<Entry>
+    private(set) var count = 0
 
-    private static let key: pthread_key_t = {
+    private init() {
+        self.entries = UnsafeMutablePointer<Entry>.allocate(capacity: 0)
+    }
+
+    deinit {
+        self.entries.deinitialize(count: self.count)
+        self.entries.deallocate()
+    }
+
+    /// The key of the per-thread caches; sessions keep a copy to skip the lazy global's check.
+    static let key: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key) { pointer in
             // The thread is exiting: drop its cache.
@@ -37,13 +50,22 @@ final class ThreadTokenCache {
 
     /// Calls `body` with this thread's cache, created on first use, without retaining it.
     @inline(__always)
-    static func withCurrent<R>(_ body: (ThreadTokenCache) -> R) -> R {
-        if let pointer = pthread_getspecific(self.key) {
+    static func withCurrent<R>(key: pthread_key_t, _ body: (ThreadTokenCache) -> R) -> R {
+        if let pointer = pthread_getspecific(key) {
             return Unmanaged<ThreadTokenCache>.fromOpaque(pointer)._withUnsafeGuaranteedRef(body)
         }
         let cache = ThreadTokenCache()
-        pthread_setspecific(self.key, Unmanaged.passRetained(cache).toOpaque())
+        pthread_setspecific(key, Unmanaged.passRetained(cache).toOpaque())
         return body(cache)
+    }
+
+    /// The token in `slot` if it is of `generation` and `now` is before its mandatory window.
+    @inline(__always)
+    func token(slot: Int, generation: UInt64, now: Int64) -> AccessToken? {
+        guard slot < self.count else { return nil }
+        let entry = self.entries + slot
+        guard entry.pointee.generation == generation, now < entry.pointee.mandatoryAt else { return nil }
+        return entry.pointee.token
     }
 
     /// Slot numbers, unique per session in the process, index `entries`.
@@ -54,14 +76,14 @@ final class ThreadTokenCache {
     }
 
     func store(_ entry: Entry, slot: Int) {
-        if slot >= self.entries.count {
-            self.entries.append(contentsOf: repeatElement(nil, count: slot + 1 - self.entries.count))
+        if slot >= self.count {
+            let grown = UnsafeMutablePointer<Entry>.allocate(capacity: slot + 1)
+            grown.moveInitialize(from: self.entries, count: self.count)
+            (grown + self.count).initialize(repeating: Entry(), count: slot + 1 - self.count)
+            self.entries.deallocate()
+            self.entries = grown
+            self.count = slot + 1
         }
         self.entries[slot] = entry
     }
-}
-
-extension String {
-    /// A copy with its own storage, so that threads retaining it do not share a reference count.
-    var withOwnStorage: String { String(decoding: Array(self.utf8), as: UTF8.self) }
 }

@@ -193,6 +193,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TokenSocketTests",
+            dependencies: [
+                "DemoIdentityProvider", "OAuthTopConfig", "OAuthTopRuntime", "OAuthTopTestKit", "Primitives", "Telemetry",
+                "TokenManager",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TerminalTests",
             dependencies: ["CNCurses", "Cells", "OAuthTopTestKit", "Terminal"],
             swiftSettings: swiftSettings

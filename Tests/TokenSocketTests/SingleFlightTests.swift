@@ -6,7 +6,7 @@ import OAuthTopTestKit
 import Testing
 import TokenManager
 
-@Suite("Token socket single-flight", .tags(.slow))
+@Suite("Token socket single-flight")
 struct SingleFlightTests {
     @Test("200 concurrent token requests during a refresh cause exactly one token-endpoint request", .timeLimit(.minutes(3)))
     func concurrentRequestsShareOneRefresh() async throws {

@@ -33,8 +33,8 @@ struct OAuthTop: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            DemoCommand.self, WatchCommand.self, RunCommand.self, RefreshCommand.self, StatusCommand.self, TokenCommand.self,
-            ConfigCommand.self, RulesCommand.self,
+            DemoCommand.self, WatchCommand.self, RunCommand.self, RefreshCommand.self, StatusCommand.self,
+            TokenCommand.self, ConfigCommand.self, RulesCommand.self,
         ]
     )
 }

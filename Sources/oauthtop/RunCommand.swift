@@ -24,7 +24,11 @@ struct RunCommand: AsyncParsableCommand {
             alert_firing, alert_resolved) and alerts go to the notifiers their action routes to \
             (docs/alerting.md).
 
-            The local token socket (docs/socket.md) serves GET /v1/token/PROVIDER, GET /v1/status and             POST /v1/refresh[/PROVIDER] to this user (and socket.group) at --socket, else socket.path             in the file, else $XDG_RUNTIME_DIR/oauthtop/oauthtop.sock (/tmp/oauthtop-UID/ without             XDG_RUNTIME_DIR); `oauthtop token`, `status` and `refresh` talk to it. Its address is the             socket_listening event.
+            The local token socket (docs/socket.md) serves GET /v1/token/PROVIDER, GET /v1/status \
+            and POST /v1/refresh[/PROVIDER] to this user (and socket.group) at --socket, else \
+            socket.path in the file, else $XDG_RUNTIME_DIR/oauthtop/oauthtop.sock \
+            (/tmp/oauthtop-UID/oauthtop.sock without XDG_RUNTIME_DIR); `oauthtop token`, `status` \
+            and `refresh` talk to it. The socket_listening event says where it listens.
 
             Examples:
               oauthtop run --headless --config /etc/oauthtop/oauthtop.yaml

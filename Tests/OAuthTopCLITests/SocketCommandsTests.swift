@@ -6,7 +6,10 @@ import Testing
 /// token socket.
 @Suite("oauthtop token/status/refresh")
 struct SocketCommandsTests {
-    @Test("token, status and refresh talk to the daemon; a terminal gets no token without --show", .timeLimit(.minutes(3)))
+    @Test(
+        "token, status and refresh talk to the daemon; a terminal gets no token without --show",
+        .timeLimit(.minutes(3))
+    )
     func commandsAgainstDaemon() async throws {
         try await InProcessIdentityProvider.with { idp in
             try await Sandbox.with { sandbox in
@@ -50,7 +53,9 @@ struct SocketCommandsTests {
         #expect(status.status == 0, "stderr: \(status.stderr)")
         #expect(status.stdout.contains(name) && status.stdout.contains("CONSUMERS") && status.stdout.contains("pid"))
         let statusJSON = try await ChildProcess.run(["status", "--json", "--socket", socket], environment: environment)
-        let decoded = try #require(try JSONSerialization.jsonObject(with: Data(statusJSON.stdout.utf8)) as? [String: Any])
+        let decoded = try #require(
+            try JSONSerialization.jsonObject(with: Data(statusJSON.stdout.utf8)) as? [String: Any]
+        )
         let consumers = try #require(decoded["consumers"] as? [[String: Any]])
         #expect(consumers.count >= 3, "each command is a consumer of its own (pid)")
         let daemonInfo = try #require(decoded["daemon"] as? [String: Any])
@@ -77,7 +82,8 @@ struct SocketCommandsTests {
         #expect(!terminal.combined.contains(value))
 
         for secret in [value, InProcessIdentityProvider.clientSecret, idp.refreshToken] {
-            #expect(!daemon.stdoutText.contains(secret) && !daemon.stderrText.contains(secret), "the daemon printed a secret")
+            let daemonOutput = daemon.stdoutText + daemon.stderrText
+            #expect(!daemonOutput.contains(secret), "a secret in the daemon's output")
             #expect(!status.stdout.contains(secret) && !refresh.stdout.contains(secret))
         }
     }
@@ -87,9 +93,15 @@ struct SocketCommandsTests {
         try await Sandbox.with { sandbox in
             let socket = sandbox.path("absent.sock")
             for arguments in [["status"], ["refresh"], ["token", "x"]] {
-                let result = try await ChildProcess.run(arguments + ["--socket", socket], environment: sandbox.environment())
+                let result = try await ChildProcess.run(
+                    arguments + ["--socket", socket], environment: sandbox.environment()
+                )
                 #expect(result.status == 1)
-                #expect(result.stderr == "oauthtop: no oauthtop daemon at \(socket): start `oauthtop run --headless` (or give --socket PATH)\n")
+                #expect(
+                    result.stderr
+                        == "oauthtop: no oauthtop daemon at \(socket): start `oauthtop run --headless` "
+                        + "(or give --socket PATH)\n"
+                )
             }
         }
     }

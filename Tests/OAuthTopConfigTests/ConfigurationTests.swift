@@ -352,8 +352,8 @@ struct ConfigurationTests {
             yaml: "- a\n- b",
             position: "1:1",
             message:
-                "expected a mapping with keys listen, state_dir, log_level, theme, dashboard, providers, alerting, socket, "
-                + "found a list"
+                "expected a mapping with keys listen, state_dir, log_level, theme, dashboard, providers, alerting, "
+                + "socket, found a list"
         ),
     ]
 

@@ -8,7 +8,9 @@ struct CommandResult: Sendable {
 }
 
 /// Runs `executable` with `arguments` to completion (polling, never blocking a thread on it).
-func runCommand(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> CommandResult {
+func runCommand(
+    _ executable: String, _ arguments: [String], timeout: Duration = .seconds(60)
+) async throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -30,7 +32,7 @@ func runCommand(_ executable: String, _ arguments: [String], timeout: Duration =
     while process.isRunning {
         if ContinuousClock.now >= deadline {
             process.terminate()
-            throw SocketTestFailure("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout)")
+            throw SocketTestFailure("\(executable) \(arguments.joined(separator: " ")) not finished within \(timeout)")
         }
         try await Task.sleep(for: .milliseconds(10))
     }

@@ -35,7 +35,7 @@ struct MalformedRequestTests {
             let (status, _) = try await curl(socket: socket, "/v1/status")
             #expect(status == 200)
             #expect(fixture.requests(provider: "none", outcome: "not_found") == 2)
-            #expect(fixture.requests(provider: "idp", outcome: "method_not_allowed") == 0, "unparsed names count as none")
+            #expect(fixture.requests(provider: "idp", outcome: "method_not_allowed") == 0, "unparsed names: none")
             #expect(fixture.requests(provider: "none", outcome: "method_not_allowed") == 2)
             #expect(fixture.tokenEndpointRequests == 0)
         }
@@ -73,7 +73,9 @@ func rawExchange(socket path: String, _ bytes: [UInt8]) -> String {
         for (index, byte) in path.utf8.enumerated() where index < buffer.count - 1 { buffer[index] = byte }
     }
     let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+        }
     }
     guard connected == 0 else { return "" }
     _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

@@ -8,7 +8,10 @@ import TokenManager
 
 @Suite("Token socket single-flight")
 struct SingleFlightTests {
-    @Test("200 concurrent token requests during a refresh cause exactly one token-endpoint request", .timeLimit(.minutes(3)))
+    @Test(
+        "200 concurrent token requests during a refresh cause exactly one token-endpoint request",
+        .timeLimit(.minutes(3))
+    )
     func concurrentRequestsShareOneRefresh() async throws {
         var options = SocketOptions()
         options.baseLatency = .milliseconds(800)

@@ -84,7 +84,7 @@ struct SocketAccessTests {
             #expect(!body.contains("access_token"))
             #expect(fixture.requests(provider: "none", outcome: "forbidden") == 1)
             #expect(fixture.tokenEndpointRequests == 0, "a refused request never reaches the manager")
-            let (ownStatus, _) = try await curl(socket: fixture.listening.path, "/v1/token/\(SocketFixture.providerName)")
+            let (ownStatus, _) = try await curl(socket: fixture.listening.path, "/v1/token/idp")
             #expect(ownStatus == 200, "the daemon's own uid is served")
         }
     }

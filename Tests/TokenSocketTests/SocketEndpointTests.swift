@@ -46,9 +46,10 @@ struct SocketEndpointTests {
             #expect(!outcome.succeeded)
             #expect(outcome.results.map(\.provider) == ["idp", "broken"])
             #expect(outcome.results.map(\.outcome) == ["refreshed", "failed"])
-            #expect(outcome.results[0].tokenFingerprint == fixture.manager.cachedToken(for: fixture.provider)?.value.fingerprint)
+            let cached = fixture.manager.cachedToken(for: fixture.provider)
+            #expect(outcome.results[0].tokenFingerprint == cached?.value.fingerprint)
             #expect(outcome.results[1].reason != nil)
-            #expect(!outcome.text.contains(fixture.manager.cachedToken(for: fixture.provider)?.value.revealed ?? "-"))
+            #expect(!outcome.text.contains(cached?.value.revealed ?? "-"))
 
             do {
                 _ = try await client.token(provider: "nope")
@@ -89,7 +90,8 @@ struct SocketEndpointTests {
             #expect(status.daemon.socket == fixture.listening.path)
             let provider = try #require(status.providers.first)
             #expect(provider.name == "idp" && provider.phase == "fresh" && provider.breaker == "closed")
-            #expect(provider.tokenFingerprint == fixture.manager.cachedToken(for: fixture.provider)?.value.fingerprint)
+            let cached = fixture.manager.cachedToken(for: fixture.provider)
+            #expect(provider.tokenFingerprint == cached?.value.fingerprint)
             #expect(provider.fallbackInUse == nil && !provider.refreshing && provider.expiresIn ?? 0 > 200)
             let consumer = try #require(status.consumers.first)
             #expect(consumer.pid == getpid() && consumer.uid == getuid() && consumer.transport == "unix")
@@ -106,16 +108,22 @@ struct SocketEndpointTests {
             Issue.record("a status without a daemon succeeded")
         } catch {
             #expect(error.code == .noDaemon)
-            #expect(error.description == "no oauthtop daemon at \(path): start `oauthtop run --headless` (or give --socket PATH)")
+            #expect(
+                error.description
+                    == "no oauthtop daemon at \(path): start `oauthtop run --headless` (or give --socket PATH)"
+            )
         }
     }
 
     @Test("the default socket path is under XDG_RUNTIME_DIR, else a per-user directory under /tmp")
     func defaultPath() {
-        #expect(TokenSocketPath.defaultPath(environment: ["XDG_RUNTIME_DIR": "/run/user/1000"]) == "/run/user/1000/oauthtop/oauthtop.sock")
-        #expect(TokenSocketPath.defaultPath(environment: ["XDG_RUNTIME_DIR": "relative"], uid: 7) == "/tmp/oauthtop-7/oauthtop.sock")
+        let runtime = ["XDG_RUNTIME_DIR": "/run/user/1000"]
+        #expect(TokenSocketPath.defaultPath(environment: runtime) == "/run/user/1000/oauthtop/oauthtop.sock")
+        let relative = ["XDG_RUNTIME_DIR": "relative"]
+        #expect(TokenSocketPath.defaultPath(environment: relative, uid: 7) == "/tmp/oauthtop-7/oauthtop.sock")
         #expect(TokenSocketPath.defaultPath(environment: [:], uid: 1000) == "/tmp/oauthtop-1000/oauthtop.sock")
         #expect(TokenSocketPath.forClient(explicit: nil, environment: ["OAUTHTOP_SOCKET": "/x.sock"]) == "/x.sock")
-        #expect(TokenSocketPath.forClient(explicit: "/y.sock", environment: ["OAUTHTOP_SOCKET": "/x.sock"]) == "/y.sock")
+        let variable = ["OAUTHTOP_SOCKET": "/x.sock"]
+        #expect(TokenSocketPath.forClient(explicit: "/y.sock", environment: variable) == "/y.sock")
     }
 }

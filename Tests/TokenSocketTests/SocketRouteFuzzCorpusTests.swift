@@ -11,7 +11,9 @@ struct SocketRouteFuzzCorpusTests {
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fuzz/Corpus/SocketRequest")
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return files.sorted().compactMap { try? String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8) }
+        return files.sorted().compactMap {
+            try? String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8)
+        }
     }()
 
     @Test("the seeds and 20,000 mutations of them parse to a route, nil or a 4xx")
@@ -26,7 +28,8 @@ struct SocketRouteFuzzCorpusTests {
                 switch random.next() % 3 {
                 case 0: scalars.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: position)
                 case 1: if !scalars.isEmpty { scalars.remove(at: position) }
-                default: if !scalars.isEmpty { scalars[position] = alphabet[Int(random.next() % UInt64(alphabet.count))] }
+                default:
+                    if !scalars.isEmpty { scalars[position] = alphabet[Int(random.next() % UInt64(alphabet.count))] }
                 }
             }
             let text = String(String.UnicodeScalarView(scalars))

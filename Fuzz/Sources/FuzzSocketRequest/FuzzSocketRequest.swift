@@ -11,7 +11,8 @@ public func fuzzSocketRequest(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let target = parts.count > 1 ? parts[1] : parts[0]
     do {
         if let route = try SocketRoute.parse(method: method, target: target) {
-            precondition(route.provider.map { !$0.isEmpty && $0.utf8.count <= SocketRoute.maxProviderNameLength } ?? true)
+            let length = route.provider?.utf8.count ?? 1
+            precondition((1...SocketRoute.maxProviderNameLength).contains(length), "a provider name of \(length) bytes")
         }
     } catch {
         precondition((400..<500).contains(error.status), "a refusal must be a 4xx")

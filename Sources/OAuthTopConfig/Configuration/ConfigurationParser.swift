@@ -12,7 +12,9 @@ struct ConfigurationParser {
         self.secrets = SecretReader(reader: reader, environment: environment, fileReader: fileReader)
     }
 
-    static let topLevelKeys = ["listen", "state_dir", "log_level", "theme", "dashboard", "providers", "alerting", "socket"]
+    static let topLevelKeys = [
+        "listen", "state_dir", "log_level", "theme", "dashboard", "providers", "alerting", "socket",
+    ]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     func configuration(_ root: Node) -> OAuthTopConfiguration? {

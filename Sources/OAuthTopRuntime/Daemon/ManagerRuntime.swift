@@ -125,7 +125,9 @@ public struct ManagerRuntime: Sendable {
             var fields: [(key: String, value: TokenEvent.Value)] = [("path", .string(listening.path))]
             if let url = listening.tcpURL { fields.append(("tcp_url", .string(url))) }
             if let file = listening.secretFile { fields.append(("secret_file", .string(file))) }
-            writer?.emit(EventJSON.line(event: "socket_listening", timestamp: WallClock.realtimeNanos(), fields: fields))
+            writer?.emit(
+                EventJSON.line(event: "socket_listening", timestamp: WallClock.realtimeNanos(), fields: fields)
+            )
         }
         return TokenSocketServer(
             configuration: configuration, handler: handler, logger: self.logger, onListening: onListening

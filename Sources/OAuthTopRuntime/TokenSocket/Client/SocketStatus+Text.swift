@@ -27,7 +27,9 @@ extension SocketStatus {
             lines.append("ALERTS: none pending or firing")
         } else {
             lines.append("ALERTS")
-            lines += Self.table(self.alerts.map { ["  " + $0.state, $0.severity, $0.name, "since " + $0.since, $0.summary] })
+            lines += Self.table(
+                self.alerts.map { ["  " + $0.state, $0.severity, $0.name, "since " + $0.since, $0.summary] }
+            )
         }
         lines.append("")
         if self.consumers.isEmpty {

@@ -68,14 +68,15 @@ public struct TokenSocketClient: Sendable {
             request.headers.add(name: "Authorization", value: secret.authorizationHeader)
         }
         do {
-            let response = try await self.httpClient.execute(request, timeout: .nanoseconds(self.timeout.nanosecondsClamped))
+            let timeout = TimeAmount.nanoseconds(self.timeout.nanosecondsClamped)
+            let response = try await self.httpClient.execute(request, timeout: timeout)
             let body = try await response.body.collect(upTo: 4 * 1024 * 1024)
             return (Int(response.status.code), Array(buffer: body))
         } catch {
             if case .unix(let socket) = self.endpoint.kind, !TokenSocketPath.isListening(socket) {
                 throw .noDaemon(self.endpoint)
             }
-            if case .tcp = self.endpoint.kind, "\(error)".contains("connectionRefused") || "\(error)".contains("refused") {
+            if case .tcp = self.endpoint.kind, "\(error)".lowercased().contains("refused") {
                 throw .noDaemon(self.endpoint)
             }
             throw .connection(self.endpoint, "\(error)")

@@ -17,7 +17,8 @@ public struct TokenSocketEndpoint: Sendable, CustomStringConvertible {
 
     /// The TCP listener at `baseURL` (`http://127.0.0.1:PORT`), authenticating with `secret`.
     public static func tcp(baseURL: String, secret: BearerSecret) -> TokenSocketEndpoint {
-        TokenSocketEndpoint(kind: .tcp(baseURL: baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL, secret: secret))
+        let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        return TokenSocketEndpoint(kind: .tcp(baseURL: base, secret: secret))
     }
 
     /// The URL of `path` (e.g. `/v1/status`) on this endpoint: `http+unix://...` for the socket.

@@ -33,7 +33,9 @@ public final class SocketConsumers: Sendable {
             entry.requests += 1
             if let provider { entry.lastProvider = provider }
             entries[key] = entry
-            if entries.count > self.capacity, let oldest = entries.min(by: { $0.value.lastRequestAt < $1.value.lastRequestAt }) {
+            if entries.count > self.capacity,
+                let oldest = entries.min(by: { $0.value.lastRequestAt < $1.value.lastRequestAt })
+            {
                 entries[oldest.key] = nil
             }
         }

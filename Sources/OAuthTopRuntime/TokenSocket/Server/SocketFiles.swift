@@ -33,7 +33,9 @@ enum SocketFiles {
         } else if configuration.isDefaultLocation {
             guard info.st_mode & S_IFMT == S_IFDIR else { throw .directory(directory, "is not a directory") }
             guard info.st_uid == getuid() else {
-                throw .directory(directory, "belongs to uid \(info.st_uid), not to this user (uid \(getuid())); refusing it")
+                throw .directory(
+                    directory, "belongs to uid \(info.st_uid), not to this user (uid \(getuid())); refusing it"
+                )
             }
             try Self.secure(directory, mode: mode, group: configuration.groupID)
         }

@@ -34,7 +34,10 @@ public struct SocketRequestError: Error, Sendable, Hashable, CustomStringConvert
     public var description: String { "\(self.status) \(self.code.rawValue): \(self.message)" }
 
     static func targetTooLong(length: Int) -> Self {
-        Self(.targetTooLong, status: 414, message: "the request target is \(length) bytes; at most \(SocketRoute.maxTargetLength) are accepted")
+        Self(
+            .targetTooLong, status: 414,
+            message: "the request target is \(length) bytes; at most \(SocketRoute.maxTargetLength) are accepted"
+        )
     }
 
     static let notAPath = Self(.notAPath, status: 400, message: "the request target must be a path starting with '/'")
@@ -55,13 +58,19 @@ public struct SocketRequestError: Error, Sendable, Hashable, CustomStringConvert
 
     /// A request body over `limit` bytes (413).
     public static func bodyTooLarge(limit: Int) -> Self {
-        Self(.bodyTooLarge, status: 413, message: "request bodies are at most \(limit) bytes; the socket's endpoints take none")
+        Self(
+            .bodyTooLarge, status: 413,
+            message: "request bodies are at most \(limit) bytes; the socket's endpoints take none"
+        )
     }
 
     /// A path no endpoint serves (404).
     public static func notFound(path: String) -> Self {
         let shown = path.count > 80 ? String(path.prefix(80)) + "..." : path
-        return Self(.notFound, status: 404, message: "no endpoint \(shown); see GET /v1/status, GET /v1/token/{provider}, POST /v1/refresh[/{provider}]")
+        return Self(
+            .notFound, status: 404,
+            message: "no endpoint \(shown); see GET /v1/status, GET /v1/token/{provider}, POST /v1/refresh[/{provider}]"
+        )
     }
 
     /// A Unix-socket peer that is neither the daemon's user nor in its group (403).
@@ -71,6 +80,7 @@ public struct SocketRequestError: Error, Sendable, Hashable, CustomStringConvert
 
     /// A TCP request without the right bearer secret (401).
     public static let unauthorized = Self(
-        .unauthorized, status: 401, message: "the TCP listener requires 'Authorization: Bearer SECRET' with the secret of its secret file"
+        .unauthorized, status: 401,
+        message: "the TCP listener requires 'Authorization: Bearer SECRET' with the secret of its secret file"
     )
 }

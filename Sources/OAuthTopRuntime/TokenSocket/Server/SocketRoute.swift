@@ -53,7 +53,8 @@ public enum SocketRoute: Sendable, Hashable {
             return .refresh(provider: nil)
         case ("refresh", 3):
             try Self.require(method, "POST", for: "/v1/refresh/{provider}")
-            return segments[2].isEmpty ? .refresh(provider: nil) : .refresh(provider: try Self.providerName(segments[2]))
+            guard !segments[2].isEmpty else { return .refresh(provider: nil) }
+            return .refresh(provider: try Self.providerName(segments[2]))
         default:
             return nil
         }

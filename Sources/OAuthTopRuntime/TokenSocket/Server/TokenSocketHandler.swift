@@ -40,7 +40,8 @@ public final class TokenSocketHandler: Sendable {
         self.alerts = alerts
         self.clock = clock
         self.daemon = SocketStatus.Daemon(
-            pid: getpid(), uid: UInt32(getuid()), startedAt: RFC3339.format(nanoseconds: clock.now()), socket: socketPath
+            pid: getpid(), uid: UInt32(getuid()), startedAt: RFC3339.format(nanoseconds: clock.now()),
+            socket: socketPath
         )
     }
 
@@ -150,10 +151,12 @@ public final class TokenSocketHandler: Sendable {
         }
         let results = await self.refresh(providers)
         for result in results {
-            self.metrics.record(provider: result.provider, outcome: result.outcome == SocketRefreshOutcome.Result.refreshed ? "ok" : "refresh_failed")
+            let refreshed = result.outcome == SocketRefreshOutcome.Result.refreshed
+            self.metrics.record(provider: result.provider, outcome: refreshed ? "ok" : "refresh_failed")
         }
         let outcome = SocketRefreshOutcome(results: results)
-        return .json(outcome, status: outcome.succeeded ? 200 : 503, outcome: outcome.succeeded ? "ok" : "refresh_failed")
+        let label = outcome.succeeded ? "ok" : "refresh_failed"
+        return .json(outcome, status: outcome.succeeded ? 200 : 503, outcome: label)
     }
 
     /// Runs manual refreshes of `providers` concurrently, as the dashboard's `r` does (joining a

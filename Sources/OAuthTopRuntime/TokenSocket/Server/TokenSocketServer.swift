@@ -14,7 +14,8 @@ import ServiceLifecycle
 ///
 /// ```swift
 /// let handler = TokenSocketHandler(manager: manager, socketPath: path, metrics: metrics)
-/// let server = TokenSocketServer(configuration: TokenSocketConfiguration(path: path), handler: handler, logger: logger)
+/// let configuration = TokenSocketConfiguration(path: path)
+/// let server = TokenSocketServer(configuration: configuration, handler: handler, logger: logger)
 /// let group = ServiceGroup(services: [manager, server], logger: logger)
 /// ```
 public struct TokenSocketServer: Service {

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import OAuthTopRuntime
 import OAuthTopTestKit
 import Testing
@@ -125,5 +126,23 @@ struct SocketEndpointTests {
         #expect(TokenSocketPath.forClient(explicit: nil, environment: ["OAUTHTOP_SOCKET": "/x.sock"]) == "/x.sock")
         let variable = ["OAUTHTOP_SOCKET": "/x.sock"]
         #expect(TokenSocketPath.forClient(explicit: "/y.sock", environment: variable) == "/y.sock")
+    }
+}
+
+@Suite("Token socket: endpoints added by other features")
+struct SocketRoutesTests {
+    @Test("an added route runs behind the peer check and sees the peer; other paths stay 404")
+    func addedRoute() async throws {
+        var options = SocketOptions()
+        options.routes = { router in
+            router.get("/v1/whoami") { _, context in "pid \(context.peer.pid ?? -1) uid \(context.peer.uid ?? 0)" }
+        }
+        try await withSocketServer(options) { fixture in
+            let (status, body) = try await curl(socket: fixture.listening.path, "/v1/whoami")
+            #expect(status == 200)
+            #expect(body.hasPrefix("pid ") && body.hasSuffix("uid \(getuid())"))
+            let (missing, _) = try await curl(socket: fixture.listening.path, "/v1/whoami/x")
+            #expect(missing == 404)
+        }
     }
 }

@@ -7,6 +7,7 @@
 
 import DemoIdentityProvider
 import Foundation
+import Hummingbird
 import Logging
 import MetricsTestKit
 import OAuthTopRuntime
@@ -58,6 +59,8 @@ struct SocketOptions: Sendable {
     var directoryMode: mode_t = 0o700
     /// Providers beside the identity provider's, e.g. one whose endpoint refuses connections.
     var extraProviders: [ProviderConfiguration] = []
+    /// Endpoints added beside the socket's own.
+    var routes: @Sendable (Router<TokenSocketRequestContext>) -> Void = { _ in }
 }
 
 /// Runs the identity provider, a manager (not refreshing in the background: tokens are fetched when
@@ -119,6 +122,7 @@ func withSocketServer<T: Sendable>(
         let server = TokenSocketServer(
             configuration: configuration, handler: handler,
             logger: Logger(label: "socket-test.server") { _ in SwiftLogNoOpLogHandler() },
+            routes: options.routes,
             onListening: { bound in listening.withLock { $0 = bound } }
         )
         group.addTask { try await server.run() }

@@ -1,3 +1,4 @@
+import Hummingbird
 import Logging
 import ServiceLifecycle
 import Telemetry
@@ -23,6 +24,10 @@ public struct ManagerRuntime: Sendable {
     public var alerting: AlertingSetup?
     /// The local token socket; `nil` serves none.
     public var tokenSocket: TokenSocketConfiguration?
+    /// Endpoints added to the token socket beside its own (they run behind its access check).
+    public var tokenSocketRoutes: @Sendable (Router<TokenSocketRequestContext>) -> Void
+    /// Consumers `/v1/status` lists beside the socket's clients (exec'd tasks, sinks).
+    public var otherConsumers: @Sendable () -> [SocketStatus.Consumer]
     public var logger: Logger
 
     public init(
@@ -35,8 +40,12 @@ public struct ManagerRuntime: Sendable {
         frontEnd: (any Service)? = nil,
         alerting: AlertingSetup? = nil,
         tokenSocket: TokenSocketConfiguration? = nil,
+        tokenSocketRoutes: @escaping @Sendable (Router<TokenSocketRequestContext>) -> Void = { _ in },
+        otherConsumers: @escaping @Sendable () -> [SocketStatus.Consumer] = { [] },
         logger: Logger
     ) {
+        self.tokenSocketRoutes = tokenSocketRoutes
+        self.otherConsumers = otherConsumers
         self.alerting = alerting
         self.tokenSocket = tokenSocket
         self.manager = manager
@@ -119,7 +128,8 @@ public struct ManagerRuntime: Sendable {
             metrics: TokenRequestMetrics(
                 consumer: "socket", providers: self.manager.providers.map(\.name), factory: self.collector
             ),
-            alerts: { alerting?.evaluation.alertRows() ?? [] }
+            alerts: { alerting?.evaluation.alertRows() ?? [] },
+            otherConsumers: self.otherConsumers
         )
         let onListening: @Sendable (TokenSocketServer.Listening) async -> Void = { listening in
             var fields: [(key: String, value: TokenEvent.Value)] = [("path", .string(listening.path))]
@@ -130,7 +140,8 @@ public struct ManagerRuntime: Sendable {
             )
         }
         return TokenSocketServer(
-            configuration: configuration, handler: handler, logger: self.logger, onListening: onListening
+            configuration: configuration, handler: handler, logger: self.logger, routes: self.tokenSocketRoutes,
+            onListening: onListening
         )
     }
 }

@@ -17,6 +17,8 @@ public final class TokenRequestMetrics: Sendable {
     private let knownProviders: Set<String>
     private let factory: any MetricsFactory
     private let counters = Mutex<[String: Counter]>([:])
+    /// The `ok` counter of each configured provider, read without a lock (the token hot path).
+    private let okCounters: [String: Counter]
 
     /// - Parameters:
     ///   - consumer: The `consumer` label, e.g. `socket`.
@@ -26,11 +28,24 @@ public final class TokenRequestMetrics: Sendable {
         self.consumer = consumer
         self.knownProviders = Set(providers)
         self.factory = factory
-        for provider in providers { _ = self.counter(provider: provider, outcome: "ok") }
+        self.okCounters = Dictionary(
+            providers.map { provider in
+                let counter = Counter(
+                    label: Self.name, dimensions: [("provider", provider), ("consumer", consumer), ("outcome", "ok")],
+                    factory: factory
+                )
+                return (provider, counter)
+            },
+            uniquingKeysWith: { first, _ in first }
+        )
     }
 
     /// Counts one request.
     public func record(provider: String?, outcome: String) {
+        if outcome == "ok", let provider, let counter = self.okCounters[provider] {
+            counter.increment()
+            return
+        }
         let label = provider.flatMap { self.knownProviders.contains($0) ? $0 : nil } ?? Self.noProvider
         self.counter(provider: label, outcome: outcome).increment()
     }

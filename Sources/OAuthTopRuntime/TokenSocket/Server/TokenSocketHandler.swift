@@ -14,6 +14,7 @@ public final class TokenSocketHandler: Sendable {
     public let consumers: SocketConsumers
     public let metrics: TokenRequestMetrics
     private let alerts: @Sendable () -> [AlertRow]
+    private let otherConsumers: @Sendable () -> [SocketStatus.Consumer]
     private let clock: WallClock
     private let daemon: SocketStatus.Daemon
 
@@ -25,6 +26,8 @@ public final class TokenSocketHandler: Sendable {
     ///   - metrics: The request counters (consumer `socket`).
     ///   - consumers: The registry of clients seen; shared with whoever else lists consumers.
     ///   - alerts: The pending and firing alerts, when rules are evaluated.
+    ///   - otherConsumers: Consumers that are not clients of the socket (exec'd tasks, sinks), listed
+    ///     by `/v1/status` after the socket's own.
     ///   - clock: Wall time; tests inject one.
     public init(
         manager: OAuthTokenManager,
@@ -32,8 +35,10 @@ public final class TokenSocketHandler: Sendable {
         metrics: TokenRequestMetrics,
         consumers: SocketConsumers = SocketConsumers(),
         alerts: @escaping @Sendable () -> [AlertRow] = { [] },
+        otherConsumers: @escaping @Sendable () -> [SocketStatus.Consumer] = { [] },
         clock: WallClock = .system
     ) {
+        self.otherConsumers = otherConsumers
         self.manager = manager
         self.consumers = consumers
         self.metrics = metrics
@@ -132,7 +137,10 @@ public final class TokenSocketHandler: Sendable {
                 since: RFC3339.format(nanoseconds: row.since), summary: row.summary
             )
         }
-        return SocketStatus(daemon: self.daemon, providers: providers, alerts: alerts, consumers: self.consumers.list())
+        return SocketStatus(
+            daemon: self.daemon, providers: providers, alerts: alerts,
+            consumers: self.consumers.list() + self.otherConsumers()
+        )
     }
 
     // MARK: Refresh

@@ -24,6 +24,7 @@ struct SocketCommandsTests {
                     let listening = try await daemon.waitForEvent("socket_listening", timeout: .seconds(60))
                     #expect(listening.string("path") == socket)
                     try await self.exercise(socket: socket, sandbox: sandbox, idp: idp, daemon: daemon)
+                    try await self.secondDaemonRefused(socket: socket, sandbox: sandbox, idp: idp)
                     daemon.terminate()
                     #expect(try await daemon.waitForExit(timeout: .seconds(60)) == 0)
                     #expect(!FileManager.default.fileExists(atPath: socket), "the socket is removed on exit")
@@ -86,6 +87,21 @@ struct SocketCommandsTests {
             #expect(!daemonOutput.contains(secret), "a secret in the daemon's output")
             #expect(!status.stdout.contains(secret) && !refresh.stdout.contains(secret))
         }
+    }
+
+    /// A second daemon given the same socket with `--socket` stops with an error instead of taking it over.
+    private func secondDaemonRefused(socket: String, sandbox: Sandbox, idp: InProcessIdentityProvider) async throws {
+        let config = try sandbox.write(
+            "second.yaml", "state_dir: '\(sandbox.path("state-2"))'\n" + idp.providersYAML
+        )
+        let second = try await ChildProcess.run(
+            ["run", "--headless", "--config", config, "--listen", "127.0.0.1:0", "--socket", socket],
+            environment: sandbox.environment(idp.environment)
+        )
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("another oauthtop daemon is already serving \(socket)"), "\(second.stderr)")
+        let status = try await ChildProcess.run(["status", "--socket", socket], environment: sandbox.environment())
+        #expect(status.status == 0, "the first daemon still serves")
     }
 
     @Test("with no daemon, each command says where it looked and how to start one")

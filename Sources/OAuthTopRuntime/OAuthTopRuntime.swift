@@ -11,7 +11,11 @@
 ///   and the panels' PromQL range queries answered by a ``PanelQuerySource``;
 /// - `Demo/`: the demo's set-up (the embedded identity provider, the demo provider's settings, the
 ///   simulated long-running tasks) and ``DemoRun``;
-/// - `Logging/`: where a command's log lines go (``LoggingSetup``).
+/// - `Logging/`: where a command's log lines go (``LoggingSetup``);
+/// - `TokenSocket/`: the daemon's local token socket: the server (``TokenSocketServer``, a `Service`
+///   over a Unix socket with `SO_PEERCRED` checks and an optional loopback TCP listener behind a bearer
+///   secret), what it answers (``TokenSocketHandler``), the JSON shapes (`Messages/`), and the client
+///   the `token`, `status` and `refresh` commands use (``TokenSocketClient``).
 ///
 /// It must not: parse command-line arguments (the executable does), parse files (OAuthTopConfig
 /// does), hold token logic (TokenManager does), or print a secret.

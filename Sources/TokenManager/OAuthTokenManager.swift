@@ -227,7 +227,11 @@ public final class OAuthTokenManager: Service, Sendable {
     /// A point-in-time view of every provider, for dashboards and status commands.
     public func snapshot() -> [ProviderSnapshot] {
         let now = self.clock.now()
-        return self.sessions.map { ProviderSnapshot(session: $0, now: now) }
+        return self.sessions.indices.map { index in
+            var snapshot = ProviderSnapshot(session: self.sessions[index], now: now)
+            snapshot.fallbackInUse = self.fallbacks[index]?.currentMethod
+            return snapshot
+        }
     }
 
     /// Updates the gauges that move with time (`oauth_token_expires_in_seconds`, breaker state).

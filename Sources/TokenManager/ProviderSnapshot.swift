@@ -32,6 +32,9 @@ public struct ProviderSnapshot: Sendable {
     public var skewSeconds: Double?
     public var rounds: Int
     public var failedRounds: Int
+    /// The fallback method serving the provider while OAuth cannot (see ``FallbackCredential``);
+    /// `nil` on OAuth.
+    public var fallbackInUse: FallbackCredential.Method?
 
     init(session: ProviderSession, now: Int64) {
         let state = session.state.withLock { $0 }
@@ -65,5 +68,6 @@ public struct ProviderSnapshot: Sendable {
         self.skewSeconds = state.skew.map { Double($0) / 1e9 }
         self.rounds = state.rounds
         self.failedRounds = state.failedRounds
+        self.fallbackInUse = nil
     }
 }

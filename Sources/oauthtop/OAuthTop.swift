@@ -22,11 +22,19 @@ struct OAuthTop: AsyncParsableCommand {
               oauthtop watch --config oauthtop.yaml
               oauthtop run --headless --config oauthtop.yaml
 
+            Act on a running daemon over its token socket (docs/socket.md):
+              oauthtop status
+              oauthtop refresh github
+              curl -H "Authorization: Bearer $(oauthtop token github)" https://api.github.com/user
+
             Lint and unit-test alert rules (docs/alerting.md):
               oauthtop rules check rules/seed.rules.yaml
               oauthtop rules test my-rules.test.yaml
             """,
         version: "0.1.0",
-        subcommands: [DemoCommand.self, WatchCommand.self, RunCommand.self, ConfigCommand.self, RulesCommand.self]
+        subcommands: [
+            DemoCommand.self, WatchCommand.self, RunCommand.self, RefreshCommand.self, StatusCommand.self,
+            TokenCommand.self, ConfigCommand.self, RulesCommand.self,
+        ]
     )
 }

@@ -24,6 +24,12 @@ struct RunCommand: AsyncParsableCommand {
             alert_firing, alert_resolved) and alerts go to the notifiers their action routes to \
             (docs/alerting.md).
 
+            The local token socket (docs/socket.md) serves GET /v1/token/PROVIDER, GET /v1/status \
+            and POST /v1/refresh[/PROVIDER] to this user (and socket.group) at --socket, else \
+            socket.path in the file, else $XDG_RUNTIME_DIR/oauthtop/oauthtop.sock \
+            (/tmp/oauthtop-UID/oauthtop.sock without XDG_RUNTIME_DIR); `oauthtop token`, `status` \
+            and `refresh` talk to it. The socket_listening event says where it listens.
+
             Examples:
               oauthtop run --headless --config /etc/oauthtop/oauthtop.yaml
               OAUTHTOP_CONFIG=./oauthtop.yaml oauthtop run --headless --listen 127.0.0.1:0
@@ -39,6 +45,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Stop after this long, e.g. 10m; by default run until a signal.", valueName: "duration"))
     var duration: DurationArgument?
 
+    @Option(
+        help: ArgumentHelp(
+            "The token socket's path (overrides socket.path; serves it even with socket.enabled: false).",
+            valueName: "path"
+        )
+    )
+    var socket: String?
+
     @OptionGroup var runtime: RuntimeOptions
 
     func run() async throws {
@@ -53,9 +67,18 @@ struct RunCommand: AsyncParsableCommand {
             groups: loaded.ruleGroups, settings: configuration.alerting, collector: loaded.collector,
             statePath: loaded.alertStatePath, logger: logger
         )
+        let tokenSocket: TokenSocketConfiguration?
+        do {
+            tokenSocket = try TokenSocketConfiguration.resolve(
+                configuration.socket, pathOverride: self.socket, environment: ProcessInfo.processInfo.environment
+            )
+        } catch {
+            FileHandle.standardError.write(Data("oauthtop: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         try await ManagerRuntime(
             manager: loaded.manager, collector: loaded.collector, listen: listen, duration: self.duration?.duration,
-            alerting: alerting, logger: logger
+            alerting: alerting, tokenSocket: tokenSocket, logger: logger
         ).run()
     }
 }

@@ -41,6 +41,8 @@ struct Sandbox: Sendable {
             "HOME": self.directory.path,
             "XDG_CONFIG_HOME": self.path("config"),
             "XDG_STATE_HOME": self.path("state"),
+            // The daemon's token socket goes here, so daemons of tests running at once do not meet.
+            "XDG_RUNTIME_DIR": self.path("runtime"),
         ]
         environment.merge(extra) { _, new in new }
         return environment

@@ -324,14 +324,14 @@ struct ConfigurationTests {
             with: "redis: {}\nproviders:",
             at: "1:1",
             "unknown key 'redis' in the top level "
-                + "(allowed: listen, state_dir, log_level, theme, dashboard, providers, alerting)"
+                + "(allowed: listen, state_dir, log_level, theme, dashboard, providers, alerting, socket)"
         ),
         .replacing(
             "providers:",
             with: "state_dirr: /tmp\nproviders:",
             at: "1:1",
             "unknown key 'state_dirr' in the top level; did you mean 'state_dir'? "
-                + "(allowed: listen, state_dir, log_level, theme, dashboard, providers, alerting)"
+                + "(allowed: listen, state_dir, log_level, theme, dashboard, providers, alerting, socket)"
         ),
         .replacing(
             "    grant:",
@@ -352,7 +352,8 @@ struct ConfigurationTests {
             yaml: "- a\n- b",
             position: "1:1",
             message:
-                "expected a mapping with keys listen, state_dir, log_level, theme, dashboard, providers, alerting, found a list"
+                "expected a mapping with keys listen, state_dir, log_level, theme, dashboard, providers, alerting, "
+                + "socket, found a list"
         ),
     ]
 

@@ -12,7 +12,9 @@ struct ConfigurationParser {
         self.secrets = SecretReader(reader: reader, environment: environment, fileReader: fileReader)
     }
 
-    static let topLevelKeys = ["listen", "state_dir", "log_level", "theme", "dashboard", "providers", "alerting"]
+    static let topLevelKeys = [
+        "listen", "state_dir", "log_level", "theme", "dashboard", "providers", "alerting", "socket",
+    ]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     func configuration(_ root: Node) -> OAuthTopConfiguration? {
@@ -34,6 +36,7 @@ struct ConfigurationParser {
         let dashboard = top.optional("dashboard", self.reader.nonEmptyString)
         let providers = top.required("providers", self.providers) ?? []
         let alerting = top.optional("alerting") { AlertingSettingsParser(secrets: self.secrets).settings($0) }
+        let socket = top.optional("socket") { SocketSettingsParser(reader: self.reader).settings($0) }
         return OAuthTopConfiguration(
             providers: providers,
             listen: listen,
@@ -41,7 +44,8 @@ struct ConfigurationParser {
             logLevel: logLevel,
             theme: theme,
             dashboard: dashboard,
-            alerting: alerting
+            alerting: alerting,
+            socket: socket ?? SocketSettings()
         )
     }
 

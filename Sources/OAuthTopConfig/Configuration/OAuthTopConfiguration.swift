@@ -22,6 +22,8 @@ public struct OAuthTopConfiguration: Sendable {
     /// The `alerting:` section: rule files, evaluation interval, notifiers and routes; `nil` when absent
     /// (the seed rules, alerts as JSON event lines, no notifiers).
     public var alerting: AlertingSettings?
+    /// The `socket:` section: the daemon's local token socket; the defaults when absent.
+    public var socket: SocketSettings
 
     public init(
         providers: [ProviderConfiguration],
@@ -30,9 +32,11 @@ public struct OAuthTopConfiguration: Sendable {
         logLevel: String? = nil,
         theme: String? = nil,
         dashboard: String? = nil,
-        alerting: AlertingSettings? = nil
+        alerting: AlertingSettings? = nil,
+        socket: SocketSettings = SocketSettings()
     ) {
         self.alerting = alerting
+        self.socket = socket
         self.providers = providers
         self.listen = listen
         self.stateDirectory = stateDirectory

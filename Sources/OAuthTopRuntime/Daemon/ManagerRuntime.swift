@@ -1,3 +1,4 @@
+import Hummingbird
 import Logging
 import ServiceLifecycle
 import Telemetry
@@ -21,6 +22,12 @@ public struct ManagerRuntime: Sendable {
     public var frontEnd: (any Service)?
     /// The rule evaluator and notifiers; `nil` runs without alerting.
     public var alerting: AlertingSetup?
+    /// The local token socket; `nil` serves none.
+    public var tokenSocket: TokenSocketConfiguration?
+    /// Endpoints added to the token socket beside its own (they run behind its access check).
+    public var tokenSocketRoutes: @Sendable (Router<TokenSocketRequestContext>) -> Void
+    /// Consumers `/v1/status` lists beside the socket's clients (exec'd tasks, sinks).
+    public var otherConsumers: @Sendable () -> [SocketStatus.Consumer]
     public var logger: Logger
 
     public init(
@@ -32,9 +39,15 @@ public struct ManagerRuntime: Sendable {
         writer: JSONLineWriter? = JSONLineWriter(),
         frontEnd: (any Service)? = nil,
         alerting: AlertingSetup? = nil,
+        tokenSocket: TokenSocketConfiguration? = nil,
+        tokenSocketRoutes: @escaping @Sendable (Router<TokenSocketRequestContext>) -> Void = { _ in },
+        otherConsumers: @escaping @Sendable () -> [SocketStatus.Consumer] = { [] },
         logger: Logger
     ) {
+        self.tokenSocketRoutes = tokenSocketRoutes
+        self.otherConsumers = otherConsumers
         self.alerting = alerting
+        self.tokenSocket = tokenSocket
         self.manager = manager
         self.collector = collector
         self.listen = listen
@@ -76,6 +89,10 @@ public struct ManagerRuntime: Sendable {
                 }
             ),
         ]
+        if let socket = self.makeTokenSocket(writer: writer) {
+            // After the manager, so that it stops first: no request waits on a stopped manager.
+            services.append(.init(service: socket))
+        }
         // The dispatcher is listed before the evaluator so that it stops after it and drains its queues.
         if let dispatcher = self.alerting?.dispatcher {
             services.append(.init(service: dispatcher))
@@ -99,5 +116,32 @@ public struct ManagerRuntime: Sendable {
         )
         try await group.run()
         writer?.emit(EventJSON.line(event: "stopped", timestamp: WallClock.realtimeNanos(), fields: []))
+    }
+
+    /// The token socket's service, reporting where it listens as a `socket_listening` event.
+    private func makeTokenSocket(writer: JSONLineWriter?) -> TokenSocketServer? {
+        guard let configuration = self.tokenSocket else { return nil }
+        let alerting = self.alerting
+        let handler = TokenSocketHandler(
+            manager: self.manager,
+            socketPath: configuration.path,
+            metrics: TokenRequestMetrics(
+                consumer: "socket", providers: self.manager.providers.map(\.name), factory: self.collector
+            ),
+            alerts: { alerting?.evaluation.alertRows() ?? [] },
+            otherConsumers: self.otherConsumers
+        )
+        let onListening: @Sendable (TokenSocketServer.Listening) async -> Void = { listening in
+            var fields: [(key: String, value: TokenEvent.Value)] = [("path", .string(listening.path))]
+            if let url = listening.tcpURL { fields.append(("tcp_url", .string(url))) }
+            if let file = listening.secretFile { fields.append(("secret_file", .string(file))) }
+            writer?.emit(
+                EventJSON.line(event: "socket_listening", timestamp: WallClock.realtimeNanos(), fields: fields)
+            )
+        }
+        return TokenSocketServer(
+            configuration: configuration, handler: handler, logger: self.logger, routes: self.tokenSocketRoutes,
+            onListening: onListening
+        )
     }
 }

@@ -43,12 +43,23 @@ public enum OAuthTopMetricNames {
             type: .gauge
         ),
     ]
+
+    /// The families of the token consumers (the token socket; later sinks and credential helpers):
+    /// `oauth_token_requests_total{provider, consumer, outcome}`.
+    public static let consumers: [MetricDescription] = [
+        MetricDescription(
+            name: "oauth_token_requests_total",
+            help: "Requests for a token (and the socket's other requests), by provider, consumer and outcome.",
+            type: .counter
+        ),
+    ]
 }
 
 extension TelemetryCollector {
     /// Registers the help texts of every family oauthtop emits: the token manager's
-    /// (``OAuthMetricNames/all``) and oauthtop's own (``OAuthTopMetricNames/alerting``).
+    /// (``OAuthMetricNames/all``) and oauthtop's own (``OAuthTopMetricNames/alerting``,
+    /// ``OAuthTopMetricNames/consumers``).
     public func describeOAuthMetrics() {
-        self.describe(OAuthMetricNames.all + OAuthTopMetricNames.alerting)
+        self.describe(OAuthMetricNames.all + OAuthTopMetricNames.alerting + OAuthTopMetricNames.consumers)
     }
 }

@@ -1,0 +1,199 @@
+import Dashboard
+import Foundation
+import Primitives
+import TokenManager
+
+/// What the token socket does for each request, apart from HTTP: hands out tokens through the
+/// manager's `token(for:)` (a request during a refresh waits for it, single-flight), reports status,
+/// runs manual refreshes (the dashboard's `r`), records consumers and counts every request in
+/// `oauth_token_requests_total{consumer="socket"}`.
+///
+/// It never logs; a token leaves only in the body of a `GET /v1/token/{provider}` answer.
+public final class TokenSocketHandler: Sendable {
+    public let manager: OAuthTokenManager
+    public let consumers: SocketConsumers
+    public let metrics: TokenRequestMetrics
+    private let alerts: @Sendable () -> [AlertRow]
+    private let otherConsumers: @Sendable () -> [SocketStatus.Consumer]
+    private let clock: WallClock
+    private let daemon: SocketStatus.Daemon
+
+    /// Creates the handler.
+    ///
+    /// - Parameters:
+    ///   - manager: Where tokens come from.
+    ///   - socketPath: The Unix socket's path, reported by `/v1/status`.
+    ///   - metrics: The request counters (consumer `socket`).
+    ///   - consumers: The registry of clients seen; shared with whoever else lists consumers.
+    ///   - alerts: The pending and firing alerts, when rules are evaluated.
+    ///   - otherConsumers: Consumers that are not clients of the socket (exec'd tasks, sinks), listed
+    ///     by `/v1/status` after the socket's own.
+    ///   - clock: Wall time; tests inject one.
+    public init(
+        manager: OAuthTokenManager,
+        socketPath: String,
+        metrics: TokenRequestMetrics,
+        consumers: SocketConsumers = SocketConsumers(),
+        alerts: @escaping @Sendable () -> [AlertRow] = { [] },
+        otherConsumers: @escaping @Sendable () -> [SocketStatus.Consumer] = { [] },
+        clock: WallClock = .system
+    ) {
+        self.otherConsumers = otherConsumers
+        self.manager = manager
+        self.consumers = consumers
+        self.metrics = metrics
+        self.alerts = alerts
+        self.clock = clock
+        self.daemon = SocketStatus.Daemon(
+            pid: getpid(), uid: UInt32(getuid()), startedAt: RFC3339.format(nanoseconds: clock.now()),
+            socket: socketPath
+        )
+    }
+
+    /// Answers a parsed request from an admitted peer.
+    public func handle(_ route: SocketRoute, peer: SocketPeer) async -> SocketReply {
+        self.consumers.record(peer, provider: route.provider, at: self.clock.now())
+        switch route {
+        case .token(let name):
+            let reply = await self.token(name)
+            self.metrics.record(provider: name, outcome: reply.outcome)
+            return reply
+        case .status:
+            self.metrics.record(provider: nil, outcome: "ok")
+            return .json(self.status(), status: 200, outcome: "ok")
+        case .refresh(let name):
+            return await self.refresh(name)
+        }
+    }
+
+    /// Answers a refused or malformed request, counting it.
+    ///
+    /// - Parameters:
+    ///   - provider: The provider the request named, when it could be parsed.
+    public func refuse(_ error: SocketRequestError, provider: String? = nil) -> SocketReply {
+        self.metrics.record(provider: provider, outcome: error.outcome)
+        return .error(error)
+    }
+
+    // MARK: Token
+
+    private func token(_ name: String) async -> SocketReply {
+        guard let provider = self.manager.provider(named: name) else { return self.unknown(name) }
+        let token: AccessToken
+        do {
+            token = try await self.manager.token(for: provider)
+        } catch {
+            return .json(
+                SocketErrorBody(error: "refresh_failed", message: error.description), status: 503,
+                outcome: "refresh_failed"
+            )
+        }
+        return SocketReply(status: 200, body: Self.tokenJSON(token, now: self.clock.now()), outcome: "ok")
+    }
+
+    /// The token body, written by hand: it is the hot path of the TCP benchmark, and JSONEncoder
+    /// costs more than the rest of the request.
+    static func tokenJSON(_ token: AccessToken, now: Int64) -> [UInt8] {
+        let expiresIn = max(0, (token.expiresAt - now) / 1_000_000_000)
+        let text = "{\"access_token\":" + EventJSON.quote(token.value.revealed)
+            + ",\"expires_at\":\"" + RFC3339.format(nanoseconds: token.expiresAt)
+            + "\",\"expires_in\":" + String(expiresIn)
+            + ",\"token_type\":" + EventJSON.quote(token.tokenType) + "}"
+        return Array(text.utf8)
+    }
+
+    private func unknown(_ name: String) -> SocketReply {
+        let known = self.manager.providers.map(\.name).joined(separator: ", ")
+        return .json(
+            SocketErrorBody(error: "unknown_provider", message: "no provider '\(name)' (configured: \(known))"),
+            status: 404, outcome: "unknown_provider"
+        )
+    }
+
+    // MARK: Status
+
+    /// The body of `GET /v1/status`.
+    public func status() -> SocketStatus {
+        let now = self.clock.now()
+        let providers = self.manager.snapshot().map { snapshot in
+            SocketStatus.Provider(
+                name: snapshot.name,
+                phase: snapshot.phase.rawValue,
+                tokenFingerprint: snapshot.tokenFingerprint,
+                expiresAt: snapshot.expiresAt.map { RFC3339.format(nanoseconds: $0) },
+                expiresIn: snapshot.expiresAt.map { ($0 - now) / 1_000_000_000 },
+                breaker: BreakerStatus(snapshot.breaker).rawValue,
+                consecutiveFailures: snapshot.consecutiveFailures,
+                refreshing: snapshot.refreshing,
+                lastError: snapshot.lastError,
+                needsIntervention: snapshot.needsIntervention,
+                fallbackInUse: snapshot.fallbackInUse?.rawValue,
+                lastSuccessAt: snapshot.lastSuccessAt.map { RFC3339.format(nanoseconds: $0) }
+            )
+        }
+        let alerts = self.alerts().map { row in
+            SocketStatus.Alert(
+                name: row.name, state: row.state.rawValue, severity: row.severity,
+                since: RFC3339.format(nanoseconds: row.since), summary: row.summary
+            )
+        }
+        return SocketStatus(
+            daemon: self.daemon, providers: providers, alerts: alerts,
+            consumers: self.consumers.list() + self.otherConsumers()
+        )
+    }
+
+    // MARK: Refresh
+
+    private func refresh(_ name: String?) async -> SocketReply {
+        let providers: [ProviderID]
+        if let name {
+            guard let provider = self.manager.provider(named: name) else {
+                let reply = self.unknown(name)
+                self.metrics.record(provider: name, outcome: reply.outcome)
+                return reply
+            }
+            providers = [provider]
+        } else {
+            providers = self.manager.providers
+        }
+        let results = await self.refresh(providers)
+        for result in results {
+            let refreshed = result.outcome == SocketRefreshOutcome.Result.refreshed
+            self.metrics.record(provider: result.provider, outcome: refreshed ? "ok" : "refresh_failed")
+        }
+        let outcome = SocketRefreshOutcome(results: results)
+        let label = outcome.succeeded ? "ok" : "refresh_failed"
+        return .json(outcome, status: outcome.succeeded ? 200 : 503, outcome: label)
+    }
+
+    /// Runs manual refreshes of `providers` concurrently, as the dashboard's `r` does (joining a
+    /// refresh in flight); results in the order given.
+    public func refresh(_ providers: [ProviderID]) async -> [SocketRefreshOutcome.Result] {
+        await withTaskGroup(of: (Int, SocketRefreshOutcome.Result).self) { group in
+            for (index, provider) in providers.enumerated() {
+                group.addTask { (index, await self.refreshOne(provider)) }
+            }
+            var results: [(Int, SocketRefreshOutcome.Result)] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    private func refreshOne(_ provider: ProviderID) async -> SocketRefreshOutcome.Result {
+        do {
+            let token = try await self.manager.refresh(provider)
+            return SocketRefreshOutcome.Result(
+                provider: provider.name, outcome: SocketRefreshOutcome.Result.refreshed,
+                tokenFingerprint: token.value.fingerprint,
+                expiresAt: RFC3339.format(nanoseconds: token.expiresAt),
+                expiresIn: max(0, (token.expiresAt - self.clock.now()) / 1_000_000_000)
+            )
+        } catch {
+            return SocketRefreshOutcome.Result(
+                provider: provider.name, outcome: SocketRefreshOutcome.Result.failed,
+                reason: error.reason, error: error.description
+            )
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import OAuthTopRuntime
+import Testing
+
+@Suite("Token socket request parsing")
+struct SocketRouteTests {
+    @Test(
+        "the socket's endpoints parse into routes",
+        arguments: [
+            ("GET", "/v1/token/github", SocketRoute.token(provider: "github")),
+            ("GET", "/v1/token/my-idp.eu_1?fresh=1", .token(provider: "my-idp.eu_1")),
+            ("GET", "/v1/status", .status),
+            ("GET", "/v1/status#x", .status),
+            ("POST", "/v1/refresh", .refresh(provider: nil)),
+            ("POST", "/v1/refresh/", .refresh(provider: nil)),
+            ("POST", "/v1/refresh/github", .refresh(provider: "github")),
+        ]
+    )
+    func routes(method: String, target: String, expected: SocketRoute) throws {
+        #expect(try SocketRoute.parse(method: method, target: target) == expected)
+    }
+
+    @Test(
+        "paths outside the socket's endpoints are left to other routes",
+        arguments: ["/", "/metrics", "/v2/token/x", "/v1", "/v1/", "/v1/snapshot", "/v1/token/a/b", "/v1/status/x"]
+    )
+    func otherPaths(target: String) throws {
+        #expect(try SocketRoute.parse(method: "GET", target: target) == nil)
+    }
+
+    @Test(
+        "malformed requests get a 4xx status and a bounded outcome",
+        arguments: [
+            ("DELETE", "/v1/token/github", 405, "method_not_allowed"),
+            ("POST", "/v1/token/github", 405, "method_not_allowed"),
+            ("GET", "/v1/refresh", 405, "method_not_allowed"),
+            ("POST", "/v1/status", 405, "method_not_allowed"),
+            ("GET", "/v1/token", 400, "missing_provider"),
+            ("GET", "/v1/token/", 400, "missing_provider"),
+            ("GET", "/v1/token/%2e%2e", 400, "malformed_provider"),
+            ("GET", "/v1/token/..", 400, "malformed_provider"),
+            ("GET", "/v1/token/a%20b", 400, "malformed_provider"),
+            ("GET", "/v1/token/é", 400, "malformed_provider"),
+            ("GET", "http://example.com/v1/status", 400, "bad_request"),
+            ("GET", "*", 400, "bad_request"),
+            ("GET", "", 400, "bad_request"),
+        ]
+    )
+    func malformed(method: String, target: String, status: Int, outcome: String) {
+        #expect(throws: SocketRequestError.self) { try SocketRoute.parse(method: method, target: target) }
+        do {
+            _ = try SocketRoute.parse(method: method, target: target)
+        } catch {
+            #expect(error.status == status)
+            #expect(error.outcome == outcome)
+        }
+    }
+
+    @Test("a target longer than 2048 bytes gets 414; a provider name longer than 128 gets 400")
+    func lengths() {
+        do {
+            _ = try SocketRoute.parse(method: "GET", target: "/v1/token/" + String(repeating: "a", count: 2100))
+            Issue.record("a 2110-byte target was accepted")
+        } catch {
+            #expect(error.status == 414)
+        }
+        do {
+            _ = try SocketRoute.parse(method: "GET", target: "/v1/token/" + String(repeating: "a", count: 129))
+            Issue.record("a 129-character provider name was accepted")
+        } catch {
+            #expect(error.status == 400)
+        }
+    }
+
+    @Test("a 405 names the method the endpoint takes, for the Allow header")
+    func allow() {
+        do {
+            _ = try SocketRoute.parse(method: "PUT", target: "/v1/refresh/github")
+        } catch {
+            #expect(error.allow == "POST")
+        }
+    }
+}
+
+@Suite("The TCP listener's bearer secret")
+struct BearerSecretTests {
+    @Test("only 'Bearer SECRET' with the exact secret is accepted; the scheme in any case")
+    func accepts() {
+        let secret = BearerSecret()
+        let header = secret.authorizationHeader
+        let value = String(header.dropFirst("Bearer ".count))
+        #expect(value.count == 64)
+        #expect(secret.accepts(authorization: header))
+        #expect(secret.accepts(authorization: "bearer " + value))
+        #expect(!secret.accepts(authorization: nil))
+        #expect(!secret.accepts(authorization: ""))
+        #expect(!secret.accepts(authorization: "Bearer"))
+        #expect(!secret.accepts(authorization: "Bearer " + value.dropLast()))
+        #expect(!secret.accepts(authorization: "Bearer " + value + "0"))
+        #expect(!secret.accepts(authorization: "Basic " + value))
+        #expect(!secret.accepts(authorization: BearerSecret().authorizationHeader))
+    }
+}

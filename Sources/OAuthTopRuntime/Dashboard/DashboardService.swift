@@ -98,10 +98,16 @@ public struct DashboardService: Service {
         let ascii = self.options.ascii || !unicode
         let renderOptions = RenderOptions(ascii: ascii, noColor: self.options.noColor)
         let utcOffset = TimeZone.current.secondsFromGMT()
+        // Between frames the loop sleeps in the key read until the next frame is due: one wake-up per frame
+        // when nobody types. After a key it looks every 250 ms for a while, because what the key started (a
+        // manual refresh, its refusal) arrives as events the operator expects to see at once.
         let tick = min(self.options.refresh, .milliseconds(250))
+        var promptChecks = 0
         var lastFrame: ContinuousClock.Instant?
         while !Task.isCancelled {
-            let key = await screen.readKey(timeout: tick)
+            let untilDue = lastFrame.map { self.options.refresh - $0.duration(to: ContinuousClock.now) } ?? .zero
+            let key = await screen.readKey(timeout: max(.zero, promptChecks > 0 ? min(untilDue, tick) : untilDue))
+            promptChecks = key != nil ? 20 : max(0, promptChecks - 1)
             if let key {
                 for command in state.handle(key) {
                     switch command {

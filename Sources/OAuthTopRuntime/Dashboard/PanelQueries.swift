@@ -25,6 +25,7 @@ public final class PanelQueries: Sendable {
     private struct QueryTexts {
         var range: String
         var instant: String
+        var legend: LegendTemplate
     }
 
     /// A range query's values kept between frames.
@@ -78,8 +79,8 @@ public final class PanelQueries: Sendable {
         for (panelIndex, definition) in self.dashboard.panels.enumerated() {
             var series: [DashboardSeries] = []
             var error: String?
-            for (queryIndex, query) in definition.queries.enumerated() {
-                let result = await self.series(query, texts[panelIndex][queryIndex], window: window)
+            for queryIndex in definition.queries.indices {
+                let result = await self.series(texts[panelIndex][queryIndex], window: window)
                 series += result.series
                 error = error ?? result.error
             }
@@ -107,7 +108,9 @@ public final class PanelQueries: Sendable {
         let texts = self.dashboard.panels.map { definition in
             definition.queries.map { query in
                 QueryTexts(
-                    range: variables.substitute(query.expression), instant: variables.substitute(query.instantExpression)
+                    range: variables.substitute(query.expression),
+                    instant: variables.substitute(query.instantExpression),
+                    legend: LegendTemplate(query.legend)
                 )
             }
         }
@@ -116,7 +119,7 @@ public final class PanelQueries: Sendable {
     }
 
     /// One query's series, and the message of its first failure.
-    private func series(_ query: PanelQuery, _ texts: QueryTexts, window: StepWindow) async
+    private func series(_ texts: QueryTexts, window: StepWindow) async
         -> (series: [DashboardSeries], error: String?)
     {
         let (matrix, rangeError) = await self.matrix(texts.range, window: window)
@@ -136,7 +139,7 @@ public final class PanelQueries: Sendable {
                 Self.shown(values[window.first + Int64(index) * window.step])
             }
             return DashboardSeries(
-                label: Self.legend(query.legend, labels), value: Self.shown(instant[labels]), points: points)
+                label: texts.legend.name(for: labels), value: Self.shown(instant[labels]), points: points)
         }
         return (series, failure)
     }
@@ -193,22 +196,6 @@ public final class PanelQueries: Sendable {
     /// A series' name: the legend with `{{label}}` replaced by the label's value; the labels as Prometheus
     /// writes them when the legend is empty.
     static func legend(_ legend: String, _ labels: Labels) -> String {
-        guard !legend.isEmpty else { return labels.description }
-        guard legend.contains("{{") else { return legend }
-        var result = ""
-        var rest = Substring(legend)
-        while let open = rest.firstRange(of: "{{"), let close = rest[open.upperBound...].firstRange(of: "}}") {
-            result += rest[..<open.lowerBound]
-            let name = rest[open.upperBound..<close.lowerBound].trimmingSpaces
-            result += labels[name]
-            rest = rest[close.upperBound...]
-        }
-        return result + rest
-    }
-}
-
-extension Substring {
-    fileprivate var trimmingSpaces: String {
-        String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        LegendTemplate(legend).name(for: labels)
     }
 }

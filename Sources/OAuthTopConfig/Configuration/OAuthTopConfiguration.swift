@@ -22,6 +22,8 @@ public struct OAuthTopConfiguration: Sendable {
     /// The `alerting:` section: rule files, evaluation interval, notifiers and routes; `nil` when absent
     /// (the seed rules, alerts as JSON event lines, no notifiers).
     public var alerting: AlertingSettings?
+    /// The token files the daemon keeps (each provider's `sinks:`), in file order.
+    public var sinks: [TokenSink]
 
     public init(
         providers: [ProviderConfiguration],
@@ -30,8 +32,10 @@ public struct OAuthTopConfiguration: Sendable {
         logLevel: String? = nil,
         theme: String? = nil,
         dashboard: String? = nil,
-        alerting: AlertingSettings? = nil
+        alerting: AlertingSettings? = nil,
+        sinks: [TokenSink] = []
     ) {
+        self.sinks = sinks
         self.alerting = alerting
         self.providers = providers
         self.listen = listen

@@ -22,11 +22,16 @@ struct OAuthTop: AsyncParsableCommand {
               oauthtop watch --config oauthtop.yaml
               oauthtop run --headless --config oauthtop.yaml
 
+            Run a long job with a token file kept valid for it (docs/exec-and-sinks.md):
+              oauthtop exec --provider github -- python3 long_job.py
+
             Lint and unit-test alert rules (docs/alerting.md):
               oauthtop rules check rules/seed.rules.yaml
               oauthtop rules test my-rules.test.yaml
             """,
         version: "0.1.0",
-        subcommands: [DemoCommand.self, WatchCommand.self, RunCommand.self, ConfigCommand.self, RulesCommand.self]
+        subcommands: [
+            DemoCommand.self, WatchCommand.self, RunCommand.self, ExecCommand.self, ConfigCommand.self, RulesCommand.self,
+        ]
     )
 }

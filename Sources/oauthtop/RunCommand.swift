@@ -24,6 +24,9 @@ struct RunCommand: AsyncParsableCommand {
             alert_firing, alert_resolved) and alerts go to the notifiers their action routes to \
             (docs/alerting.md).
 
+            Sinks (each provider's `sinks:` in the file) are token files rewritten atomically, with \
+            their mode, owner and group, at start and after every refresh (docs/exec-and-sinks.md).
+
             Examples:
               oauthtop run --headless --config /etc/oauthtop/oauthtop.yaml
               OAUTHTOP_CONFIG=./oauthtop.yaml oauthtop run --headless --listen 127.0.0.1:0
@@ -55,7 +58,8 @@ struct RunCommand: AsyncParsableCommand {
         )
         try await ManagerRuntime(
             manager: loaded.manager, collector: loaded.collector, listen: listen, duration: self.duration?.duration,
-            alerting: alerting, logger: logger
+            alerting: alerting, sinks: configuration.sinks, consumers: loaded.consumers,
+            tokenRequests: loaded.tokenRequests, logger: logger
         ).run()
     }
 }

@@ -5,7 +5,8 @@ import TokenManager
 
 /// Runs the token manager with its services: the sampler feeding the in-process series,
 /// `/metrics` on a loopback listener, and either the JSON-lines event stream on stdout (headless)
-/// or a front end such as the dashboard; clean shutdown on SIGINT/SIGTERM, when the front end
+/// or a front end such as the dashboard, and the configured sinks (token files rewritten on every
+/// refresh); clean shutdown on SIGINT/SIGTERM, when the front end
 /// returns (the user quit) or after a set duration, with the store written last.
 public struct ManagerRuntime: Sendable {
     public var manager: OAuthTokenManager
@@ -21,6 +22,12 @@ public struct ManagerRuntime: Sendable {
     public var frontEnd: (any Service)?
     /// The rule evaluator and notifiers; `nil` runs without alerting.
     public var alerting: AlertingSetup?
+    /// Token files kept fresh for other programs (`sinks:`); none by default.
+    public var sinks: [TokenSink]
+    /// Where the sinks show up as consumers.
+    public var consumers: ConsumerRegistry
+    /// Counts the sinks' writes; `nil` makes one over ``collector``.
+    public var tokenRequests: TokenRequestCounter?
     public var logger: Logger
 
     public init(
@@ -32,8 +39,14 @@ public struct ManagerRuntime: Sendable {
         writer: JSONLineWriter? = JSONLineWriter(),
         frontEnd: (any Service)? = nil,
         alerting: AlertingSetup? = nil,
+        sinks: [TokenSink] = [],
+        consumers: ConsumerRegistry = ConsumerRegistry(),
+        tokenRequests: TokenRequestCounter? = nil,
         logger: Logger
     ) {
+        self.sinks = sinks
+        self.consumers = consumers
+        self.tokenRequests = tokenRequests
         self.alerting = alerting
         self.manager = manager
         self.collector = collector
@@ -76,6 +89,14 @@ public struct ManagerRuntime: Sendable {
                 }
             ),
         ]
+        if !self.sinks.isEmpty {
+            let sinks = TokenSinkService(
+                sinks: self.sinks, source: ManagerTokenSource(manager: self.manager), consumers: self.consumers,
+                requests: self.tokenRequests ?? TokenRequestCounter(factory: self.collector),
+                logger: self.logger
+            )
+            services.append(.init(service: sinks))
+        }
         // The dispatcher is listed before the evaluator so that it stops after it and drains its queues.
         if let dispatcher = self.alerting?.dispatcher {
             services.append(.init(service: dispatcher))

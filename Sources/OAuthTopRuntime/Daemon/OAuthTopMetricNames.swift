@@ -4,6 +4,33 @@ import TokenManager
 /// oauthtop's own metric families (`oauthtop_*`), beside the token manager's `oauth_*` ones
 /// (``OAuthMetricNames``).
 public enum OAuthTopMetricNames {
+    /// Counter `{provider, consumer, outcome}`: tokens handed to consumers outside the manager: sink
+    /// writes (`consumer="sink"`), exec'd tasks' token files (`"exec"`), socket requests (`"socket"`).
+    public static let tokenRequests = "oauth_token_requests_total"
+    /// Gauge `{provider}`: tasks `oauthtop exec` runs now.
+    public static let execTasksRunning = "oauthtop_exec_tasks_running"
+    /// Histogram (timer, seconds) `{provider}`: how long exec'd tasks ran.
+    public static let execTaskDuration = "oauthtop_exec_task_duration_seconds"
+
+    /// The families of the token consumers: sinks, exec'd tasks (and the socket).
+    public static let consumers: [MetricDescription] = [
+        MetricDescription(
+            name: tokenRequests,
+            help: "Tokens handed to consumers outside the manager, per provider, consumer kind and outcome.",
+            type: .counter
+        ),
+        MetricDescription(
+            name: execTasksRunning,
+            help: "Tasks oauthtop exec is running, per provider.",
+            type: .gauge
+        ),
+        MetricDescription(
+            name: execTaskDuration,
+            help: "How long tasks run by oauthtop exec ran, in seconds, per provider.",
+            type: .histogram
+        ),
+    ]
+
     /// The families of rule evaluation (this target's `AlertEvaluationService`) and notification
     /// delivery (Notifiers' `NotificationDispatcher`).
     public static let alerting: [MetricDescription] = [
@@ -47,8 +74,9 @@ public enum OAuthTopMetricNames {
 
 extension TelemetryCollector {
     /// Registers the help texts of every family oauthtop emits: the token manager's
-    /// (``OAuthMetricNames/all``) and oauthtop's own (``OAuthTopMetricNames/alerting``).
+    /// (``OAuthMetricNames/all``) and oauthtop's own (``OAuthTopMetricNames/alerting``,
+    /// ``OAuthTopMetricNames/consumers``).
     public func describeOAuthMetrics() {
-        self.describe(OAuthMetricNames.all + OAuthTopMetricNames.alerting)
+        self.describe(OAuthMetricNames.all + OAuthTopMetricNames.alerting + OAuthTopMetricNames.consumers)
     }
 }

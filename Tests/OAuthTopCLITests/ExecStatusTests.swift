@@ -1,0 +1,117 @@
+import Foundation
+import OAuthTopTestKit
+import Testing
+
+/// `oauthtop exec`'s contract with the command line: exit statuses, signals, provider choice, and the
+/// token's places (file, `--env`), against an identity provider in this process.
+@Suite("oauthtop exec: statuses and signals")
+struct ExecStatusTests {
+    /// Runs `oauthtop exec ARGS -- COMMAND` with a configuration for the in-process provider.
+    private func exec(
+        _ command: [String],
+        options: [String] = [],
+        extraProviders: String = "",
+        body: (ChildProcess.Completed, InProcessIdentityProvider) throws -> Void
+    ) async throws {
+        try await InProcessIdentityProvider.with { idp in
+            try await Sandbox.with { sandbox in
+                let config = try sandbox.write(
+                    "oauthtop.yaml", "state_dir: '\(sandbox.path("state"))'\n" + idp.providersYAML + extraProviders
+                )
+                let result = try await ChildProcess.run(
+                    ["exec", "--config", config] + options + ["--"] + command,
+                    environment: sandbox.environment(idp.environment)
+                )
+                try body(result, idp)
+            }
+        }
+    }
+
+    @Test("the command's exit status comes back", arguments: [0, 3, 77])
+    func exitStatus(code: Int) async throws {
+        try await self.exec(["sh", "-c", "exit \(code)"]) { result, _ in
+            #expect(result.status == Int32(code), "stderr: \(result.stderr)")
+        }
+    }
+
+    @Test("a command killed by a signal gives 128 + the signal, as a shell reports it")
+    func killedBySignal() async throws {
+        try await self.exec(["sh", "-c", "kill -KILL $$"]) { result, _ in
+            #expect(result.status == 128 + SIGKILL)
+        }
+    }
+
+    @Test("the file holds the token, --env the same token, and nothing of it reaches oauthtop's output")
+    func tokenPlaces() async throws {
+        let script = #"test "$(cat "$OAUTHTOP_TOKEN_FILE")" = "$JOB_TOKEN" && echo "same $OAUTHTOP_PROVIDER $(stat -c %a "$OAUTHTOP_TOKEN_FILE")""#
+        try await self.exec(["sh", "-c", script], options: ["--env", "JOB_TOKEN", "--log-level", "debug"]) { result, idp in
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(result.stdout == "same \(InProcessIdentityProvider.providerName) 600\n")
+            #expect(!result.stderr.contains(idp.refreshToken))
+            #expect(!result.stderr.contains(InProcessIdentityProvider.clientSecret))
+        }
+    }
+
+    @Test("--token-file puts the file where asked and removes it afterwards")
+    func explicitTokenFile() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("exec-\(UUID().uuidString).token").path
+        let script = #"test "$OAUTHTOP_TOKEN_FILE" = "$0" && test -s "$0""#
+        try await self.exec(["sh", "-c", script, path], options: ["--token-file", path]) { result, _ in
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test("SIGHUP sent to oauthtop exec reaches the command, whose handler decides the status")
+    func forwardsHangUp() async throws {
+        try await InProcessIdentityProvider.with { idp in
+            try await Sandbox.with { sandbox in
+                let config = try sandbox.write("oauthtop.yaml", idp.providersYAML)
+                let script = #"trap 'echo got-hup; exit 9' HUP; echo ready; while :; do sleep 0.05; done"#
+                try await ChildProcess.with(
+                    ["exec", "--config", config, "--", "sh", "-c", script], environment: sandbox.environment(idp.environment)
+                ) { exec in
+                    let ready = await eventually(timeout: .seconds(60)) { exec.stdoutLines.contains("ready") }
+                    #expect(ready, "stderr: \(exec.stderrText)")
+                    exec.send(SIGHUP)
+                    let status = try await exec.waitForExit(timeout: .seconds(30))
+                    #expect(status == 9)
+                    #expect(exec.stdoutLines.contains("got-hup"))
+                }
+            }
+        }
+    }
+
+    @Test("a command not found is 127, and nothing is left behind")
+    func commandNotFound() async throws {
+        try await self.exec(["no-such-command-oauthtop-test"]) { result, _ in
+            #expect(result.status == 127)
+            #expect(result.stderr.contains("no-such-command-oauthtop-test: command not found"))
+        }
+    }
+
+    @Test("with several providers and no --provider, the error lists them; an unknown name is refused")
+    func providerChoice() async throws {
+        let second = """
+              - name: other
+                grant: client_credentials
+                token_endpoints: [http://127.0.0.1:9/token]
+                client_id: other
+                client_secret: {env: CLI_TEST_CLIENT_SECRET}
+
+            """
+        try await self.exec(["true"], extraProviders: second) { result, _ in
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("several providers are configured ('cli-alerting', 'other')"))
+            #expect(result.stderr.contains("--provider"))
+        }
+        try await self.exec(["true"], options: ["--provider", "nope"], extraProviders: second) { result, _ in
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("no provider named 'nope'"))
+        }
+        let name = InProcessIdentityProvider.providerName
+        try await self.exec(["true"], options: ["--provider", name], extraProviders: second) { result, _ in
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+        }
+    }
+}

@@ -19,6 +19,7 @@ let targets: [(name: String, products: [String])] = [
     ("FuzzFaultSchedule", ["OAuthTopConfig"]),
     ("FuzzTokenResponse", ["TokenManager"]),
     ("FuzzHTTPDate", ["Primitives"]),
+    ("FuzzFileMode", ["Primitives"]),
 ]
 
 let package = Package(

@@ -68,7 +68,9 @@ struct ProtectedResource: Sendable {
         if let error { challenge += ", error=\"\(error)\", error_description=\"\(description)\"" }
         var headers = HTTPFields()
         headers[.wwwAuthenticate] = challenge
-        self.logger.debug("resource request refused", metadata: ["error": "\(error ?? "none")", "why": "\(description)"])
+        self.logger.debug(
+            "resource request refused", metadata: ["error": "\(error ?? "none")", "why": "\(description)"]
+        )
         return TokenResponses.raw(
             "unauthorized: \(description)\n", status: .unauthorized, contentType: "text/plain;charset=UTF-8",
             headers: headers

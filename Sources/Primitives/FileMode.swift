@@ -96,7 +96,8 @@ public struct FileModeError: Error, Sendable, Hashable, CustomStringConvertible 
             "a file mode must not be empty; write it as an octal string such as \"0600\""
         case .decimalLooking:
             "file mode \"\(self.text)\" looks decimal; write it in octal with a leading 0"
-                + (self.text.allSatisfy { ("0"..."7").contains($0) } ? " (\"0\(self.text)\" if that is what you meant)" : "")
+                + (self.text.allSatisfy { ("0"..."7").contains($0) }
+                    ? " (\"0\(self.text)\" if that is what you meant)" : "")
                 + ", e.g. \"0600\""
         case .notOctal:
             "file mode \"\(self.text)\" is not an octal number; write it like \"0600\" or \"0640\""

@@ -8,7 +8,10 @@ import Darwin
 public enum RFC3339 {
     /// `2026-12-05T22:10:00Z`: whole seconds (rounded down) of Unix nanoseconds, in UTC.
     public static func seconds(unixNanoseconds: Int64) -> String {
-        var time = time_t(unixNanoseconds >= 0 ? unixNanoseconds / 1_000_000_000 : (unixNanoseconds + 1) / 1_000_000_000 - 1)
+        // Rounded down, also before 1970.
+        let seconds = unixNanoseconds >= 0
+            ? unixNanoseconds / 1_000_000_000 : (unixNanoseconds + 1) / 1_000_000_000 - 1
+        var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
         func pad(_ value: Int32, _ width: Int) -> String {

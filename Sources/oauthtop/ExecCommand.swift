@@ -31,13 +31,18 @@ struct ExecCommand: AsyncParsableCommand {
 
             Examples:
               oauthtop exec -- python3 long_job.py
-              oauthtop exec --provider github -- sh -c 'curl -H "Authorization: Bearer $(cat "$OAUTHTOP_TOKEN_FILE")" https://api.github.com/user'
+              oauthtop exec --provider github -- \\
+                sh -c 'curl -H "Authorization: Bearer $(cat "$OAUTHTOP_TOKEN_FILE")" https://api.github.com/user'
               oauthtop exec --provider github --env GITHUB_TOKEN -- gh repo list
               oauthtop exec --config ./oauthtop.yaml --token-file /run/job/token -- ./batch.sh
             """
     )
 
-    @Option(help: ArgumentHelp("The provider whose token CMD gets; required when several are configured.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "The provider whose token CMD gets; required when several are configured.", valueName: "name"
+        )
+    )
     var provider: String?
 
     @Option(help: ArgumentHelp("The configuration file.", valueName: "file"))
@@ -45,7 +50,9 @@ struct ExecCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("env"),
-        help: ArgumentHelp("Also put the first token in this environment variable (it goes stale on refresh).", valueName: "name")
+        help: ArgumentHelp(
+            "Also put the first token in this environment variable (it goes stale on refresh).", valueName: "name"
+        )
     )
     var environmentVariable: String?
 
@@ -64,7 +71,9 @@ struct ExecCommand: AsyncParsableCommand {
     )
     var logLevel: String?
 
-    @Argument(parsing: .postTerminator, help: ArgumentHelp("The command and its arguments, after --.", valueName: "cmd"))
+    @Argument(
+        parsing: .postTerminator, help: ArgumentHelp("The command and its arguments, after --.", valueName: "cmd")
+    )
     var command: [String] = []
 
     func validate() throws {
@@ -78,7 +87,9 @@ struct ExecCommand: AsyncParsableCommand {
         }
         if let listen { _ = try RuntimeOptions.parseListen(listen) }
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
-            throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
+            throw ValidationError(
+                "--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical"
+            )
         }
     }
 
@@ -86,7 +97,8 @@ struct ExecCommand: AsyncParsableCommand {
         let loaded = try ConfiguredManager.loadOrExit(explicitPath: self.config)
         try LoggingSetup.bootstrapOrFail(level: self.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .warning)
         let logger = Logger(label: "oauthtop.exec")
-        let runtime = ExecRuntime(loaded: loaded, listen: try self.listen.map(RuntimeOptions.parseListen), logger: logger)
+        let listen = try self.listen.map(RuntimeOptions.parseListen)
+        let runtime = ExecRuntime(loaded: loaded, listen: listen, logger: logger)
         let status: Int32
         do {
             let provider = try ExecProviderChoice.choose(

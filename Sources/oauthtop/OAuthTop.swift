@@ -31,7 +31,8 @@ struct OAuthTop: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            DemoCommand.self, WatchCommand.self, RunCommand.self, ExecCommand.self, ConfigCommand.self, RulesCommand.self,
+            DemoCommand.self, WatchCommand.self, RunCommand.self, ExecCommand.self, ConfigCommand.self,
+            RulesCommand.self,
         ]
     )
 }

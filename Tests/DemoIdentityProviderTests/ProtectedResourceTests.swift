@@ -8,7 +8,11 @@ import Testing
 
 @Suite("The protected resource verifies the provider's own tokens (RFC 6750)")
 struct ProtectedResourceTests {
-    private func get(_ harness: Harness, authorization: String?, on endpoint: DemoEndpoint? = nil) async throws -> Reply {
+    private func get(
+        _ harness: Harness,
+        authorization: String?,
+        on endpoint: DemoEndpoint? = nil
+    ) async throws -> Reply {
         let target = endpoint ?? harness.primary
         var request = HTTPClientRequest(url: "http://\(target.host):\(target.port)/api/resource")
         if let authorization { request.headers.add(name: "Authorization", value: authorization) }
@@ -53,7 +57,8 @@ struct ProtectedResourceTests {
             )
             let foreign = try await foreignKeys.sign(
                 DemoAccessTokenClaims(
-                    issuer: "https://issuer.test", subject: "x", issuedAt: Date(), lifetime: .seconds(60), id: "1", scope: nil
+                    issuer: "https://issuer.test", subject: "x", issuedAt: Date(), lifetime: .seconds(60), id: "1",
+                    scope: nil
                 ),
                 kid: JWKIdentifier(string: DemoSigning.keyID)
             )

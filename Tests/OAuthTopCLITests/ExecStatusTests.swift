@@ -43,8 +43,10 @@ struct ExecStatusTests {
 
     @Test("the file holds the token, --env the same token, and nothing of it reaches oauthtop's output")
     func tokenPlaces() async throws {
-        let script = #"test "$(cat "$OAUTHTOP_TOKEN_FILE")" = "$JOB_TOKEN" && echo "same $OAUTHTOP_PROVIDER $(stat -c %a "$OAUTHTOP_TOKEN_FILE")""#
-        try await self.exec(["sh", "-c", script], options: ["--env", "JOB_TOKEN", "--log-level", "debug"]) { result, idp in
+        let script = #"test "$(cat "$OAUTHTOP_TOKEN_FILE")" = "$JOB_TOKEN" && "#
+            + #"echo "same $OAUTHTOP_PROVIDER $(stat -c %a "$OAUTHTOP_TOKEN_FILE")""#
+        let options = ["--env", "JOB_TOKEN", "--log-level", "debug"]
+        try await self.exec(["sh", "-c", script], options: options) { result, idp in
             #expect(result.status == 0, "stderr: \(result.stderr)")
             #expect(result.stdout == "same \(InProcessIdentityProvider.providerName) 600\n")
             #expect(!result.stderr.contains(idp.refreshToken))
@@ -69,7 +71,8 @@ struct ExecStatusTests {
                 let config = try sandbox.write("oauthtop.yaml", idp.providersYAML)
                 let script = #"trap 'echo got-hup; exit 9' HUP; echo ready; while :; do sleep 0.05; done"#
                 try await ChildProcess.with(
-                    ["exec", "--config", config, "--", "sh", "-c", script], environment: sandbox.environment(idp.environment)
+                    ["exec", "--config", config, "--", "sh", "-c", script],
+                    environment: sandbox.environment(idp.environment)
                 ) { exec in
                     let ready = await eventually(timeout: .seconds(60)) { exec.stdoutLines.contains("ready") }
                     #expect(ready, "stderr: \(exec.stderrText)")

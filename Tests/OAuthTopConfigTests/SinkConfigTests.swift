@@ -40,7 +40,9 @@ struct SinkConfigTests {
             path: "/run/oauthtop/github.token", mode: try FileMode(parsing: "0640"), owner: 65534, group: 65534,
             format: .json
         ))
-        #expect(sinks[1].file == TokenFile(path: "/run/oauthtop/github.raw"), "unquoted 0600 is octal too; raw by default")
+        #expect(
+            sinks[1].file == TokenFile(path: "/run/oauthtop/github.raw"), "unquoted 0600 is octal too; raw by default"
+        )
     }
 
     struct BadCase: Sendable, CustomTestStringConvertible {
@@ -53,11 +55,13 @@ struct SinkConfigTests {
     static let badCases: [BadCase] = [
         BadCase(
             sink: "      - {path: /run/t, mode: 640}", position: "8:30",
-            message: #"mode: file mode "640" looks decimal; write it in octal with a leading 0 ("0640" if that is what you meant), e.g. "0600""#
+            message: #"mode: file mode "640" looks decimal; write it in octal with a leading 0 "#
+                + #"("0640" if that is what you meant), e.g. "0600""#
         ),
         BadCase(
             sink: "      - {path: /run/t, mode: \"420\"}", position: "8:30",
-            message: #"mode: file mode "420" looks decimal; write it in octal with a leading 0 ("0420" if that is what you meant), e.g. "0600""#
+            message: #"mode: file mode "420" looks decimal; write it in octal with a leading 0 "#
+                + #"("0420" if that is what you meant), e.g. "0600""#
         ),
         BadCase(
             sink: "      - {path: /run/t, mode: \"0800\"}", position: "8:30",
@@ -65,7 +69,8 @@ struct SinkConfigTests {
         ),
         BadCase(
             sink: "      - {path: /run/t, mode: \"04755\"}", position: "8:30",
-            message: #"mode: file mode "04755" sets setuid, setgid or sticky bits, which a token file must not have; use at most "0777""#
+            message: #"mode: file mode "04755" sets setuid, setgid or sticky bits, which a token file must not have; "#
+                + #"use at most "0777""#
         ),
         BadCase(
             sink: "      - {path: /run/t, mode: \"0200\"}", position: "8:30",

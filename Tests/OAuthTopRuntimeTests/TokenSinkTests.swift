@@ -33,7 +33,9 @@ struct TokenSinkTests {
     @Test("a sink is written when the first token arrives and rewritten after a refresh; its writes are counted")
     func rewrittenAfterRefresh() async throws {
         try await self.withDirectory { directory in
-            let transport = ScriptedTransport([.token("first-token", expiresIn: 3_600), .token("second-token", expiresIn: 3_600)])
+            let transport = ScriptedTransport([
+                .token("first-token", expiresIn: 3_600), .token("second-token", expiresIn: 3_600),
+            ])
             let manager = Self.manager(transport)
             let metrics = TestMetrics()
             let consumers = ConsumerRegistry()
@@ -70,7 +72,8 @@ struct TokenSinkTests {
             )
             #expect(await eventually { writes.totalValue == 4 })
             let failures = try metrics.expectCounter(
-                OAuthTopMetricNames.tokenRequests, [("provider", "p"), ("consumer", "sink"), ("outcome", "write_failed")]
+                OAuthTopMetricNames.tokenRequests,
+                [("provider", "p"), ("consumer", "sink"), ("outcome", "write_failed")]
             )
             #expect(failures.totalValue == 0, "created at 0")
         }
@@ -138,7 +141,8 @@ private final class SilentSource: TokenSource {
                 state.issuedAt = now
             }
             return AccessToken(
-                value: Secret("token-\(state.generation)"), tokenType: "Bearer", expiresAt: state.issuedAt + 2_000_000_000
+                value: Secret("token-\(state.generation)"), tokenType: "Bearer",
+                expiresAt: state.issuedAt + 2_000_000_000
             )
         }
     }

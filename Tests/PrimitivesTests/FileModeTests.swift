@@ -58,7 +58,8 @@ struct FileModeTests {
     }
 
     @Test("RFC 3339 in UTC, whole seconds", arguments: [
-        (Int64(0), "1970-01-01T00:00:00Z"), (1_796_000_000_999_000_000, "2026-11-30T00:53:20Z"), (-1, "1969-12-31T23:59:59Z"),
+        (Int64(0), "1970-01-01T00:00:00Z"), (1_796_000_000_999_000_000, "2026-11-30T00:53:20Z"),
+        (-1, "1969-12-31T23:59:59Z"),
     ] as [(Int64, String)])
     func rfc3339(nanoseconds: Int64, text: String) {
         #expect(RFC3339.seconds(unixNanoseconds: nanoseconds) == text)

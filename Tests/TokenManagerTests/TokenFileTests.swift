@@ -11,7 +11,8 @@ struct TokenFileTests {
     static let now: Int64 = 1_796_000_000_400_000_000
 
     private func withDirectory(_ body: (String) throws -> Void) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("token-file-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("token-file-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try body(directory)
@@ -52,7 +53,9 @@ struct TokenFileTests {
     func mode() throws {
         try self.withDirectory { directory in
             let path = directory + "/t"
-            _ = FileManager.default.createFile(atPath: path, contents: Data("old".utf8), attributes: [.posixPermissions: 0o666])
+            _ = FileManager.default.createFile(
+                atPath: path, contents: Data("old".utf8), attributes: [.posixPermissions: 0o666]
+            )
             let previous = umask(0o077)
             defer { umask(previous) }
             try TokenFile(path: path, mode: try FileMode(parsing: "0640")).write(Self.token, now: Self.now)

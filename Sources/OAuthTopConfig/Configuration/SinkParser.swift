@@ -48,7 +48,8 @@ extension ConfigurationParser {
         guard let path = self.reader.nonEmptyString(field) else { return nil }
         guard path.hasPrefix("/"), !path.hasSuffix("/") else {
             self.reader.error(
-                "expected an absolute file path like /run/oauthtop/NAME.token, found \(field.foundDescription)", at: field
+                "expected an absolute file path like /run/oauthtop/NAME.token, found \(field.foundDescription)",
+                at: field
             )
             return nil
         }

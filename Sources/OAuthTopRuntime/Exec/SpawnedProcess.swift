@@ -45,7 +45,9 @@ final class SpawnedProcess: Sendable {
         // Both arrays hold at least their terminating nil, so their base addresses exist.
         let result = argv.withUnsafeBufferPointer { argvBuffer in
             envp.withUnsafeBufferPointer { envpBuffer -> Int32 in
-                guard let argvBase = argvBuffer.baseAddress, let envpBase = envpBuffer.baseAddress else { return EINVAL }
+                guard let argvBase = argvBuffer.baseAddress, let envpBase = envpBuffer.baseAddress else {
+                    return EINVAL
+                }
                 return posix_spawnp(&pid, command, nil, &attributes, argvBase, envpBase)
             }
         }

@@ -70,8 +70,11 @@ public final class TokenFileKeeper: Sendable {
         self.subscribeOnce()
         let token: AccessToken?
         do {
-            token = waiting
-                ? try await self.source.token(for: self.provider) : try await self.source.currentToken(for: self.provider)
+            if waiting {
+                token = try await self.source.token(for: self.provider)
+            } else {
+                token = try await self.source.currentToken(for: self.provider)
+            }
         } catch {
             let write = TokenFileWrite(
                 provider: self.provider, path: self.file.path, at: self.clock.now(), outcome: .tokenUnavailable,

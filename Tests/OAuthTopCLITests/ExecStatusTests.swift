@@ -117,4 +117,36 @@ struct ExecStatusTests {
             #expect(result.status == 0, "stderr: \(result.stderr)")
         }
     }
+
+    @Test("with --listen, /metrics shows the running task and the token file's write while the command runs")
+    func metricsWhileRunning() async throws {
+        let port = try freeLoopbackPort()
+        let script = """
+            import sys, time, urllib.request
+            for _ in range(400):
+                try:
+                    text = urllib.request.urlopen(sys.argv[1], timeout=2).read().decode()
+                    if "oauthtop_exec_tasks_running" in text:
+                        print(text)
+                        sys.exit(0)
+                except Exception:
+                    pass
+                time.sleep(0.05)
+            sys.exit(5)
+            """
+        let url = "http://127.0.0.1:\(port)/metrics"
+        try await self.exec(["python3", "-c", script, url], options: ["--listen", "127.0.0.1:\(port)"]) { result, _ in
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            let lines = result.stdoutLines
+            let provider = #"provider="\#(InProcessIdentityProvider.providerName)""#
+            let running = lines.first { $0.hasPrefix("oauthtop_exec_tasks_running{") && $0.contains(provider) }
+            #expect(running?.hasSuffix(" 1") == true, "\(running ?? "no oauthtop_exec_tasks_running")")
+            let writes = lines.first {
+                $0.hasPrefix("oauth_token_requests_total{") && $0.contains(#"consumer="exec""#)
+                    && $0.contains(#"outcome="success""#)
+            }
+            #expect(writes?.hasSuffix(" 1") == true, "\(lines.filter { $0.contains("oauth_token_requests") })")
+            #expect(lines.contains { $0.hasPrefix("oauth_token_expired_during_task_total{") && $0.contains(provider) })
+        }
+    }
 }

@@ -99,6 +99,36 @@ struct TokenSinkTests {
         #expect(sink.lastError?.contains("only-token") == false)
     }
 
+    @Test("a token that expires while a keeper's file holds it is counted once, by the manager that handed it out")
+    func expiredWhileHeld() async throws {
+        try await self.withDirectory { directory in
+            // One 2-second token, then every refresh fails (the script is exhausted: connection errors).
+            let transport = ScriptedTransport([.token("short-lived", expiresIn: 2)])
+            let metrics = TestMetrics()
+            let provider = ProviderConfiguration(
+                name: "p", grant: .clientCredentials, tokenEndpoints: ["http://a.test/token"], clientID: "client",
+                clientSecret: Secret("client-secret-123"),
+                retry: RetryPolicy(maxAttempts: 1, baseDelay: .milliseconds(50), maxDelay: .milliseconds(100))
+            )
+            let manager = OAuthTokenManager(
+                providers: [provider], transport: transport, metricsFactory: metrics,
+                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+            )
+            let keeper = TokenFileKeeper(
+                source: ManagerTokenSource(manager: manager), provider: "p", file: TokenFile(path: directory + "/t")
+            )
+            #expect(await keeper.update(waiting: true)?.outcome == .success)
+            let running = Task { await keeper.run() }
+            defer { running.cancel() }
+            let expired = try metrics.expectCounter(OAuthMetricNames.tokenExpiredDuringTask, [("provider", "p")])
+            #expect(await eventually(timeout: .seconds(30)) { expired.totalValue == 1 })
+            keeper.stop()
+            _ = try? await manager.token(for: "p")
+            #expect(expired.totalValue == 1, "counted once per token")
+            #expect(Self.contents(directory + "/t") == "short-lived", "the file keeps the last token it had")
+        }
+    }
+
     @Test("a keeper asks again before its token expires, so a source that cannot notify still keeps the file fresh")
     func keeperRenewsWithoutNotice() async throws {
         try await self.withDirectory { directory in

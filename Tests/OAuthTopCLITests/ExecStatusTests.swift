@@ -149,4 +149,53 @@ struct ExecStatusTests {
             #expect(lines.contains { $0.hasPrefix("oauth_token_expired_during_task_total{") && $0.contains(provider) })
         }
     }
+
+    @Test("a signal while the first token is awaited ends oauthtop exec (128 + signal) without starting the command")
+    func interruptedBeforeStart() async throws {
+        // A token endpoint that accepts connections (the kernel's backlog) and never answers.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(listener, socketAddress, length) == 0 && listen(listener, 16) == 0
+                    && getsockname(listener, socketAddress, &length) == 0
+            }
+        }
+        try #require(bound)
+        let port = UInt16(bigEndian: address.sin_port)
+        try await Sandbox.with { sandbox in
+            let config = try sandbox.write(
+                "oauthtop.yaml",
+                """
+                providers:
+                  - name: silent
+                    grant: client_credentials
+                    token_endpoints: [http://127.0.0.1:\(port)/token]
+                    client_id: c
+                    client_secret: {env: SILENT_SECRET}
+
+                """
+            )
+            let marker = sandbox.path("started")
+            let arguments = ["exec", "--config", config, "--", "touch", marker]
+            let environment = sandbox.environment(["SILENT_SECRET": "silent-secret", "TMPDIR": sandbox.path("")])
+            try await ChildProcess.with(arguments, environment: environment) { exec in
+                let waiting = await eventually(timeout: .seconds(30)) {
+                    let names = (try? FileManager.default.contentsOfDirectory(atPath: sandbox.directory.path)) ?? []
+                    return names.contains { $0.hasPrefix("oauthtop-exec-") }
+                }
+                #expect(waiting, "the private directory exists while the first token is awaited")
+                exec.send(SIGINT)
+                let status = try await exec.waitForExit(timeout: .seconds(30))
+                #expect(status == 128 + SIGINT, "stderr: \(exec.stderrText)")
+                #expect(!FileManager.default.fileExists(atPath: marker), "the command never started")
+                let names = try FileManager.default.contentsOfDirectory(atPath: sandbox.directory.path)
+                #expect(!names.contains { $0.hasPrefix("oauthtop-exec-") }, "the private directory is removed")
+            }
+        }
+    }
 }

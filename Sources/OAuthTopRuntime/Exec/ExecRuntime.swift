@@ -8,12 +8,15 @@ import TokenManager
 /// runs; when the command ends they stop and the token store is written.
 ///
 /// The services take no signals: SIGINT, SIGTERM, SIGHUP and SIGQUIT go to the command, whose exit
-/// ends the run.
+/// ends the run. The services then get ``shutdownGrace`` to stop (a refresh stuck on an unanswering
+/// token endpoint is not waited for beyond it; the store is written either way).
 public struct ExecRuntime: Sendable {
     public var loaded: ConfiguredManager
     /// Where `/metrics` listens; `nil` serves none (the usual case for a one-off job).
     public var listen: ListenAddress?
     public var logger: Logger
+    /// How long the services may take to stop once the command has ended.
+    public var shutdownGrace: Duration = .seconds(3)
 
     public init(loaded: ConfiguredManager, listen: ListenAddress? = nil, logger: Logger) {
         self.loaded = loaded
@@ -60,10 +63,20 @@ public struct ExecRuntime: Sendable {
             result = .failure(error)
         }
         await group.triggerGracefulShutdown()
-        do {
-            try await running.value
-        } catch {
-            self.logger.info("a service ended with an error", metadata: ["error": "\(error)"])
+        let grace = self.shutdownGrace
+        let drained: @Sendable () async -> Bool = {
+            _ = await running.result
+            return true
+        }
+        let timedOut: @Sendable () async -> Bool = {
+            try? await Task.sleep(for: grace)
+            return false
+        }
+        let stopped = await firstOf([drained, timedOut])
+        if !stopped {
+            // The manager writes the store when it stops; it has not, so write it here.
+            manager.persist()
+            self.logger.info("services still stopping; not waiting longer", metadata: ["grace": "\(grace)"])
         }
         return try result.get()
     }

@@ -87,9 +87,28 @@ public struct ExecTask: Sendable {
             }
         )
         self.requests?.prepare(provider: self.provider, consumer: .exec)
-        let first = await keeper.update(waiting: true)
+        let forwarder: SignalForwarder
+        do {
+            forwarder = try SignalForwarder.install()
+        } catch {
+            location.remove()
+            throw error
+        }
+        let first: TokenFileWrite?
+        switch await Self.firstToken(keeper, interruptedBy: forwarder) {
+        case .written(let write):
+            first = write
+        case .signal(let signal):
+            // Interrupted while waiting for the first token (Ctrl-C, SIGTERM): the command never starts.
+            keeper.stop()
+            location.remove()
+            forwarder.detach()
+            self.logger.info("interrupted before the command started", metadata: ["signal": "\(signal)"])
+            return 128 + signal
+        }
         guard let token = keeper.writtenToken, first?.outcome == .success else {
             location.remove()
+            forwarder.detach()
             throw .noToken(provider: self.provider, reason: first?.error ?? "the source gave no token")
         }
 
@@ -100,12 +119,11 @@ public struct ExecTask: Sendable {
         if let tokenVariable { environment[tokenVariable] = token.value.revealed }
 
         let child: SpawnedProcess
-        let forwarder: SignalForwarder
         do {
-            forwarder = try SignalForwarder.install()
             child = try SpawnedProcess.spawn(self.command, environment: environment)
         } catch {
             location.remove()
+            forwarder.detach()
             throw error
         }
         forwarder.attach(child)
@@ -148,6 +166,27 @@ public struct ExecTask: Sendable {
         return status
     }
 
+    private enum FirstToken: Sendable {
+        case written(TokenFileWrite?)
+        case signal(Int32)
+    }
+
+    /// Writes the first token, waiting for one, unless a signal arrives first (the wait for a token
+    /// from a failing provider is not cancellable, so it is abandoned, not awaited).
+    private static func firstToken(
+        _ keeper: TokenFileKeeper,
+        interruptedBy forwarder: SignalForwarder
+    ) async -> FirstToken {
+        await withCheckedContinuation { (continuation: CheckedContinuation<FirstToken, Never>) in
+            let once = ResumeOnce()
+            let resume = { @Sendable (outcome: FirstToken) in
+                if once.claim() { continuation.resume(returning: outcome) }
+            }
+            forwarder.onSignalBeforeStart { signal in resume(.signal(signal)) }
+            Task { resume(.written(await keeper.update(waiting: true))) }
+        }
+    }
+
     static func log(_ write: TokenFileWrite, logger: Logger) {
         var metadata: Logger.Metadata = ["provider": "\(write.provider)", "path": "\(write.path)"]
         if let fingerprint = write.tokenFingerprint { metadata["token"] = "\(fingerprint)" }
@@ -160,3 +199,4 @@ public struct ExecTask: Sendable {
         }
     }
 }
+

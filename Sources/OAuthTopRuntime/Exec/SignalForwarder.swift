@@ -27,7 +27,8 @@ private func recordSignal(_ signal: Int32, _ info: UnsafeMutablePointer<siginfo_
 /// A signal the kernel sent to the whole foreground process group (Ctrl-C, Ctrl-\ or a hang-up of the
 /// terminal: `si_code` is `SI_KERNEL`) already reached the command, which shares that group, so it is
 /// not sent a second time; signals sent by a process (`kill`, a supervisor, systemd) are forwarded.
-/// Signals that arrive before the command started are delivered as soon as it has.
+/// A signal that arrives before the command started (while the first token is awaited, Ctrl-C
+/// included) goes to the handler set with ``onSignalBeforeStart(_:)``, which abandons the start.
 final class SignalForwarder: Sendable {
     static let forwarded: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
     /// `si_code` of a signal the kernel generated (a terminal's), from `<asm-generic/siginfo.h>`.
@@ -37,6 +38,7 @@ final class SignalForwarder: Sendable {
         var target: SpawnedProcess?
         var pending: [Int32] = []
         var forwardedCount = 0
+        var beforeStart: (@Sendable (Int32) -> Void)?
     }
 
     private let state = Mutex(State())
@@ -79,6 +81,15 @@ final class SignalForwarder: Sendable {
         return try result.get()
     }
 
+    /// Calls `handler` with the first signal that arrives before ``attach(_:)`` (at once if one did).
+    func onSignalBeforeStart(_ handler: @escaping @Sendable (Int32) -> Void) {
+        let early = self.state.withLock { state -> Int32? in
+            state.beforeStart = handler
+            return state.pending.first
+        }
+        if let early { handler(early) }
+    }
+
     /// Forwards signals to `process` from now on, first those that arrived before it started.
     func attach(_ process: SpawnedProcess) {
         let pending = self.state.withLock { state -> [Int32] in
@@ -89,9 +100,13 @@ final class SignalForwarder: Sendable {
         for signal in pending { process.send(signal) }
     }
 
-    /// Stops forwarding (the command has ended).
+    /// Stops forwarding (the command has ended); later signals are dropped.
     func detach() {
-        self.state.withLock { $0.target = nil }
+        self.state.withLock { state in
+            state.target = nil
+            state.beforeStart = nil
+            state.pending = []
+        }
     }
 
     /// How many signals were forwarded so far.
@@ -104,16 +119,19 @@ final class SignalForwarder: Sendable {
             if count < 0, errno == EINTR { continue }
             guard count == MemoryLayout<(Int32, Int32)>.size else { return }
             let (signal, code) = record
-            if code == Self.siKernel { continue }
-            let target = self.state.withLock { state -> SpawnedProcess? in
-                if state.target == nil {
+            typealias Action = (target: SpawnedProcess?, beforeStart: (@Sendable (Int32) -> Void)?)
+            let (target, beforeStart) = self.state.withLock { state -> Action in
+                guard let target = state.target else {
+                    // No command yet: nobody else got it, whoever sent it.
                     state.pending.append(signal)
-                } else {
-                    state.forwardedCount += 1
+                    return (nil, state.beforeStart)
                 }
-                return state.target
+                if code == Self.siKernel { return (nil, nil) }
+                state.forwardedCount += 1
+                return (target, nil)
             }
             target?.send(signal)
+            beforeStart?(signal)
         }
     }
 }

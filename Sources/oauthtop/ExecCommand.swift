@@ -27,7 +27,8 @@ struct ExecCommand: AsyncParsableCommand {
             store. With one provider configured it is used; with several, name one with --provider.
 
             Exit status: CMD's, or 2 for a usage or configuration error, 69 when no token could be \
-            had, 126 when CMD cannot be run, 127 when it is not found.
+            had, 73 when the token file cannot be written, 126 when CMD cannot be run, 127 when it is \
+            not found, 128 + N when signal N arrived before CMD started.
 
             Examples:
               oauthtop exec -- python3 long_job.py

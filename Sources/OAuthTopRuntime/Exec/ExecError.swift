@@ -36,7 +36,7 @@ public struct ExecError: Error, Sendable, CustomStringConvertible {
         ExecError(.notExecutable, "\(command): cannot run it: \(reason)")
     }
 
-    /// The token file's place could not be made (exit 73, EX_CANTCREAT).
+    /// The token file or its directory could not be made (exit 73, EX_CANTCREAT).
     static func tokenDirectory(_ reason: String) -> ExecError { ExecError(.tokenDirectory, reason) }
 
     /// A system call failed (exit 71, EX_OSERR).

@@ -109,6 +109,9 @@ public struct ExecTask: Sendable {
         guard let token = keeper.writtenToken, first?.outcome == .success else {
             location.remove()
             forwarder.detach()
+            if first?.outcome == .writeFailed {
+                throw .tokenDirectory("cannot write the token file: \(first?.error ?? location.path)")
+            }
             throw .noToken(provider: self.provider, reason: first?.error ?? "the source gave no token")
         }
 

@@ -95,8 +95,9 @@ struct ExecCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded = try ConfiguredManager.loadOrExit(explicitPath: self.config)
+        // Before the manager (and its logger) is made: CMD's stderr gets only what --log-level allows.
         try LoggingSetup.bootstrapOrFail(level: self.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .warning)
+        let loaded = try ConfiguredManager.loadOrExit(explicitPath: self.config)
         let logger = Logger(label: "oauthtop.exec")
         let listen = try self.listen.map(RuntimeOptions.parseListen)
         let runtime = ExecRuntime(loaded: loaded, listen: listen, logger: logger)

@@ -31,6 +31,7 @@ struct ExecStatusTests {
     func exitStatus(code: Int) async throws {
         try await self.exec(["sh", "-c", "exit \(code)"]) { result, _ in
             #expect(result.status == Int32(code), "stderr: \(result.stderr)")
+            #expect(result.stderr.isEmpty, "oauthtop stays quiet on the command's stderr by default")
         }
     }
 

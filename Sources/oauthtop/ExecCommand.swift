@@ -100,6 +100,10 @@ struct ExecCommand: AsyncParsableCommand {
         let loaded = try ConfiguredManager.loadOrExit(explicitPath: self.config)
         let logger = Logger(label: "oauthtop.exec")
         let listen = try self.listen.map(RuntimeOptions.parseListen)
+        // SEAM (socket): when a daemon's token socket answers, build its client as the `TokenSource`,
+        // choose the provider from its `providerNames()`, and run `ExecTask` directly (no
+        // `ExecRuntime`, no manager here) with `tokenURL` set to the socket's address for
+        // $OAUTHTOP_TOKEN_URL. Without a daemon, the in-process manager below serves the tokens.
         let runtime = ExecRuntime(loaded: loaded, listen: listen, logger: logger)
         let status: Int32
         do {

@@ -3,8 +3,9 @@ import OAuthTopTestKit
 import Testing
 
 /// `oauthtop exec`'s contract with the command line: exit statuses, signals, provider choice, and the
-/// token's places (file, `--env`), against an identity provider in this process.
-@Suite("oauthtop exec: statuses and signals")
+/// token's places (file, `--env`), against an identity provider in this process. Serialized: each test
+/// starts a binary and a provider, and a burst of them would slow the timing-sensitive suites beside.
+@Suite("oauthtop exec: statuses and signals", .serialized)
 struct ExecStatusTests {
     /// Runs `oauthtop exec ARGS -- COMMAND` with a configuration for the in-process provider.
     private func exec(
@@ -52,6 +53,14 @@ struct ExecStatusTests {
             #expect(result.stdout == "same \(InProcessIdentityProvider.providerName) 600\n")
             #expect(!result.stderr.contains(idp.refreshToken))
             #expect(!result.stderr.contains(InProcessIdentityProvider.clientSecret))
+        }
+    }
+
+    @Test("the command inherits stdin, stdout and stderr only, none of oauthtop's other descriptors")
+    func onlyStandardDescriptors() async throws {
+        try await self.exec(["sh", "-c", "ls /proc/$$/fd"]) { result, _ in
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(Set(result.stdoutLines) == ["0", "1", "2"], "\(result.stdoutLines)")
         }
     }
 

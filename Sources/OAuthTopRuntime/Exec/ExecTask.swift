@@ -76,7 +76,16 @@ public struct ExecTask: Sendable {
     /// - Returns: The command's exit status (128 + signal when a signal killed it).
     /// - Throws: ``ExecError`` when the command was not started (no token, not found, not executable).
     public func run() async throws(ExecError) -> Int32 {
-        let location = try TokenFileLocation.make(explicitPath: self.tokenFilePath, environment: self.environment)
+        // Signals are handled from the start, so that one arriving while the first token is awaited
+        // ends the run cleanly (the private directory removed) instead of killing the process.
+        let forwarder = try SignalForwarder.install()
+        let location: TokenFileLocation
+        do {
+            location = try TokenFileLocation.make(explicitPath: self.tokenFilePath, environment: self.environment)
+        } catch {
+            forwarder.detach()
+            throw error
+        }
         let consumerID = Mutex<String?>(nil)
         let keeper = TokenFileKeeper(
             source: self.source, provider: self.provider, file: TokenFile(path: location.path), clock: self.clock,
@@ -87,13 +96,6 @@ public struct ExecTask: Sendable {
             }
         )
         self.requests?.prepare(provider: self.provider, consumer: .exec)
-        let forwarder: SignalForwarder
-        do {
-            forwarder = try SignalForwarder.install()
-        } catch {
-            location.remove()
-            throw error
-        }
         let first: TokenFileWrite?
         switch await Self.firstToken(keeper, interruptedBy: forwarder) {
         case .written(let write):

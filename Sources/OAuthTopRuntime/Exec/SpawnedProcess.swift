@@ -41,6 +41,10 @@ final class SpawnedProcess: Sendable {
             for pointer in argv { free(pointer) }
             for pointer in envp { free(pointer) }
         }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        Self.closeInheritedDescriptors(&actions)
         var pid: pid_t = 0
         // Both arrays hold at least their terminating nil, so their base addresses exist.
         let result = argv.withUnsafeBufferPointer { argvBuffer in
@@ -48,7 +52,7 @@ final class SpawnedProcess: Sendable {
                 guard let argvBase = argvBuffer.baseAddress, let envpBase = envpBuffer.baseAddress else {
                     return EINVAL
                 }
-                return posix_spawnp(&pid, command, nil, &attributes, argvBase, envpBase)
+                return posix_spawnp(&pid, command, &actions, &attributes, argvBase, envpBase)
             }
         }
         switch result {
@@ -59,6 +63,20 @@ final class SpawnedProcess: Sendable {
         default:
             throw .notExecutable(command, reason: String(cString: strerror(result)))
         }
+    }
+
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does not
+    /// show: looked up once by name.
+    private static let closeFrom: CloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np")
+        .map { unsafeBitCast($0, to: CloseFrom.self) }
+
+    /// Makes the command start with stdin, stdout and stderr only: descriptors oauthtop holds without
+    /// close-on-exec (a token endpoint's connection, a listener) must not leak into it, nor keep a
+    /// connection open after oauthtop closed it. Where glibc lacks the call, they are inherited.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        if let closeFrom = Self.closeFrom { _ = closeFrom(&actions, 3) }
     }
 
     /// Sends `signal` unless the process has exited.

@@ -1,5 +1,6 @@
 /// DemoIdentityProvider owns a real OAuth 2.0 token endpoint (RFC 6749 §2.3.1, §4.4, §5, §6) served
-/// on loopback with Hummingbird, and a schedule of faults (slow answers, error statuses, rate limits,
+/// on loopback with Hummingbird, a protected resource that verifies the tokens it issued (RFC 6750,
+/// `GET /api/resource`), and a schedule of faults (slow answers, error statuses, rate limits,
 /// revoked grants, broken bodies, refused connections) that it injects by time window, endpoint and
 /// count. `oauthtop demo` rehearses refresh settings against it; the token manager's tests and
 /// benchmarks use it as their identity provider.

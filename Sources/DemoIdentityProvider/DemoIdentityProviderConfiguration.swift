@@ -24,6 +24,9 @@ public struct DemoIdentityProviderConfiguration: Sendable {
     public var refreshTokenReuseInterval: Duration = .zero
     /// The token endpoint's path; other paths answer 404.
     public var path: String
+    /// The protected resource's path, served on every endpoint's listener: `GET` with a bearer token
+    /// the provider issued answers 200, anything else 401 (RFC 6750). Scheduled faults do not apply to it.
+    public var resourcePath = "/api/resource"
     /// The largest request body accepted; larger bodies get 413.
     public var maximumBodySize: Int
 

@@ -46,6 +46,10 @@ public struct DemoStatistics: Sendable, Hashable {
     public var refreshTokensIssued: Int
     /// How many requests each fault decided, in schedule order (injected faults at the end).
     public var faultHits: [Int]
+    /// Requests to the protected resource that presented a valid token (200).
+    public var resourceAccepted = 0
+    /// Requests to the protected resource refused with 401 (no token, a bad signature, expired, wrong issuer).
+    public var resourceRejected = 0
 
     /// Creates statistics.
     public init(endpoints: [String: Counts], accessTokensIssued: Int, refreshTokensIssued: Int, faultHits: [Int]) {

@@ -108,8 +108,11 @@ struct EndpointListener: Sendable {
         let name = self.spec.name
         let provider = self.provider
         let endpoint = TokenEndpoint(provider: self.provider, keys: self.keys, endpoint: name, logger: self.logger)
+        let resource = ProtectedResource(provider: self.provider, keys: self.keys, logger: self.logger)
+        let resourcePath = provider.configuration.resourcePath
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            try await endpoint.respond(to: request)
+            if request.uri.path == resourcePath { return await resource.respond(to: request) }
+            return try await endpoint.respond(to: request)
         }
         var serverLogger = self.logger
         // Hummingbird logs its own start at info; keep it quieter than the provider's lines.

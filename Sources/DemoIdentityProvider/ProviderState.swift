@@ -93,13 +93,19 @@ struct ProviderState: Sendable {
         return token
     }
 
+    var resourceAccepted = 0
+    var resourceRejected = 0
+
     var statistics: DemoStatistics {
-        DemoStatistics(
+        var statistics = DemoStatistics(
             endpoints: self.counts,
             accessTokensIssued: self.accessTokensIssued,
             refreshTokensIssued: self.refreshTokensIssued,
             faultHits: self.faultHits
         )
+        statistics.resourceAccepted = self.resourceAccepted
+        statistics.resourceRejected = self.resourceRejected
+        return statistics
     }
 }
 

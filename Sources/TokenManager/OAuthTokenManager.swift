@@ -37,6 +37,9 @@ public final class OAuthTokenManager: Service, Sendable {
     private let ownsTransport: Bool
     private let logger: Logger
     private let persistLock = Mutex(())
+    /// Whether ``restore()`` ran, so that ``run()`` does not restore a second time over tokens
+    /// obtained since (a caller that needs tokens before the service starts restores first).
+    private let restored = Atomic<Bool>(false)
 
     /// Creates a manager.
     ///
@@ -243,10 +246,10 @@ public final class OAuthTokenManager: Service, Sendable {
 
     // MARK: Service
 
-    /// Restores the store, then runs one refresher per provider until cancelled or shut down
-    /// gracefully; writes the store last.
+    /// Restores the store (unless ``restore()`` was called already), then runs one refresher per
+    /// provider until cancelled or shut down gracefully; writes the store last.
     public func run() async throws {
-        self.restore()
+        if !self.restored.load(ordering: .acquiring) { self.restore() }
         await withTaskGroup(of: Void.self) { group in
             for session in self.sessions {
                 group.addTask { await session.runRefresher() }
@@ -269,8 +272,10 @@ public final class OAuthTokenManager: Service, Sendable {
         if self.ownsTransport { await self.transport.shutdown() }
     }
 
-    /// Loads tokens from the store; called by ``run()``, or directly when not running as a service.
+    /// Loads tokens from the store; called by ``run()``, or directly when not running as a service
+    /// or when tokens are needed before the service starts (``run()`` then does not restore again).
     public func restore() {
+        self.restored.store(true, ordering: .releasing)
         guard let store = self.store else { return }
         let now = self.clock.now()
         let loaded = store.load(now: now)

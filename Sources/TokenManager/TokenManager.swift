@@ -9,7 +9,9 @@
 /// It owns: per-provider token sessions (hot-path `token(for:)`, advisory and mandatory refresh
 /// windows with jitter, single-flight refresh), the refresh round (endpoint failover, timeout
 /// ladder, RFC 6749 §5.2 error classes, backoff with full jitter, `Retry-After`), the circuit
-/// breaker, clock-skew estimation, the token store, token events and the `oauth_*` metrics,
+/// breaker, clock-skew estimation, the token store, token files for other programs (``TokenFile``,
+/// ``TokenDocument``, written atomically with their mode, owner and group), token events and the
+/// `oauth_*` metrics,
 /// recorded through the swift-metrics API and listed once, with their help texts, in
 /// ``OAuthMetricNames``. Its folders follow those concerns: `Session/` (the hot and slow paths),
 /// `Refresh/`, `Transport/`, `Store/`, `Fallback/`, `Events/`, `Metrics/`.

@@ -26,6 +26,8 @@ struct OAuthTop: AsyncParsableCommand {
               oauthtop status
               oauthtop refresh github
               curl -H "Authorization: Bearer $(oauthtop token github)" https://api.github.com/user
+            Run a long job with a token file kept valid for it (docs/exec-and-sinks.md):
+              oauthtop exec --provider github -- python3 long_job.py
 
             Lint and unit-test alert rules (docs/alerting.md):
               oauthtop rules check rules/seed.rules.yaml
@@ -33,8 +35,8 @@ struct OAuthTop: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            DemoCommand.self, WatchCommand.self, RunCommand.self, RefreshCommand.self, StatusCommand.self,
-            TokenCommand.self, ConfigCommand.self, RulesCommand.self,
+            DemoCommand.self, WatchCommand.self, RunCommand.self, ExecCommand.self, RefreshCommand.self,
+            StatusCommand.self, TokenCommand.self, ConfigCommand.self, RulesCommand.self,
         ]
     )
 }

@@ -30,6 +30,9 @@ struct RunCommand: AsyncParsableCommand {
             (/tmp/oauthtop-UID/oauthtop.sock without XDG_RUNTIME_DIR); `oauthtop token`, `status` \
             and `refresh` talk to it. The socket_listening event says where it listens.
 
+            Sinks (each provider's `sinks:` in the file) are token files rewritten atomically, with \
+            their mode, owner and group, at start and after every refresh (docs/exec-and-sinks.md).
+
             Examples:
               oauthtop run --headless --config /etc/oauthtop/oauthtop.yaml
               OAUTHTOP_CONFIG=./oauthtop.yaml oauthtop run --headless --listen 127.0.0.1:0
@@ -78,7 +81,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         try await ManagerRuntime(
             manager: loaded.manager, collector: loaded.collector, listen: listen, duration: self.duration?.duration,
-            alerting: alerting, tokenSocket: tokenSocket, logger: logger
+            alerting: alerting, tokenSocket: tokenSocket, sinks: configuration.sinks, consumers: loaded.consumers,
+            tokenRequests: loaded.tokenRequests, logger: logger
         ).run()
     }
 }

@@ -267,6 +267,11 @@ final class ChildProcess: Sendable {
         if self.isRunning { kill(self.pid, SIGTERM) }
     }
 
+    /// Sends `signal` (e.g. SIGHUP) if the child still runs.
+    func send(_ signal: Int32) {
+        if self.isRunning { kill(self.pid, signal) }
+    }
+
     /// Kills the child with SIGKILL if it still runs and waits (bounded) until it is gone.
     func stop() async {
         guard self.isRunning else { return }

@@ -37,6 +37,9 @@ struct ConfigurationTests {
         #expect(configuration.logLevel == "info")
         #expect(configuration.theme == "default")
         #expect(configuration.providers.count == 2)
+        let sinkPaths = configuration.sinks.map(\.file.path)
+        #expect(sinkPaths == ["/run/oauthtop/github.token", "/run/oauthtop/github.json"])
+        #expect(configuration.sinks.first?.file.group == 1001)
         let alerting = try #require(configuration.alerting)
         #expect(alerting.ruleFiles == ["../rules/seed.rules.yaml"])
         #expect(configuration.ruleFilePaths(configPath: "examples/oauthtop.yaml") == ["examples/../rules/seed.rules.yaml"])
@@ -178,7 +181,7 @@ struct ConfigurationTests {
             at: "7:5",
             "unknown key 'retyr' in provider; did you mean 'retry'? (allowed: name, grant, token_endpoints, "
                 + "client_id, client_secret, refresh_token, client_auth, scopes, token_type, refresh, retry, "
-                + "timeouts, breaker, fallback)"
+                + "timeouts, breaker, fallback, sinks)"
         ),
         .adding(
             "retry: {base_delay: abc}",

@@ -44,9 +44,11 @@ struct SocketSettingsParserTests {
     @Test(
         "mistakes are reported at their line and column",
         arguments: [
-            ("socket: {mode: \"0999\"}", "4:16", "mode: expected an octal file mode"),
-            ("socket: {mode: \"01777\"}", "4:16", "mode: expected an octal file mode"),
-            ("socket: {mode: rw-------}", "4:16", "mode: expected an octal file mode"),
+            // The socket's mode is parsed as the sinks' are (Primitives' FileMode).
+            ("socket: {mode: \"0999\"}", "4:16", "is not an octal number"),
+            ("socket: {mode: \"01777\"}", "4:16", "sets setuid, setgid or sticky bits"),
+            ("socket: {mode: rw-------}", "4:16", "is not an octal number"),
+            ("socket: {mode: \"660\"}", "4:16", "looks decimal"),
             ("socket: {path: relative.sock}", "4:16", "path: must be an absolute path"),
             ("socket: {tcp: {listen: 0.0.0.0:8765}}", "4:24", "must be on a loopback address"),
             ("socket: {tcp: {listen: 127.0.0.1}}", "4:24", "expected a loopback HOST:PORT"),

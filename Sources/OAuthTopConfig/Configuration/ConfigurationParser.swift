@@ -34,18 +34,21 @@ struct ConfigurationParser {
         let logLevel = top.optional("log_level") { self.reader.choice($0, from: Self.logLevels) }
         let theme = top.optional("theme", self.reader.nonEmptyString)
         let dashboard = top.optional("dashboard", self.reader.nonEmptyString)
-        let providers = top.required("providers", self.providers) ?? []
+        let parsed = top.required("providers", self.providers) ?? []
         let alerting = top.optional("alerting") { AlertingSettingsParser(secrets: self.secrets).settings($0) }
         let socket = top.optional("socket") { SocketSettingsParser(reader: self.reader).settings($0) }
         return OAuthTopConfiguration(
-            providers: providers,
+            providers: parsed.map(\.configuration),
             listen: listen,
             stateDirectory: stateDirectory,
             logLevel: logLevel,
             theme: theme,
             dashboard: dashboard,
             alerting: alerting,
-            socket: socket ?? SocketSettings()
+            socket: socket ?? SocketSettings(),
+            sinks: parsed.flatMap { provider in
+                provider.sinks.map { TokenSink(provider: provider.configuration.name, file: $0.file) }
+            }
         )
     }
 
@@ -66,18 +69,16 @@ struct ConfigurationParser {
         return text
     }
 
-    func providers(_ field: YAMLField) -> [ProviderConfiguration]? {
+    func providers(_ field: YAMLField) -> [ParsedProvider]? {
         guard let items = self.reader.sequence(field, expected: "a list of providers") else { return nil }
         guard !items.isEmpty else {
             self.reader.error("at least one provider is required", at: field)
             return nil
         }
         var firstLine: [String: Int] = [:]
-        var providers: [ProviderConfiguration] = []
         var parsed: [ParsedProvider] = []
         for item in items {
             guard let provider = self.provider(item) else { continue }
-            providers.append(provider.configuration)
             parsed.append(provider)
             if let line = firstLine[provider.configuration.name] {
                 self.reader.error(
@@ -89,6 +90,7 @@ struct ConfigurationParser {
             }
         }
         self.checkFallbackReferences(parsed, items: items)
-        return providers
+        self.checkSinkPaths(parsed)
+        return parsed
     }
 }

@@ -24,6 +24,8 @@ public struct OAuthTopConfiguration: Sendable {
     public var alerting: AlertingSettings?
     /// The `socket:` section: the daemon's local token socket; the defaults when absent.
     public var socket: SocketSettings
+    /// The token files the daemon keeps (each provider's `sinks:`), in file order.
+    public var sinks: [TokenSink]
 
     public init(
         providers: [ProviderConfiguration],
@@ -33,8 +35,10 @@ public struct OAuthTopConfiguration: Sendable {
         theme: String? = nil,
         dashboard: String? = nil,
         alerting: AlertingSettings? = nil,
-        socket: SocketSettings = SocketSettings()
+        socket: SocketSettings = SocketSettings(),
+        sinks: [TokenSink] = []
     ) {
+        self.sinks = sinks
         self.alerting = alerting
         self.socket = socket
         self.providers = providers

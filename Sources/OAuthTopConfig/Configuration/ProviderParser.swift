@@ -5,6 +5,7 @@ extension ConfigurationParser {
     static let providerKeys = [
         "name", "grant", "token_endpoints", "client_id", "client_secret", "refresh_token", "client_auth",
         "scopes", "token_type", "refresh", "retry", "timeouts", "breaker", "fallback",
+        "sinks",
     ]
 
     /// A parsed provider and where its name is, for the duplicate-name check.
@@ -13,6 +14,8 @@ extension ConfigurationParser {
         let nameField: YAMLField
         /// The `provider:` entries of its fallback chain, checked once every provider is read.
         let fallbackReferences: [FallbackReference]
+        /// Its token files (`sinks:`), each with the field of its `path`.
+        let sinks: [(file: TokenFile, field: YAMLField)]
     }
 
     func provider(_ field: YAMLField) -> ParsedProvider? {
@@ -44,6 +47,7 @@ extension ConfigurationParser {
         let timeouts = map.optional("timeouts", self.timeoutLadder)
         let breaker = map.optional("breaker", self.breakerPolicy)
         let fallback = map.optional("fallback", self.fallbackChain)
+        let sinks = map.optional("sinks", self.sinks) ?? []
 
         if grant == .refreshToken, !map.contains("refresh_token") {
             reportMissing("refresh_token", "the refresh_token grant needs an initial refresh token")
@@ -75,7 +79,8 @@ extension ConfigurationParser {
             fallback: fallback?.entries ?? []
         )
         return ParsedProvider(
-            configuration: configuration, nameField: nameField, fallbackReferences: fallback?.references ?? []
+            configuration: configuration, nameField: nameField, fallbackReferences: fallback?.references ?? [],
+            sinks: sinks
         )
     }
 

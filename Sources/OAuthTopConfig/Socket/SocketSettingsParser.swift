@@ -1,3 +1,4 @@
+import Primitives
 import Yams
 
 /// Parses the `socket:` section of `oauthtop.yaml` into ``SocketSettings``.
@@ -53,23 +54,19 @@ struct SocketSettingsParser {
     /// The longest socket path every supported system accepts (`sun_path` minus its terminator).
     static let maxSocketPathBytes = 103
 
+    /// The socket file's mode, parsed as every file mode in the configuration is (``FileMode``: octal with a
+    /// leading 0, decimal-looking digits refused).
     func mode(_ field: YAMLField) -> UInt16? {
-        guard let text = field.scalarText, let mode = Self.parseMode(text) else {
+        guard let text = field.scalarText?.trimmingSpaces else {
             self.reader.mismatch(field, expected: "an octal file mode written as a string, like \"0600\" or \"0660\"")
             return nil
         }
-        return mode
-    }
-
-    /// Parses `0600`, `600` or `0o600` as octal permission bits; `nil` when it is not octal or
-    /// sets bits beyond `0777` (set-id and sticky bits mean nothing on a socket).
-    static func parseMode(_ text: String) -> UInt16? {
-        var digits = Substring(text.trimmingSpaces)
-        if digits.hasPrefix("0o") { digits = digits.dropFirst(2) }
-        guard (1...4).contains(digits.count), digits.allSatisfy({ ("0"..."7").contains($0) }),
-            let value = UInt16(digits, radix: 8), value <= 0o777
-        else { return nil }
-        return value
+        do {
+            return UInt16(try FileMode(parsing: text).permissions)
+        } catch {
+            self.reader.error(error.description, at: field)
+            return nil
+        }
     }
 
     func group(_ field: YAMLField) -> String? {

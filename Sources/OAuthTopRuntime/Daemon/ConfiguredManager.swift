@@ -12,6 +12,10 @@ public struct ConfiguredManager: Sendable {
     public var configuration: OAuthTopConfiguration
     public var manager: OAuthTokenManager
     public var collector: TelemetryCollector
+    /// Who holds the manager's tokens outside it (sinks, exec'd tasks, socket clients).
+    public var consumers: ConsumerRegistry
+    /// `oauth_token_requests_total`, in ``collector``.
+    public var tokenRequests: TokenRequestCounter
     public var storePath: String
     /// Where alert states are kept across restarts: `alerts.json` beside the token store.
     public var alertStatePath: String { (self.storePath as NSString).deletingLastPathComponent + "/alerts.json" }
@@ -39,6 +43,8 @@ public struct ConfiguredManager: Sendable {
             configuration: configuration,
             manager: assembly.manager,
             collector: assembly.collector,
+            consumers: assembly.consumers,
+            tokenRequests: assembly.tokenRequests,
             storePath: storePath,
             ruleGroups: ruleGroups,
             dashboard: dashboard

@@ -6,7 +6,8 @@ import TokenManager
 
 /// Runs the token manager with its services: the sampler feeding the in-process series,
 /// `/metrics` on a loopback listener, and either the JSON-lines event stream on stdout (headless)
-/// or a front end such as the dashboard; clean shutdown on SIGINT/SIGTERM, when the front end
+/// or a front end such as the dashboard, and the configured sinks (token files rewritten on every
+/// refresh); clean shutdown on SIGINT/SIGTERM, when the front end
 /// returns (the user quit) or after a set duration, with the store written last.
 public struct ManagerRuntime: Sendable {
     public var manager: OAuthTokenManager
@@ -28,6 +29,12 @@ public struct ManagerRuntime: Sendable {
     public var tokenSocketRoutes: @Sendable (Router<TokenSocketRequestContext>) -> Void
     /// Consumers `/v1/status` lists beside the socket's clients (exec'd tasks, sinks).
     public var otherConsumers: @Sendable () -> [SocketStatus.Consumer]
+    /// Token files kept fresh for other programs (`sinks:`); none by default.
+    public var sinks: [TokenSink]
+    /// Where the sinks show up as consumers.
+    public var consumers: ConsumerRegistry
+    /// Counts the sinks' writes; `nil` makes one over ``collector``.
+    public var tokenRequests: TokenRequestCounter?
     public var logger: Logger
 
     public init(
@@ -42,10 +49,16 @@ public struct ManagerRuntime: Sendable {
         tokenSocket: TokenSocketConfiguration? = nil,
         tokenSocketRoutes: @escaping @Sendable (Router<TokenSocketRequestContext>) -> Void = { _ in },
         otherConsumers: @escaping @Sendable () -> [SocketStatus.Consumer] = { [] },
+        sinks: [TokenSink] = [],
+        consumers: ConsumerRegistry = ConsumerRegistry(),
+        tokenRequests: TokenRequestCounter? = nil,
         logger: Logger
     ) {
         self.tokenSocketRoutes = tokenSocketRoutes
         self.otherConsumers = otherConsumers
+        self.sinks = sinks
+        self.consumers = consumers
+        self.tokenRequests = tokenRequests
         self.alerting = alerting
         self.tokenSocket = tokenSocket
         self.manager = manager
@@ -92,6 +105,14 @@ public struct ManagerRuntime: Sendable {
         if let socket = self.makeTokenSocket(writer: writer) {
             // After the manager, so that it stops first: no request waits on a stopped manager.
             services.append(.init(service: socket))
+        }
+        if !self.sinks.isEmpty {
+            let sinks = TokenSinkService(
+                sinks: self.sinks, source: ManagerTokenSource(manager: self.manager), consumers: self.consumers,
+                requests: self.tokenRequests ?? TokenRequestCounter(factory: self.collector),
+                logger: self.logger
+            )
+            services.append(.init(service: sinks))
         }
         // The dispatcher is listed before the evaluator so that it stops after it and drains its queues.
         if let dispatcher = self.alerting?.dispatcher {

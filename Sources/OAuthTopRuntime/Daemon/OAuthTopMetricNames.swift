@@ -4,6 +4,34 @@ import TokenManager
 /// oauthtop's own metric families (`oauthtop_*`), beside the token manager's `oauth_*` ones
 /// (``OAuthMetricNames``).
 public enum OAuthTopMetricNames {
+    /// Counter `{provider, consumer, outcome}`: tokens handed to consumers outside the manager: sink
+    /// writes (`consumer="sink"`), exec'd tasks' token files (`"exec"`), socket requests (`"socket"`).
+    public static let tokenRequests = "oauth_token_requests_total"
+    /// Gauge `{provider}`: tasks `oauthtop exec` runs now.
+    public static let execTasksRunning = "oauthtop_exec_tasks_running"
+    /// Histogram (timer, seconds) `{provider}`: how long exec'd tasks ran.
+    public static let execTaskDuration = "oauthtop_exec_task_duration_seconds"
+
+    /// The families of the token consumers: sinks, exec'd tasks (and the socket).
+    public static let consumers: [MetricDescription] = [
+        MetricDescription(
+            name: tokenRequests,
+            help: "Tokens handed to consumers outside the manager (socket requests, sink writes, exec'd tasks' "
+                + "files), per provider, consumer and outcome.",
+            type: .counter
+        ),
+        MetricDescription(
+            name: execTasksRunning,
+            help: "Tasks oauthtop exec is running, per provider.",
+            type: .gauge
+        ),
+        MetricDescription(
+            name: execTaskDuration,
+            help: "How long tasks run by oauthtop exec ran, in seconds, per provider.",
+            type: .histogram
+        ),
+    ]
+
     /// The families of rule evaluation (this target's `AlertEvaluationService`) and notification
     /// delivery (Notifiers' `NotificationDispatcher`).
     public static let alerting: [MetricDescription] = [
@@ -41,16 +69,6 @@ public enum OAuthTopMetricNames {
             name: "oauthtop_notification_queue_length",
             help: "Alert notifications waiting in the notifier's queue.",
             type: .gauge
-        ),
-    ]
-
-    /// The families of the token consumers (the token socket; later sinks and credential helpers):
-    /// `oauth_token_requests_total{provider, consumer, outcome}`.
-    public static let consumers: [MetricDescription] = [
-        MetricDescription(
-            name: "oauth_token_requests_total",
-            help: "Requests for a token (and the socket's other requests), by provider, consumer and outcome.",
-            type: .counter
         ),
     ]
 }

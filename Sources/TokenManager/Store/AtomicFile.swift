@@ -1,13 +1,42 @@
 import Foundation
+import Primitives
+import Synchronization
 
 /// Writes a file so that a crash leaves either the old or the new contents, never half: a temporary file
-/// with mode 0600 in the same directory, fsync, rename over the target, fsync of the directory (created
-/// with mode 0700 when missing). For files that may hold secrets (the token store) or state (alerts).
+/// in the same directory, created with mode 0600 and given its final owner, group and mode before any
+/// reader can see it, fsync, rename over the target, fsync of the directory (created with mode 0700 when
+/// missing). For files that may hold secrets (the token store, token files and sinks) or state (alerts).
 public enum AtomicFile {
+    /// Distinguishes the temporary files of concurrent writers in one process.
+    private static let sequence = Atomic<UInt64>(0)
+
     /// Writes `bytes` to `path` atomically with mode 0600.
     ///
     /// - Throws: ``AtomicFileError`` naming the path and the system's reason.
     public static func write(_ bytes: [UInt8], to path: String) throws(AtomicFileError) {
+        try self.write(bytes, to: path, mode: .ownerReadWrite)
+    }
+
+    /// Writes `bytes` to `path` atomically with `mode`, and with `owner` and `group` when given.
+    ///
+    /// The temporary file is created 0600 and changed with `fchown` then `fchmod` before the rename,
+    /// so the file never appears under `path` with another mode or owner than asked.
+    ///
+    /// - Parameters:
+    ///   - bytes: The new contents.
+    ///   - path: The file to replace.
+    ///   - mode: Its permission bits.
+    ///   - owner: The user id to give it; `nil` keeps the writer's.
+    ///   - group: The group id to give it; `nil` keeps the writer's.
+    /// - Throws: ``AtomicFileError`` naming the path and the system's reason (e.g. `fchown` refused
+    ///   because the process may not give files away).
+    public static func write(
+        _ bytes: [UInt8],
+        to path: String,
+        mode: FileMode,
+        owner: UInt32? = nil,
+        group: UInt32? = nil
+    ) throws(AtomicFileError) {
         let directory = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(
@@ -16,11 +45,26 @@ public enum AtomicFile {
         } catch {
             throw AtomicFileError(path: directory, detail: Self.errnoText(), isDirectory: true)
         }
-        let temporary = "\(path).tmp-\(getpid())"
+        let temporary = "\(path).tmp-\(getpid())-\(Self.sequence.wrappingAdd(1, ordering: .relaxed).newValue)"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw AtomicFileError(path: temporary, detail: Self.errnoText()) }
-        // O_CREAT's mode is masked by umask and ignored for an existing file: set it explicitly.
-        fchmod(fd, 0o600)
+        if owner != nil || group != nil {
+            // -1 (as uid_t/gid_t) leaves that id unchanged.
+            guard fchown(fd, owner ?? UInt32.max, group ?? UInt32.max) == 0 else {
+                let text = Self.errnoText()
+                close(fd)
+                unlink(temporary)
+                throw AtomicFileError(path: path, detail: "cannot set owner/group: \(text)")
+            }
+        }
+        // O_CREAT's mode is masked by umask and ignored for an existing file: set it explicitly (after
+        // fchown, which may clear bits).
+        guard fchmod(fd, mode_t(mode.permissions)) == 0 else {
+            let text = Self.errnoText()
+            close(fd)
+            unlink(temporary)
+            throw AtomicFileError(path: path, detail: "cannot set mode \(mode): \(text)")
+        }
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { buffer in

@@ -1,3 +1,4 @@
+import Primitives
 import Synchronization
 
 /// The consumers the token socket has seen: per Unix peer (pid and uid from `SO_PEERCRED`) the last
@@ -48,7 +49,7 @@ public final class SocketConsumers: Sendable {
             .map { key, entry in
                 SocketStatus.Consumer(
                     kind: "socket", transport: key.transport, pid: key.pid, uid: key.uid,
-                    lastRequestAt: RFC3339.format(nanoseconds: entry.lastRequestAt),
+                    lastRequestAt: RFC3339.seconds(unixNanoseconds: entry.lastRequestAt),
                     lastProvider: entry.lastProvider, requests: entry.requests
                 )
             }

@@ -9,7 +9,7 @@ import Synchronization
 /// ``SocketRequestError``). Counters are created once per pair and reused.
 public final class TokenRequestMetrics: Sendable {
     /// The family's name.
-    public static let name = "oauth_token_requests_total"
+    public static let name = OAuthTopMetricNames.tokenRequests
     /// The `provider` value of requests about no known provider.
     public static let noProvider = "none"
 

@@ -45,7 +45,7 @@ public final class TokenSocketHandler: Sendable {
         self.alerts = alerts
         self.clock = clock
         self.daemon = SocketStatus.Daemon(
-            pid: getpid(), uid: UInt32(getuid()), startedAt: RFC3339.format(nanoseconds: clock.now()),
+            pid: getpid(), uid: UInt32(getuid()), startedAt: RFC3339.seconds(unixNanoseconds: clock.now()),
             socket: socketPath
         )
     }
@@ -96,7 +96,7 @@ public final class TokenSocketHandler: Sendable {
     static func tokenJSON(_ token: AccessToken, now: Int64) -> [UInt8] {
         let expiresIn = max(0, (token.expiresAt - now) / 1_000_000_000)
         let text = "{\"access_token\":" + EventJSON.quote(token.value.revealed)
-            + ",\"expires_at\":\"" + RFC3339.format(nanoseconds: token.expiresAt)
+            + ",\"expires_at\":\"" + RFC3339.seconds(unixNanoseconds: token.expiresAt)
             + "\",\"expires_in\":" + String(expiresIn)
             + ",\"token_type\":" + EventJSON.quote(token.tokenType) + "}"
         return Array(text.utf8)
@@ -120,7 +120,7 @@ public final class TokenSocketHandler: Sendable {
                 name: snapshot.name,
                 phase: snapshot.phase.rawValue,
                 tokenFingerprint: snapshot.tokenFingerprint,
-                expiresAt: snapshot.expiresAt.map { RFC3339.format(nanoseconds: $0) },
+                expiresAt: snapshot.expiresAt.map { RFC3339.seconds(unixNanoseconds: $0) },
                 expiresIn: snapshot.expiresAt.map { ($0 - now) / 1_000_000_000 },
                 breaker: BreakerStatus(snapshot.breaker).rawValue,
                 consecutiveFailures: snapshot.consecutiveFailures,
@@ -128,13 +128,13 @@ public final class TokenSocketHandler: Sendable {
                 lastError: snapshot.lastError,
                 needsIntervention: snapshot.needsIntervention,
                 fallbackInUse: snapshot.fallbackInUse?.rawValue,
-                lastSuccessAt: snapshot.lastSuccessAt.map { RFC3339.format(nanoseconds: $0) }
+                lastSuccessAt: snapshot.lastSuccessAt.map { RFC3339.seconds(unixNanoseconds: $0) }
             )
         }
         let alerts = self.alerts().map { row in
             SocketStatus.Alert(
                 name: row.name, state: row.state.rawValue, severity: row.severity,
-                since: RFC3339.format(nanoseconds: row.since), summary: row.summary
+                since: RFC3339.seconds(unixNanoseconds: row.since), summary: row.summary
             )
         }
         return SocketStatus(
@@ -186,7 +186,7 @@ public final class TokenSocketHandler: Sendable {
             return SocketRefreshOutcome.Result(
                 provider: provider.name, outcome: SocketRefreshOutcome.Result.refreshed,
                 tokenFingerprint: token.value.fingerprint,
-                expiresAt: RFC3339.format(nanoseconds: token.expiresAt),
+                expiresAt: RFC3339.seconds(unixNanoseconds: token.expiresAt),
                 expiresIn: max(0, (token.expiresAt - self.clock.now()) / 1_000_000_000)
             )
         } catch {

@@ -1,0 +1,83 @@
+import Logging
+import ServiceLifecycle
+import Telemetry
+import TokenManager
+
+/// `oauthtop exec` with its own token manager in this process (no daemon): the manager's refresher
+/// (and, with a listen address, the sampler and `/metrics`) run as services while the ``ExecTask``
+/// runs; when the command ends they stop and the token store is written.
+///
+/// The services take no signals: SIGINT, SIGTERM, SIGHUP and SIGQUIT go to the command, whose exit
+/// ends the run. The services then get ``shutdownGrace`` to stop (a refresh stuck on an unanswering
+/// token endpoint is not waited for beyond it; the store is written either way).
+public struct ExecRuntime: Sendable {
+    public var loaded: ConfiguredManager
+    /// Where `/metrics` listens; `nil` serves none (the usual case for a one-off job).
+    public var listen: ListenAddress?
+    public var logger: Logger
+    /// How long the services may take to stop once the command has ended.
+    public var shutdownGrace: Duration = .seconds(3)
+
+    public init(loaded: ConfiguredManager, listen: ListenAddress? = nil, logger: Logger) {
+        self.loaded = loaded
+        self.listen = listen
+        self.logger = logger
+    }
+
+    /// The in-process token source, for ``ExecTask/source``.
+    public var source: any TokenSource { ManagerTokenSource(manager: self.loaded.manager) }
+
+    /// Runs `task` (whose source should be ``source``) with the manager's services around it.
+    ///
+    /// - Returns: The command's exit status.
+    /// - Throws: ``ExecError`` when the command was not started.
+    public func run(_ task: ExecTask) async throws(ExecError) -> Int32 {
+        let manager = self.loaded.manager
+        // Restored before the first token is asked for, so that the task's first request does not
+        // refresh a token the store still holds (and `run()` then does not restore again).
+        manager.restore()
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: manager)]
+        if let listen {
+            let collector = self.loaded.collector
+            collector.addSampleHook { manager.publishGauges() }
+            services.append(.init(service: TelemetrySamplerService(collector: collector)))
+            services.append(
+                .init(
+                    service: MetricsServer(collector: collector, address: listen, logger: self.logger) {
+                        [logger] host, port in
+                        logger.info("metrics listening", metadata: ["url": "http://\(host):\(port)/metrics"])
+                    }
+                )
+            )
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: self.logger
+            )
+        )
+        let running = Task { try await group.run() }
+        let result: Result<Int32, ExecError>
+        do {
+            result = .success(try await task.run())
+        } catch {
+            result = .failure(error)
+        }
+        await group.triggerGracefulShutdown()
+        let grace = self.shutdownGrace
+        let drained: @Sendable () async -> Bool = {
+            _ = await running.result
+            return true
+        }
+        let timedOut: @Sendable () async -> Bool = {
+            try? await Task.sleep(for: grace)
+            return false
+        }
+        let stopped = await firstOf([drained, timedOut])
+        if !stopped {
+            // The manager writes the store when it stops; it has not, so write it here.
+            manager.persist()
+            self.logger.info("services still stopping; not waiting longer", metadata: ["grace": "\(grace)"])
+        }
+        return try result.get()
+    }
+}

@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OAuthTopConfig
+import OAuthTopRuntime
+import Telemetry
+
+struct ExecCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec",
+        abstract: "Run a command with a token file that stays valid for as long as it runs.",
+        discussion: """
+            oauthtop writes the provider's token to a file (mode 0600, in a private 0700 directory \
+            unless --token-file says where) before starting CMD, puts its path in \
+            $OAUTHTOP_TOKEN_FILE (and the provider's name in $OAUTHTOP_PROVIDER), and rewrites it \
+            atomically after every refresh, so reading the file before each request always gives a \
+            valid token. CMD is not started without one. Its stdin, stdout and stderr pass through; \
+            SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to oauthtop are forwarded to it (Ctrl-C in a \
+            terminal reaches it directly, once); oauthtop exits with CMD's status (128 + the signal \
+            number if a signal killed it) and removes the file.
+
+            --env NAME also puts the first token in $NAME, for tools that read only a variable: it \
+            goes stale once the token is refreshed, so long jobs should read the file.
+
+            The tokens come from a token manager in this process, configured by --config, else \
+            $OAUTHTOP_CONFIG, else $XDG_CONFIG_HOME/oauthtop/oauthtop.yaml, sharing the daemon's token \
+            store. With one provider configured it is used; with several, name one with --provider.
+
+            Exit status: CMD's, or 2 for a usage or configuration error, 69 when no token could be \
+            had, 73 when the token file cannot be written, 126 when CMD cannot be run, 127 when it is \
+            not found, 128 + N when signal N arrived before CMD started.
+
+            Examples:
+              oauthtop exec -- python3 long_job.py
+              oauthtop exec --provider github -- \\
+                sh -c 'curl -H "Authorization: Bearer $(cat "$OAUTHTOP_TOKEN_FILE")" https://api.github.com/user'
+              oauthtop exec --provider github --env GITHUB_TOKEN -- gh repo list
+              oauthtop exec --config ./oauthtop.yaml --token-file /run/job/token -- ./batch.sh
+            """
+    )
+
+    @Option(
+        help: ArgumentHelp(
+            "The provider whose token CMD gets; required when several are configured.", valueName: "name"
+        )
+    )
+    var provider: String?
+
+    @Option(help: ArgumentHelp("The configuration file.", valueName: "file"))
+    var config: String?
+
+    @Option(
+        name: .customLong("env"),
+        help: ArgumentHelp(
+            "Also put the first token in this environment variable (it goes stale on refresh).", valueName: "name"
+        )
+    )
+    var environmentVariable: String?
+
+    @Option(
+        name: .customLong("token-file"),
+        help: ArgumentHelp("Write the token file here instead of a private temporary directory.", valueName: "path")
+    )
+    var tokenFile: String?
+
+    @Option(help: ArgumentHelp("Serve /metrics at HOST:PORT while CMD runs (none by default).", valueName: "host:port"))
+    var listen: String?
+
+    @Option(
+        name: .customLong("log-level"),
+        help: ArgumentHelp("oauthtop's own log level on stderr (default warning).", valueName: "level")
+    )
+    var logLevel: String?
+
+    @Argument(
+        parsing: .postTerminator, help: ArgumentHelp("The command and its arguments, after --.", valueName: "cmd")
+    )
+    var command: [String] = []
+
+    func validate() throws {
+        if self.command.isEmpty {
+            throw ValidationError("give the command to run after --, e.g. oauthtop exec -- python3 job.py")
+        }
+        if let name = self.environmentVariable {
+            let valid = name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+                && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+            guard valid else { throw ValidationError("--env '\(name)' is not a variable name (letters, digits, _)") }
+        }
+        if let listen { _ = try RuntimeOptions.parseListen(listen) }
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError(
+                "--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical"
+            )
+        }
+    }
+
+    func run() async throws {
+        // Before the manager (and its logger) is made: CMD's stderr gets only what --log-level allows.
+        try LoggingSetup.bootstrapOrFail(level: self.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .warning)
+        let loaded = try ConfiguredManager.loadOrExit(explicitPath: self.config)
+        let logger = Logger(label: "oauthtop.exec")
+        let listen = try self.listen.map(RuntimeOptions.parseListen)
+        // SEAM (socket): when a daemon's token socket answers, build its client as the `TokenSource`,
+        // choose the provider from its `providerNames()`, and run `ExecTask` directly (no
+        // `ExecRuntime`, no manager here) with `tokenURL` set to the socket's address for
+        // $OAUTHTOP_TOKEN_URL. Without a daemon, the in-process manager below serves the tokens.
+        let runtime = ExecRuntime(loaded: loaded, listen: listen, logger: logger)
+        let status: Int32
+        do {
+            let provider = try ExecProviderChoice.choose(
+                requested: self.provider, available: loaded.configuration.providers.map(\.name)
+            )
+            let task = ExecTask(
+                command: self.command, provider: provider, source: runtime.source, tokenFilePath: self.tokenFile,
+                tokenVariable: self.environmentVariable, environment: ProcessInfo.processInfo.environment,
+                consumers: loaded.consumers, requests: loaded.tokenRequests,
+                metrics: ExecMetrics(provider: provider, factory: loaded.collector), logger: logger
+            )
+            status = try await runtime.run(task)
+        } catch {
+            FileHandle.standardError.write(Data("oauthtop exec: \(error)\n".utf8))
+            status = error.exitCode
+        }
+        throw ExitCode(status)
+    }
+}

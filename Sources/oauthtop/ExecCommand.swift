@@ -22,9 +22,14 @@ struct ExecCommand: AsyncParsableCommand {
             --env NAME also puts the first token in $NAME, for tools that read only a variable: it \
             goes stale once the token is refreshed, so long jobs should read the file.
 
-            The tokens come from a token manager in this process, configured by --config, else \
+            When a daemon (`oauthtop run`) answers on its token socket (--socket, else $OAUTHTOP_SOCKET, \
+            else the default path), the tokens come from it: one refresher for every job on the \
+            machine, and $OAUTHTOP_TOKEN_URL names the daemon's token endpoint \
+            (http+unix://SOCKET/v1/token/PROVIDER, the socket path percent-encoded; curl: \
+            --unix-socket SOCKET http://localhost/v1/token/PROVIDER). Otherwise, or with --in-process \
+            or --config, a token manager runs in this process, configured by --config, else \
             $OAUTHTOP_CONFIG, else $XDG_CONFIG_HOME/oauthtop/oauthtop.yaml, sharing the daemon's token \
-            store. With one provider configured it is used; with several, name one with --provider.
+            store. With one provider it is used; with several, name one with --provider.
 
             Exit status: CMD's, or 2 for a usage or configuration error, 69 when no token could be \
             had, 73 when the token file cannot be written, 126 when CMD cannot be run, 127 when it is \
@@ -46,8 +51,14 @@ struct ExecCommand: AsyncParsableCommand {
     )
     var provider: String?
 
-    @Option(help: ArgumentHelp("The configuration file.", valueName: "file"))
+    @Option(help: ArgumentHelp("The configuration file (runs a token manager in this process).", valueName: "file"))
     var config: String?
+
+    @Option(help: ArgumentHelp("The daemon's token socket to take tokens from.", valueName: "path"))
+    var socket: String?
+
+    @Flag(help: "Run a token manager in this process even when a daemon is running.")
+    var inProcess = false
 
     @Option(
         name: .customLong("env"),
@@ -97,13 +108,18 @@ struct ExecCommand: AsyncParsableCommand {
     func run() async throws {
         // Before the manager (and its logger) is made: CMD's stderr gets only what --log-level allows.
         try LoggingSetup.bootstrapOrFail(level: self.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .warning)
+        let environment = ProcessInfo.processInfo.environment
+        let socketPath = TokenSocketPath.forClient(explicit: self.socket, environment: environment)
+        if !self.inProcess, self.config == nil, TokenSocketPath.isListening(socketPath) {
+            throw ExitCode(await self.runWithDaemon(socketPath: socketPath, environment: environment))
+        }
+        if self.socket != nil, !self.inProcess, self.config == nil {
+            FileHandle.standardError.write(Data("oauthtop exec: no oauthtop daemon at \(socketPath)\n".utf8))
+            throw ExitCode(69)
+        }
         let loaded = try ConfiguredManager.loadOrExit(explicitPath: self.config)
         let logger = Logger(label: "oauthtop.exec")
         let listen = try self.listen.map(RuntimeOptions.parseListen)
-        // SEAM (socket): when a daemon's token socket answers, build its client as the `TokenSource`,
-        // choose the provider from its `providerNames()`, and run `ExecTask` directly (no
-        // `ExecRuntime`, no manager here) with `tokenURL` set to the socket's address for
-        // $OAUTHTOP_TOKEN_URL. Without a daemon, the in-process manager below serves the tokens.
         let runtime = ExecRuntime(loaded: loaded, listen: listen, logger: logger)
         let status: Int32
         do {
@@ -122,5 +138,25 @@ struct ExecCommand: AsyncParsableCommand {
             status = error.exitCode
         }
         throw ExitCode(status)
+    }
+
+    /// Runs CMD with tokens from the daemon at `socketPath`; returns the exit status.
+    private func runWithDaemon(socketPath: String, environment: [String: String]) async -> Int32 {
+        let logger = Logger(label: "oauthtop.exec")
+        let source = SocketTokenSource(client: TokenSocketClient(endpoint: .unix(socketPath)))
+        do {
+            let available = try await source.providerNames()
+            let provider = try ExecProviderChoice.choose(requested: self.provider, available: available)
+            let encoded = socketPath.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socketPath
+            let task = ExecTask(
+                command: self.command, provider: provider, source: source, tokenFilePath: self.tokenFile,
+                tokenVariable: self.environmentVariable, tokenURL: "http+unix://\(encoded)/v1/token/\(provider)",
+                environment: environment, logger: logger
+            )
+            return try await task.run()
+        } catch {
+            FileHandle.standardError.write(Data("oauthtop exec: \(error)\n".utf8))
+            return (error as? ExecError)?.exitCode ?? 69
+        }
     }
 }

@@ -10,6 +10,8 @@ struct InProcessIdentityProvider: Sendable {
     static let clientSecret = "cli-alerting-client-secret-0123456789-abcdefghij"
 
     let endpoint: DemoEndpoint
+    /// The provider itself, for its statistics.
+    let provider: DemoIdentityProvider
     /// A refresh token issued for ``clientID`` before the test starts oauthtop.
     let refreshToken: String
 
@@ -28,7 +30,7 @@ struct InProcessIdentityProvider: Sendable {
             defer { group.cancelAll() }
             let endpoint = try await provider.waitUntilListening()[0]
             let fixture = InProcessIdentityProvider(
-                endpoint: endpoint, refreshToken: provider.issueRefreshToken(clientID: Self.clientID)
+                endpoint: endpoint, provider: provider, refreshToken: provider.issueRefreshToken(clientID: Self.clientID)
             )
             return try await body(fixture)
         }

@@ -24,6 +24,7 @@ struct SocketCommandsTests {
                     let listening = try await daemon.waitForEvent("socket_listening", timeout: .seconds(60))
                     #expect(listening.string("path") == socket)
                     try await self.exercise(socket: socket, sandbox: sandbox, idp: idp, daemon: daemon)
+                    try await self.execThroughDaemon(socket: socket, sandbox: sandbox, idp: idp)
                     try await self.secondDaemonRefused(socket: socket, sandbox: sandbox, idp: idp)
                     daemon.terminate()
                     #expect(try await daemon.waitForExit(timeout: .seconds(60)) == 0)
@@ -31,6 +32,27 @@ struct SocketCommandsTests {
                 }
             }
         }
+    }
+
+    /// `oauthtop exec` with a daemon running takes its token from the daemon (no manager of its own, so
+    /// no request to the identity provider) and names the daemon's endpoint in $OAUTHTOP_TOKEN_URL.
+    private func execThroughDaemon(socket: String, sandbox: Sandbox, idp: InProcessIdentityProvider) async throws {
+        let environment = sandbox.environment()
+        let name = InProcessIdentityProvider.providerName
+        let token = try await ChildProcess.run(["token", name, "--socket", socket], environment: environment)
+        let requestsBefore = idp.provider.statistics().total.requests
+        let script = """
+            test "$(cat "$OAUTHTOP_TOKEN_FILE")" = "$EXPECTED" || exit 3
+            case "$OAUTHTOP_TOKEN_URL" in http+unix://*/v1/token/\(name)) ;; *) exit 4 ;; esac
+            exit 7
+            """
+        var childEnvironment = environment
+        childEnvironment["EXPECTED"] = token.stdout.trimmingCharacters(in: .newlines)
+        let exec = try await ChildProcess.run(
+            ["exec", "--socket", socket, "--", "/bin/sh", "-c", script], environment: childEnvironment
+        )
+        #expect(exec.status == 7, "the child's own status comes back; 3: wrong token, 4: no token URL")
+        #expect(idp.provider.statistics().total.requests == requestsBefore, "the daemon's token, no refresh")
     }
 
     private func exercise(

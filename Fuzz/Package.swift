@@ -20,6 +20,7 @@ let targets: [(name: String, products: [String])] = [
     ("FuzzTokenResponse", ["TokenManager"]),
     ("FuzzHTTPDate", ["Primitives"]),
     ("FuzzSocketRequest", ["OAuthTopRuntime", "Primitives"]),
+    ("FuzzGitCredential", ["OAuthTopRuntime", "Primitives"]),
 ]
 
 let package = Package(

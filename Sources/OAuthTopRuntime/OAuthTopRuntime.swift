@@ -15,7 +15,9 @@
 /// - `TokenSocket/`: the daemon's local token socket: the server (``TokenSocketServer``, a `Service`
 ///   over a Unix socket with `SO_PEERCRED` checks and an optional loopback TCP listener behind a bearer
 ///   secret), what it answers (``TokenSocketHandler``), the JSON shapes (`Messages/`), and the client
-///   the `token`, `status` and `refresh` commands use (``TokenSocketClient``).
+///   the `token`, `status` and `refresh` commands use (``TokenSocketClient``);
+/// - `Credentials/`: the credential helpers' formats: git's credential helper protocol
+///   (``GitCredentialRequest``, ``GitCredentialReply``) and kubectl's ``ExecCredential``.
 ///
 /// It must not: parse command-line arguments (the executable does), parse files (OAuthTopConfig
 /// does), hold token logic (TokenManager does), or print a secret.

@@ -27,6 +27,9 @@ struct OAuthTop: AsyncParsableCommand {
               oauthtop refresh github
               curl -H "Authorization: Bearer $(oauthtop token github)" https://api.github.com/user
 
+            Hand tokens to git and kubectl as a credential helper (docs/credential-helpers.md):
+              git config credential.helper '!oauthtop credential git --provider github'
+
             Lint and unit-test alert rules (docs/alerting.md):
               oauthtop rules check rules/seed.rules.yaml
               oauthtop rules test my-rules.test.yaml
@@ -34,7 +37,7 @@ struct OAuthTop: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DemoCommand.self, WatchCommand.self, RunCommand.self, RefreshCommand.self, StatusCommand.self,
-            TokenCommand.self, ConfigCommand.self, RulesCommand.self,
+            TokenCommand.self, CredentialCommand.self, ConfigCommand.self, RulesCommand.self,
         ]
     )
 }

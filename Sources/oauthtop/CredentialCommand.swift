@@ -14,9 +14,7 @@ struct CredentialCommand: AsyncParsableCommand {
 
             Examples:
               git config credential.helper '!oauthtop credential git --provider github'
-              kubectl config set-credentials oauthtop --exec-api-version=client.authentication.k8s.io/v1 \\
-                --exec-command=oauthtop --exec-arg=credential --exec-arg=kubectl --exec-arg=--provider \\
-                --exec-arg=cluster
+              oauthtop help credential kubectl    # a kubeconfig user that runs the plugin
             """,
         subcommands: [GitCredentialCommand.self, KubectlCredentialCommand.self]
     )
@@ -117,7 +115,10 @@ struct KubectlCredentialCommand: AsyncParsableCommand {
         discussion: """
             Prints a client.authentication.k8s.io ExecCredential (v1 or v1beta1, as \
             $KUBERNETES_EXEC_INFO asks; v1beta1 when it is unset) with the token and its \
-            expirationTimestamp, so kubectl reuses the token until it expires. Exits 1 when \
+            expirationTimestamp, so kubectl reuses the token until it expires (within one \
+            process: kubectl v1.32 runs the plugin for each command, and the daemon answers each run \
+            from its cache). The cluster's server must be https://: kubectl v1.32 sends no credential \
+            over plain http. Exits 1 when \
             $KUBERNETES_EXEC_INFO is malformed or the daemon has no valid token.
 
             Example kubeconfig user:

@@ -101,6 +101,8 @@ struct CredentialHelpersTests {
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
             try await FakeServer.with(sandbox: sandbox, expected: token, log: log, tls: (certificate, key)) { port in
                 for (index, version) in ["v1", "v1beta1"].enumerated() {
+                    // The v1beta1 user leaves --provider out: the daemon serves one provider, which is chosen.
+                    let args = version == "v1" ? "[--provider, \(daemon.provider)]" : "[]"
                     let kubeconfig = try sandbox.write(
                         "kubeconfig-\(version)",
                         """
@@ -115,7 +117,7 @@ struct CredentialHelpersTests {
                               exec:
                                 apiVersion: client.authentication.k8s.io/\(version)
                                 command: \(wrapper)
-                                args: [--provider, \(daemon.provider)]
+                                args: \(args)
                                 interactiveMode: Never
                         contexts:
                           - name: fake

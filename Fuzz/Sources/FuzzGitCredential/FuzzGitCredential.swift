@@ -10,7 +10,8 @@ public func fuzzGitCredential(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         let request = try GitCredentialRequest.parse(bytes)
         for attribute in request.attributes {
             precondition(!attribute.key.isEmpty, "an empty key was accepted")
-            precondition(!attribute.key.contains("\n") && !attribute.value.contains("\n"), "a newline in an attribute")
+            let newline = UInt8(ascii: "\n")
+            precondition(!attribute.key.utf8.contains(newline) && !attribute.value.utf8.contains(newline), "a newline")
         }
         let reply = GitCredentialReply(username: request.username ?? "u", password: Secret("t"), expiryUnixSeconds: 1)
         _ = try? reply.formatted()

@@ -139,7 +139,8 @@ struct CredentialHelpersTests {
                     // The truth of kubectl v1.32: it keeps the ExecCredential in memory only, so each
                     // command runs the plugin once (a run within one command would reuse it until expiry).
                     #expect(execInfos.count == 3 * (index + 1), "one plugin run per kubectl command")
-                    #expect(execInfos.last?.contains("\"apiVersion\":\"client.authentication.k8s.io/\(version)\"") == true)
+                    let asked = "\"apiVersion\":\"client.authentication.k8s.io/\(version)\""
+                    #expect(execInfos.last?.contains(asked) == true, "kubectl passes the version in KUBERNETES_EXEC_INFO")
                 }
             }
             let requests = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")

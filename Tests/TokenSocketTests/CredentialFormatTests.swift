@@ -90,7 +90,8 @@ struct CredentialFormatTests {
             (nil, "client.authentication.k8s.io/v1beta1"),
             ("", "client.authentication.k8s.io/v1beta1"),
             (
-                #"{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false}}"#,
+                #"{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","#
+                    + #""spec":{"interactive":false}}"#,
                 "client.authentication.k8s.io/v1"
             ),
             (

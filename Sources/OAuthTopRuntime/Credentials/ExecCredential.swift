@@ -71,7 +71,8 @@ public struct ExecCredential: Sendable, Hashable {
             "status": ["token": self.token.revealed, "expirationTimestamp": self.expirationTimestamp],
         ]
         // Strings and a dictionary only: serialisation cannot fail.
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+        let options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try? JSONSerialization.data(withJSONObject: object, options: options)
         return String(decoding: data ?? Data(), as: UTF8.self)
     }
 }

@@ -21,6 +21,7 @@ let targets: [(name: String, products: [String])] = [
     ("FuzzHTTPDate", ["Primitives"]),
     ("FuzzSocketRequest", ["OAuthTopRuntime", "Primitives"]),
     ("FuzzFileMode", ["Primitives"]),
+    ("FuzzGitCredential", ["OAuthTopRuntime", "Primitives"]),
 ]
 
 let package = Package(

@@ -15,13 +15,15 @@
 /// - `TokenSocket/`: the daemon's local token socket: the server (``TokenSocketServer``, a `Service`
 ///   over a Unix socket with `SO_PEERCRED` checks and an optional loopback TCP listener behind a bearer
 ///   secret), what it answers (``TokenSocketHandler``), the JSON shapes (`Messages/`), and the client
-///   the `token`, `status` and `refresh` commands use (``TokenSocketClient``).
+///   the `token`, `status` and `refresh` commands use (``TokenSocketClient``);
 /// - `TokenFiles/`: token files kept valid for other programs (``TokenFileKeeper``), where their tokens
-///   come from (``TokenSource``: the in-process manager now, the daemon's socket later), the daemon's
+///   come from (``TokenSource``: the in-process manager or the daemon's socket), the daemon's
 ///   sinks (``TokenSinkService``), and the consumers of a process's tokens (``ConsumerRegistry``,
 ///   counted in `oauth_token_requests_total`);
 /// - `Exec/`: `oauthtop exec` (``ExecTask``, ``ExecRuntime``): the command's token file, spawning,
-///   signal forwarding and exit status.
+///   signal forwarding and exit status;
+/// - `Credentials/`: the credential helpers' formats: git's credential helper protocol
+///   (``GitCredentialRequest``, ``GitCredentialReply``) and kubectl's ``ExecCredential``.
 ///
 /// It must not: parse command-line arguments (the executable does), parse files (OAuthTopConfig
 /// does), hold token logic (TokenManager does), or print a secret (token files hold tokens; logs,

@@ -29,6 +29,9 @@ struct OAuthTop: AsyncParsableCommand {
             Run a long job with a token file kept valid for it (docs/exec-and-sinks.md):
               oauthtop exec --provider github -- python3 long_job.py
 
+            Hand tokens to git and kubectl as a credential helper (docs/credential-helpers.md):
+              git config credential.helper '!oauthtop credential git --provider github'
+
             Lint and unit-test alert rules (docs/alerting.md):
               oauthtop rules check rules/seed.rules.yaml
               oauthtop rules test my-rules.test.yaml
@@ -36,7 +39,7 @@ struct OAuthTop: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DemoCommand.self, WatchCommand.self, RunCommand.self, ExecCommand.self, RefreshCommand.self,
-            StatusCommand.self, TokenCommand.self, ConfigCommand.self, RulesCommand.self,
+            StatusCommand.self, TokenCommand.self, CredentialCommand.self, ConfigCommand.self, RulesCommand.self,
         ]
     )
 }

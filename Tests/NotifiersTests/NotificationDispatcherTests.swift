@@ -231,7 +231,9 @@ struct NotificationDispatcherTests {
             let recording = RecordingNotifier(name: "out")
             let hung = AlertmanagerNotifier(name: "am", baseURL: receiver.baseURL, httpClient: .shared)
             let dispatcher = NotificationDispatcher(
-                notifiers: [recording, hung], policy: self.fast, shutdownGracePeriod: .milliseconds(300),
+                // Seconds: the queued alerts must be delivered within it even on a loaded 2-core machine (300 ms
+                // was not always enough); the hung receiver then holds run() for the whole period.
+                notifiers: [recording, hung], policy: self.fast, shutdownGracePeriod: .seconds(3),
                 metricsFactory: self.metrics, logger: quietLogger, jitter: { _ in .zero }
             )
             dispatcher.enqueue((1...5).map(numberedAlert))

@@ -133,15 +133,17 @@ final class ChildProcess: Sendable {
         )
     }
 
-    /// Starts the binary, runs `body` with it, and kills it afterwards if it still runs, even when `body` throws.
+    /// Starts the binary (or `executable`), runs `body` with it, and kills it afterwards if it still runs, even
+    /// when `body` throws.
     static func with<T: Sendable>(
+        executable: String? = nil,
         _ arguments: [String],
         environment: [String: String],
         directory: URL? = nil,
         _ body: (ChildProcess) async throws -> T
     ) async throws -> T {
         let child = try ChildProcess(
-            executable: nil, arguments: arguments, environment: environment, directory: directory, stdin: nil
+            executable: executable, arguments: arguments, environment: environment, directory: directory, stdin: nil
         )
         do {
             let result = try await body(child)

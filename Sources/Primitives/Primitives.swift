@@ -3,10 +3,10 @@
 /// It owns: ``Secret`` and its SHA-256 fingerprint, the `application/x-www-form-urlencoded` encoder
 /// (``FormEncoding``), HTTP dates and `Retry-After` (``HTTPDate``), the line writer for JSON event
 /// streams (``JSONLineWriter``), the injected wall clock (``WallClock``), a task executor with a
-/// thread of its own (``ThreadExecutor``), `Duration`'s unit conversions, octal file modes
-/// (``FileMode``), RFC 3339 timestamps (``RFC3339``), and the description of a metric family
-/// (``MetricDescription``, ``MetricType``), so that the layer emitting a family can describe it
-/// without importing the collector.
+/// thread of its own (``ThreadExecutor``), a signal that wakes a sleeping task (``WakeSignal``),
+/// `Duration`'s unit conversions, octal file modes (``FileMode``), RFC 3339 timestamps
+/// (``RFC3339``), and the description of a metric family (``MetricDescription``, ``MetricType``), so
+/// that the layer emitting a family can describe it without importing the collector.
 ///
 /// It must not: depend on any other oauthtop target, know about tokens, providers, terminals or
 /// rules, or hold state beyond what one helper needs. A helper moves here only when

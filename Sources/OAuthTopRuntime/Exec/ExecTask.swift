@@ -92,7 +92,7 @@ public struct ExecTask: Sendable {
             report: { [consumers, requests, logger] write in
                 if let id = consumerID.withLock({ $0 }) { consumers?.record(write, id: id) }
                 requests?.increment(provider: write.provider, consumer: .exec, outcome: write.outcome.rawValue)
-                Self.log(write, logger: logger)
+                write.log(to: logger, kind: "token file")
             }
         )
         self.requests?.prepare(provider: self.provider, consumer: .exec)
@@ -189,18 +189,6 @@ public struct ExecTask: Sendable {
             }
             forwarder.onSignalBeforeStart { signal in resume(.signal(signal)) }
             Task { resume(.written(await keeper.update(waiting: true))) }
-        }
-    }
-
-    static func log(_ write: TokenFileWrite, logger: Logger) {
-        var metadata: Logger.Metadata = ["provider": "\(write.provider)", "path": "\(write.path)"]
-        if let fingerprint = write.tokenFingerprint { metadata["token"] = "\(fingerprint)" }
-        if write.outcome == .success {
-            logger.debug("token file written", metadata: metadata)
-        } else {
-            metadata["outcome"] = "\(write.outcome)"
-            metadata["error"] = "\(write.error ?? "")"
-            logger.info("token file not updated", metadata: metadata)
         }
     }
 }

@@ -20,7 +20,7 @@ public final class TokenFileKeeper: Sendable {
     public let file: TokenFile
     private let clock: WallClock
     private let report: @Sendable (TokenFileWrite) -> Void
-    private let wake = Wakeup()
+    private let wake = WakeSignal()
 
     private struct State {
         var written: AccessToken?

@@ -1,3 +1,5 @@
+import Logging
+
 /// One attempt of a ``TokenFileKeeper`` to put a token in its file: what a consumer record and the
 /// `oauth_token_requests_total` counter are made from. It holds the token's fingerprint, never the token.
 public struct TokenFileWrite: Sendable, Hashable {
@@ -44,5 +46,23 @@ public struct TokenFileWrite: Sendable, Hashable {
         self.tokenFingerprint = tokenFingerprint
         self.expiresAt = expiresAt
         self.error = error
+    }
+}
+
+extension TokenFileWrite {
+    /// Logs the attempt, with the token's fingerprint only: at debug when the file holds the new token,
+    /// at info when it does not.
+    ///
+    /// - Parameter kind: What the file is to the reader of the log (`token file`, `sink`).
+    func log(to logger: Logger, kind: String) {
+        var metadata: Logger.Metadata = ["provider": "\(self.provider)", "path": "\(self.path)"]
+        if let fingerprint = self.tokenFingerprint { metadata["token"] = "\(fingerprint)" }
+        if self.outcome == .success {
+            logger.debug("\(kind) written", metadata: metadata)
+        } else {
+            metadata["outcome"] = "\(self.outcome)"
+            metadata["error"] = "\(self.error ?? "")"
+            logger.info("\(kind) not written", metadata: metadata)
+        }
     }
 }

@@ -45,7 +45,7 @@ public struct TokenSinkService: Service {
                 report: { [consumers, requests, logger] write in
                     consumers.record(write, id: sink.file.path)
                     requests.increment(provider: write.provider, consumer: .sink, outcome: write.outcome.rawValue)
-                    Self.log(write, logger: logger)
+                    write.log(to: logger, kind: "sink")
                 }
             )
         }
@@ -60,17 +60,5 @@ public struct TokenSinkService: Service {
             }
         }
         for keeper in keepers { keeper.stop() }
-    }
-
-    static func log(_ write: TokenFileWrite, logger: Logger) {
-        var metadata: Logger.Metadata = ["provider": "\(write.provider)", "path": "\(write.path)"]
-        if let fingerprint = write.tokenFingerprint { metadata["token"] = "\(fingerprint)" }
-        if write.outcome == .success {
-            logger.debug("sink written", metadata: metadata)
-        } else {
-            metadata["outcome"] = "\(write.outcome)"
-            metadata["error"] = "\(write.error ?? "")"
-            logger.info("sink not written", metadata: metadata)
-        }
     }
 }

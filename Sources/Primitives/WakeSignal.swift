@@ -1,9 +1,11 @@
 import Synchronization
 
-/// Wakes a sleeping refresher early (a manual refresh, a new credential, shutdown).
+/// Wakes a sleeping task early: the token manager's refreshers (a manual refresh, a new credential,
+/// shutdown) and the token-file keepers (a refreshed token).
 ///
-/// A signal sent while nobody waits is kept, so the next wait returns at once.
-final class WakeSignal: Sendable {
+/// A signal sent while nobody waits is kept, so the next wait returns at once; several signals
+/// before a wait count as one.
+public final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -11,7 +13,9 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
-    func signal() {
+    public init() {}
+
+    public func signal() {
         let waiter = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
             if let waiter = state.waiter {
                 state.waiter = nil
@@ -24,7 +28,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Waits for a signal; returns early when the task is cancelled.
-    func wait() async {
+    public func wait() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = self.state.withLock { state -> Bool in
@@ -47,7 +51,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Sleeps until `deadline` on `clock`, or until signalled, whichever is first.
-    func sleep(untilNanos deadline: Int64, clock: WallClock) async {
+    public func sleep(untilNanos deadline: Int64, clock: WallClock) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await clock.sleep(untilNanos: deadline) }
             group.addTask { await self.wait() }

@@ -6,9 +6,9 @@ import Synchronization
 /// Counters whose labels are known at start are created then, at 0 (Prometheus's instrumentation
 /// guidance): a counter series that first appears above 0 has its first increase unseen by `rate` and
 /// `increase`, so a provider's first refresh would not count on the dashboard. These are the attempts
-/// per configured endpoint and ``knownOutcomes``, the rate limits per endpoint, the conflicts and the
-/// tasks that outlived their token (the fallback chain creates its own per method). Outcomes with an
-/// open-ended code (`http_404`, an RFC 6749 error code) and the failures by reason appear on first use.
+/// per configured endpoint and ``knownOutcomes``, the rate limits and the refresh-duration histogram per
+/// endpoint, the conflicts and the tasks that outlived their token (the fallback chain creates its own
+/// per method). Outcomes with an open-ended code (`http_404`, an RFC 6749 error code) and the failures by reason appear on first use.
 final class ProviderMetrics: Sendable {
     /// The outcomes of `oauth_refresh_attempts_total` whose code is fixed: `success` and the transport
     /// and response classes of ``AttemptFailure`` that do not carry an HTTP status or an OAuth error code.
@@ -57,6 +57,9 @@ final class ProviderMetrics: Sendable {
                 _ = self.attemptCounter(endpoint: endpoint, outcome: outcome)
             }
             _ = self.rateLimitedCounter(endpoint: endpoint)
+            // The duration histogram too, so that its buckets are at 0 before the first round and
+            // `rate(..._bucket[...])` (the latency panel) sees that round.
+            _ = self.durationTimer(endpoint: endpoint)
         }
     }
 
@@ -91,7 +94,11 @@ final class ProviderMetrics: Sendable {
     }
 
     func duration(endpoint: String, nanoseconds: Int64) {
-        let timer = self.durations.withLock { timers in
+        self.durationTimer(endpoint: endpoint).recordNanoseconds(max(0, nanoseconds))
+    }
+
+    private func durationTimer(endpoint: String) -> Timer {
+        self.durations.withLock { timers in
             if let timer = timers[endpoint] { return timer }
             let timer = Timer(
                 label: OAuthMetricNames.refreshDuration,
@@ -101,7 +108,6 @@ final class ProviderMetrics: Sendable {
             timers[endpoint] = timer
             return timer
         }
-        timer.recordNanoseconds(max(0, nanoseconds))
     }
 
     private func attemptCounter(endpoint: String, outcome: String) -> Counter {

@@ -150,7 +150,12 @@ public struct ManagerRuntime: Sendable {
                 consumer: "socket", providers: self.manager.providers.map(\.name), factory: self.collector
             ),
             alerts: { alerting?.evaluation.alertRows() ?? [] },
-            otherConsumers: self.otherConsumers
+            otherConsumers: self.otherConsumers,
+            // Made here, before the group runs, so that its event log sees the first refresh.
+            dashboard: LocalDashboardFeed(
+                manager: self.manager, collector: self.collector, alerting: alerting?.evaluation,
+                refreshMode: "daemon"
+            )
         )
         let onListening: @Sendable (TokenSocketServer.Listening) async -> Void = { listening in
             var fields: [(key: String, value: TokenEvent.Value)] = [("path", .string(listening.path))]

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Dashboard
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -43,6 +44,13 @@ public struct TokenSocketClient: Sendable {
         let (status, body) = try await self.send(.GET, "/v1/status")
         guard status == 200 else { throw .server(status: status, body: Self.decodeError(body)) }
         return try Self.decode(SocketStatus.self, body)
+    }
+
+    /// What the daemon's dashboard shows apart from panels: providers, consumers, alerts, recent events.
+    public func dashboard() async throws(TokenSocketClientError) -> DashboardSnapshot {
+        let (status, body) = try await self.send(.GET, "/v1/dashboard")
+        guard status == 200 else { throw .server(status: status, body: Self.decodeError(body)) }
+        return try Self.decode(DashboardSnapshot.self, body)
     }
 
     /// Refreshes `provider` now (every provider when `nil`), as the dashboard's `r` does.

@@ -8,6 +8,9 @@ public enum SocketRoute: Sendable, Hashable {
     case token(provider: String)
     /// `GET /v1/status`.
     case status
+    /// `GET /v1/dashboard`: what an attached dashboard shows apart from its panels (providers, consumers,
+    /// alerts, recent events), as a ``DashboardSnapshot`` without panels.
+    case dashboard
     /// `POST /v1/refresh/{provider}`, or `POST /v1/refresh` for every provider (`nil`).
     case refresh(provider: String?)
 
@@ -21,7 +24,7 @@ public enum SocketRoute: Sendable, Hashable {
         switch self {
         case .token(let provider): provider
         case .refresh(let provider): provider
-        case .status: nil
+        case .status, .dashboard: nil
         }
     }
 
@@ -44,6 +47,9 @@ public enum SocketRoute: Sendable, Hashable {
         case ("status", 2):
             try Self.require(method, "GET", for: "/v1/status")
             return .status
+        case ("dashboard", 2):
+            try Self.require(method, "GET", for: "/v1/dashboard")
+            return .dashboard
         case ("token", 2), ("token", 3):
             try Self.require(method, "GET", for: "/v1/token/{provider}")
             guard segments.count == 3, !segments[2].isEmpty else { throw .missingProvider }

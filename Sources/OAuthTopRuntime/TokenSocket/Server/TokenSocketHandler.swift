@@ -17,6 +17,7 @@ public final class TokenSocketHandler: Sendable {
     private let otherConsumers: @Sendable () -> [SocketStatus.Consumer]
     private let clock: WallClock
     private let daemon: SocketStatus.Daemon
+    private let dashboard: (any DashboardFeed)?
 
     /// Creates the handler.
     ///
@@ -28,6 +29,7 @@ public final class TokenSocketHandler: Sendable {
     ///   - alerts: The pending and firing alerts, when rules are evaluated.
     ///   - otherConsumers: Consumers that are not clients of the socket (exec'd tasks, sinks), listed
     ///     by `/v1/status` after the socket's own.
+    ///   - dashboard: What `GET /v1/dashboard` serves to attached dashboards; `nil` answers 404.
     ///   - clock: Wall time; tests inject one.
     public init(
         manager: OAuthTokenManager,
@@ -36,8 +38,10 @@ public final class TokenSocketHandler: Sendable {
         consumers: SocketConsumers = SocketConsumers(),
         alerts: @escaping @Sendable () -> [AlertRow] = { [] },
         otherConsumers: @escaping @Sendable () -> [SocketStatus.Consumer] = { [] },
+        dashboard: (any DashboardFeed)? = nil,
         clock: WallClock = .system
     ) {
+        self.dashboard = dashboard
         self.otherConsumers = otherConsumers
         self.manager = manager
         self.consumers = consumers
@@ -61,6 +65,18 @@ public final class TokenSocketHandler: Sendable {
         case .status:
             self.metrics.record(provider: nil, outcome: "ok")
             return .json(self.status(), status: 200, outcome: "ok")
+        case .dashboard:
+            guard let dashboard = self.dashboard,
+                let state = try? await dashboard.state(now: self.clock.now()).snapshot
+            else {
+                self.metrics.record(provider: nil, outcome: "not_found")
+                return .json(
+                    SocketErrorBody(error: "not_found", message: "this daemon serves no dashboard"), status: 404,
+                    outcome: "not_found"
+                )
+            }
+            self.metrics.record(provider: nil, outcome: "ok")
+            return .json(state, status: 200, outcome: "ok")
         case .refresh(let name):
             return await self.refresh(name)
         }

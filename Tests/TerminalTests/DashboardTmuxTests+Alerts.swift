@@ -1,4 +1,5 @@
 import Foundation
+import OAuthTopTestKit
 import Testing
 
 /// The dashboard's alerts list, driven through tmux: `oauthtop demo --faults FILE` with a full outage from

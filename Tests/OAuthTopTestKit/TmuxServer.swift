@@ -2,22 +2,22 @@ import Foundation
 
 /// A private tmux server for one test: its own socket (`-L oauthtop-test-<random>`), its own
 /// configuration, never the user's server. ``stop()`` kills it.
-struct TmuxServer {
-    struct CommandFailed: Error, CustomStringConvertible {
-        var arguments: [String]
-        var status: Int32
-        var output: String
-        var description: String {
+public struct TmuxServer: Sendable {
+    public struct CommandFailed: Error, CustomStringConvertible {
+        public var arguments: [String]
+        public var status: Int32
+        public var output: String
+        public var description: String {
             "tmux \(self.arguments.joined(separator: " ")) exited \(self.status): \(self.output)"
         }
     }
 
-    let executable: URL
-    let socket: String
-    let directory: URL
+    public let executable: URL
+    public let socket: String
+    public let directory: URL
 
     /// The tmux on `PATH`, or `nil` when there is none.
-    static func locate() -> URL? {
+    public static func locate() -> URL? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for directory in path.split(separator: ":") {
             let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("tmux")
@@ -27,7 +27,7 @@ struct TmuxServer {
     }
 
     /// The `terminal-demo` executable built beside the test bundle (or `$TERMINAL_DEMO`).
-    static func demoExecutable() -> URL? {
+    public static func demoExecutable() -> URL? {
         if let explicit = ProcessInfo.processInfo.environment["TERMINAL_DEMO"] {
             return URL(fileURLWithPath: explicit)
         }
@@ -36,7 +36,7 @@ struct TmuxServer {
         return FileManager.default.isExecutableFile(atPath: demo.path) ? demo : nil
     }
 
-    init(executable: URL) throws {
+    public init(executable: URL) throws {
         self.executable = executable
         self.socket = "oauthtop-test-\(UInt64.random(in: 0...UInt64.max))"
         self.directory = FileManager.default.temporaryDirectory.appendingPathComponent(self.socket)
@@ -55,7 +55,7 @@ struct TmuxServer {
 
     /// Runs `tmux -u -L socket -f config arguments...` and returns its standard output.
     @discardableResult
-    func run(_ arguments: [String]) throws -> String {
+    public func run(_ arguments: [String]) throws -> String {
         var environment = ProcessInfo.processInfo.environment
         environment["LANG"] = "C.UTF-8"
         environment["LC_ALL"] = "C.UTF-8"
@@ -81,17 +81,17 @@ struct TmuxServer {
     /// - Parameters:
     ///   - escapes: Keep the colour escapes (`-e`).
     ///   - history: Include the lines scrolled off the top (`-S -`).
-    func capture(target: String, escapes: Bool = false, history: Bool = false) throws -> String {
+    public func capture(target: String, escapes: Bool = false, history: Bool = false) throws -> String {
         try self.run(["capture-pane", "-p"] + (escapes ? ["-e"] : []) + (history ? ["-S", "-"] : []) + ["-t", target])
     }
 
     /// A tmux format (`#{pane_dead}`) evaluated for `target`.
-    func format(_ format: String, target: String) throws -> String {
+    public func format(_ format: String, target: String) throws -> String {
         try self.run(["display-message", "-p", "-t", target, format]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Polls `read` until `condition` holds or `timeout` passes; returns the last value read.
-    func waitFor(
+    public func waitFor(
         _ what: String,
         timeout: Duration = .seconds(15),
         read: () throws -> String,
@@ -112,7 +112,7 @@ struct TmuxServer {
     }
 
     /// Kills the server and removes its configuration.
-    func stop() {
+    public func stop() {
         _ = try? self.run(["kill-server"])
         try? FileManager.default.removeItem(at: self.directory)
     }

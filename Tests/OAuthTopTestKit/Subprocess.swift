@@ -11,15 +11,15 @@ import Musl
 /// Not Foundation's `Process`: it passes on the spawning thread's signal mask (a Swift pool thread
 /// blocks SIGTERM, SIGHUP, SIGCHLD, ...), which a tmux server then keeps, so it never reaps its
 /// panes and ignores `kill-server`. Here the child starts with an empty mask and default actions.
-enum Subprocess {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public enum Subprocess {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// Runs `executable` with `arguments` and `environment`, its output going to `outputFile`.
     ///
     /// - Returns: The exit status (128 + signal number when a signal ended it).
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String], outputFile: String)
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String], outputFile: String)
         throws -> Int32
     {
         var actions = posix_spawn_file_actions_t()

@@ -29,7 +29,8 @@ struct ExecCommand: AsyncParsableCommand {
             --unix-socket SOCKET http://localhost/v1/token/PROVIDER). Otherwise, or with --in-process \
             or --config, a token manager runs in this process, configured by --config, else \
             $OAUTHTOP_CONFIG, else $XDG_CONFIG_HOME/oauthtop/oauthtop.yaml, sharing the daemon's token \
-            store. With one provider it is used; with several, name one with --provider.
+            store, and $OAUTHTOP_TOKEN_URL names a private socket of this process serving the same \
+            endpoint. With one provider it is used; with several, name one with --provider.
 
             Exit status: CMD's, or 2 for a usage or configuration error, 69 when no token could be \
             had, 73 when the token file cannot be written, 126 when CMD cannot be run, 127 when it is \
@@ -147,10 +148,10 @@ struct ExecCommand: AsyncParsableCommand {
         do {
             let available = try await source.providerNames()
             let provider = try ExecProviderChoice.choose(requested: self.provider, available: available)
-            let encoded = socketPath.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socketPath
             let task = ExecTask(
                 command: self.command, provider: provider, source: source, tokenFilePath: self.tokenFile,
-                tokenVariable: self.environmentVariable, tokenURL: "http+unix://\(encoded)/v1/token/\(provider)",
+                tokenVariable: self.environmentVariable,
+                tokenURL: ExecTask.tokenURL(socket: socketPath, provider: provider),
                 environment: environment, logger: logger
             )
             return try await task.run()

@@ -56,6 +56,31 @@ struct ExecStatusTests {
         }
     }
 
+    @Test("without a daemon, $OAUTHTOP_TOKEN_URL is served by exec's own private socket, with the file's token")
+    func privateTokenURL() async throws {
+        let script = """
+            import json, os, socket, urllib.parse
+            url = os.environ["OAUTHTOP_TOKEN_URL"]
+            assert url.startswith("http+unix://"), "not an http+unix URL"
+            encoded, path = url[len("http+unix://"):].split("/", 1)
+            connection = socket.socket(socket.AF_UNIX)
+            connection.connect(urllib.parse.unquote(encoded))
+            connection.sendall(f"GET /{path} HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n".encode())
+            answer = b""
+            while chunk := connection.recv(65536):
+                answer += chunk
+            head, body = answer.split(b"\\r\\n\\r\\n", 1)
+            token = json.loads(body)["access_token"]
+            with open(os.environ["OAUTHTOP_TOKEN_FILE"]) as file:
+                print("same" if token == file.read().strip() else "different", head.split(b" ")[1].decode())
+            """
+        try await self.exec(["python3", "-c", script]) { result, idp in
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(result.stdout == "same 200\n")
+            #expect(!result.stderr.contains(idp.refreshToken))
+        }
+    }
+
     @Test("the command inherits stdin, stdout and stderr only, none of oauthtop's other descriptors")
     func onlyStandardDescriptors() async throws {
         try await self.exec(["sh", "-c", "ls /proc/$$/fd"]) { result, _ in

@@ -7,6 +7,10 @@ import TokenManager
 /// (and, with a listen address, the sampler and `/metrics`) run as services while the ``ExecTask``
 /// runs; when the command ends they stop and the token store is written.
 ///
+/// The command's `$OAUTHTOP_TOKEN_URL` is served too: a token socket of this process on a private path
+/// (a new 0700 directory, as for the token file), answering `GET /v1/token/{provider}` with the same
+/// single-flight manager, so a command written for the daemon's endpoint works without one.
+///
 /// The services take no signals: SIGINT, SIGTERM, SIGHUP and SIGQUIT go to the command, whose exit
 /// ends the run. The services then get ``shutdownGrace`` to stop (a refresh stuck on an unanswering
 /// token endpoint is not waited for beyond it; the store is written either way).
@@ -17,6 +21,8 @@ public struct ExecRuntime: Sendable {
     public var logger: Logger
     /// How long the services may take to stop once the command has ended.
     public var shutdownGrace: Duration = .seconds(3)
+    /// Whether to serve the command a private token socket (`$OAUTHTOP_TOKEN_URL`).
+    public var servesTokenSocket = true
 
     public init(loaded: ConfiguredManager, listen: ListenAddress? = nil, logger: Logger) {
         self.loaded = loaded
@@ -32,6 +38,7 @@ public struct ExecRuntime: Sendable {
     /// - Returns: The command's exit status.
     /// - Throws: ``ExecError`` when the command was not started.
     public func run(_ task: ExecTask) async throws(ExecError) -> Int32 {
+        var task = task
         let manager = self.loaded.manager
         // Restored before the first token is asked for, so that the task's first request does not
         // refresh a token the store still holds (and `run()` then does not restore again).
@@ -50,12 +57,33 @@ public struct ExecRuntime: Sendable {
                 )
             )
         }
+        let (listening, announce) = AsyncStream<String>.makeStream()
+        var socketDirectory: TokenFileLocation?
+        if self.servesTokenSocket, task.tokenURL == nil {
+            let location = try TokenFileLocation.make(
+                explicitPath: nil, environment: task.environment, prefix: "oauthtop-socket", name: "token.sock"
+            )
+            socketDirectory = location
+            services.append(.init(service: self.privateSocket(path: location.path, announce: announce)))
+        } else {
+            announce.finish()
+        }
+        defer { socketDirectory?.remove() }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: self.logger
             )
         )
-        let running = Task { try await group.run() }
+        let running = Task {
+            defer { announce.finish() }
+            try await group.run()
+        }
+        var announced = listening.makeAsyncIterator()
+        if let path = await announced.next() {
+            task.tokenURL = ExecTask.tokenURL(socket: path, provider: task.provider)
+        } else if socketDirectory != nil {
+            self.logger.warning("the private token socket did not start; $OAUTHTOP_TOKEN_URL is not set")
+        }
         let result: Result<Int32, ExecError>
         do {
             result = .success(try await task.run())
@@ -79,5 +107,20 @@ public struct ExecRuntime: Sendable {
             self.logger.info("services still stopping; not waiting longer", metadata: ["grace": "\(grace)"])
         }
         return try result.get()
+    }
+
+    /// The command's private token socket at `path`, announcing its path once it accepts connections.
+    private func privateSocket(path: String, announce: AsyncStream<String>.Continuation) -> TokenSocketServer {
+        let handler = TokenSocketHandler(
+            manager: self.loaded.manager,
+            socketPath: path,
+            metrics: TokenRequestMetrics(
+                consumer: "socket", providers: self.loaded.manager.providers.map(\.name), factory: self.loaded.collector
+            )
+        )
+        return TokenSocketServer(
+            configuration: TokenSocketConfiguration(path: path), handler: handler, logger: self.logger,
+            onListening: { listening in announce.yield(listening.path) }
+        )
     }
 }

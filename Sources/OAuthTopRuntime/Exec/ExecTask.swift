@@ -71,6 +71,13 @@ public struct ExecTask: Sendable {
     /// The variable that holds the local token endpoint's URL (when a daemon serves one).
     public static let tokenURLVariable = "OAUTHTOP_TOKEN_URL"
 
+    /// `$OAUTHTOP_TOKEN_URL` for `provider` on the token socket at `socket`: `http+unix://` with the path
+    /// percent-encoded, as requests-unixsocket and AsyncHTTPClient read it.
+    public static func tokenURL(socket: String, provider: String) -> String {
+        let encoded = socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socket
+        return "http+unix://\(encoded)/v1/token/\(provider)"
+    }
+
     /// Runs the command to its end.
     ///
     /// - Returns: The command's exit status (128 + signal when a signal killed it).

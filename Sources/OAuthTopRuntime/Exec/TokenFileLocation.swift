@@ -8,7 +8,14 @@ struct TokenFileLocation: Sendable {
     /// The directory made for the file, removed with it; `nil` when the path was given.
     let temporaryDirectory: String?
 
-    static func make(explicitPath: String?, environment: [String: String]) throws(ExecError) -> TokenFileLocation {
+    /// - Parameters:
+    ///   - explicitPath: The path given (`--token-file`), else a new private directory is made.
+    ///   - environment: For `XDG_RUNTIME_DIR` and `TMPDIR`.
+    ///   - prefix: The new directory's name before its random part.
+    ///   - name: The file's name in it.
+    static func make(
+        explicitPath: String?, environment: [String: String], prefix: String = "oauthtop-exec", name: String = "token"
+    ) throws(ExecError) -> TokenFileLocation {
         if let explicitPath {
             let absolute = explicitPath.hasPrefix("/")
                 ? explicitPath : FileManager.default.currentDirectoryPath + "/" + explicitPath
@@ -16,12 +23,12 @@ struct TokenFileLocation: Sendable {
         }
         let base = ["XDG_RUNTIME_DIR", "TMPDIR"].lazy.compactMap { environment[$0] }
             .first { !$0.isEmpty && Self.isDirectory($0) } ?? "/tmp"
-        var template = Array("\(base)/oauthtop-exec-XXXXXX".utf8CString)
+        var template = Array("\(base)/\(prefix)-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
             throw .tokenDirectory("cannot create a private directory in \(base): \(String(cString: strerror(errno)))")
         }
         let directory = String(cString: made)
-        return TokenFileLocation(path: directory + "/token", temporaryDirectory: directory)
+        return TokenFileLocation(path: directory + "/" + name, temporaryDirectory: directory)
     }
 
     /// Removes the file, and the directory made for it.

@@ -150,7 +150,11 @@ public struct ManagerRuntime: Sendable {
                 consumer: "socket", providers: self.manager.providers.map(\.name), factory: self.collector
             ),
             alerts: { alerting?.evaluation.alertRows() ?? [] },
-            otherConsumers: self.otherConsumers
+            otherConsumers: self.otherConsumers,
+            prometheusAPI: PrometheusAPIEndpoint(
+                source: alerting?.evaluation.seriesSource ?? self.collector,
+                alerts: { alerting?.evaluation.activeAlerts() ?? [] }
+            )
         )
         let onListening: @Sendable (TokenSocketServer.Listening) async -> Void = { listening in
             var fields: [(key: String, value: TokenEvent.Value)] = [("path", .string(listening.path))]

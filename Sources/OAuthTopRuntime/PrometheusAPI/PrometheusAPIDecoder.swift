@@ -192,7 +192,8 @@ public enum PrometheusAPIDecoder {
         case "-Inf": return -.infinity
         default: break
         }
-        guard text.utf8.count <= 64, let number = Double(text) else {
+        // Go's `'f'` form of a float64 has at most about 330 characters (5e-324 written out).
+        guard text.utf8.count <= 400, let number = Double(text) else {
             throw .badShape(path, "\"\(Self.shown(text))\" is not a number")
         }
         guard number.isFinite || text.lowercased().contains("inf") else {

@@ -254,7 +254,7 @@ let package = Package(
         .testTarget(
             name: "OAuthTopCLITests",
             dependencies: [
-                "DemoIdentityProvider", "OAuthTopTestKit",
+                "Alerting", "DemoIdentityProvider", "OAuthTopConfig", "OAuthTopRuntime", "OAuthTopTestKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

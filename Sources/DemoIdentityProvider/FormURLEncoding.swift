@@ -1,6 +1,8 @@
+import Primitives
+
 /// The parameters of an `application/x-www-form-urlencoded` body (RFC 6749 Appendix B).
 ///
-/// Only the demo provider parses forms; the encoder both sides use is Primitives' `FormEncoding`.
+/// The encoding and decoding both sides use are Primitives' `FormEncoding`.
 struct FormParameters: Sendable {
     private(set) var values: [String: String] = [:]
     /// The first parameter that appeared more than once; RFC 6749 §3.2 forbids repeating one.
@@ -28,30 +30,5 @@ struct FormParameters: Sendable {
 
 /// Decodes one form-urlencoded component: `+` is a space, `%XX` a byte; the result must be UTF-8.
 func formDecode(_ bytes: some Collection<UInt8>) -> String? {
-    var output: [UInt8] = []
-    output.reserveCapacity(bytes.count)
-    var iterator = bytes.makeIterator()
-    while let byte = iterator.next() {
-        switch byte {
-        case UInt8(ascii: "+"):
-            output.append(UInt8(ascii: " "))
-        case UInt8(ascii: "%"):
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                return nil
-            }
-            output.append(high << 4 | low)
-        default:
-            output.append(byte)
-        }
-    }
-    return String(validating: output, as: UTF8.self)
-}
-
-private func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-    default: nil
-    }
+    FormEncoding.decode(component: bytes)
 }

@@ -26,4 +26,50 @@ public enum FormEncoding {
     public static func encode(_ pairs: [(String, String)]) -> String {
         pairs.map { Self.encode($0.0) + "=" + Self.encode($0.1) }.joined(separator: "&")
     }
+
+    /// Decodes one form-urlencoded component: `+` is a space, `%XX` a byte.
+    ///
+    /// - Returns: The text, or `nil` when a `%` is not followed by two hex digits or the bytes are not UTF-8.
+    public static func decode(component bytes: some Collection<UInt8>) -> String? {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var iterator = bytes.makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "+"):
+                output.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue)
+                else { return nil }
+                output.append(high << 4 | low)
+            default:
+                output.append(byte)
+            }
+        }
+        return String(validating: output, as: UTF8.self)
+    }
+
+    /// Decodes a form body or a URL's query, `name=value` pairs joined with `&`, in their order (a name may repeat;
+    /// a pair without `=` has the value `""`).
+    ///
+    /// - Returns: The pairs, or `nil` when a name or value is not valid percent-encoded UTF-8.
+    public static func decode(_ bytes: some Collection<UInt8>) -> [(name: String, value: String)]? {
+        var pairs: [(name: String, value: String)] = []
+        for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = Self.decode(component: parts[0]) else { return nil }
+            guard let value = parts.count > 1 ? Self.decode(component: parts[1]) : "" else { return nil }
+            pairs.append((name, value))
+        }
+        return pairs
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
 }

@@ -59,6 +59,8 @@ struct SocketOptions: Sendable {
     var directoryMode: mode_t = 0o700
     /// Providers beside the identity provider's, e.g. one whose endpoint refuses connections.
     var extraProviders: [ProviderConfiguration] = []
+    /// Answers `/api/v1/...` (none by default).
+    var prometheusAPI: PrometheusAPIEndpoint?
     /// Endpoints added beside the socket's own.
     var routes: @Sendable (Router<TokenSocketRequestContext>) -> Void = { _ in }
 }
@@ -116,7 +118,8 @@ func withSocketServer<T: Sendable>(
             socketPath: configuration.path,
             metrics: TokenRequestMetrics(
                 consumer: "socket", providers: manager.providers.map(\.name), factory: metrics
-            )
+            ),
+            prometheusAPI: options.prometheusAPI
         )
         let listening = Mutex<TokenSocketServer.Listening?>(nil)
         let server = TokenSocketServer(

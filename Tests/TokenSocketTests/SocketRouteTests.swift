@@ -14,6 +14,11 @@ struct SocketRouteTests {
             ("POST", "/v1/refresh", .refresh(provider: nil)),
             ("POST", "/v1/refresh/", .refresh(provider: nil)),
             ("POST", "/v1/refresh/github", .refresh(provider: "github")),
+            ("GET", "/api/v1/query?query=up", .prometheus(.query)),
+            ("POST", "/api/v1/query", .prometheus(.query)),
+            ("GET", "/api/v1/query_range?query=up&start=1&end=2&step=1", .prometheus(.queryRange)),
+            ("POST", "/api/v1/query_range", .prometheus(.queryRange)),
+            ("GET", "/api/v1/alerts", .prometheus(.alerts)),
         ]
     )
     func routes(method: String, target: String, expected: SocketRoute) throws {
@@ -22,7 +27,10 @@ struct SocketRouteTests {
 
     @Test(
         "paths outside the socket's endpoints are left to other routes",
-        arguments: ["/", "/metrics", "/v2/token/x", "/v1", "/v1/", "/v1/snapshot", "/v1/token/a/b", "/v1/status/x"]
+        arguments: [
+            "/", "/metrics", "/v2/token/x", "/v1", "/v1/", "/v1/snapshot", "/v1/token/a/b", "/v1/status/x",
+            "/api/v1/series", "/api/v1/query/", "/api/v2/alerts", "/api/v1", "/api/v1/rules",
+        ]
     )
     func otherPaths(target: String) throws {
         #expect(try SocketRoute.parse(method: "GET", target: target) == nil)
@@ -36,6 +44,8 @@ struct SocketRouteTests {
             ("GET", "/v1/refresh", 405, "method_not_allowed"),
             ("POST", "/v1/status", 405, "method_not_allowed"),
             ("POST", "/v1/dashboard", 405, "method_not_allowed"),
+            ("DELETE", "/api/v1/query", 405, "method_not_allowed"),
+            ("POST", "/api/v1/alerts", 405, "method_not_allowed"),
             ("GET", "/v1/token", 400, "missing_provider"),
             ("GET", "/v1/token/", 400, "missing_provider"),
             ("GET", "/v1/token/%2e%2e", 400, "malformed_provider"),

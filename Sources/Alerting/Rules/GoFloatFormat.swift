@@ -1,7 +1,7 @@
 import Foundation
 
 /// Formats numbers as Go's `fmt` does, so templates print what Prometheus prints.
-enum GoFloatFormat {
+public enum GoFloatFormat {
     /// `%v` of a float64: the shortest digits that round-trip, with an exponent (`1e+06`) when the decimal
     /// exponent is below -4 or at least 6, as Go prints a float64 with `%v` (`strconv` shortest `%g`).
     static func format(_ value: Double) -> String {
@@ -37,7 +37,7 @@ enum GoFloatFormat {
 
     /// The sign, the significant digits without leading or trailing zeros, and the decimal exponent of the
     /// first digit.
-    private static func decompose(_ value: Double) -> (Bool, String, Int) {
+    static func decompose(_ value: Double) -> (Bool, String, Int) {
         let text = "\(Swift.abs(value))"  // e.g. "1234.5", "1e-05", "1.5e+20"
         var mantissa = Substring(text)
         var exponent = 0

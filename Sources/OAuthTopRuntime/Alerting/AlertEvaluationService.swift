@@ -188,6 +188,12 @@ public final class AlertEvaluationService: Service, Sendable {
         }
     }
 
+    /// The series queries read when rules are evaluated: the collector's and the rules' output (`ALERTS`,
+    /// `ALERTS_FOR_STATE`, recording rules).
+    public var seriesSource: any SeriesSource {
+        CombinedSeriesSource([self.collector, self.output])
+    }
+
     /// The active alerts themselves.
     public func activeAlerts() -> [Alert] {
         self.state.withLock { state in state.groups.flatMap(\.activeAlerts) }

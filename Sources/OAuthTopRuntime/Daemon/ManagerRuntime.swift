@@ -153,8 +153,11 @@ public struct ManagerRuntime: Sendable {
             otherConsumers: self.otherConsumers,
             // Made here, before the group runs, so that its event log sees the first refresh.
             dashboard: LocalDashboardFeed(
-                manager: self.manager, collector: self.collector, alerting: alerting?.evaluation,
-                refreshMode: "daemon"
+                manager: self.manager, collector: self.collector, alerting: alerting?.evaluation
+            ),
+            prometheusAPI: PrometheusAPIEndpoint(
+                source: alerting?.evaluation.seriesSource ?? self.collector,
+                alerts: { alerting?.evaluation.activeAlerts() ?? [] }
             )
         )
         let onListening: @Sendable (TokenSocketServer.Listening) async -> Void = { listening in

@@ -9,6 +9,7 @@ public struct SocketRequestError: Error, Sendable, Hashable, CustomStringConvert
         case malformedProvider = "malformed_provider"
         case bodyTooLarge = "too_large"
         case notFound = "not_found"
+        case unsupportedMediaType = "unsupported_media_type"
         case forbidden
         case unauthorized
     }
@@ -60,7 +61,7 @@ public struct SocketRequestError: Error, Sendable, Hashable, CustomStringConvert
     public static func bodyTooLarge(limit: Int) -> Self {
         Self(
             .bodyTooLarge, status: 413,
-            message: "request bodies are at most \(limit) bytes; the socket's endpoints take none"
+            message: "request bodies are at most \(limit) bytes (only POST /api/v1/query[_range] forms take one)"
         )
     }
 
@@ -69,7 +70,17 @@ public struct SocketRequestError: Error, Sendable, Hashable, CustomStringConvert
         let shown = path.count > 80 ? String(path.prefix(80)) + "..." : path
         return Self(
             .notFound, status: 404,
-            message: "no endpoint \(shown); see GET /v1/status, GET /v1/token/{provider}, POST /v1/refresh[/{provider}]"
+            message: "no endpoint \(shown); see GET /v1/status, GET /v1/token/{provider}, POST /v1/refresh[/{provider}], "
+                + "GET|POST /api/v1/query, GET|POST /api/v1/query_range, GET /api/v1/alerts"
+        )
+    }
+
+    /// A `POST` body that is not a form (415).
+    public static func unsupportedMediaType(_ type: String) -> Self {
+        let shown = type.count > 64 ? String(type.prefix(64)) + "..." : type
+        return Self(
+            .unsupportedMediaType, status: 415,
+            message: "POST /api/v1/... takes an application/x-www-form-urlencoded body, not '\(shown)'"
         )
     }
 

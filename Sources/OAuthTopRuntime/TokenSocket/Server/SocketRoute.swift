@@ -13,6 +13,8 @@ public enum SocketRoute: Sendable, Hashable {
     case dashboard
     /// `POST /v1/refresh/{provider}`, or `POST /v1/refresh` for every provider (`nil`).
     case refresh(provider: String?)
+    /// Prometheus's HTTP API: `GET`/`POST /api/v1/query`, `GET`/`POST /api/v1/query_range`, `GET /api/v1/alerts`.
+    case prometheus(PrometheusAPIRoute)
 
     /// The longest request target accepted; longer ones get 414.
     public static let maxTargetLength = 2048
@@ -24,7 +26,7 @@ public enum SocketRoute: Sendable, Hashable {
         switch self {
         case .token(let provider): provider
         case .refresh(let provider): provider
-        case .status, .dashboard: nil
+        case .status, .dashboard, .prometheus: nil
         }
     }
 
@@ -42,6 +44,9 @@ public enum SocketRoute: Sendable, Hashable {
         if let end = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<end] }
         guard path.hasPrefix("/") else { throw .notAPath }
         let segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        if segments.count == 3, segments[0] == "api", segments[1] == "v1" {
+            return try Self.prometheus(method: method, segments[2])
+        }
         guard segments.count >= 2, segments[0] == "v1" else { return nil }
         switch (segments[1], segments.count) {
         case ("status", 2):
@@ -64,6 +69,20 @@ public enum SocketRoute: Sendable, Hashable {
         default:
             return nil
         }
+    }
+
+    /// The Prometheus API endpoints the socket serves (`nil` for others, which get a 404).
+    private static func prometheus(method: String, _ name: Substring) throws(SocketRequestError) -> SocketRoute? {
+        guard let route = PrometheusAPIRoute(rawValue: String(name)) else { return nil }
+        switch route {
+        case .query, .queryRange:
+            guard method == "GET" || method == "POST" else {
+                throw .methodNotAllowed(method: method, allowed: "GET, POST", path: "/api/v1/\(name)")
+            }
+        case .alerts:
+            try Self.require(method, "GET", for: "/api/v1/alerts")
+        }
+        return .prometheus(route)
     }
 
     private static func require(_ method: String, _ allowed: String, for path: String) throws(SocketRequestError) {

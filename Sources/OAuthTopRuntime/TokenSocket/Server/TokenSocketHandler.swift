@@ -14,6 +14,8 @@ public final class TokenSocketHandler: Sendable {
     public let consumers: SocketConsumers
     public let metrics: TokenRequestMetrics
     private let alerts: @Sendable () -> [AlertRow]
+    /// Answers `/api/v1/...`; `nil` answers those paths 404.
+    public let prometheusAPI: PrometheusAPIEndpoint?
     private let otherConsumers: @Sendable () -> [SocketStatus.Consumer]
     private let clock: WallClock
     private let daemon: SocketStatus.Daemon
@@ -30,6 +32,8 @@ public final class TokenSocketHandler: Sendable {
     ///   - otherConsumers: Consumers that are not clients of the socket (exec'd tasks, sinks), listed
     ///     by `/v1/status` after the socket's own.
     ///   - dashboard: What `GET /v1/dashboard` serves to attached dashboards; `nil` answers 404.
+    ///   - prometheusAPI: Answers Prometheus's query API (`/api/v1/query`, `/api/v1/query_range`,
+    ///     `/api/v1/alerts`) from the daemon's series; `nil` serves none.
     ///   - clock: Wall time; tests inject one.
     public init(
         manager: OAuthTokenManager,
@@ -39,9 +43,11 @@ public final class TokenSocketHandler: Sendable {
         alerts: @escaping @Sendable () -> [AlertRow] = { [] },
         otherConsumers: @escaping @Sendable () -> [SocketStatus.Consumer] = { [] },
         dashboard: (any DashboardFeed)? = nil,
+        prometheusAPI: PrometheusAPIEndpoint? = nil,
         clock: WallClock = .system
     ) {
         self.dashboard = dashboard
+        self.prometheusAPI = prometheusAPI
         self.otherConsumers = otherConsumers
         self.manager = manager
         self.consumers = consumers
@@ -79,7 +85,23 @@ public final class TokenSocketHandler: Sendable {
             return .json(state, status: 200, outcome: "ok")
         case .refresh(let name):
             return await self.refresh(name)
+        case .prometheus(let endpoint):
+            return self.prometheus(endpoint, query: [], form: [])
         }
+    }
+
+    /// Answers a Prometheus API request from its URL query and `POST` form body (undecoded), counting it under the
+    /// outcome `ok`, `bad_data` or `execution`.
+    public func prometheus(_ endpoint: PrometheusAPIRoute, query: [UInt8], form: [UInt8], peer: SocketPeer) -> SocketReply {
+        self.consumers.record(peer, provider: nil, at: self.clock.now())
+        return self.prometheus(endpoint, query: query, form: form)
+    }
+
+    private func prometheus(_ endpoint: PrometheusAPIRoute, query: [UInt8], form: [UInt8]) -> SocketReply {
+        guard let api = self.prometheusAPI else { return self.refuse(.notFound(path: endpoint.path)) }
+        let reply = api.answer(endpoint, query: query, form: form)
+        self.metrics.record(provider: nil, outcome: reply.outcome)
+        return reply
     }
 
     /// Answers a refused or malformed request, counting it.

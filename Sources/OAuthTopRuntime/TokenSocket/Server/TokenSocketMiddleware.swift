@@ -47,6 +47,9 @@ struct TokenSocketMiddleware: RouterMiddleware {
         } catch {
             return Self.response(self.handler.refuse(error))
         }
+        if case .prometheus(let endpoint) = route {
+            return Self.response(await self.prometheus(endpoint, request: request, target: target, peer: context.peer))
+        }
         if let route {
             return Self.response(await self.handler.handle(route, peer: context.peer))
         }
@@ -55,6 +58,32 @@ struct TokenSocketMiddleware: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound {
             return Self.response(self.handler.refuse(.notFound(path: request.uri.path)))
         }
+    }
+
+    /// A Prometheus API request: the URL's query and, for a `POST`, the form body, handed on undecoded.
+    private func prometheus(
+        _ endpoint: PrometheusAPIRoute, request: Request, target: String, peer: SocketPeer
+    ) async -> SocketReply {
+        var query = Substring()
+        if let mark = target.firstIndex(of: "?") {
+            query = target[target.index(after: mark)...]
+            if let hash = query.firstIndex(of: "#") { query = query[..<hash] }
+        }
+        var form: ByteBuffer?
+        if request.method == .post {
+            let type = request.headers[.contentType] ?? ""
+            guard type.lowercased().hasPrefix("application/x-www-form-urlencoded") else {
+                return self.handler.refuse(.unsupportedMediaType(type))
+            }
+            do {
+                form = try await request.body.collect(upTo: self.maxBodyBytes)
+            } catch {
+                return self.handler.refuse(.bodyTooLarge(limit: self.maxBodyBytes))
+            }
+        }
+        return self.handler.prometheus(
+            endpoint, query: Array(query.utf8), form: form.map { Array($0.readableBytesView) } ?? [], peer: peer
+        )
     }
 
     /// The HTTP response of a reply.

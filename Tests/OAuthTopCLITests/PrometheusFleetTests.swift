@@ -33,7 +33,8 @@ struct PrometheusFleetTests {
             let both = await eventually(timeout: .seconds(60), every: .milliseconds(250)) {
                 let now = Int64(Date().timeIntervalSince1970 * 1000) / 1000 * 1000
                 window = (now - 20_000, now)
-                series = (try? await prometheus.queryRange(perInstance, start: now - 20_000, end: now, step: 1000)) ?? []
+                series =
+                    (try? await prometheus.queryRange(perInstance, start: now - 20_000, end: now, step: 1000)) ?? []
                 return Set(series.map { $0.labels["instance"] }) == Set(fleet.instances)
             }
             #expect(both, "series of \(series.map(\.labels)) from \(fleet.instances)")

@@ -22,6 +22,7 @@ let targets: [(name: String, products: [String])] = [
     ("FuzzSocketRequest", ["OAuthTopRuntime", "Primitives"]),
     ("FuzzFileMode", ["Primitives"]),
     ("FuzzGitCredential", ["OAuthTopRuntime", "Primitives"]),
+    ("FuzzPrometheusAPI", ["OAuthTopRuntime", "Telemetry"]),
 ]
 
 let package = Package(

@@ -48,7 +48,8 @@ struct PrometheusFleet: Sendable {
             try await Sandbox.with { sandbox in
                 let second = [
                     "CLI_TEST_CLIENT_SECRET": InProcessIdentityProvider.clientSecret,
-                    "CLI_TEST_REFRESH_TOKEN": idp.provider.issueRefreshToken(clientID: InProcessIdentityProvider.clientID),
+                    "CLI_TEST_REFRESH_TOKEN": idp.provider.issueRefreshToken(
+                        clientID: InProcessIdentityProvider.clientID),
                 ]
                 return try await self.daemon(0, idp: idp, sandbox: sandbox, environment: idp.environment) { first in
                     try await self.daemon(1, idp: idp, sandbox: sandbox, environment: second) { other in
@@ -109,7 +110,8 @@ struct PrometheusFleet: Sendable {
             return Set(up.map { $0.labels["instance"] }) == expected
         }
         guard scraped else {
-            throw CLITestFailure("Prometheus did not scrape both daemons (\(expected)) within 60 s: \(prometheus.logTail)")
+            throw CLITestFailure(
+                "Prometheus did not scrape both daemons (\(expected)) within 60 s: \(prometheus.logTail)")
         }
     }
 }

@@ -47,7 +47,8 @@ final class PrometheusProcess: Sendable {
 
     /// Starts Prometheus with `scrapeConfig` (a whole `prometheus.yml`), waits until `/-/ready` answers 200, runs
     /// `body`, and stops it.
-    static func with<T: Sendable>(scrapeConfig: String, _ body: (PrometheusProcess) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(scrapeConfig: String, _ body: (PrometheusProcess) async throws -> T) async throws -> T
+    {
         let prometheus = try PrometheusProcess(config: scrapeConfig)
         defer { prometheus.stop() }
         let ready = await eventually(timeout: .seconds(60)) {

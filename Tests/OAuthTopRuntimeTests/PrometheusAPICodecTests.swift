@@ -19,7 +19,8 @@ struct PrometheusAPICodecTests {
             """#
         static let scalarInf = #"{"status":"success","data":{"resultType":"scalar","result":[1796519112.264,"+Inf"]}}"#
         static let string = #"{"status":"success","data":{"resultType":"string","result":[1796519112.29,"hi"]}}"#
-        static let nan = #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1796519118,"NaN"]}]}}"#
+        static let nan =
+            #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1796519118,"NaN"]}]}}"#
         static let parseError = #"""
             {"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:7: parse error: unclosed left parenthesis"}
             """#
@@ -87,21 +88,27 @@ struct PrometheusAPICodecTests {
         #expect(firing.annotations == ["summary": "always fires"])
         #expect(firing.activeAt == 1_796_519_104_632)
         let rows = response.alerts.map(AlertRow.init)
-        #expect(rows[0] == AlertRow(name: "AlwaysFiring", state: .firing, severity: "critical",
-                                    since: 1_796_519_104_632_000_000, summary: "always fires"))
+        #expect(
+            rows[0]
+                == AlertRow(
+                    name: "AlwaysFiring", state: .firing, severity: "critical",
+                    since: 1_796_519_104_632_000_000, summary: "always fires"))
         #expect(rows[1].state == .pending && rows[1].severity == "warning")
         #expect(rows[1].summary.contains("instance=\"127.0.0.1:19191\""), "no summary: the labels name the instance")
     }
 
     @Test("what the encoder writes decodes to the same values (matrix, vector, scalar, string, alerts)")
     func roundTrip() throws {
-        let labels = Labels(["__name__": "oauth_token_expires_in_seconds", "provider": "git\"hub\\\n", "é": "x"]
-            .filter { Labels.isValidLabelName($0.key) })
+        let labels = Labels(
+            ["__name__": "oauth_token_expires_in_seconds", "provider": "git\"hub\\\n", "é": "x"]
+                .filter { Labels.isValidLabelName($0.key) })
         let values: [Double] = [0, -0.0, 1, 0.5, 1e-7, 1e21, -3.25, .infinity, -.infinity, 123_456_789.125]
         let series = [
-            RangeSeries(labels: labels, points: values.enumerated().map {
-                RangeSeries.Point(time: 1_700_000_000_000 + Int64($0.offset) * 1500 + 7, value: $0.element)
-            }),
+            RangeSeries(
+                labels: labels,
+                points: values.enumerated().map {
+                    RangeSeries.Point(time: 1_700_000_000_000 + Int64($0.offset) * 1500 + 7, value: $0.element)
+                }),
             RangeSeries(labels: .empty, points: [RangeSeries.Point(time: -1234, value: 2)]),
         ]
         let results: [PrometheusQueryResult] = [
@@ -135,20 +142,28 @@ struct PrometheusAPICodecTests {
 
     @Test("the encoder writes numbers and times as Prometheus does")
     func formats() {
-        let text = String(decoding: PrometheusAPIEncoder.query(
-            .matrix([RangeSeries(labels: Labels(["a": "b"]), points: [
-                RangeSeries.Point(time: 1_435_781_430_781, value: 1e21),
-                RangeSeries.Point(time: 1_435_781_431_000, value: 1e-7),
-                RangeSeries.Point(time: 1_435_781_431_050, value: .nan),
-            ])])
-        ), as: UTF8.self)
-        #expect(text == #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"a":"b"},"values":"#
-            + #"[[1435781430.781,"1000000000000000000000"],[1435781431,"0.0000001"],[1435781431.050,"NaN"]]}]}}"#)
-        #expect(String(decoding: PrometheusAPIEncoder.error(type: "bad_data", message: "x \"y\""), as: UTF8.self)
-            == #"{"status":"error","errorType":"bad_data","error":"x \"y\""}"#)
-        let alerts = String(decoding: PrometheusAPIEncoder.alerts([
-            Alert(labels: Labels(["alertname": "A"]), state: .pending, value: 1234.5, activeAt: 1_796_519_104_630)
-        ]), as: UTF8.self)
+        let text = String(
+            decoding: PrometheusAPIEncoder.query(
+                .matrix([
+                    RangeSeries(
+                        labels: Labels(["a": "b"]),
+                        points: [
+                            RangeSeries.Point(time: 1_435_781_430_781, value: 1e21),
+                            RangeSeries.Point(time: 1_435_781_431_000, value: 1e-7),
+                            RangeSeries.Point(time: 1_435_781_431_050, value: .nan),
+                        ])
+                ])
+            ), as: UTF8.self)
+        #expect(
+            text == #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"a":"b"},"values":"#
+                + #"[[1435781430.781,"1000000000000000000000"],[1435781431,"0.0000001"],[1435781431.050,"NaN"]]}]}}"#)
+        #expect(
+            String(decoding: PrometheusAPIEncoder.error(type: "bad_data", message: "x \"y\""), as: UTF8.self)
+                == #"{"status":"error","errorType":"bad_data","error":"x \"y\""}"#)
+        let alerts = String(
+            decoding: PrometheusAPIEncoder.alerts([
+                Alert(labels: Labels(["alertname": "A"]), state: .pending, value: 1234.5, activeAt: 1_796_519_104_630)
+            ]), as: UTF8.self)
         #expect(alerts.contains(#""activeAt":"2026-12-06T01:05:04.63Z","value":"1.2345e+03""#), "\(alerts)")
     }
 
@@ -162,25 +177,43 @@ struct PrometheusAPICodecTests {
             (#"{"status":"success"}"#, "bad_shape", "data"),
             (#"{"status":"success","data":{"resultType":"table","result":[]}}"#, "bad_shape", "data.resultType"),
             (#"{"status":"success","data":{"resultType":"matrix","result":{}}}"#, "bad_shape", "data.result"),
-            (#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"a-b":"c"},"values":[]}]}}"#,
-             "bad_shape", "data.result[0].metric"),
-            (#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"a":1},"values":[]}]}}"#,
-             "bad_shape", "data.result[0].metric.a"),
-            (#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"1"],[2,1]]}]}}"#,
-             "bad_shape", "data.result[0].values[1][1]"),
-            (#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1e300,"1"]]}]}}"#,
-             "bad_shape", "data.result[0].values[0][0]"),
-            (#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"1e999"]}]}}"#,
-             "bad_shape", "data.result[0].value[1]"),
-            (#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1e999,"1"]}]}}"#,
-             "not_json", nil),
-            (#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1]}]}}"#,
-             "bad_shape", "data.result[0].value"),
-            (#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{}}]}}"#,
-             "bad_shape", "data.result[0]"),
+            (
+                #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"a-b":"c"},"values":[]}]}}"#,
+                "bad_shape", "data.result[0].metric"
+            ),
+            (
+                #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"a":1},"values":[]}]}}"#,
+                "bad_shape", "data.result[0].metric.a"
+            ),
+            (
+                #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"1"],[2,1]]}]}}"#,
+                "bad_shape", "data.result[0].values[1][1]"
+            ),
+            (
+                #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1e300,"1"]]}]}}"#,
+                "bad_shape", "data.result[0].values[0][0]"
+            ),
+            (
+                #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"1e999"]}]}}"#,
+                "bad_shape", "data.result[0].value[1]"
+            ),
+            (
+                #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1e999,"1"]}]}}"#,
+                "not_json", nil
+            ),
+            (
+                #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1]}]}}"#,
+                "bad_shape", "data.result[0].value"
+            ),
+            (
+                #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{}}]}}"#,
+                "bad_shape", "data.result[0]"
+            ),
             (#"{"status":"success","data":{"resultType":"scalar","result":["1","1"]}}"#, "bad_shape", "data.result[0]"),
-            (#"{"status":"success","warnings":"w","data":{"resultType":"scalar","result":[1,"1"]}}"#,
-             "bad_shape", "warnings"),
+            (
+                #"{"status":"success","warnings":"w","data":{"resultType":"scalar","result":[1,"1"]}}"#,
+                "bad_shape", "warnings"
+            ),
             (#"{"status":"error","errorType":7}"#, "bad_shape", "errorType"),
         ] as [(String, String, String?)]
     )
@@ -200,10 +233,14 @@ struct PrometheusAPICodecTests {
         let cases: [(String, String)] = [
             (#"{"status":"success","data":{}}"#, "data.alerts"),
             (#"{"status":"success","data":{"alerts":[{"labels":{},"state":"burning"}]}}"#, "data.alerts[0].state"),
-            (#"{"status":"success","data":{"alerts":[{"labels":{},"state":"firing","activeAt":"yesterday"}]}}"#,
-             "data.alerts[0].activeAt"),
-            (#"{"status":"success","data":{"alerts":[{"labels":{},"annotations":{"s":[]},"state":"firing"}]}}"#,
-             "data.alerts[0].annotations.s"),
+            (
+                #"{"status":"success","data":{"alerts":[{"labels":{},"state":"firing","activeAt":"yesterday"}]}}"#,
+                "data.alerts[0].activeAt"
+            ),
+            (
+                #"{"status":"success","data":{"alerts":[{"labels":{},"annotations":{"s":[]},"state":"firing"}]}}"#,
+                "data.alerts[0].annotations.s"
+            ),
         ]
         for (text, path) in cases {
             do {
@@ -223,7 +260,9 @@ struct PrometheusAPICodecTests {
             {"status":"success","data":{"resultType":"matrix","result":[{"metric":{"a":"h"},"histograms":[[1,{"count":"1"}]]},{"metric":{"a":"f"},"values":[[1,"2"]]}]}}
             """#
         let response = try PrometheusAPIDecoder.query(Array(histograms.utf8))
-        #expect(response.result == .matrix([RangeSeries(labels: Labels(["a": "f"]), points: [.init(time: 1000, value: 2)])]))
+        #expect(
+            response.result == .matrix([RangeSeries(labels: Labels(["a": "f"]), points: [.init(time: 1000, value: 2)])])
+        )
         #expect(response.warnings.count == 1)
     }
 }

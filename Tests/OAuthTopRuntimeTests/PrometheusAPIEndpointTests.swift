@@ -61,10 +61,13 @@ struct PrometheusAPIEndpointTests {
         )
         #expect(vector.status == 200)
         let result = try PrometheusAPIDecoder.query(vector.body).result
-        #expect(result == .vector([
-            VectorElement(labels: Labels(["__name__": "x_total", "a": "1"]), value: 21),
-            VectorElement(labels: Labels(["__name__": "x_total", "a": "2"]), value: 42),
-        ], time: Self.start + 20_000))
+        #expect(
+            result
+                == .vector(
+                    [
+                        VectorElement(labels: Labels(["__name__": "x_total", "a": "1"]), value: 21),
+                        VectorElement(labels: Labels(["__name__": "x_total", "a": "2"]), value: 42),
+                    ], time: Self.start + 20_000))
         let scalar = endpoint.answer(.query, query: Array("query=1%2F0&time=10".utf8), form: [])
         #expect(try PrometheusAPIDecoder.query(scalar.body).result == .scalar(.infinity, time: 10_000))
         let string = endpoint.answer(.query, query: Array("query=%22hi%22&time=10.5".utf8), form: [])
@@ -74,22 +77,38 @@ struct PrometheusAPIEndpointTests {
     @Test(
         "bad parameters answer 400 bad_data with Prometheus's message; an evaluation failure 422 execution",
         arguments: [
-            ("query_range", "query=x_total&start=x&end=1&step=1", 400, "bad_data",
-             #"invalid parameter "start": cannot parse "x" to a valid timestamp"#),
-            ("query_range", "query=x_total&start=2&end=1&step=1", 400, "bad_data",
-             #"invalid parameter "end": end timestamp must not be before start time"#),
-            ("query_range", "query=x_total&start=1&end=2&step=0", 400, "bad_data",
-             #"invalid parameter "step": zero or negative query resolution step widths are not accepted"#),
-            ("query_range", "query=x_total&start=1&end=2&step=soon", 400, "bad_data",
-             #"invalid parameter "step": cannot parse "soon" to a valid duration"#),
-            ("query_range", "query=x_total&start=0&end=100000&step=1", 400, "bad_data",
-             "exceeded maximum resolution of 11,000 points per timeseries"),
-            ("query_range", "query=x_total&start=1e300&end=1e301&step=1", 400, "bad_data",
-             #"invalid parameter "start""#),
-            ("query_range", "query=sum(x_total&start=1&end=2&step=1", 400, "bad_data",
-             #"invalid parameter "query": 1:"#),
-            ("query_range", "query=%22s%22&start=1&end=2&step=1", 400, "bad_data",
-             #"invalid expression type "string" for range query"#),
+            (
+                "query_range", "query=x_total&start=x&end=1&step=1", 400, "bad_data",
+                #"invalid parameter "start": cannot parse "x" to a valid timestamp"#
+            ),
+            (
+                "query_range", "query=x_total&start=2&end=1&step=1", 400, "bad_data",
+                #"invalid parameter "end": end timestamp must not be before start time"#
+            ),
+            (
+                "query_range", "query=x_total&start=1&end=2&step=0", 400, "bad_data",
+                #"invalid parameter "step": zero or negative query resolution step widths are not accepted"#
+            ),
+            (
+                "query_range", "query=x_total&start=1&end=2&step=soon", 400, "bad_data",
+                #"invalid parameter "step": cannot parse "soon" to a valid duration"#
+            ),
+            (
+                "query_range", "query=x_total&start=0&end=100000&step=1", 400, "bad_data",
+                "exceeded maximum resolution of 11,000 points per timeseries"
+            ),
+            (
+                "query_range", "query=x_total&start=1e300&end=1e301&step=1", 400, "bad_data",
+                #"invalid parameter "start""#
+            ),
+            (
+                "query_range", "query=sum(x_total&start=1&end=2&step=1", 400, "bad_data",
+                #"invalid parameter "query": 1:"#
+            ),
+            (
+                "query_range", "query=%22s%22&start=1&end=2&step=1", 400, "bad_data",
+                #"invalid expression type "string" for range query"#
+            ),
             ("query", "query=", 400, "bad_data", #"invalid parameter "query""#),
             ("query", "query=x_total&timeout=never", 400, "bad_data", #"invalid parameter "timeout""#),
             ("query", "query=%ZZ", 400, "bad_data", "the URL's query is not valid"),
@@ -98,7 +117,8 @@ struct PrometheusAPIEndpointTests {
     )
     func failures(route: String, query: String, status: Int, type: String, message: String) throws {
         let endpoint = PrometheusAPIEndpoint(source: Self.collector())
-        let reply = endpoint.answer(try #require(PrometheusAPIRoute(rawValue: route)), query: Array(query.utf8), form: [])
+        let reply = endpoint.answer(
+            try #require(PrometheusAPIRoute(rawValue: route)), query: Array(query.utf8), form: [])
         #expect(reply.status == status)
         #expect(reply.outcome == type)
         let (errorType, error) = Self.envelope(reply)
@@ -111,8 +131,9 @@ struct PrometheusAPIEndpointTests {
     @Test("alerts lists the pending and firing alerts as Prometheus does")
     func alerts() throws {
         let alerts = [
-            Alert(labels: Labels(["alertname": "A", "severity": "critical"]), annotations: ["summary": "s"],
-                  state: .firing, value: 1, activeAt: Self.start),
+            Alert(
+                labels: Labels(["alertname": "A", "severity": "critical"]), annotations: ["summary": "s"],
+                state: .firing, value: 1, activeAt: Self.start),
             Alert(labels: Labels(["alertname": "B"]), state: .inactive, value: 0, activeAt: Self.start),
         ]
         let endpoint = PrometheusAPIEndpoint(source: TelemetryCollector(), alerts: { alerts })

@@ -28,7 +28,8 @@ struct SocketPrometheusAPITests {
         try await withSocketServer(options) { fixture in
             let socket = fixture.listening.path
             let client = PrometheusQueryClient(endpoint: .unix(socket))
-            let series = try await client.queryRange("increase(x_total[10s])", start: now - 30_000, end: now, step: 10_000)
+            let series = try await client.queryRange(
+                "increase(x_total[10s])", start: now - 30_000, end: now, step: 10_000)
             #expect(series.count == 1)
             #expect(series.first?.labels["a"] == "1" && series.first?.points.count == 4)
             let instant = try await client.query("x_total", at: now)
@@ -78,9 +79,10 @@ struct SocketPrometheusAPITests {
             let url = try #require(fixture.listening.tcpURL)
             let secret = try BearerSecret.read(from: try #require(fixture.listening.secretFile))
             let anonymous = try PrometheusQueryClient(baseURL: url)
-            let error = try #require(await Self.failure { () async throws(PrometheusAPIError) in
-                _ = try await anonymous.alerts()
-            })
+            let error = try #require(
+                await Self.failure { () async throws(PrometheusAPIError) in
+                    _ = try await anonymous.alerts()
+                })
             #expect(error.status == 401)
             #expect(!error.description.contains(secret.authorizationHeader.dropFirst(7)))
             let client = PrometheusQueryClient(endpoint: .tcp(baseURL: url, secret: secret))
@@ -107,9 +109,10 @@ struct SocketPrometheusAPITests {
         #expect(throws: PrometheusAPIError.self) { try PrometheusQueryClient(baseURL: "localhost:9090") }
         #expect(throws: PrometheusAPIError.self) { try PrometheusQueryClient(baseURL: "ftp://127.0.0.1/") }
         let missing = PrometheusQueryClient(endpoint: .unix("/nonexistent/oauthtop.sock"))
-        let error = try #require(await Self.failure { () async throws(PrometheusAPIError) in
-            _ = try await missing.alerts()
-        })
+        let error = try #require(
+            await Self.failure { () async throws(PrometheusAPIError) in
+                _ = try await missing.alerts()
+            })
         #expect(error.code == .connection && error.description.contains("no oauthtop daemon at /nonexistent"))
     }
 
@@ -117,9 +120,10 @@ struct SocketPrometheusAPITests {
     func withoutAPI() async throws {
         try await withSocketServer { fixture in
             let client = PrometheusQueryClient(endpoint: .unix(fixture.listening.path))
-            let error = try #require(await Self.failure { () async throws(PrometheusAPIError) in
-                _ = try await client.alerts()
-            })
+            let error = try #require(
+                await Self.failure { () async throws(PrometheusAPIError) in
+                    _ = try await client.alerts()
+                })
             #expect(error.status == 404 && error.code == .http, "\(error)")
             #expect(fixture.requests(provider: "none", outcome: "not_found") == 1)
         }

@@ -1,7 +1,8 @@
 import OAuthTopRuntime
 import Primitives
 
-/// Feeds bytes to the token socket's request parser (`SocketRoute.parse`) and the bearer check. The
+/// Feeds bytes to the token socket's request parser (`SocketRoute.parse`, Prometheus's `/api/v1/...` paths
+/// included) and the bearer check. The
 /// first line is the method, the second the request target, the rest an `Authorization` value.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSocketRequest(_ start: UnsafeRawPointer, _ count: Int) -> CInt {

@@ -77,7 +77,9 @@ public enum PrometheusAPIDecoder {
             return PrometheusQueryResponse(result: .scalar(value, time: time), warnings: notes, infos: infos)
         case "string":
             let pair = try self.array(result, "data.result")
-            guard pair.count == 2 else { throw .badShape("data.result", "expected [time, \"text\"], got \(pair.count) items") }
+            guard pair.count == 2 else {
+                throw .badShape("data.result", "expected [time, \"text\"], got \(pair.count) items")
+            }
             let time = try self.timestamp(pair[0], "data.result[0]")
             let text = try self.string(pair[1], "data.result[1]")
             return PrometheusQueryResponse(result: .string(text, time: time), warnings: notes, infos: infos)
@@ -107,7 +109,8 @@ public enum PrometheusAPIDecoder {
             }
             let stateText = try self.string(fields["state"], path + ".state")
             guard let state = AlertState(rawValue: stateText) else {
-                throw .badShape(path + ".state", "expected pending, firing or inactive, got \"\(Self.shown(stateText))\"")
+                throw .badShape(
+                    path + ".state", "expected pending, firing or inactive, got \"\(Self.shown(stateText))\"")
             }
             let value = try self.number(fields["value"] ?? .string("NaN"), path + ".value")
             var activeAt: Int64 = 0

@@ -7,7 +7,8 @@ import Primitives
 /// `activeAt` in RFC 3339. What the daemon's token socket answers on `/api/v1/...`; ``PrometheusAPIDecoder`` reads it.
 public enum PrometheusAPIEncoder {
     /// A success answer with `result`.
-    public static func query(_ result: PrometheusQueryResult, warnings: [String] = [], infos: [String] = []) -> [UInt8] {
+    public static func query(_ result: PrometheusQueryResult, warnings: [String] = [], infos: [String] = []) -> [UInt8]
+    {
         var out = "{\"status\":\"success\",\"data\":{\"resultType\":\"\(result.resultType)\",\"result\":"
         switch result {
         case .matrix(let series):
@@ -67,8 +68,9 @@ public enum PrometheusAPIEncoder {
 
     /// The error envelope: `{"status":"error","errorType":TYPE,"error":MESSAGE}`.
     public static func error(type: String, message: String) -> [UInt8] {
-        Array(("{\"status\":\"error\",\"errorType\":" + EventJSON.quote(type) + ",\"error\":"
-            + EventJSON.quote(message) + "}").utf8)
+        Array(
+            ("{\"status\":\"error\",\"errorType\":" + EventJSON.quote(type) + ",\"error\":"
+                + EventJSON.quote(message) + "}").utf8)
     }
 
     /// Milliseconds as Prometheus writes a timestamp: whole seconds, then `.` and three digits unless they are 0.
@@ -85,7 +87,8 @@ public enum PrometheusAPIEncoder {
     /// zeros of the fraction dropped).
     static func time(_ milliseconds: Int64) -> String {
         let floorSeconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
-        let base = RFC3339.seconds(unixNanoseconds: floorSeconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue)
+        let base = RFC3339.seconds(
+            unixNanoseconds: floorSeconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue)
         let fraction = milliseconds - floorSeconds * 1000
         guard fraction != 0 else { return base }
         var digits = String(fraction)

@@ -161,7 +161,8 @@ public final class PrometheusAPIEndpoint: Sendable {
         if let seconds = Double(text), seconds.isFinite {
             // Years up to about 300,000 either side of 1970: step arithmetic stays far from overflow.
             guard seconds.magnitude <= 1e13 else {
-                throw .badData("invalid parameter \"\(name)\": cannot parse \"\(Self.shown(text))\" to a valid timestamp")
+                throw .badData(
+                    "invalid parameter \"\(name)\": cannot parse \"\(Self.shown(text))\" to a valid timestamp")
             }
             return Int64((seconds * 1000).rounded())
         }

@@ -17,6 +17,8 @@ public struct PrometheusAPIError: Error, Sendable, Hashable, CustomStringConvert
         public static let http = Code("http")
         /// The request could not be sent or its answer not received.
         public static let connection = Code("connection")
+        /// The base URL given is not an `http` or `https` URL with a host.
+        public static let badURL = Code("bad_url")
         /// No answer within the client's timeout.
         public static let timeout = Code("timeout")
 
@@ -84,6 +86,14 @@ public struct PrometheusAPIError: Error, Sendable, Hashable, CustomStringConvert
 
     static func connection(_ detail: String) -> Self {
         Self(.connection, "cannot reach the server: \(detail)")
+    }
+
+    static func badURL(_ text: String) -> Self {
+        let shown = text.count > 200 ? String(text.prefix(200)) + "..." : text
+        return Self(
+            .badURL,
+            "\"\(shown)\" is not a Prometheus base URL such as http://127.0.0.1:9090 (optionally with a path prefix)"
+        )
     }
 
     static func timeout(_ seconds: Double) -> Self {

@@ -43,7 +43,7 @@ public struct PrometheusQueryClient: PanelQuerySource, CustomStringConvertible {
     ///   - headers: Sent with every request (e.g. `Authorization`); never logged and never in an error.
     ///   - httpClient: The HTTP client; by default AsyncHTTPClient's shared one.
     ///   - timeout: How long one request may take.
-    /// - Throws: ``PrometheusAPIError`` (`connection`) when `baseURL` is not an `http` or `https` URL with a host.
+    /// - Throws: ``PrometheusAPIError`` (`badURL`) when `baseURL` is not an `http` or `https` URL with a host.
     public init(
         baseURL: String,
         headers: [(name: String, value: String)] = [],
@@ -55,9 +55,7 @@ public struct PrometheusQueryClient: PanelQuerySource, CustomStringConvertible {
         guard let url = URL(string: base), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil
         else {
-            throw PrometheusAPIError.connection(
-                "\"\(baseURL)\" is not a Prometheus base URL such as http://127.0.0.1:9090 (optionally with a path prefix)"
-            )
+            throw PrometheusAPIError.badURL(baseURL)
         }
         self.target = .server(base: base)
         self.headers = headers
@@ -68,7 +66,8 @@ public struct PrometheusQueryClient: PanelQuerySource, CustomStringConvertible {
     /// A client of a running daemon's token socket (its Unix socket, or its TCP listener with the bearer secret).
     ///
     /// - Parameters:
-    ///   - endpoint: Where the daemon listens (``TokenSocketEndpoint/unix(_:)``, ``TokenSocketEndpoint/tcp(baseURL:secret:)``).
+    ///   - endpoint: Where the daemon listens (``TokenSocketEndpoint/unix(_:)``,
+    ///     ``TokenSocketEndpoint/tcp(baseURL:secret:)``).
     ///   - headers: Further headers for every request.
     ///   - httpClient: The HTTP client; by default AsyncHTTPClient's shared one.
     ///   - timeout: How long one request may take.
@@ -127,7 +126,9 @@ public struct PrometheusQueryClient: PanelQuerySource, CustomStringConvertible {
     /// `/api/v1/query`: `query` at `time` (milliseconds).
     ///
     /// - Throws: ``PrometheusAPIError`` as ``queryRangeResponse(_:start:end:step:)`` does.
-    public func queryResponse(_ query: String, at time: Int64) async throws(PrometheusAPIError) -> PrometheusQueryResponse {
+    public func queryResponse(
+        _ query: String, at time: Int64
+    ) async throws(PrometheusAPIError) -> PrometheusQueryResponse {
         let (url, status, answer) = try await self.send(
             "/api/v1/query", form: [("query", query), ("time", PrometheusAPIEncoder.timestamp(time))]
         )
@@ -197,7 +198,8 @@ public struct PrometheusQueryClient: PanelQuerySource, CustomStringConvertible {
         let body: ByteBuffer
         do {
             let (seconds, attoseconds) = self.timeout.components
-            let nanoseconds = seconds >= Int64.max / 1_000_000_000
+            let nanoseconds =
+                seconds >= Int64.max / 1_000_000_000
                 ? Int64.max : seconds * 1_000_000_000 + attoseconds / 1_000_000_000
             let response = try await self.httpClient.execute(request, timeout: .nanoseconds(nanoseconds))
             status = Int(response.status.code)

@@ -32,7 +32,9 @@ public enum PrometheusQueryResult: Sendable, Hashable {
         case .scalar(let value, _): [VectorElement(labels: .empty, value: value)]
         case .string: []
         case .matrix(let series):
-            series.compactMap { series in series.points.last.map { VectorElement(labels: series.labels, value: $0.value) } }
+            series.compactMap { series in
+                series.points.last.map { VectorElement(labels: series.labels, value: $0.value) }
+            }
         }
     }
 
@@ -42,7 +44,8 @@ public enum PrometheusQueryResult: Sendable, Hashable {
         case .matrix(let series): series
         case .vector(let elements, let time):
             elements.map { RangeSeries(labels: $0.labels, points: [RangeSeries.Point(time: time, value: $0.value)]) }
-        case .scalar(let value, let time): [RangeSeries(labels: .empty, points: [RangeSeries.Point(time: time, value: value)])]
+        case .scalar(let value, let time):
+            [RangeSeries(labels: .empty, points: [RangeSeries.Point(time: time, value: value)])]
         case .string: []
         }
     }

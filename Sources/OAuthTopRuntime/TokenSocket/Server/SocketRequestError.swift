@@ -70,8 +70,9 @@ public struct SocketRequestError: Error, Sendable, Hashable, CustomStringConvert
         let shown = path.count > 80 ? String(path.prefix(80)) + "..." : path
         return Self(
             .notFound, status: 404,
-            message: "no endpoint \(shown); see GET /v1/status, GET /v1/token/{provider}, POST /v1/refresh[/{provider}], "
-                + "GET|POST /api/v1/query, GET|POST /api/v1/query_range, GET /api/v1/alerts"
+            message: "no endpoint \(shown); see GET /v1/status, GET /v1/token/{provider}, "
+                + "POST /v1/refresh[/{provider}], GET|POST /api/v1/query, GET|POST /api/v1/query_range, "
+                + "GET /api/v1/alerts"
         )
     }
 

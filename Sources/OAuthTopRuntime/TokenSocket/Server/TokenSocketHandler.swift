@@ -92,7 +92,9 @@ public final class TokenSocketHandler: Sendable {
 
     /// Answers a Prometheus API request from its URL query and `POST` form body (undecoded), counting it under the
     /// outcome `ok`, `bad_data` or `execution`.
-    public func prometheus(_ endpoint: PrometheusAPIRoute, query: [UInt8], form: [UInt8], peer: SocketPeer) -> SocketReply {
+    public func prometheus(
+        _ endpoint: PrometheusAPIRoute, query: [UInt8], form: [UInt8], peer: SocketPeer
+    ) -> SocketReply {
         self.consumers.record(peer, provider: nil, at: self.clock.now())
         return self.prometheus(endpoint, query: query, form: form)
     }

@@ -54,6 +54,7 @@ public struct DashboardService: Service {
         options: DashboardOptions,
         events: EventLog = EventLog(),
         alerting: AlertEvaluationService? = nil,
+        consumers: @escaping @Sendable () -> [Consumer] = { [] },
         logger: Logger
     ) {
         self.alerting = alerting
@@ -66,7 +67,9 @@ public struct DashboardService: Service {
                 dashboard: options.dashboard,
                 source: EvaluatorQuerySource(source: collector),
                 resolution: collector.configuration.resolution
-            )
+            ),
+            history: ProviderHistory(observing: manager),
+            consumers: consumers
         )
         self.events = events
         self.logger = logger

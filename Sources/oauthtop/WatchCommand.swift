@@ -16,7 +16,9 @@ struct WatchCommand: AsyncParsableCommand {
             the dashboard: refresh success rate, token lifetime, refresh latency p99, fallback usage, \
             breaker state and refresh conflicts, with firing alerts and recent events. Keys: r \
             refresh the selected provider, R refresh all, tab/arrows select, +/- time range, p pause, \
-            a alerts, ? help, q quit. Attaching to a running daemon's socket comes later.
+            a alerts, Enter the selected provider's detail (token times and windows, endpoints' recent \
+            outcomes, breaker history, fallback, last error, consumers), c the consumers (exec'd \
+            tasks, sinks, socket clients), ? help, q quit. Attaching to a running daemon's socket comes later.
 
             Examples:
               oauthtop watch --config oauthtop.yaml

@@ -37,7 +37,9 @@ import Testing
         let first = try await server.waitFor(
             "the six panels", timeout: .seconds(60), read: { try server.capture(target: pane) }
         ) { screen in
-            Self.panelTitles.allSatisfy { screen.contains($0) } && screen.contains("refresh_succeeded")
+            // The `demo` provider's first refresh has ended (the `reports` provider's comes sooner), so `r`
+            // starts a round of its own instead of joining that one.
+            Self.panelTitles.allSatisfy { screen.contains($0) } && screen.contains("demo     refresh_succeeded")
         }
         #expect(first.contains("oauthtop"))
         #expect(first.contains("?") && first.contains("help") && first.contains("quit"), "the footer shows the keys")

@@ -97,6 +97,16 @@ import Testing
                 && screen.contains("Circuit breaker")
         }
         #expect(small.contains("Token lifetime"))
+        try server.run(["send-keys", "-t", pane, "Enter"])
+        _ = try await server.waitFor("the detail view at 80x24", read: { try server.capture(target: pane) }) { screen in
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            return lines.allSatisfy { $0.count <= 80 } && screen.contains("Provider demo")
+                && screen.contains("fingerprint") && screen.contains("Endpoints")
+        }
+        try server.run(["send-keys", "-t", pane, "Escape"])
+        _ = try await server.waitFor("the detail view to close", read: { try server.capture(target: pane) }) {
+            !$0.contains("Provider demo") && $0.contains("Circuit breaker")
+        }
 
         try server.run(["send-keys", "-t", pane, "q"])
         let after = try await server.waitFor("oauthtop to exit", timeout: .seconds(30), read: {

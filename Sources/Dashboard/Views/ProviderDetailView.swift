@@ -134,7 +134,8 @@ enum ProviderDetailView {
         if row.endpoints.isEmpty { lines.append(StyledLine("  none known", .muted)) }
         for endpoint in row.endpoints {
             let current = endpoint.url == row.endpoint
-            var line = StyledLine("  " + self.clip(endpoint.url, width - 6, ascii: ascii), current ? .value : .text)
+            // Two spaces before, " *" after, one column of margin.
+            var line = StyledLine("  " + self.clip(endpoint.url, width - 5, ascii: ascii), current ? .value : .text)
             if current { line.append(" *", .good) }
             lines.append(line)
             var outcomes = StyledLine("    ", .muted)

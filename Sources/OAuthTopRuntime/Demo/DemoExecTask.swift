@@ -10,7 +10,8 @@ import TokenManager
 ///
 /// The child prints nothing: its output goes to `/dev/null`, so it never writes under the dashboard, and the
 /// token travels to `curl` on a pipe, never in an argument. At graceful shutdown the child gets SIGTERM and
-/// its token file is removed. Should it end on its own, it is started again a second later.
+/// its token file is removed; should the demo die without a shutdown (SIGKILL), the loop ends within two
+/// seconds on its own. Should it end on its own, it is started again a second later.
 public struct DemoExecTask: Service {
     private let task: ExecTask
     private let logger: Logger
@@ -19,7 +20,7 @@ public struct DemoExecTask: Service {
     public static let script = """
         exec </dev/null >/dev/null 2>&1
         trap 'kill "$pause" 2>/dev/null; exit 0' TERM INT HUP
-        while :; do
+        while kill -0 "$PPID" 2>/dev/null; do
           if [ -s "$OAUTHTOP_TOKEN_FILE" ] && command -v curl >/dev/null; then
             printf 'header = "Authorization: Bearer %s"\\n' "$(cat "$OAUTHTOP_TOKEN_FILE")" \\
               | curl -sf -m 5 -o /dev/null -K - "$OAUTHTOP_DEMO_RESOURCE"

@@ -233,6 +233,7 @@ public final class OAuthTokenManager: Service, Sendable {
         return self.sessions.indices.map { index in
             var snapshot = ProviderSnapshot(session: self.sessions[index], now: now)
             snapshot.fallbackInUse = self.fallbacks[index]?.currentMethod
+            snapshot.fallbackChain = self.fallbacks[index]?.entries.map(\.method) ?? []
             return snapshot
         }
     }

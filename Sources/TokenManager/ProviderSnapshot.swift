@@ -15,11 +15,16 @@ public struct ProviderSnapshot: Sendable {
     public var phase: TokenPhase
     /// Fingerprint of the current access token.
     public var tokenFingerprint: String?
+    /// When the current token was obtained.
+    public var issuedAt: Int64?
     public var expiresAt: Int64?
     public var advisoryAt: Int64?
     public var mandatoryAt: Int64?
     public var lifetimeSeconds: Double?
+    /// The endpoint that issued the current token.
     public var endpoint: String?
+    /// The configured token endpoints, in the order they are tried.
+    public var endpoints: [String]
     public var breaker: BreakerState
     public var breakerSince: Int64
     public var consecutiveFailures: Int
@@ -35,6 +40,8 @@ public struct ProviderSnapshot: Sendable {
     /// The fallback method serving the provider while OAuth cannot (see ``FallbackCredential``);
     /// `nil` on OAuth.
     public var fallbackInUse: FallbackCredential.Method?
+    /// The fallback chain's methods, in order; empty without a chain.
+    public var fallbackChain: [FallbackCredential.Method]
 
     init(session: ProviderSession, now: Int64) {
         let state = session.state.withLock { $0 }
@@ -53,11 +60,13 @@ public struct ProviderSnapshot: Sendable {
             self.phase = .missing
         }
         self.tokenFingerprint = state.token?.access.value.fingerprint
+        self.issuedAt = state.token?.obtainedAt
         self.expiresAt = state.token?.windows.expiresAt
         self.advisoryAt = state.token?.windows.advisoryAt
         self.mandatoryAt = state.token?.windows.mandatoryAt
         self.lifetimeSeconds = state.token?.lifetime.seconds
         self.endpoint = state.token?.endpoint
+        self.endpoints = session.configuration.tokenEndpoints
         self.breaker = state.breaker.state
         self.breakerSince = state.breaker.since
         self.consecutiveFailures = state.breaker.consecutiveFailures
@@ -69,5 +78,6 @@ public struct ProviderSnapshot: Sendable {
         self.rounds = state.rounds
         self.failedRounds = state.failedRounds
         self.fallbackInUse = nil
+        self.fallbackChain = []
     }
 }

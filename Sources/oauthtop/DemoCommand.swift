@@ -16,10 +16,15 @@ struct DemoCommand: AsyncParsableCommand {
             "secondary"), issues 20-second tokens, and injects a schedule of faults: slow \
             responses, 500s, a 429 with Retry-After, an outage of the primary (failover), and an \
             outage of both that opens the circuit breaker until the provider comes back. Simulated \
-            long-running tasks ask for tokens all along.
+            long-running tasks ask for tokens all along. A second provider, "reports", runs on an \
+            identity provider of its own with 45-second tokens and lighter faults, and an exec'd task \
+            holds its token as `oauthtop exec` would (a shell loop that reads $OAUTHTOP_TOKEN_FILE and \
+            calls the identity provider's protected /api/resource; it prints nothing).
 
             Without --headless it opens the dashboard: the six panels, alerts, recent events; press \
-            r to refresh the selected provider now, ? for help, q to quit. With --headless, events \
+            r to refresh the selected provider now, Enter for its detail view (token times and \
+            windows, endpoints, breaker history, fallback, last error, consumers), c for the \
+            consumers (the exec'd task), ? for help, q to quit. With --headless, events \
             are printed as JSON lines on stdout (no token or secret, only fingerprints) and logs go \
             to stderr. /metrics is served on a free loopback port (the "metrics_listening" event) \
             unless --listen says otherwise.

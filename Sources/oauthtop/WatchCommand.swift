@@ -16,7 +16,10 @@ struct WatchCommand: AsyncParsableCommand {
             The dashboard shows refresh success rate, token lifetime, refresh latency p99, fallback \
             usage, breaker state and refresh conflicts (the panels are PromQL queries), with the \
             providers, firing alerts and recent events. Keys: r refresh the selected provider, R \
-            refresh all, tab/arrows select, +/- time range, p pause, a alerts, ? help, q quit.
+            refresh all, tab/arrows select, +/- time range, p pause, a alerts, Enter the selected \
+            provider's detail (token times and windows, endpoints' recent outcomes, breaker \
+            history, fallback, last error, consumers), c the consumers (exec'd tasks, sinks, socket \
+            clients), ? help, q quit.
 
             Where the data comes from:
               - a running daemon (`oauthtop run`): when one answers on its token socket (--socket, \

@@ -48,3 +48,56 @@ struct CodableTests {
         #expect(title?.y == layout?.panels[6].y)
     }
 }
+
+@Suite("Snapshot across versions")
+struct SnapshotVersionTests {
+    @Test("consumers and the detail fields survive JSON unchanged")
+    func roundTripDetail() throws {
+        let snapshot = DashboardFixtures.sample(columns: 80, rows: 24)
+        #expect(!snapshot.consumers.isEmpty && !snapshot.providers[2].endpoints.isEmpty)
+        let decoded = try JSONDecoder().decode(DashboardSnapshot.self, from: try JSONEncoder().encode(snapshot))
+        #expect(decoded == snapshot)
+        #expect(decoded.consumers == snapshot.consumers)
+        #expect(decoded.providers[2].breakerHistory == snapshot.providers[2].breakerHistory)
+    }
+
+    @Test("a snapshot from an older oauthtop (no consumers, no detail fields) decodes with defaults")
+    func olderSnapshot() throws {
+        let snapshot = DashboardFixtures.sample(columns: 80, rows: 24)
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: try JSONEncoder().encode(snapshot)) as? [String: Any])
+        object["consumers"] = nil
+        let newFields = [
+            "tokenFingerprint", "issuedAt", "advisoryAt", "mandatoryAt", "endpoint", "endpoints", "breakerHistory",
+            "consecutiveFailures", "rounds", "failedRounds", "lastSuccessAt", "skewSeconds", "fallbackChain",
+            "fallbackInUse",
+        ]
+        let providers = try #require(object["providers"] as? [[String: Any]])
+        object["providers"] = providers.map { row in
+            var row = row
+            for field in newFields { row[field] = nil }
+            return row
+        }
+        let old = try JSONSerialization.data(withJSONObject: object)
+        let decoded = try JSONDecoder().decode(DashboardSnapshot.self, from: old)
+        #expect(decoded.consumers.isEmpty)
+        #expect(decoded.providers.map(\.name) == ["github", "google", "okta"])
+        #expect(decoded.providers[2].endpoints.isEmpty && decoded.providers[2].breakerHistory.isEmpty)
+        #expect(decoded.providers[2].tokenFingerprint == nil && decoded.providers[2].rounds == 0)
+        #expect(decoded.providers[2].lastError == snapshot.providers[2].lastError)
+        // The detail view still draws from what there is.
+        var state = DashboardState()
+        _ = state.present(decoded)
+        _ = state.handle(.enter)
+        let grid = DashboardRenderer.render(
+            snapshot: decoded, state: state, theme: .default, size: TerminalSize(columns: 80, rows: 24))
+        #expect(find("none known", in: grid) != nil)
+    }
+
+    @Test("a consumer from a newer oauthtop with unknown fields and a new kind decodes")
+    func newerConsumer() throws {
+        let json = #"{"kind":"grpc","name":"worker","provider":"github","shiny":true}"#
+        let row = try JSONDecoder().decode(ConsumerRow.self, from: Data(json.utf8))
+        #expect(row.kind.rawValue == "grpc" && row.name == "worker" && row.pid == nil && row.since == nil)
+    }
+}

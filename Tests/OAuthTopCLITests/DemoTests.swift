@@ -3,7 +3,8 @@ import OAuthTopTestKit
 import Testing
 
 /// `oauthtop demo --headless --duration 90s`: the whole fault schedule, seen as events, with no secret
-/// anywhere, and a /metrics that promtool accepts.
+/// anywhere, and a /metrics that promtool accepts; beside the `demo` provider, the `reports` provider
+/// refreshes and its exec'd task runs.
 @Suite("oauthtop demo", .tags(.slow, .demo))
 struct DemoTests {
     /// DESIGN.md, "Metric names".
@@ -30,6 +31,7 @@ struct DemoTests {
                 _ = try await demo.waitForEvent("breaker", timeout: .seconds(150)) { $0.string("to") == "open" }
                 #expect(demo.isRunning, "the demo must still run when /metrics is scraped")
                 try await self.checkMetrics(url: metricsURL, sandbox: sandbox)
+                try await self.checkExecTask(url: metricsURL)
                 try await self.checkFallbackCounter(demo: demo, url: metricsURL)
 
                 let status = try await demo.waitForExit(timeout: .seconds(200))
@@ -37,7 +39,13 @@ struct DemoTests {
                 let lines = demo.stdoutLines
                 #expect(demo.stdoutText.hasSuffix("\n"), "the last line must be complete")
                 let events = try lines.map { try EventLine(parsing: $0) }
-                try self.checkSchedule(events, secondary: try #require(started.string("endpoint_secondary")))
+                // The fault schedule is the `demo` provider's; the `reports` provider has its own.
+                let demoEvents = events.filter { ($0.string("provider") ?? "demo") == "demo" }
+                try self.checkSchedule(demoEvents, secondary: try #require(started.string("endpoint_secondary")))
+                #expect(
+                    events.contains { $0.event == "refresh_succeeded" && $0.string("provider") == "reports" },
+                    "the reports provider refreshes"
+                )
                 self.checkNoSecret(stdout: demo.stdoutText, stderr: demo.stderrText, events: events)
             }
         }
@@ -166,6 +174,23 @@ struct DemoTests {
             "no emergency_key series in /metrics"
         )
         return try #require(Double(line.split(separator: " ").last.map(String.init) ?? ""))
+    }
+
+    /// The exec'd task holds a `reports` token: it is running and its token file was written.
+    private func checkExecTask(url: String) async throws {
+        let body = try await LoopbackHTTP.get(url).body
+        let lines = body.split(separator: "\n")
+        let running = lines.filter { $0.hasPrefix("oauthtop_exec_tasks_running") }.joined(separator: "; ")
+        #expect(
+            lines.contains { $0 == #"oauthtop_exec_tasks_running{provider="reports"} 1"# },
+            "oauthtop_exec_tasks_running: \(running)"
+        )
+        let writes = lines.first {
+            $0.hasPrefix("oauth_token_requests_total{") && $0.contains(#"consumer="exec""#)
+                && $0.contains(#"provider="reports""#) && $0.contains(#"outcome="success""#)
+        }
+        let count = writes.flatMap { Double($0.split(separator: " ").last.map(String.init) ?? "") } ?? 0
+        #expect(count >= 1, "the exec'd task's token file was written: \(String(describing: writes))")
     }
 
     /// No JWT, no 64-hex run (the demo's client secret is 64 hex), and short token fingerprints only.

@@ -4,7 +4,8 @@ import Testing
 
 /// `oauthtop watch` attached to a running `oauthtop run --headless` over its token socket, driven in tmux as
 /// an engineer would: the daemon's provider, panels and events appear, `r` refreshes in the daemon (whose
-/// event stream shows the manual refresh), and no second token manager starts.
+/// event stream shows the manual refresh), `Enter` shows the daemon's provider detail and `c` its consumers,
+/// and no second token manager starts.
 @Suite(.serialized, .tags(.slow, .tmux)) struct WatchAttachTests {
     static let panelTitles = [
         "Token refresh success rate", "Token lifetime", "Refresh latency p99", "Fallback usage", "Circuit breaker",
@@ -69,6 +70,21 @@ import Testing
             "the daemon's first refresh and the manual one"
         )
 
+        // The detail view and the consumers come from the daemon too.
+        try server.run(["send-keys", "-t", pane, "Enter"])
+        let detail = try await server.waitFor("the daemon's provider detail", read: { try server.capture(target: pane) }) {
+            $0.contains("Provider \(InProcessIdentityProvider.providerName)") && $0.contains("fingerprint sha256:")
+                && $0.contains("Endpoints")
+        }
+        #expect(!detail.contains("eyJ"), "no token on screen")
+        try server.run(["send-keys", "-t", pane, "Escape"])
+        try server.run(["send-keys", "-t", pane, "c"])
+        _ = try await server.waitFor("the daemon's consumers: this dashboard is a socket client", read: {
+            try server.capture(target: pane)
+        }) {
+            $0.contains("Consumers: ") && $0.contains("socket")
+        }
+        try server.run(["send-keys", "-t", pane, "Escape"])
         try server.run(["send-keys", "-t", pane, "q"])
         let after = try await server.waitFor("watch to exit", timeout: .seconds(30), read: {
             try server.capture(target: pane, history: true)

@@ -25,8 +25,8 @@ public enum DashboardFixtures {
     /// A fixed capture time: 2023-11-14 22:13:20 UTC.
     public static let now: Int64 = 1_700_000_000_000_000_000
 
-    /// A snapshot of three providers (one with its breaker open), five minutes of history sized for a
-    /// terminal of `columns` x `rows`, two alerts and a few dozen events.
+    /// A snapshot of three providers (one with its breaker open) with their detail, five minutes of history
+    /// sized for a terminal of `columns` x `rows`, two alerts, a few dozen events and four consumers.
     ///
     /// - Parameters:
     ///   - columns: The terminal's width.
@@ -36,18 +36,73 @@ public enum DashboardFixtures {
         let points = max(1, DashboardRenderer.graphPoints(for: TerminalSize(columns: columns, rows: rows)))
         let now = self.now
         let second: Int64 = 1_000_000_000
+        func outcomes(_ marks: String, every: Int64, durationMilliseconds: Double = 118.4) -> [EndpointRow.Outcome] {
+            marks.enumerated().map { index, mark in
+                EndpointRow.Outcome(
+                    time: now - Int64(marks.count - index) * every * second, succeeded: mark == "+",
+                    code: mark == "+" ? "" : "http_503", durationMilliseconds: mark == "+" ? durationMilliseconds : 1002
+                )
+            }
+        }
         let providers = [
             ProviderRow(
                 name: "github", phase: .fresh, expiresAt: now + 2710 * second, lifetimeSeconds: 3600,
-                breaker: .closed, breakerSince: now - 3725 * second
+                breaker: .closed, breakerSince: now - 3725 * second,
+                tokenFingerprint: "1a2b3c4d", issuedAt: now - 890 * second, advisoryAt: now + 1630 * second,
+                mandatoryAt: now + 2350 * second, endpoint: "https://github.com/login/oauth/access_token",
+                endpoints: [
+                    EndpointRow(url: "https://github.com/login/oauth/access_token", outcomes: outcomes("++++", every: 900))
+                ],
+                rounds: 4, lastSuccessAt: now - 890 * second, skewSeconds: 0.2
             ),
             ProviderRow(
                 name: "google", phase: .advisory, expiresAt: now + 130 * second, lifetimeSeconds: 1800,
-                breaker: .halfOpen, breakerSince: now - 4 * second, refreshing: true
+                breaker: .halfOpen, breakerSince: now - 4 * second, refreshing: true,
+                tokenFingerprint: "9f8e7d6c", issuedAt: now - 1670 * second, advisoryAt: now - 70 * second,
+                mandatoryAt: now + 50 * second, endpoint: "https://oauth2.googleapis.com/token",
+                endpoints: [EndpointRow(url: "https://oauth2.googleapis.com/token", outcomes: outcomes("++x+x", every: 60))],
+                breakerHistory: [
+                    BreakerChange(time: now - 34 * second, from: .closed, to: .open),
+                    BreakerChange(time: now - 4 * second, from: .open, to: .halfOpen),
+                ],
+                consecutiveFailures: 2, rounds: 9, failedRounds: 2, lastSuccessAt: now - 1670 * second,
+                fallbackChain: ["app_token"]
             ),
             ProviderRow(
                 name: "okta", phase: .mandatory, expiresAt: now + 25 * second, lifetimeSeconds: 900,
-                breaker: .open, breakerSince: now - 42 * second, lastError: "http_503"
+                breaker: .open, breakerSince: now - 42 * second,
+                lastError: "all endpoints failed: https://okta.example.com/oauth2/v1/token answered 503 Service "
+                    + "Unavailable (http_503) after 3 attempts; https://okta-dr.example.com/oauth2/v1/token "
+                    + "refused the connection",
+                tokenFingerprint: "0badf00d", issuedAt: now - 875 * second, advisoryAt: now - 245 * second,
+                mandatoryAt: now - 65 * second, endpoint: "https://okta.example.com/oauth2/v1/token",
+                endpoints: [
+                    EndpointRow(url: "https://okta.example.com/oauth2/v1/token", outcomes: outcomes("++xxx", every: 20)),
+                    EndpointRow(url: "https://okta-dr.example.com/oauth2/v1/token", outcomes: outcomes("xx", every: 20)),
+                ],
+                breakerHistory: [BreakerChange(time: now - 42 * second, from: .closed, to: .open)],
+                consecutiveFailures: 3, rounds: 12, failedRounds: 3, lastSuccessAt: now - 875 * second,
+                fallbackChain: ["app_token", "emergency_key"], fallbackInUse: "emergency_key"
+            ),
+        ]
+        let consumers = [
+            ConsumerRow(
+                kind: .exec, provider: "github", name: "python3 nightly_export.py", pid: 4242,
+                since: now - 1900 * second, lastAt: now - 890 * second, lastOutcome: "success",
+                tokenFingerprint: "1a2b3c4d"
+            ),
+            ConsumerRow(
+                kind: .sink, provider: "github", name: "/run/user/1000/github.token", since: now - 3725 * second,
+                lastAt: now - 890 * second, lastOutcome: "success", tokenFingerprint: "1a2b3c4d"
+            ),
+            ConsumerRow(
+                kind: .socket, provider: "google", name: "unix uid 1000", pid: 5151, since: now - 600 * second,
+                lastAt: now - 3 * second, lastOutcome: "ok", requests: 12
+            ),
+            ConsumerRow(
+                kind: .sink, provider: "okta", name: "/etc/app/okta.token", since: now - 3725 * second,
+                lastAt: now - 875 * second, lastOutcome: "write_failed",
+                lastError: "cannot write /etc/app/okta.token: permission denied"
             ),
         ]
         func wave(_ index: Int, period: Double, low: Double, high: Double) -> Double {
@@ -135,7 +190,8 @@ public enum DashboardFixtures {
             panels: panels,
             alerts: alerts,
             events: events,
-            refreshMode: "demo"
+            refreshMode: "demo",
+            consumers: consumers
         )
     }
 }

@@ -16,9 +16,13 @@ public enum DashboardAction: Sendable, Hashable {
     case togglePause
     /// Move the focus to the alerts list and back.
     case focusAlerts
+    /// Open the selected provider's detail view (or close it).
+    case detail
+    /// Open the consumers view (or close it).
+    case consumers
     /// Show or hide the help overlay.
     case help
-    /// Close the overlay, dialog or focus that is open.
+    /// Close the overlay, dialog, view or focus that is open.
     case back
     case quit
 }

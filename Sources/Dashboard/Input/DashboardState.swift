@@ -21,9 +21,17 @@ public struct DashboardState: Sendable {
     public var selectedAlert = 0
     /// Whether the "refresh all?" dialog is open.
     public var confirmingRefreshAll = false
+    /// Whether the selected provider's detail view is open (`Enter`).
+    public var showingDetail = false
+    /// Whether the consumers view is open (`c`).
+    public var showingConsumers = false
+    /// The selected row of the consumers view.
+    public var selectedConsumer = 0
     /// The providers of the last snapshot presented, for naming the one to refresh.
     public private(set) var providerNames: [String] = []
     private var alertCount = 0
+    /// The providers of the consumers of the last snapshot presented, in the consumers view's order.
+    private var consumerProviders: [String] = []
     private var panelCount = 6
     private var latest: DashboardSnapshot?
 
@@ -48,6 +56,8 @@ public struct DashboardState: Sendable {
         self.selectedPanel = Self.clamp(self.selectedPanel, count: self.panelCount)
         self.selectedProvider = Self.clamp(self.selectedProvider, count: self.providerNames.count)
         self.selectedAlert = Self.clamp(self.selectedAlert, count: self.alertCount)
+        self.consumerProviders = shown.consumers.map(\.provider)
+        self.selectedConsumer = Self.clamp(self.selectedConsumer, count: self.consumerProviders.count)
         return shown
     }
 
@@ -76,6 +86,8 @@ public struct DashboardState: Sendable {
             return []
         }
         guard let action = KeyBinding.action(for: key) else { return [] }
+        // In a view, `q` closes the view rather than quitting (Ctrl-C still quits).
+        if self.showingDetail || self.showingConsumers, action == .quit { return self.perform(.back) }
         return self.perform(action)
     }
 
@@ -92,7 +104,9 @@ public struct DashboardState: Sendable {
             self.confirmingRefreshAll = true
         case .nextProvider, .previousProvider:
             let step = action == .nextProvider ? 1 : -1
-            if self.alertsFocused {
+            if self.showingConsumers {
+                self.selectedConsumer = Self.wrap(self.selectedConsumer + step, count: self.consumerProviders.count)
+            } else if self.alertsFocused {
                 self.selectedAlert = Self.wrap(self.selectedAlert + step, count: self.alertCount)
             } else {
                 self.selectedProvider = Self.wrap(self.selectedProvider + step, count: self.providerNames.count)
@@ -109,10 +123,31 @@ public struct DashboardState: Sendable {
             self.frozen = self.paused ? self.latest : nil
         case .focusAlerts:
             self.alertsFocused.toggle()
+        case .detail:
+            if self.showingConsumers {
+                // Enter on a consumer opens its provider's detail.
+                self.showingConsumers = false
+                if self.consumerProviders.indices.contains(self.selectedConsumer),
+                    let index = self.providerNames.firstIndex(of: self.consumerProviders[self.selectedConsumer])
+                {
+                    self.selectedProvider = index
+                }
+                self.showingDetail = !self.providerNames.isEmpty
+            } else {
+                self.showingDetail = !self.showingDetail && !self.providerNames.isEmpty
+            }
+        case .consumers:
+            self.showingConsumers.toggle()
+            self.showingDetail = false
         case .help:
             self.showingHelp = true
         case .back:
-            self.alertsFocused = false
+            if self.showingDetail || self.showingConsumers {
+                self.showingDetail = false
+                self.showingConsumers = false
+            } else {
+                self.alertsFocused = false
+            }
         case .quit:
             return [.quit]
         }

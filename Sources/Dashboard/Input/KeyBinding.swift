@@ -59,6 +59,14 @@ public struct KeyBinding: Sendable, Hashable {
             action: .previousProvider
         ),
         KeyBinding(
+            keys: [.enter], summary: "detail",
+            description: "the selected provider's detail view (Esc, q or Enter closes)", action: .detail
+        ),
+        KeyBinding(
+            keys: [.character("c")], summary: "consumers",
+            description: "the consumers: exec'd tasks, sinks, socket clients", action: .consumers
+        ),
+        KeyBinding(
             keys: [.character("+")], summary: "range",
             description: "show a longer time range (1m, 5m, 15m, 1h)", action: .rangeUp
         ),
@@ -80,7 +88,7 @@ public struct KeyBinding: Sendable, Hashable {
         ),
         KeyBinding(
             keys: [.escape], summary: "back",
-            description: "close the help, the dialog or the alerts focus", action: .back, inFooter: false
+            description: "close the help, a dialog, a view or the alerts focus", action: .back, inFooter: false
         ),
         KeyBinding(
             keys: [.character("q"), .ctrlC], summary: "quit",

@@ -50,6 +50,12 @@ public enum DashboardRenderer {
         self.drawAlerts(snapshot: snapshot, state: state, in: layout.alerts, theme: theme, ascii: ascii, into: &grid)
         self.drawEvents(snapshot: snapshot, in: layout.events, theme: theme, ascii: ascii, into: &grid)
         self.drawFooter(in: layout.footer, theme: theme, ascii: ascii, into: &grid)
+        let body = Rect(x: 0, y: layout.header.maxY, width: size.columns, height: layout.footer.y - layout.header.maxY)
+        if state.showingDetail {
+            ProviderDetailView.draw(snapshot: snapshot, state: state, in: body, theme: theme, ascii: ascii, into: &grid)
+        } else if state.showingConsumers {
+            ConsumersView.draw(snapshot: snapshot, state: state, in: body, theme: theme, ascii: ascii, into: &grid)
+        }
         if state.showingHelp {
             self.drawHelp(size: size, theme: theme, ascii: ascii, into: &grid)
         } else if state.confirmingRefreshAll {
@@ -218,7 +224,8 @@ public enum DashboardRenderer {
         x = rect.x + 1
         for entry in entries where entry.summary != "help" && entry.summary != "quit" {
             let needed = entry.keys.count + 1 + entry.summary.count
-            guard x + needed <= rect.maxX - pinnedWidth else { break }
+            // At least two spaces before the pinned entries.
+            guard x + needed + 2 <= rect.maxX - pinnedWidth else { break }
             x += grid.write(entry.keys, x: x, y: rect.y, style: theme[.footerKey]) + 1
             x += grid.write(entry.summary, x: x, y: rect.y, style: theme[.footer]) + 2
         }

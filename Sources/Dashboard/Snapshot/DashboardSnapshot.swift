@@ -20,6 +20,9 @@ public struct DashboardSnapshot: Sendable, Hashable, Codable {
     public var events: [EventRow]
     /// How tokens are refreshed, for the header (e.g. `proactive`, `demo`, `attached to daemon`).
     public var refreshMode: String
+    /// Who holds the providers' tokens outside the manager: exec'd tasks, sinks, socket clients. Decodes as
+    /// empty when absent (a snapshot from an older oauthtop).
+    public var consumers: [ConsumerRow]
 
     /// Creates a snapshot.
     public init(
@@ -31,7 +34,8 @@ public struct DashboardSnapshot: Sendable, Hashable, Codable {
         panels: [Panel] = [],
         alerts: [AlertRow] = [],
         events: [EventRow] = [],
-        refreshMode: String = "proactive"
+        refreshMode: String = "proactive",
+        consumers: [ConsumerRow] = []
     ) {
         self.now = now
         self.uptime = uptime
@@ -42,5 +46,29 @@ public struct DashboardSnapshot: Sendable, Hashable, Codable {
         self.alerts = alerts
         self.events = events
         self.refreshMode = refreshMode
+        self.consumers = consumers
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case now, uptime, utcOffsetSeconds, providers, range, panels, alerts, events, refreshMode, consumers
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.now = try container.decode(Int64.self, forKey: .now)
+        self.uptime = try container.decode(Duration.self, forKey: .uptime)
+        self.utcOffsetSeconds = try container.decode(Int.self, forKey: .utcOffsetSeconds)
+        self.providers = try container.decode([ProviderRow].self, forKey: .providers)
+        self.range = try container.decode(TimeRange.self, forKey: .range)
+        self.panels = try container.decode([Panel].self, forKey: .panels)
+        self.alerts = try container.decode([AlertRow].self, forKey: .alerts)
+        self.events = try container.decode([EventRow].self, forKey: .events)
+        self.refreshMode = try container.decode(String.self, forKey: .refreshMode)
+        self.consumers = try container.decodeIfPresent([ConsumerRow].self, forKey: .consumers) ?? []
+    }
+
+    /// The consumers of provider `name`'s token.
+    public func consumers(of name: String) -> [ConsumerRow] {
+        self.consumers.filter { $0.provider == name }
     }
 }

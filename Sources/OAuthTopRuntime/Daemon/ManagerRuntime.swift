@@ -33,6 +33,8 @@ public struct ManagerRuntime: Sendable {
     public var sinks: [TokenSink]
     /// Where the sinks show up as consumers.
     public var consumers: ConsumerRegistry
+    /// The token socket's clients; shared with whoever else lists consumers (a dashboard).
+    public var socketConsumers = SocketConsumers()
     /// Counts the sinks' writes; `nil` makes one over ``collector``.
     public var tokenRequests: TokenRequestCounter?
     public var logger: Logger
@@ -69,6 +71,11 @@ public struct ManagerRuntime: Sendable {
         self.writer = writer
         self.frontEnd = frontEnd
         self.logger = logger
+    }
+
+    /// Every consumer of the tokens: sinks and exec'd tasks (``consumers``), then the socket's clients.
+    public var allConsumers: @Sendable () -> [Consumer] {
+        { [consumers, socketConsumers] in consumers.snapshot() + socketConsumers.consumers() }
     }
 
     /// Runs until a signal or the duration ends.
@@ -149,11 +156,13 @@ public struct ManagerRuntime: Sendable {
             metrics: TokenRequestMetrics(
                 consumer: "socket", providers: self.manager.providers.map(\.name), factory: self.collector
             ),
+            consumers: self.socketConsumers,
             alerts: { alerting?.evaluation.alertRows() ?? [] },
             otherConsumers: self.otherConsumers,
             // Made here, before the group runs, so that its event log sees the first refresh.
             dashboard: LocalDashboardFeed(
-                manager: self.manager, collector: self.collector, alerting: alerting?.evaluation
+                manager: self.manager, collector: self.collector, alerting: alerting?.evaluation,
+                consumers: self.allConsumers
             ),
             prometheusAPI: PrometheusAPIEndpoint(
                 source: alerting?.evaluation.seriesSource ?? self.collector,

@@ -64,10 +64,11 @@ public struct DashboardService: Service {
         collector: TelemetryCollector,
         options: DashboardOptions,
         alerting: AlertEvaluationService? = nil,
+        consumers: @escaping @Sendable () -> [Consumer] = { [] },
         logger: Logger
     ) {
         self.init(
-            feed: LocalDashboardFeed(manager: manager, collector: collector, alerting: alerting),
+            feed: LocalDashboardFeed(manager: manager, collector: collector, alerting: alerting, consumers: consumers),
             options: options, resolution: collector.configuration.resolution, logger: logger
         )
     }

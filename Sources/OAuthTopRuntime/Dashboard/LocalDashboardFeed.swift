@@ -26,19 +26,24 @@ public final class LocalDashboardFeed: DashboardFeed {
     ///   - alerting: The rule evaluation, when rules run.
     ///   - refreshMode: The header's text.
     ///   - events: The event log (a new one by default).
+    ///   - consumers: Lists the consumers of the tokens (exec'd tasks, sinks, socket clients).
     public init(
         manager: OAuthTokenManager,
         collector: TelemetryCollector,
         alerting: AlertEvaluationService? = nil,
         refreshMode: String = "proactive",
-        events: EventLog = EventLog()
+        events: EventLog = EventLog(),
+        consumers: @escaping @Sendable () -> [Consumer] = { [] }
     ) {
         self.manager = manager
         self.panelSource = EvaluatorQuerySource(source: collector)
         self.alerting = alerting
         self.refreshMode = refreshMode
         self.events = events
-        self.builder = DashboardSnapshotBuilder(maxEvents: 200)
+        // Made before the manager runs, so that the history sees the first refresh.
+        self.builder = DashboardSnapshotBuilder(
+            maxEvents: 200, history: ProviderHistory(observing: manager), consumers: consumers
+        )
         self.started = .now
         self.utcOffset = TimeZone.current.secondsFromGMT()
         manager.subscribe { events.append(.token($0)) }

@@ -2,8 +2,9 @@ import Dashboard
 import TokenManager
 
 extension ProviderRow {
-    /// The row for one of the token manager's provider snapshots.
-    public init(_ snapshot: ProviderSnapshot) {
+    /// The row for one of the token manager's provider snapshots, with the endpoints' recent outcomes and
+    /// the breaker's transitions from `history` when given.
+    public init(_ snapshot: ProviderSnapshot, history: ProviderHistory? = nil) {
         self.init(
             name: snapshot.name,
             phase: Phase(rawValue: snapshot.phase.rawValue),
@@ -13,7 +14,22 @@ extension ProviderRow {
             breakerSince: snapshot.breakerSince,
             refreshing: snapshot.refreshing,
             needsIntervention: snapshot.needsIntervention,
-            lastError: snapshot.lastError
+            lastError: snapshot.lastError,
+            tokenFingerprint: snapshot.tokenFingerprint,
+            issuedAt: snapshot.issuedAt,
+            advisoryAt: snapshot.advisoryAt,
+            mandatoryAt: snapshot.mandatoryAt,
+            endpoint: snapshot.endpoint,
+            endpoints: history?.endpoints(of: snapshot.name, configured: snapshot.endpoints)
+                ?? snapshot.endpoints.map { EndpointRow(url: $0) },
+            breakerHistory: history?.breakerChanges(of: snapshot.name) ?? [],
+            consecutiveFailures: snapshot.consecutiveFailures,
+            rounds: snapshot.rounds,
+            failedRounds: snapshot.failedRounds,
+            lastSuccessAt: snapshot.lastSuccessAt,
+            skewSeconds: snapshot.skewSeconds,
+            fallbackChain: snapshot.fallbackChain.map(\.rawValue),
+            fallbackInUse: snapshot.fallbackInUse?.rawValue
         )
     }
 }

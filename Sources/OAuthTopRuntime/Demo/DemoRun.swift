@@ -5,8 +5,10 @@ import Telemetry
 import TokenManager
 
 /// One run of `oauthtop demo`: the embedded identity provider with its fault schedule, a manager
-/// pointed at it with the demo's provider, simulated tasks asking for tokens, the demo's alert
-/// rules every second, and either the dashboard or JSON event lines.
+/// pointed at it with the demo's provider, a second provider (`reports`) on an identity provider of its
+/// own with longer tokens and lighter faults, simulated tasks asking for tokens, an exec'd task
+/// holding a `reports` token (``DemoExecTask``), the demo's alert rules every second, and either the
+/// dashboard or JSON event lines.
 ///
 /// The executable only parses arguments into this value and calls ``run()``.
 public struct DemoRun: Sendable {
@@ -52,10 +54,18 @@ public struct DemoRun: Sendable {
             schedule: self.schedule,
             logger: Logger(label: "oauthtop.demo.idp")
         )
+        let reportsSecret = DemoSetup.randomSecret()
+        let reportsIdentityProvider = DemoIdentityProvider(
+            configuration: DemoSetup.reportsIdentityProviderConfiguration(clientSecret: reportsSecret),
+            schedule: DemoSetup.reportsSchedule(),
+            logger: Logger(label: "oauthtop.demo.idp.reports")
+        )
         let writer: JSONLineWriter? = self.dashboard == nil ? JSONLineWriter() : nil
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await identityProvider.run() }
+            group.addTask { try await reportsIdentityProvider.run() }
             let endpoints = try await identityProvider.waitUntilListening()
+            let reportsEndpoints = try await reportsIdentityProvider.waitUntilListening()
             writer?.emit(
                 EventJSON.line(
                     event: "demo_started", timestamp: WallClock.realtimeNanos(),
@@ -68,9 +78,18 @@ public struct DemoRun: Sendable {
                 providers: [
                     DemoSetup.providerConfiguration(
                         endpoints: endpoints.map(\.url), clientSecret: clientSecret, refreshToken: refreshToken
-                    )
+                    ),
+                    DemoSetup.reportsProviderConfiguration(
+                        endpoints: reportsEndpoints.map(\.url), clientSecret: reportsSecret,
+                        refreshToken: reportsIdentityProvider.issueRefreshToken(clientID: DemoSetup.clientID)
+                    ),
                 ],
                 logger: Logger(label: "oauthtop.manager")
+            )
+            let resource = reportsEndpoints.last.map { "http://\($0.host):\($0.port)/api/resource" } ?? ""
+            let execTask = DemoExecTask(
+                manager: assembly.manager, provider: DemoSetup.reportsProvider, resourceURL: resource,
+                assembly: assembly, logger: self.logger
             )
             let (manager, collector) = (assembly.manager, assembly.collector)
             // Rules every second: the demo's time scale is seconds.
@@ -83,15 +102,17 @@ public struct DemoRun: Sendable {
                 collector: collector,
                 listen: self.listen,
                 duration: self.duration,
-                extraServices: manager.providers.map { DemoWorkload(manager: manager, provider: $0, tasks: self.tasks) },
+                extraServices: manager.providers.map { DemoWorkload(manager: manager, provider: $0, tasks: self.tasks) }
+                    + [execTask],
                 writer: writer,
                 frontEnd: self.dashboard.map {
                     DashboardService(
                         manager: manager, collector: collector, options: $0, alerting: alerting.evaluation,
-                        logger: self.logger
+                        consumers: { assembly.consumers.snapshot() }, logger: self.logger
                     )
                 },
                 alerting: alerting,
+                consumers: assembly.consumers,
                 logger: self.logger
             )
             try await runtime.run()

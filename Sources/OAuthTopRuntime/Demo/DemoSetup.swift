@@ -4,7 +4,9 @@ import Foundation
 import TokenManager
 
 /// The demo's settings: an identity provider issuing short tokens, and a provider configured
-/// so that a minute and a half shows every behaviour (see `DemoSchedule` for the faults).
+/// so that a minute and a half shows every behaviour (see `DemoSchedule` for the faults); a second
+/// provider, `reports`, with longer tokens from an identity provider of its own and a light schedule of
+/// its own; and the exec'd task that holds a `reports` token.
 public enum DemoSetup {
     /// The client the demo registers; its secret is random per run and never printed.
     public static let clientID = "oauthtop-demo"
@@ -36,6 +38,43 @@ public enum DemoSetup {
     /// How long the demo's emergency key may be used per outage: longer than the demo's full
     /// outage (55s-72s of `DemoSchedule`), so the workload stays served until OAuth is back.
     public static let emergencyKeyMaxDuration: Duration = .seconds(60)
+
+    /// The second provider's name.
+    public static let reportsProvider = "reports"
+    /// Lifetime of the `reports` provider's tokens.
+    public static let reportsTokenLifetime: Duration = .seconds(45)
+
+    /// The `reports` provider's identity provider: two endpoints of its own, 45-second tokens.
+    public static func reportsIdentityProviderConfiguration(clientSecret: String) -> DemoIdentityProviderConfiguration {
+        var configuration = self.identityProviderConfiguration(clientSecret: clientSecret)
+        configuration.tokenLifetime = self.reportsTokenLifetime
+        return configuration
+    }
+
+    /// The `reports` provider's faults, lighter than the `demo` provider's and at other times: its refreshes
+    /// land about every 31 seconds; the first meets a slow answer that outlasts the quick timeout (retried),
+    /// the second a 503 on the primary endpoint (retried there). Its breaker stays closed.
+    public static func reportsSchedule() -> FaultSchedule {
+        FaultSchedule(faults: [
+            Fault(kind: .slow(delay: .milliseconds(1500)), start: .seconds(25), end: .seconds(40), count: 1),
+            Fault(kind: .httpError(status: 503), start: .seconds(55), end: .seconds(75), count: 1,
+                endpoints: ["primary"]),
+        ])
+    }
+
+    /// The `reports` provider: the `demo` provider's settings against its own identity provider, without a
+    /// fallback chain.
+    public static func reportsProviderConfiguration(endpoints: [String], clientSecret: String, refreshToken: String)
+        -> ProviderConfiguration
+    {
+        var configuration = self.providerConfiguration(
+            endpoints: endpoints, clientSecret: clientSecret, refreshToken: refreshToken
+        )
+        configuration.name = self.reportsProvider
+        configuration.scopes = ["reports.read"]
+        configuration.fallback = []
+        return configuration
+    }
 
     /// The demo provider: refresh-token grant against both endpoints, with settings scaled to
     /// 20-second tokens (advisory 30%, mandatory 10%, quick timeouts, breaker after 2 rounds),

@@ -14,6 +14,10 @@ import TokenManager
 /// variable), stdin/stdout/stderr inherited; a ``TokenFileKeeper`` rewrites the file after every
 /// refresh; SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded; when the command ends, the file (and
 /// its directory) is removed and the command's status is returned, 128 + the signal if one killed it.
+///
+/// Cancelling the task that runs it sends SIGTERM to the command (or abandons the wait for the first
+/// token) and returns once the command has ended and the file is removed: how a program that handles
+/// its own signals (the demo, with ``forwardSignals`` off) stops its exec'd tasks.
 public struct ExecTask: Sendable {
     /// The command and its arguments; the first is looked up on `PATH`.
     public var command: [String]
@@ -33,6 +37,11 @@ public struct ExecTask: Sendable {
     /// Counts the token file's writes as `oauth_token_requests_total{consumer="exec"}`.
     public var requests: TokenRequestCounter?
     public var metrics: ExecMetrics?
+    /// Whether SIGINT, SIGTERM, SIGHUP and SIGQUIT this process receives go to the command (`oauthtop
+    /// exec`); off, the process keeps its own handling of them and stops the command by cancellation.
+    public var forwardSignals = true
+    /// What the consumers list calls the task; by default the command line.
+    public var displayName: String?
     public var clock: WallClock
     public var logger: Logger
 
@@ -85,12 +94,12 @@ public struct ExecTask: Sendable {
     public func run() async throws(ExecError) -> Int32 {
         // Signals are handled from the start, so that one arriving while the first token is awaited
         // ends the run cleanly (the private directory removed) instead of killing the process.
-        let forwarder = try SignalForwarder.install()
+        let forwarder = self.forwardSignals ? try SignalForwarder.install() : nil
         let location: TokenFileLocation
         do {
             location = try TokenFileLocation.make(explicitPath: self.tokenFilePath, environment: self.environment)
         } catch {
-            forwarder.detach()
+            forwarder?.detach()
             throw error
         }
         let consumerID = Mutex<String?>(nil)
@@ -111,13 +120,13 @@ public struct ExecTask: Sendable {
             // Interrupted while waiting for the first token (Ctrl-C, SIGTERM): the command never starts.
             keeper.stop()
             location.remove()
-            forwarder.detach()
+            forwarder?.detach()
             self.logger.info("interrupted before the command started", metadata: ["signal": "\(signal)"])
             return 128 + signal
         }
         guard let token = keeper.writtenToken, first?.outcome == .success else {
             location.remove()
-            forwarder.detach()
+            forwarder?.detach()
             if first?.outcome == .writeFailed {
                 throw .tokenDirectory("cannot write the token file: \(first?.error ?? location.path)")
             }
@@ -135,15 +144,16 @@ public struct ExecTask: Sendable {
             child = try SpawnedProcess.spawn(self.command, environment: environment)
         } catch {
             location.remove()
-            forwarder.detach()
+            forwarder?.detach()
             throw error
         }
-        forwarder.attach(child)
+        forwarder?.attach(child)
         let started = self.clock.now()
         let id = "exec:\(child.pid)"
         consumerID.withLock { $0 = id }
         var consumer = Consumer(
-            id: id, kind: .exec, provider: self.provider, name: self.command.joined(separator: " "), pid: child.pid,
+            id: id, kind: .exec, provider: self.provider, name: self.displayName ?? self.command.joined(separator: " "),
+            pid: child.pid,
             since: started
         )
         if let first { consumer.record(first) }
@@ -158,8 +168,12 @@ public struct ExecTask: Sendable {
         )
 
         let keeping = Task { await keeper.run() }
-        let status = await child.waitForExit()
-        forwarder.detach()
+        let status = await withTaskCancellationHandler {
+            await child.waitForExit()
+        } onCancel: {
+            child.send(SIGTERM)
+        }
+        forwarder?.detach()
         keeper.stop()
         keeping.cancel()
         location.remove()
@@ -172,7 +186,7 @@ public struct ExecTask: Sendable {
             "command ended",
             metadata: [
                 "provider": "\(self.provider)", "pid": "\(child.pid)", "status": "\(status)",
-                "seconds": "\(Double(ended - started) / 1e9)", "signals_forwarded": "\(forwarder.forwardedCount)",
+                "seconds": "\(Double(ended - started) / 1e9)", "signals_forwarded": "\(forwarder?.forwardedCount ?? 0)",
             ]
         )
         return status
@@ -183,20 +197,41 @@ public struct ExecTask: Sendable {
         case signal(Int32)
     }
 
-    /// Writes the first token, waiting for one, unless a signal arrives first (the wait for a token
-    /// from a failing provider is not cancellable, so it is abandoned, not awaited).
+    /// Writes the first token, waiting for one, unless a signal arrives first or the task is cancelled
+    /// (reported as SIGTERM); the wait for a token from a failing provider is not cancellable, so it is
+    /// abandoned, not awaited.
     private static func firstToken(
         _ keeper: TokenFileKeeper,
-        interruptedBy forwarder: SignalForwarder
+        interruptedBy forwarder: SignalForwarder?
     ) async -> FirstToken {
-        await withCheckedContinuation { (continuation: CheckedContinuation<FirstToken, Never>) in
-            let once = ResumeOnce()
-            let resume = { @Sendable (outcome: FirstToken) in
-                if once.claim() { continuation.resume(returning: outcome) }
+        let relay = CancelRelay()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<FirstToken, Never>) in
+                let once = ResumeOnce()
+                let resume = { @Sendable (outcome: FirstToken) in
+                    if once.claim() { continuation.resume(returning: outcome) }
+                }
+                relay.set { resume(.signal(SIGTERM)) }
+                forwarder?.onSignalBeforeStart { signal in resume(.signal(signal)) }
+                Task { resume(.written(await keeper.update(waiting: true))) }
+                // Cancelled before the relay was set: the handler found nothing to call.
+                if Task.isCancelled { resume(.signal(SIGTERM)) }
             }
-            forwarder.onSignalBeforeStart { signal in resume(.signal(signal)) }
-            Task { resume(.written(await keeper.update(waiting: true))) }
+        } onCancel: {
+            relay.fire()
         }
     }
 }
 
+/// Hands a cancellation to the wait that is in progress, if any.
+private final class CancelRelay: Sendable {
+    private let action = Mutex<(@Sendable () -> Void)?>(nil)
+
+    func set(_ action: @escaping @Sendable () -> Void) {
+        self.action.withLock { $0 = action }
+    }
+
+    func fire() {
+        self.action.withLock { $0 }?()
+    }
+}

@@ -37,6 +37,12 @@ public struct Consumer: Sendable, Hashable {
     public var tokenFingerprint: String?
     /// When the token it holds expires (Unix nanoseconds).
     public var tokenExpiresAt: Int64?
+    /// How a socket client connects: `unix` or `tcp`.
+    public var transport: String?
+    /// A Unix socket client's user (`SO_PEERCRED`).
+    public var uid: UInt32?
+    /// How many requests a socket client made.
+    public var requests: Int?
 
     public init(id: String, kind: Kind, provider: String, name: String, pid: Int32? = nil, since: Int64) {
         self.id = id

@@ -224,7 +224,7 @@ enum PanelRenderer {
             let details = worst.map { provider in
                 Detail(
                     label: provider.name, labelRole: role(provider.name),
-                    value: ValueFormat.duration(Double(snapshot.now - provider.breakerSince) / 1e9),
+                    value: provider.breakerDuration(now: snapshot.now) ?? "",
                     valueRole: .muted, badge: provider.breaker
                 )
             }
@@ -233,8 +233,7 @@ enum PanelRenderer {
                 value: selected?.name ?? "no providers",
                 valueRole: selected == nil ? .muted : .eventProvider,
                 trend: nil, higherIsBetter: false,
-                note: selected.map { "for " + ValueFormat.duration(Double(snapshot.now - $0.breakerSince) / 1e9) }
-                    ?? "",
+                note: selected?.breakerDuration(now: snapshot.now).map { "for " + $0 } ?? "",
                 graph: history?.points ?? [], graphMinimum: 0, graphMaximum: 2,
                 graphRole: selected.map { Badge.breaker($0.breaker).role } ?? .graph,
                 badge: selected?.breaker,

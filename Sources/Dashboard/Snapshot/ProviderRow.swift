@@ -152,3 +152,12 @@ public struct ProviderRow: Sendable, Hashable, Codable {
         self.fallbackInUse = try container.decodeIfPresent(String.self, forKey: .fallbackInUse)
     }
 }
+
+extension ProviderRow {
+    /// How long the breaker has been in its state, as the dashboard writes durations; `nil` when that is not
+    /// known (``breakerSince`` 0: a fleet view from Prometheus, which keeps only the state).
+    public func breakerDuration(now: Int64) -> String? {
+        guard self.breakerSince > 0 else { return nil }
+        return ValueFormat.duration(Double(now - self.breakerSince) / 1e9)
+    }
+}

@@ -101,7 +101,7 @@ enum ProviderDetailView {
     static func breakerLines(_ row: ProviderRow, now: Int64, offset: Int, ascii: Bool) -> [StyledLine] {
         let badge = Badge.breaker(row.breaker)
         var head = StyledLine([("Breaker ", .title), (badge.text, badge.role)])
-        head.append(" for " + ValueFormat.duration(Double(now - row.breakerSince) / 1e9), .muted)
+        if let duration = row.breakerDuration(now: now) { head.append(" for " + duration, .muted) }
         head.append(", \(row.consecutiveFailures) failed in a row", row.consecutiveFailures > 0 ? .warning : .muted)
         var lines = [head]
         let arrow = ascii ? "->" : "→"

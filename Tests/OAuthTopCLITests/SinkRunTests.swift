@@ -11,11 +11,12 @@ struct SinkRunTests {
             try await Sandbox.with { sandbox in
                 let raw = sandbox.path("sinks/raw.token")
                 let json = sandbox.path("sinks/token.json")
+                let socket = sandbox.path("run/oauthtop.sock")
                 // Only root may give a file to another owner; as anyone else the sink keeps the daemon's.
                 let owner = getuid() == 0 ? "\n        owner: nobody\n        group: 65534" : ""
                 let config = try sandbox.write(
                     "oauthtop.yaml",
-                    "state_dir: '\(sandbox.path("state"))'\n" + idp.providersYAML + """
+                    "state_dir: '\(sandbox.path("state"))'\nsocket: {path: '\(socket)'}\n" + idp.providersYAML + """
                         sinks:
                           - path: \(raw)
                             mode: "0640"\(owner)
@@ -47,9 +48,17 @@ struct SinkRunTests {
                     #expect((document["expires_at"] as? String)?.hasSuffix("Z") == true)
                     stat(json, &info)
                     #expect(info.st_mode & 0o777 == 0o600)
+                    // `oauthtop status` lists the sinks among the consumers, with their last write.
+                    let status = try await ChildProcess.run(
+                        ["status", "--json", "--socket", socket], environment: sandbox.environment()
+                    )
+                    let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+                    let consumers = object?["consumers"] as? [[String: Any]] ?? []
+                    let sinks = consumers.filter { $0["kind"] as? String == "sink" }
+                    #expect(Set(sinks.compactMap { $0["name"] as? String }) == [raw, json], "\(status.stdout)")
+                    #expect(sinks.allSatisfy { $0["last_provider"] as? String == InProcessIdentityProvider.providerName })
                     daemon.terminate()
-                    let status = try await daemon.waitForExit(timeout: .seconds(60))
-                    #expect(status == 0)
+                    #expect(try await daemon.waitForExit(timeout: .seconds(60)) == 0)
                     #expect(!(daemon.stdoutText + daemon.stderrText).contains(token))
                     #expect(FileManager.default.fileExists(atPath: raw), "sinks stay when the daemon stops")
                 }

@@ -27,8 +27,6 @@ public struct ManagerRuntime: Sendable {
     public var tokenSocket: TokenSocketConfiguration?
     /// Endpoints added to the token socket beside its own (they run behind its access check).
     public var tokenSocketRoutes: @Sendable (Router<TokenSocketRequestContext>) -> Void
-    /// Consumers `/v1/status` lists beside the socket's clients (exec'd tasks, sinks).
-    public var otherConsumers: @Sendable () -> [SocketStatus.Consumer]
     /// Token files kept fresh for other programs (`sinks:`); none by default.
     public var sinks: [TokenSink]
     /// Where the sinks show up as consumers.
@@ -50,14 +48,12 @@ public struct ManagerRuntime: Sendable {
         alerting: AlertingSetup? = nil,
         tokenSocket: TokenSocketConfiguration? = nil,
         tokenSocketRoutes: @escaping @Sendable (Router<TokenSocketRequestContext>) -> Void = { _ in },
-        otherConsumers: @escaping @Sendable () -> [SocketStatus.Consumer] = { [] },
         sinks: [TokenSink] = [],
         consumers: ConsumerRegistry = ConsumerRegistry(),
         tokenRequests: TokenRequestCounter? = nil,
         logger: Logger
     ) {
         self.tokenSocketRoutes = tokenSocketRoutes
-        self.otherConsumers = otherConsumers
         self.sinks = sinks
         self.consumers = consumers
         self.tokenRequests = tokenRequests
@@ -158,7 +154,8 @@ public struct ManagerRuntime: Sendable {
             ),
             consumers: self.socketConsumers,
             alerts: { alerting?.evaluation.alertRows() ?? [] },
-            otherConsumers: self.otherConsumers,
+            // The sinks (and exec'd tasks of this process, if any) after the socket's clients.
+            otherConsumers: { [consumers] in consumers.snapshot().map(SocketStatus.Consumer.init) },
             // Made here, before the group runs, so that its event log sees the first refresh.
             dashboard: LocalDashboardFeed(
                 manager: self.manager, collector: self.collector, alerting: alerting?.evaluation,

@@ -40,9 +40,9 @@ extension SocketStatus {
                 self.consumers.map { consumer in
                     [
                         "  " + consumer.kind + "/" + consumer.transport,
-                        consumer.pid.map { "pid \($0)" } ?? "-",
+                        consumer.pid.map { "pid \($0)" } ?? consumer.name ?? "-",
                         consumer.uid.map { "uid \($0)" } ?? "-",
-                        "\(consumer.requests) request\(consumer.requests == 1 ? "" : "s")",
+                        consumer.kind == "sink" ? "-" : "\(consumer.requests) request\(consumer.requests == 1 ? "" : "s")",
                         "last " + consumer.lastRequestAt,
                         consumer.lastProvider ?? "-",
                     ]

@@ -110,12 +110,15 @@ public struct SocketStatus: Sendable, Hashable, Codable {
         }
     }
 
-    /// A process (or, over TCP, the TCP clients together) that asked the daemon for something.
+    /// A process (or, over TCP, the TCP clients together) that asked the daemon for something, or a
+    /// token file the daemon keeps (a sink).
     public struct Consumer: Sendable, Hashable, Codable {
-        /// `socket` for clients of this socket; later kinds (`exec`, `sink`) join the same list.
+        /// `socket` for clients of this socket, `sink` for the daemon's token files.
         public var kind: String
-        /// `unix` or `tcp`.
+        /// `unix` or `tcp` for socket clients, `file` for sinks.
         public var transport: String
+        /// What a person recognises it by (a sink's path); absent for socket clients.
+        public var name: String?
         /// From `SO_PEERCRED`; `nil` over TCP.
         public var pid: Int32?
         public var uid: UInt32?
@@ -127,8 +130,9 @@ public struct SocketStatus: Sendable, Hashable, Codable {
 
         public init(
             kind: String, transport: String, pid: Int32?, uid: UInt32?, lastRequestAt: String,
-            lastProvider: String?, requests: Int
+            lastProvider: String?, requests: Int, name: String? = nil
         ) {
+            self.name = name
             self.kind = kind
             self.transport = transport
             self.pid = pid
@@ -139,7 +143,7 @@ public struct SocketStatus: Sendable, Hashable, Codable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case kind, transport, pid, uid, requests
+            case kind, transport, pid, uid, requests, name
             case lastRequestAt = "last_request_at"
             case lastProvider = "last_provider"
         }

@@ -75,9 +75,11 @@ extension SocketStatus.Consumer {
     /// The `/v1/status` entry of a socket client.
     public init(_ consumer: Consumer) {
         self.init(
-            kind: consumer.kind.rawValue, transport: consumer.transport ?? "", pid: consumer.pid, uid: consumer.uid,
+            kind: consumer.kind.rawValue, transport: consumer.transport ?? (consumer.kind == .socket ? "" : "file"),
+            pid: consumer.pid, uid: consumer.uid,
             lastRequestAt: RFC3339.seconds(unixNanoseconds: consumer.lastAt ?? consumer.since),
-            lastProvider: consumer.provider.isEmpty ? nil : consumer.provider, requests: consumer.requests ?? 0
+            lastProvider: consumer.provider.isEmpty ? nil : consumer.provider, requests: consumer.requests ?? 0,
+            name: consumer.kind == .socket ? nil : consumer.name
         )
     }
 }

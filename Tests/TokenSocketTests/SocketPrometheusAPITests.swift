@@ -116,6 +116,47 @@ struct SocketPrometheusAPITests {
         #expect(error.code == .connection && error.description.contains("no oauthtop daemon at /nonexistent"))
     }
 
+    @Test("a base URL's path prefix and the given headers are used; errors name the URL, never a header's value")
+    func prefixHeadersAndFailures() async throws {
+        let secret = "Bearer prometheus-proxy-secret-0123456789"
+        try await LoopbackReceiver.with(behaviour: { index in
+            index == 0 ? .status(200) : index == 1 ? .status(502) : .hang
+        }) { receiver in
+            let client = try PrometheusQueryClient(
+                baseURL: receiver.baseURL + "/prom/", headers: [(name: "Authorization", value: secret)],
+                timeout: .milliseconds(500)
+            )
+            // 200 with an empty body: not JSON.
+            let empty = try #require(
+                await Self.failure { () async throws(PrometheusAPIError) in
+                    _ = try await client.queryRangeResponse("up", start: 1_000, end: 61_500, step: 15_000)
+                })
+            #expect(empty.code == .notJSON && empty.status == 200)
+            #expect(empty.description.hasPrefix(receiver.baseURL + "/prom/api/v1/query_range: "), "\(empty)")
+            let request = try #require(receiver.requests.first)
+            #expect(request.path == "/prom/api/v1/query_range")
+            #expect(request.authorization == secret)
+            #expect(request.headers["content-type"] == "application/x-www-form-urlencoded")
+            #expect(request.body == "query=up&start=1&end=61.500&step=15")
+            // 502 without Prometheus's envelope.
+            let gateway = try #require(
+                await Self.failure { () async throws(PrometheusAPIError) in
+                    _ = try await client.queryResponse("up", at: 2_000)
+                })
+            #expect(gateway.code == .http && gateway.status == 502)
+            #expect(receiver.requests.last?.body == "query=up&time=2")
+            // No answer within the timeout.
+            let hung = try #require(
+                await Self.failure { () async throws(PrometheusAPIError) in
+                    _ = try await client.queryResponse("up", at: 2_000)
+                })
+            #expect(hung.code == .timeout, "\(hung)")
+            for error in [empty, gateway, hung] {
+                #expect(!error.description.contains("prometheus-proxy-secret"))
+            }
+        }
+    }
+
     @Test("a socket without the API answers its paths 404")
     func withoutAPI() async throws {
         try await withSocketServer { fixture in

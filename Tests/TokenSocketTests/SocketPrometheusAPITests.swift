@@ -123,6 +123,9 @@ struct SocketPrometheusAPITests {
             index == 0 ? .status(200) : index == 1 ? .status(502) : .hang
         }) { receiver in
             let client = try PrometheusQueryClient(
+                baseURL: receiver.baseURL + "/prom/", headers: [(name: "Authorization", value: secret)]
+            )
+            let impatient = try PrometheusQueryClient(
                 baseURL: receiver.baseURL + "/prom/", headers: [(name: "Authorization", value: secret)],
                 timeout: .milliseconds(500)
             )
@@ -148,7 +151,7 @@ struct SocketPrometheusAPITests {
             // No answer within the timeout.
             let hung = try #require(
                 await Self.failure { () async throws(PrometheusAPIError) in
-                    _ = try await client.queryResponse("up", at: 2_000)
+                    _ = try await impatient.queryResponse("up", at: 2_000)
                 })
             #expect(hung.code == .timeout, "\(hung)")
             for error in [empty, gateway, hung] {

@@ -24,6 +24,10 @@
 ///   signal forwarding and exit status;
 /// - `Credentials/`: the credential helpers' formats: git's credential helper protocol
 ///   (``GitCredentialRequest``, ``GitCredentialReply``) and kubectl's ``ExecCredential``.
+/// - `PrometheusAPI/`: Prometheus's HTTP API v1 both ways: its JSON (``PrometheusAPIDecoder``,
+///   ``PrometheusAPIEncoder``), the client that answers panel queries from a Prometheus server or a
+///   daemon's socket (``PrometheusQueryClient``), and the daemon's `/api/v1/...` answers from its own
+///   evaluator (``PrometheusAPIEndpoint``).
 ///
 /// It must not: parse command-line arguments (the executable does), parse files (OAuthTopConfig
 /// does), hold token logic (TokenManager does), or print a secret (token files hold tokens; logs,

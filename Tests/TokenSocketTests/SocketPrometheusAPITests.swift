@@ -97,8 +97,8 @@ struct SocketPrometheusAPITests {
     @Test("a client names the URL and the failure: nothing listening, a bad base URL, no socket")
     func clientErrors() async throws {
         let port = try freeLoopbackPort()
-        // AsyncHTTPClient retries a refused connection until the deadline, then reports the refusal.
-        let nobody = try PrometheusQueryClient(baseURL: "http://127.0.0.1:\(port)", timeout: .seconds(1))
+        // The default client reports a refused connection at once (not after retrying until the timeout).
+        let nobody = try PrometheusQueryClient(baseURL: "http://127.0.0.1:\(port)")
         do {
             _ = try await nobody.queryRange("up", start: 0, end: 1000, step: 1000)
             Issue.record("an answer from nobody")
@@ -114,6 +114,50 @@ struct SocketPrometheusAPITests {
                 _ = try await missing.alerts()
             })
         #expect(error.code == .connection && error.description.contains("no oauthtop daemon at /nonexistent"))
+    }
+
+    @Test("a base URL's path prefix and the given headers are used; errors name the URL, never a header's value")
+    func prefixHeadersAndFailures() async throws {
+        let secret = "Bearer prometheus-proxy-secret-0123456789"
+        try await LoopbackReceiver.with(behaviour: { index in
+            index == 0 ? .status(200) : index == 1 ? .status(502) : .hang
+        }) { receiver in
+            let client = try PrometheusQueryClient(
+                baseURL: receiver.baseURL + "/prom/", headers: [(name: "Authorization", value: secret)]
+            )
+            let impatient = try PrometheusQueryClient(
+                baseURL: receiver.baseURL + "/prom/", headers: [(name: "Authorization", value: secret)],
+                timeout: .milliseconds(500)
+            )
+            // 200 with an empty body: not JSON.
+            let empty = try #require(
+                await Self.failure { () async throws(PrometheusAPIError) in
+                    _ = try await client.queryRangeResponse("up", start: 1_000, end: 61_500, step: 15_000)
+                })
+            #expect(empty.code == .notJSON && empty.status == 200)
+            #expect(empty.description.hasPrefix(receiver.baseURL + "/prom/api/v1/query_range: "), "\(empty)")
+            let request = try #require(receiver.requests.first)
+            #expect(request.path == "/prom/api/v1/query_range")
+            #expect(request.authorization == secret)
+            #expect(request.headers["content-type"] == "application/x-www-form-urlencoded")
+            #expect(request.body == "query=up&start=1&end=61.500&step=15")
+            // 502 without Prometheus's envelope.
+            let gateway = try #require(
+                await Self.failure { () async throws(PrometheusAPIError) in
+                    _ = try await client.queryResponse("up", at: 2_000)
+                })
+            #expect(gateway.code == .http && gateway.status == 502)
+            #expect(receiver.requests.last?.body == "query=up&time=2")
+            // No answer within the timeout.
+            let hung = try #require(
+                await Self.failure { () async throws(PrometheusAPIError) in
+                    _ = try await impatient.queryResponse("up", at: 2_000)
+                })
+            #expect(hung.code == .timeout, "\(hung)")
+            for error in [empty, gateway, hung] {
+                #expect(!error.description.contains("prometheus-proxy-secret"))
+            }
+        }
     }
 
     @Test("a socket without the API answers its paths 404")

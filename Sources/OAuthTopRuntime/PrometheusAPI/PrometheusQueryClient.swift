@@ -34,6 +34,15 @@ public struct PrometheusQueryClient: PanelQuerySource, CustomStringConvertible {
     /// The largest answer read (a week of 1 s steps over many series stays far below).
     public static let maxAnswerBytes = 64 * 1024 * 1024
 
+    /// The default HTTP client: AsyncHTTPClient's shared configuration, except that a refused connection fails the
+    /// request at once (the shared client retries until the request's deadline, which would hold a dashboard's
+    /// frame of a dozen queries for minutes while Prometheus is down). Shared and never shut down.
+    public static let failFastHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     /// A client of a Prometheus server (or anything serving its API: Thanos, Mimir, VictoriaMetrics, a daemon's TCP
     /// listener given as a URL).
     ///
@@ -41,13 +50,13 @@ public struct PrometheusQueryClient: PanelQuerySource, CustomStringConvertible {
     ///   - baseURL: `http://HOST:PORT`, optionally with a path prefix (`http://host/prometheus`); `/api/v1/...` is
     ///     appended.
     ///   - headers: Sent with every request (e.g. `Authorization`); never logged and never in an error.
-    ///   - httpClient: The HTTP client; by default AsyncHTTPClient's shared one.
+    ///   - httpClient: The HTTP client; by default ``failFastHTTPClient``.
     ///   - timeout: How long one request may take.
     /// - Throws: ``PrometheusAPIError`` (`badURL`) when `baseURL` is not an `http` or `https` URL with a host.
     public init(
         baseURL: String,
         headers: [(name: String, value: String)] = [],
-        httpClient: HTTPClient = .shared,
+        httpClient: HTTPClient = PrometheusQueryClient.failFastHTTPClient,
         timeout: Duration = .seconds(10)
     ) throws(PrometheusAPIError) {
         var base = baseURL
@@ -69,12 +78,12 @@ public struct PrometheusQueryClient: PanelQuerySource, CustomStringConvertible {
     ///   - endpoint: Where the daemon listens (``TokenSocketEndpoint/unix(_:)``,
     ///     ``TokenSocketEndpoint/tcp(baseURL:secret:)``).
     ///   - headers: Further headers for every request.
-    ///   - httpClient: The HTTP client; by default AsyncHTTPClient's shared one.
+    ///   - httpClient: The HTTP client; by default ``failFastHTTPClient``.
     ///   - timeout: How long one request may take.
     public init(
         endpoint: TokenSocketEndpoint,
         headers: [(name: String, value: String)] = [],
-        httpClient: HTTPClient = .shared,
+        httpClient: HTTPClient = PrometheusQueryClient.failFastHTTPClient,
         timeout: Duration = .seconds(10)
     ) {
         self.target = .daemon(endpoint)

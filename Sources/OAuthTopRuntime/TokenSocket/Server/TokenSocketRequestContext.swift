@@ -19,6 +19,6 @@ public struct TokenSocketRequestContext: RequestContext {
         self.peer = SocketPeer(transport: .unix)
     }
 
-    /// The endpoints take no body; larger ones are refused before decoding.
+    /// Only the Prometheus API's `POST` forms have a body; larger ones are refused before decoding.
     public var maxUploadSize: Int { 65_536 }
 }

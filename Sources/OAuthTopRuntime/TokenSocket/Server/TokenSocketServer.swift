@@ -9,7 +9,8 @@ import ServiceLifecycle
 /// 127.0.0.1 TCP listener that requires the per-run bearer secret written to a 0600 file.
 ///
 /// Endpoints: `GET /v1/token/{provider}`, `GET /v1/status`, `POST /v1/refresh[/{provider}]`
-/// (``TokenSocketHandler``). Other features add their own endpoints through `routes`; they run
+/// (``TokenSocketHandler``), and Prometheus's `/api/v1/query`, `/api/v1/query_range`, `/api/v1/alerts` when the
+/// handler has a ``PrometheusAPIEndpoint``. Other features add their own endpoints through `routes`; they run
 /// behind the same access check and see the peer in ``TokenSocketRequestContext/peer``.
 ///
 /// ```swift

@@ -2,6 +2,7 @@ import DemoIdentityProvider
 import Foundation
 import Logging
 import OAuthTopTestKit
+import Primitives
 import Testing
 
 /// `oauthtop exec` on a real job: a Python child that reads `$OAUTHTOP_TOKEN_FILE` before each call to

@@ -2,6 +2,7 @@ import DemoIdentityProvider
 import Foundation
 import Logging
 import OAuthTopTestKit
+import Primitives
 import Testing
 
 /// `oauthtop run --headless`: the daemon against an identity provider the test runs in-process.

@@ -36,7 +36,7 @@ public enum PrometheusAPIDecoder {
                 guard fields["values"] != nil || fields["histograms"] != nil else {
                     throw .badShape(path, "a series needs \"values\" (or \"histograms\")")
                 }
-                var values: [PrometheusJSON] = []
+                var values: [JSONValue] = []
                 if let list = fields["values"] { values = try self.array(list, path + ".values") }
                 skipped = skipped || fields["histograms"] != nil
                 var points: [RangeSeries.Point] = []
@@ -133,8 +133,8 @@ public enum PrometheusAPIDecoder {
     /// The `data` of a success envelope, its warnings and infos; an error envelope is thrown as `server`.
     private static func envelope(
         _ body: some Collection<UInt8>
-    ) throws(PrometheusAPIError) -> (PrometheusJSON?, [String], [String]) {
-        let document = try PrometheusJSON.parse(body)
+    ) throws(PrometheusAPIError) -> (JSONValue?, [String], [String]) {
+        let document = try JSONValue.prometheusDocument(body)
         let top = try self.object(document, "(top)")
         let status = try self.string(top["status"], "status")
         switch status {
@@ -166,14 +166,14 @@ public enum PrometheusAPIDecoder {
     // MARK: Pieces
 
     /// `[time, "value"]`.
-    private static func sample(_ value: PrometheusJSON?, _ path: String) throws(PrometheusAPIError) -> (Int64, Double) {
+    private static func sample(_ value: JSONValue?, _ path: String) throws(PrometheusAPIError) -> (Int64, Double) {
         let pair = try self.array(value, path)
         guard pair.count == 2 else { throw .badShape(path, "expected [time, \"value\"], got \(pair.count) items") }
         return (try self.timestamp(pair[0], path + "[0]"), try self.number(pair[1], path + "[1]"))
     }
 
     /// Float seconds as milliseconds.
-    private static func timestamp(_ value: PrometheusJSON, _ path: String) throws(PrometheusAPIError) -> Int64 {
+    private static func timestamp(_ value: JSONValue, _ path: String) throws(PrometheusAPIError) -> Int64 {
         guard case .number(let seconds) = value else {
             throw .badShape(path, "expected a timestamp in seconds, got \(value.kind)")
         }
@@ -185,7 +185,7 @@ public enum PrometheusAPIDecoder {
     }
 
     /// A sample value: a string Go's `strconv.ParseFloat` reads.
-    private static func number(_ value: PrometheusJSON, _ path: String) throws(PrometheusAPIError) -> Double {
+    private static func number(_ value: JSONValue, _ path: String) throws(PrometheusAPIError) -> Double {
         guard case .string(let text) = value else {
             throw .badShape(path, "expected a value as a string such as \"1.5\" or \"NaN\", got \(value.kind)")
         }
@@ -206,7 +206,7 @@ public enum PrometheusAPIDecoder {
     }
 
     /// An RFC 3339 time (Go's `time.Time` in JSON) as milliseconds.
-    private static func time(_ value: PrometheusJSON, _ path: String) throws(PrometheusAPIError) -> Int64 {
+    private static func time(_ value: JSONValue, _ path: String) throws(PrometheusAPIError) -> Int64 {
         let text = try self.string(value, path)
         guard let nanoseconds = RFC3339.parse(text) else {
             throw .badShape(path, "\"\(Self.shown(text))\" is not an RFC 3339 time")
@@ -215,7 +215,7 @@ public enum PrometheusAPIDecoder {
     }
 
     /// A label set: an object of valid label names to strings.
-    private static func labels(_ value: PrometheusJSON?, _ path: String) throws(PrometheusAPIError) -> Labels {
+    private static func labels(_ value: JSONValue?, _ path: String) throws(PrometheusAPIError) -> Labels {
         guard let value else { return .empty }
         var pairs: [LabelPair] = []
         for (name, text) in try self.object(value, path) {
@@ -228,22 +228,22 @@ public enum PrometheusAPIDecoder {
     }
 
     private static func object(
-        _ value: PrometheusJSON?, _ path: String
-    ) throws(PrometheusAPIError) -> [String: PrometheusJSON] {
+        _ value: JSONValue?, _ path: String
+    ) throws(PrometheusAPIError) -> [String: JSONValue] {
         guard case .object(let fields) = value else {
             throw .badShape(path, "expected an object, got \(value?.kind ?? "nothing")")
         }
         return fields
     }
 
-    private static func array(_ value: PrometheusJSON?, _ path: String) throws(PrometheusAPIError) -> [PrometheusJSON] {
+    private static func array(_ value: JSONValue?, _ path: String) throws(PrometheusAPIError) -> [JSONValue] {
         guard case .array(let items) = value else {
             throw .badShape(path, "expected an array, got \(value?.kind ?? "nothing")")
         }
         return items
     }
 
-    private static func string(_ value: PrometheusJSON?, _ path: String) throws(PrometheusAPIError) -> String {
+    private static func string(_ value: JSONValue?, _ path: String) throws(PrometheusAPIError) -> String {
         guard case .string(let text) = value else {
             throw .badShape(path, "expected a string, got \(value?.kind ?? "nothing")")
         }
@@ -251,7 +251,7 @@ public enum PrometheusAPIDecoder {
     }
 
     /// An optional array of strings (`warnings`, `infos`).
-    private static func strings(_ value: PrometheusJSON?, _ path: String) throws(PrometheusAPIError) -> [String] {
+    private static func strings(_ value: JSONValue?, _ path: String) throws(PrometheusAPIError) -> [String] {
         guard let value, value != .null else { return [] }
         return try self.array(value, path).enumerated().map { index, item throws(PrometheusAPIError) in
             try self.string(item, "\(path)[\(index)]")

@@ -90,14 +90,15 @@ struct RunTests {
             #expect(loaded.string("provider") == Self.providerName)
             #expect(loaded.bool("valid_token") == true, "\(loaded)")
             // A 60 s token's advisory window opens 18-21 s before expiry, i.e. >= 39 s after it was issued: the
-            // restarted daemon must not ask for a token before then (a second's allowance: the first success
-            // event follows the issue). The refresh itself proves that moment came; no fixed watch is needed.
+            // restarted daemon must not ask for a token before then (three seconds' allowance: the first success
+            // event follows the issue, by over a second on a loaded machine). The refresh itself proves that moment
+            // came; no fixed watch is needed.
             let refreshed = try await daemon.waitForEvent("refresh_succeeded", timeout: .seconds(120))
             #expect(refreshed.string("provider") == Self.providerName)
             #expect(refreshed.bool("rotated_refresh_token") == true)
             let started = try #require(try daemon.events().first { $0.event == "refresh_started" })
             #expect(
-                started.timestamp.timeIntervalSince(firstSuccess.timestamp) >= 38,
+                started.timestamp.timeIntervalSince(firstSuccess.timestamp) >= 36,
                 "the restarted daemon asked for a token although the stored one was valid: \(started)"
             )
             #expect(

@@ -10,6 +10,7 @@ let package = Package(
         .package(name: "oauthtop", path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -45,6 +46,17 @@ let package = Package(
             path: "Benchmarks/AlertingBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Not a benchmark (its folder is not Benchmarks/): the identity provider that
+        // Benchmarks/socket-compare runs `oauthtop run --headless` against.
+        .executableTarget(
+            name: "bench-identity-provider",
+            dependencies: [
+                .product(name: "DemoIdentityProvider", package: "oauthtop"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/BenchIdentityProvider",
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]
 )

@@ -131,15 +131,39 @@ public final class TokenSocketHandler: Sendable {
         return SocketReply(status: 200, body: Self.tokenJSON(token, now: self.clock.now()), outcome: "ok")
     }
 
-    /// The token body, written by hand: it is the hot path of the TCP benchmark, and JSONEncoder
-    /// costs more than the rest of the request.
+    /// The token body, written by hand into one array: it is the hot path of the TCP benchmark
+    /// (`Benchmarks/socket-compare`), where JSONEncoder, and then quoting the token scalar by scalar,
+    /// cost more than the rest of the request.
     static func tokenJSON(_ token: AccessToken, now: Int64) -> [UInt8] {
         let expiresIn = max(0, (token.expiresAt - now) / 1_000_000_000)
-        let text = "{\"access_token\":" + EventJSON.quote(token.value.revealed)
-            + ",\"expires_at\":\"" + RFC3339.seconds(unixNanoseconds: token.expiresAt)
-            + "\",\"expires_in\":" + String(expiresIn)
-            + ",\"token_type\":" + EventJSON.quote(token.tokenType) + "}"
-        return Array(text.utf8)
+        let value = token.value.revealed
+        var body: [UInt8] = []
+        body.reserveCapacity(value.utf8.count + token.tokenType.utf8.count + 96)
+        body.append(contentsOf: "{\"access_token\":".utf8)
+        Self.appendQuoted(value, to: &body)
+        body.append(contentsOf: ",\"expires_at\":\"".utf8)
+        body.append(contentsOf: RFC3339.seconds(unixNanoseconds: token.expiresAt).utf8)
+        body.append(contentsOf: "\",\"expires_in\":".utf8)
+        body.append(contentsOf: String(expiresIn).utf8)
+        body.append(contentsOf: ",\"token_type\":".utf8)
+        Self.appendQuoted(token.tokenType, to: &body)
+        body.append(UInt8(ascii: "}"))
+        return body
+    }
+
+    /// Appends `text` as a JSON string literal, byte for byte what `EventJSON.quote` writes: tokens are
+    /// printable ASCII (RFC 6749 §A.12), copied as they are; anything else goes through `quote`.
+    private static func appendQuoted(_ text: String, to body: inout [UInt8]) {
+        let plain = text.utf8.allSatisfy { byte in
+            byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+        }
+        if plain {
+            body.append(UInt8(ascii: "\""))
+            body.append(contentsOf: text.utf8)
+            body.append(UInt8(ascii: "\""))
+        } else {
+            body.append(contentsOf: EventJSON.quote(text).utf8)
+        }
     }
 
     private func unknown(_ name: String) -> SocketReply {

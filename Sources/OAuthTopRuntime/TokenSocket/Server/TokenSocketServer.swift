@@ -53,7 +53,7 @@ public struct TokenSocketServer: Service {
     ) {
         self.configuration = configuration
         self.handler = handler
-        self.logger = logger
+        self.logger = Logger(label: logger.label) { _ in DeferredMetadataLogHandler(wrapping: logger) }
         self.routes = routes
         self.onListening = onListening
     }

@@ -44,7 +44,7 @@ struct PrometheusAPIEndpointTests {
                 ("query", query), ("start", "1700000020"), ("end", "1700000050.000"), ("step", "10s"),
             ])
         )
-        #expect(reply.status == 200 && reply.outcome == "ok")
+        #expect(reply.status == 200 && reply.outcome == "success")
         let decoded = try PrometheusAPIDecoder.query(reply.body)
         let expected = try EvaluatorQuerySource(source: collector)
             .queryRange(query, start: Self.start + 20_000, end: Self.start + 50_000, step: 10_000)

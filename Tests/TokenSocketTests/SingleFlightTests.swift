@@ -53,7 +53,7 @@ struct SingleFlightTests {
             #expect(Set(tokens.map(\.accessToken)) == [refreshed.value], "every request got the refresh's token")
             #expect(tokens.allSatisfy { $0.tokenType == "Bearer" && $0.expiresIn > 200 })
             #expect(fixture.tokenEndpointRequests == 1)
-            #expect(fixture.requests(outcome: "ok") == 200)
+            #expect(fixture.requests(outcome: "success") == 200)
         }
     }
 }

@@ -24,7 +24,7 @@ struct SocketEndpointTests {
             // A second request is served from memory.
             _ = try await curl(socket: fixture.listening.path, "/v1/token/idp")
             #expect(fixture.tokenEndpointRequests == 1)
-            #expect(fixture.requests(outcome: "ok") == 2)
+            #expect(fixture.requests(outcome: "success") == 2)
         }
     }
 

@@ -64,7 +64,7 @@ struct SocketPrometheusAPITests {
                 socket: socket, "/api/v1/query", method: "POST", extra: ["-H", "Content-Type: text/plain", "-d", "x"]
             )
             #expect(typeStatus == 415)
-            #expect(fixture.requests(provider: "none", outcome: "ok") == 5)
+            #expect(fixture.requests(provider: "none", outcome: "success") == 5)
             #expect(fixture.requests(provider: "none", outcome: "bad_data") == 2)
         }
     }

@@ -60,7 +60,7 @@ public final class PrometheusAPIEndpoint: Sendable {
     /// - Parameters:
     ///   - route: Which endpoint.
     ///   - parameters: The URL query's pairs, then the form body's (a later pair of the same name wins).
-    /// - Returns: The reply; its `outcome` is `ok`, `bad_data` or `execution`.
+    /// - Returns: The reply; its `outcome` is `success`, `bad_data` or `execution`.
     public func answer(_ route: PrometheusAPIRoute, parameters: [(name: String, value: String)]) -> SocketReply {
         var values: [String: String] = [:]
         for (name, value) in parameters { values[name] = value }
@@ -68,7 +68,7 @@ public final class PrometheusAPIEndpoint: Sendable {
             switch route {
             case .alerts:
                 let alerts = self.alerts().filter { $0.state != .inactive }
-                return SocketReply(status: 200, body: PrometheusAPIEncoder.alerts(alerts), outcome: "ok")
+                return SocketReply(status: 200, body: PrometheusAPIEncoder.alerts(alerts), outcome: "success")
             case .query:
                 var time = self.clock.nowMilliseconds()
                 if let text = values["time"] { time = try Self.time(text, "time") }
@@ -84,7 +84,7 @@ public final class PrometheusAPIEndpoint: Sendable {
                 } catch {
                     throw Failure.execution(error.message)
                 }
-                return SocketReply(status: 200, body: PrometheusAPIEncoder.query(result), outcome: "ok")
+                return SocketReply(status: 200, body: PrometheusAPIEncoder.query(result), outcome: "success")
             case .queryRange:
                 let start = try Self.time(values["start"] ?? "", "start")
                 let end = try Self.time(values["end"] ?? "", "end")
@@ -115,7 +115,7 @@ public final class PrometheusAPIEndpoint: Sendable {
                 } catch {
                     throw Failure.execution(error.message)
                 }
-                return SocketReply(status: 200, body: PrometheusAPIEncoder.query(.matrix(series)), outcome: "ok")
+                return SocketReply(status: 200, body: PrometheusAPIEncoder.query(.matrix(series)), outcome: "success")
             }
         } catch {
             return Self.reply(error)

@@ -4,7 +4,7 @@ import Synchronization
 /// `oauth_token_requests_total{provider, consumer, outcome}`: every request a token consumer made.
 ///
 /// Label values are bounded: `provider` is a configured provider's name or `none` (a request that
-/// names no known provider, or none at all), `outcome` one of a fixed set of short codes (`ok`,
+/// names no known provider, or none at all), `outcome` one of a fixed set of short codes (`success`,
 /// `refresh_failed`, `unknown_provider`, `forbidden`, `unauthorized`, the 4xx codes of
 /// ``SocketRequestError``). Counters are created once per pair and reused.
 public final class TokenRequestMetrics: Sendable {
@@ -17,21 +17,21 @@ public final class TokenRequestMetrics: Sendable {
     private let knownProviders: Set<String>
     private let factory: any MetricsFactory
     private let counters = Mutex<[String: Counter]>([:])
-    /// The `ok` counter of each configured provider, read without a lock (the token hot path).
-    private let okCounters: [String: Counter]
+    /// The `success` counter of each configured provider, read without a lock (the token hot path).
+    private let successCounters: [String: Counter]
 
     /// - Parameters:
     ///   - consumer: The `consumer` label, e.g. `socket`.
-    ///   - providers: The configured providers' names; the `ok` counter of each starts at 0.
+    ///   - providers: The configured providers' names; the `success` counter of each starts at 0.
     ///   - factory: Where the counters go (the runtime's collector).
     public init(consumer: String, providers: [String], factory: any MetricsFactory) {
         self.consumer = consumer
         self.knownProviders = Set(providers)
         self.factory = factory
-        self.okCounters = Dictionary(
+        self.successCounters = Dictionary(
             providers.map { provider in
                 let counter = Counter(
-                    label: Self.name, dimensions: [("provider", provider), ("consumer", consumer), ("outcome", "ok")],
+                    label: Self.name, dimensions: [("provider", provider), ("consumer", consumer), ("outcome", "success")],
                     factory: factory
                 )
                 return (provider, counter)
@@ -42,7 +42,7 @@ public final class TokenRequestMetrics: Sendable {
 
     /// Counts one request.
     public func record(provider: String?, outcome: String) {
-        if outcome == "ok", let provider, let counter = self.okCounters[provider] {
+        if outcome == "success", let provider, let counter = self.successCounters[provider] {
             counter.increment()
             return
         }

@@ -69,8 +69,8 @@ public final class TokenSocketHandler: Sendable {
             self.metrics.record(provider: name, outcome: reply.outcome)
             return reply
         case .status:
-            self.metrics.record(provider: nil, outcome: "ok")
-            return .json(self.status(), status: 200, outcome: "ok")
+            self.metrics.record(provider: nil, outcome: "success")
+            return .json(self.status(), status: 200, outcome: "success")
         case .dashboard:
             guard let dashboard = self.dashboard,
                 let state = try? await dashboard.state(now: self.clock.now()).snapshot
@@ -81,8 +81,8 @@ public final class TokenSocketHandler: Sendable {
                     outcome: "not_found"
                 )
             }
-            self.metrics.record(provider: nil, outcome: "ok")
-            return .json(state, status: 200, outcome: "ok")
+            self.metrics.record(provider: nil, outcome: "success")
+            return .json(state, status: 200, outcome: "success")
         case .refresh(let name):
             return await self.refresh(name)
         case .prometheus(let endpoint):
@@ -91,7 +91,7 @@ public final class TokenSocketHandler: Sendable {
     }
 
     /// Answers a Prometheus API request from its URL query and `POST` form body (undecoded), counting it under the
-    /// outcome `ok`, `bad_data` or `execution`.
+    /// outcome `success`, `bad_data` or `execution`.
     public func prometheus(
         _ endpoint: PrometheusAPIRoute, query: [UInt8], form: [UInt8], peer: SocketPeer
     ) -> SocketReply {
@@ -128,7 +128,7 @@ public final class TokenSocketHandler: Sendable {
                 outcome: "refresh_failed"
             )
         }
-        return SocketReply(status: 200, body: Self.tokenJSON(token, now: self.clock.now()), outcome: "ok")
+        return SocketReply(status: 200, body: Self.tokenJSON(token, now: self.clock.now()), outcome: "success")
     }
 
     /// The token body, written by hand into one array: it is the hot path of the TCP benchmark
@@ -224,10 +224,10 @@ public final class TokenSocketHandler: Sendable {
         let results = await self.refresh(providers)
         for result in results {
             let refreshed = result.outcome == SocketRefreshOutcome.Result.refreshed
-            self.metrics.record(provider: result.provider, outcome: refreshed ? "ok" : "refresh_failed")
+            self.metrics.record(provider: result.provider, outcome: refreshed ? "success" : "refresh_failed")
         }
         let outcome = SocketRefreshOutcome(results: results)
-        let label = outcome.succeeded ? "ok" : "refresh_failed"
+        let label = outcome.succeeded ? "success" : "refresh_failed"
         return .json(outcome, status: outcome.succeeded ? 200 : 503, outcome: label)
     }
 

@@ -177,13 +177,13 @@ struct FaultTests {
             // A window of seconds, not of one request's time: on a loaded 2-core machine one request can take
             // longer than half a second, and a polling loop could step over a shorter window.
             harness.provider.inject(
-                Fault(kind: .httpError(status: 500), start: now + .milliseconds(300), end: now + .seconds(3))
+                Fault(kind: .httpError(status: 500), start: now + .milliseconds(300), end: now + .seconds(6))
             )
             let sawFault = await eventually { (try? await harness.clientCredentials().status) == 500 }
             #expect(sawFault)
             let recovered = await eventually { (try? await harness.clientCredentials().status) == 200 }
             #expect(recovered)
-            #expect(harness.provider.uptime() >= now + .seconds(3))
+            #expect(harness.provider.uptime() >= now + .seconds(6))
         }
     }
 

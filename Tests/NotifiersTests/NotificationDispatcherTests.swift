@@ -61,7 +61,8 @@ struct NotificationDispatcherTests {
         let dispatcher = self.dispatcher([notifier], policy: policy)
         try await running(dispatcher) {
             dispatcher.enqueue([breakerAlert()])
-            let failed = await eventually { self.counter("failed", "am") == 1 }
+            // Three attempts and their backoffs take about a second; a loaded machine has taken over ten.
+            let failed = await eventually(timeout: .seconds(60)) { self.counter("failed", "am") == 1 }
             #expect(failed)
             #expect(notifier.attempts.withLock { $0 } == 3)
             #expect(self.counter("sent", "am") == 0)

@@ -10,7 +10,7 @@
 ///     still counts.
 /// - Returns: Whether `condition` held before the deadline.
 public func eventually(
-    timeout: Duration = .seconds(10),
+    timeout: Duration = .seconds(30),
     every interval: Duration = .milliseconds(10),
     _ condition: () async throws -> Bool
 ) async rethrows -> Bool {

@@ -23,6 +23,7 @@ let targets: [(name: String, products: [String])] = [
     ("FuzzFileMode", ["Primitives"]),
     ("FuzzGitCredential", ["OAuthTopRuntime", "Primitives"]),
     ("FuzzPrometheusAPI", ["OAuthTopRuntime", "Telemetry"]),
+    ("FuzzDashboardSnapshot", ["Dashboard"]),
 ]
 
 let package = Package(

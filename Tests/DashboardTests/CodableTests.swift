@@ -101,3 +101,40 @@ struct SnapshotVersionTests {
         #expect(row.kind.rawValue == "grpc" && row.name == "worker" && row.pid == nil && row.since == nil)
     }
 }
+
+/// A snapshot from another process is checked before it is drawn (found by FuzzDashboardSnapshot: an uptime or
+/// a time at Int64's ends trapped in the renderer's arithmetic).
+@Suite("Snapshot validation")
+struct SnapshotValidationTests {
+    @Test("a real snapshot passes, its panels dropped (the watching dashboard evaluates its own)")
+    func realSnapshotPasses() throws {
+        let snapshot = DashboardFixtures.sample(columns: 120, rows: 40)
+        let checked = try snapshot.validated()
+        #expect(checked.panels.isEmpty)
+        #expect(checked.providers == snapshot.providers)
+        #expect(checked.events == snapshot.events)
+    }
+
+    @Test("times, uptime, counts and figures out of range are refused, naming the field")
+    func extremesRefused() {
+        var snapshot = DashboardFixtures.sample(columns: 120, rows: 40)
+        snapshot.providers[0].breakerSince = .max
+        #expect(throws: DashboardSnapshotError.self) { try snapshot.validated() }
+        do {
+            _ = try snapshot.validated()
+        } catch {
+            #expect(error.field == "providers[0].breakerSince")
+        }
+        var uptime = DashboardFixtures.sample(columns: 120, rows: 40)
+        uptime.uptime = .seconds(Int64.max)
+        #expect(throws: DashboardSnapshotError(field: "uptime", problem: "not between 0 and a century")) {
+            try uptime.validated()
+        }
+        var lifetime = DashboardFixtures.sample(columns: 120, rows: 40)
+        lifetime.providers[0].lifetimeSeconds = .infinity
+        #expect(throws: DashboardSnapshotError.self) { try lifetime.validated() }
+        var event = DashboardFixtures.sample(columns: 120, rows: 40)
+        event.events[0].time = -1
+        #expect(throws: DashboardSnapshotError.self) { try event.validated() }
+    }
+}

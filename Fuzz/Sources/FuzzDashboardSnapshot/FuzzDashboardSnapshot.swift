@@ -2,13 +2,20 @@ import Dashboard
 import Foundation
 
 /// Feeds bytes to what `oauthtop watch` does with a daemon's `GET /v1/dashboard` answer: decode it as a
-/// ``DashboardSnapshot`` and, when it decodes, draw it at 80x24 and 200x60 with its detail and consumers views
+/// ``DashboardSnapshot``, check it (`validated()`), and when it passes draw it at 80x24 and 200x60 with its detail and consumers views
 /// open. Any answer gives a decoding error or a frame, never a crash (times, counts and values at their extremes
 /// included).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDashboardSnapshot(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = Data(UnsafeRawBufferPointer(start: start, count: count))
-    guard let snapshot = try? JSONDecoder().decode(DashboardSnapshot.self, from: bytes) else { return 0 }
+    guard let decoded = try? JSONDecoder().decode(DashboardSnapshot.self, from: bytes) else { return 0 }
+    let snapshot: DashboardSnapshot
+    do {
+        snapshot = try decoded.validated()
+    } catch {
+        precondition(!error.description.isEmpty)
+        return 0
+    }
     for (columns, rows) in [(80, 24), (200, 60)] {
         for keys in [[], [Key.enter], [Key.character("c")], [Key.character("a")]] as [[Key]] {
             var state = DashboardState()

@@ -50,7 +50,12 @@ public struct TokenSocketClient: Sendable {
     public func dashboard() async throws(TokenSocketClientError) -> DashboardSnapshot {
         let (status, body) = try await self.send(.GET, "/v1/dashboard")
         guard status == 200 else { throw .server(status: status, body: Self.decodeError(body)) }
-        return try Self.decode(DashboardSnapshot.self, body)
+        let snapshot = try Self.decode(DashboardSnapshot.self, body)
+        do {
+            return try snapshot.validated()
+        } catch {
+            throw .badResponse("the dashboard answer's \(error)")
+        }
     }
 
     /// Refreshes `provider` now (every provider when `nil`), as the dashboard's `r` does.

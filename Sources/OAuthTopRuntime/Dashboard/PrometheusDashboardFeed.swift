@@ -71,15 +71,20 @@ public final class PrometheusDashboardFeed: DashboardFeed {
                 )
         }
         for element in expiry {
-            guard let key = key(element), element.value.isFinite, element.value > 0 else { continue }
+            // A time the dashboard can compute with (see DashboardSnapshot.validated()); others are left out.
+            let latest = Double(DashboardSnapshot.latestTime / 1_000_000_000)
+            guard let key = key(element), element.value.isFinite, element.value > 0, element.value <= latest
+            else { continue }
             var entry = row(key)
-            let expiresAt = Int64((min(element.value, 9e9) * 1000).rounded()) * 1_000_000
+            let expiresAt = Int64((element.value * 1000).rounded()) * 1_000_000
             entry.expiresAt = expiresAt
             entry.phase = now >= expiresAt ? .expired : .fresh
             rows[key] = entry
         }
         for element in lifetime {
-            guard let key = key(element), element.value.isFinite else { continue }
+            guard let key = key(element), element.value.isFinite,
+                abs(element.value) <= DashboardSnapshot.largestFigure
+            else { continue }
             var entry = row(key)
             entry.lifetimeSeconds = element.value
             rows[key] = entry

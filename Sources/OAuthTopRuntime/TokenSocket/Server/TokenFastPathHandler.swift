@@ -79,11 +79,27 @@ final class TokenFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        self.flushIfNeeded(context)
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The peer's end of input (or any other event) may make Hummingbird close the channel: what this
+        // handler answered goes out first.
+        self.flushIfNeeded(context)
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        self.flushIfNeeded(context)
+        context.close(mode: mode, promise: promise)
+    }
+
+    private func flushIfNeeded(_ context: ChannelHandlerContext) {
         if self.needsFlush {
             self.needsFlush = false
             context.flush()
         }
-        context.fireChannelReadComplete()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

@@ -37,12 +37,19 @@ public struct SocketPeer: Sendable, Hashable {
     /// The credentials of the Unix-socket peer of `channel`; `nil` where the system cannot say
     /// (not Linux, or not a socket channel), which the access policy refuses.
     public static func unix(of channel: any Channel) async -> SocketPeer? {
+        (try? await Self.unixPeer(of: channel).get()) ?? nil
+    }
+
+    /// ``unix(of:)`` as a future that never fails; called on the channel's event loop, it is already
+    /// complete (the token socket's event-loop fast path reads it synchronously).
+    static func unixPeer(of channel: any Channel) -> EventLoopFuture<SocketPeer?> {
         #if os(Linux)
-        guard let provider = channel as? any SocketOptionProvider else { return nil }
-        guard let credentials = try? await Self.peerCredentials(provider).get() else { return nil }
-        return SocketPeer(transport: .unix, pid: credentials.pid, uid: credentials.uid, gid: credentials.gid)
+        guard let provider = channel as? any SocketOptionProvider else { return channel.eventLoop.makeSucceededFuture(nil) }
+        return Self.peerCredentials(provider)
+            .map { SocketPeer(transport: .unix, pid: $0.pid, uid: $0.uid, gid: $0.gid) }
+            .recover { _ in nil }
         #else
-        return nil
+        return channel.eventLoop.makeSucceededFuture(nil)
         #endif
     }
 

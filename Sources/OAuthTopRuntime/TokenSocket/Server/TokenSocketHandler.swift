@@ -131,6 +131,19 @@ public final class TokenSocketHandler: Sendable {
         return SocketReply(status: 200, body: Self.tokenJSON(token, now: self.clock.now()), outcome: "success")
     }
 
+    /// The body of a `GET /v1/token/{provider}` answer when it needs no waiting: the provider is
+    /// configured and the manager holds a token `token(for:)` would hand out as it is (outside the
+    /// mandatory window). Records the consumer and counts the request as ``handle(_:peer:)`` does; `nil`
+    /// (nothing recorded) when the request must go that slow, single-flight way.
+    func cachedToken(_ name: String, peer: SocketPeer) -> [UInt8]? {
+        guard let provider = self.manager.provider(named: name), let token = self.manager.cachedToken(for: provider)
+        else { return nil }
+        let now = self.clock.now()
+        self.consumers.record(peer, provider: name, at: now)
+        self.metrics.record(provider: name, outcome: "success")
+        return Self.tokenJSON(token, now: now)
+    }
+
     /// The token body, written by hand into one array: it is the hot path of the TCP benchmark
     /// (`Benchmarks/socket-compare`), where JSONEncoder, and then quoting the token scalar by scalar,
     /// cost more than the rest of the request.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -79,8 +80,10 @@ public struct TokenSocketServer: Service {
         }
         let bound = BoundListeners(expected: secret == nil ? 1 : 2)
         let report: @Sendable (Listening) async -> Void = self.onListening
+        let unixAdmission = TokenSocketMiddleware.Admission.unix(PeerAccessPolicy(groupID: configuration.groupID))
         let unix = Application(
-            router: self.router(.unix(PeerAccessPolicy(groupID: configuration.groupID))),
+            router: self.router(unixAdmission),
+            server: self.server(unixAdmission),
             configuration: ApplicationConfiguration(address: .unixDomainSocket(path: configuration.path)),
             onServerRunning: { _ in
                 do {
@@ -99,6 +102,7 @@ public struct TokenSocketServer: Service {
             if let secret, let tcp = configuration.tcp {
                 let application = Application(
                     router: self.router(.tcp(secret)),
+                    server: self.server(.tcp(secret)),
                     configuration: ApplicationConfiguration(address: .hostname(tcp.host, port: tcp.port)),
                     onServerRunning: { channel in
                         let host = tcp.host.contains(":") ? "[\(tcp.host)]" : tcp.host
@@ -111,6 +115,15 @@ public struct TokenSocketServer: Service {
             }
             try await group.waitForAll()
         }
+    }
+
+    /// HTTP/1.1 with the event-loop fast path for token requests (``TokenFastPathHandler``) in front of
+    /// the router.
+    private func server(_ admission: TokenSocketMiddleware.Admission) -> HTTPServerBuilder {
+        let handler = self.handler
+        return .http1(
+            configuration: .init(additionalChannelHandlers: [TokenFastPathHandler(admission: admission, handler: handler)])
+        )
     }
 
     private func router(_ admission: TokenSocketMiddleware.Admission) -> Router<TokenSocketRequestContext> {

@@ -39,8 +39,9 @@ public final class SocketDashboardFeed: DashboardFeed {
         return (snapshot, changed)
     }
 
-    /// Asks the daemon to refresh and returns when it answered: the outcome reaches the screen as the daemon's
-    /// events. A request the daemon could not take (it is gone, the provider is unknown) becomes a notice.
+    /// Asks the daemon to refresh and returns at once (the dashboard keeps drawing while the daemon refreshes):
+    /// the outcome reaches the screen as the daemon's events. A request the daemon could not take (it is gone,
+    /// the provider is unknown) becomes a notice among them.
     public func refresh(_ provider: String?) async {
         let client = self.client
         Task {

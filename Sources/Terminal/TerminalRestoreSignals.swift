@@ -39,18 +39,19 @@ public struct TerminalRestoreSignals: Sendable, Hashable {
     /// report readable, and the previous handler (such as Swift's backtracer) still runs afterwards.
     public static let crash = TerminalRestoreSignals(always: [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP])
 
-    /// The default, for a program run by a swift-service-lifecycle `ServiceGroup`: SIGHUP, SIGQUIT
-    /// and the crash signals always restore the terminal; SIGTERM and SIGINT only while nothing else
-    /// handles them, so the group's graceful shutdown (which ends in ``TerminalScreen/stop()``) wins
-    /// whether the group installs its handlers before or after the screen starts.
+    /// The default, for a program run by a swift-service-lifecycle `ServiceGroup`: SIGQUIT and the
+    /// crash signals always restore the terminal; SIGTERM, SIGINT and SIGHUP (the terminal closed) only
+    /// while nothing else handles them, so the group's graceful shutdown (which ends in
+    /// ``TerminalScreen/stop()``, and lets services clean up, e.g. remove token files) wins whether the
+    /// group installs its handlers before or after the screen starts.
     public static let alongsideServiceGroup = TerminalRestoreSignals(
-        always: Self.crash.always.union([SIGHUP, SIGQUIT]),
-        whenUnhandled: [SIGTERM, SIGINT]
+        always: Self.crash.always.union([SIGQUIT]),
+        whenUnhandled: [SIGTERM, SIGINT, SIGHUP]
     )
 
     /// For a program without signal handling of its own: SIGTERM, SIGINT, SIGHUP, SIGQUIT and the
     /// crash signals always restore the terminal, then take their previous action.
     public static let standalone = TerminalRestoreSignals(
-        always: Self.alongsideServiceGroup.always.union([SIGTERM, SIGINT])
+        always: Self.alongsideServiceGroup.always.union([SIGTERM, SIGINT, SIGHUP])
     )
 }

@@ -17,7 +17,7 @@ struct RunCommand: AsyncParsableCommand {
             the state directory (state_dir in the file, else $XDG_STATE_HOME/oauthtop) in a 0600 \
             file, so a restart does not refresh needlessly. Events are JSON lines on stdout, logs \
             go to stderr, /metrics listens on --listen, else `listen` in the file, else \
-            127.0.0.1:9464. SIGINT or SIGTERM stops it cleanly, writing the store last.
+            127.0.0.1:9464. SIGINT, SIGTERM or SIGHUP stops it cleanly, writing the store last.
 
             Alert rules (alerting.rule_files, else the seed's four rules) are evaluated every \
             alerting.evaluation_interval (15s); state changes are JSON lines (alert_pending, \

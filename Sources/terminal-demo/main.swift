@@ -78,7 +78,7 @@ if CommandLine.arguments.contains("--service-group") {
     let group = ServiceGroup(
         configuration: ServiceGroupConfiguration(
             services: [DemoService()],
-            gracefulShutdownSignals: [.sigterm, .sigint],
+            gracefulShutdownSignals: [.sigterm, .sigint, .sighup],
             logger: logger
         )
     )

@@ -150,7 +150,7 @@ import Testing
 
     /// The normal path in oauthtop: the signal reaches the ServiceGroup, which shuts down
     /// gracefully; the service ends its loop and calls `stop()`; the process exits 0.
-    @Test(arguments: ["SIGTERM", "Ctrl-C"])
+    @Test(arguments: ["SIGTERM", "SIGHUP", "Ctrl-C"])
     func underAServiceGroupASignalShutsDownGracefully(signal: String) async throws {
         let (tmux, demo) = try Self.prerequisites()
         defer { tmux.stop() }
@@ -162,8 +162,8 @@ import Testing
             $0.contains("last key: char x ")
         }
 
-        if signal == "SIGTERM" {
-            #expect(kill(pid, SIGTERM) == 0)
+        if signal == "SIGTERM" || signal == "SIGHUP" {
+            #expect(kill(pid, signal == "SIGTERM" ? SIGTERM : SIGHUP) == 0)
         } else {
             try tmux.run(["send-keys", "-t", pane, "C-c"])
         }

@@ -134,7 +134,7 @@ public struct ManagerRuntime: Sendable {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services,
-                gracefulShutdownSignals: [.sigterm, .sigint],
+                gracefulShutdownSignals: [.sigterm, .sigint, .sighup],
                 logger: self.logger
             )
         )

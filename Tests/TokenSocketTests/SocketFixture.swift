@@ -12,6 +12,7 @@ import Logging
 import MetricsTestKit
 import OAuthTopRuntime
 import OAuthTopTestKit
+import ServiceLifecycle
 import Synchronization
 import Telemetry
 import Testing
@@ -128,7 +129,15 @@ func withSocketServer<T: Sendable>(
             routes: options.routes,
             onListening: { bound in listening.withLock { $0 = bound } }
         )
-        group.addTask { try await server.run() }
+        // In a service group, stopped by a graceful shutdown: cancelling a NIO server while it accepts a
+        // connection drops that connection's async channel unserved, which traps (swift-nio #2637, #3481).
+        let serverGroup = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: server)], gracefulShutdownSignals: [], cancellationSignals: [],
+                logger: Logger(label: "socket-test.group") { _ in SwiftLogNoOpLogHandler() }
+            )
+        )
+        let serving = Task { try await serverGroup.run() }
         let outcome: Result<T, any Error>
         do {
             guard await eventually(timeout: .seconds(30), { listening.withLock { $0 != nil } }),
@@ -146,6 +155,8 @@ func withSocketServer<T: Sendable>(
         } catch {
             outcome = .failure(error)
         }
+        await serverGroup.triggerGracefulShutdown()
+        _ = await serving.result
         group.cancelAll()
         await transport.shutdown()
         return try outcome.get()

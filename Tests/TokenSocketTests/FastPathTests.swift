@@ -113,6 +113,30 @@ struct FastPathTests {
         }
     }
 
+    @Test("a head that arrives in pieces, or is longer than the fast path reads, gets the same answer")
+    func piecesAndLongHeads() async throws {
+        try await withSocketServer { fixture in
+            let path = fixture.listening.path
+            let (first, _) = try await curl(socket: path, "/v1/token/\(SocketFixture.providerName)")
+            #expect(first == 200)
+            let whole = try #require(HTTPAnswer.parse(await exchange(socket: path, Array(Self.token.utf8))).first)
+            // Byte by byte, two requests: the fast path waits for each blank line.
+            let twice = Array((Self.token + Self.token).utf8)
+            let pieces = HTTPAnswer.parse(await exchange(socket: path, twice, pieces: twice.count))
+            #expect(pieces.map(\.status) == [200, 200])
+            #expect(pieces.first?.headers.map(\.name) == whole.headers.map(\.name))
+            // A 10 KiB header: past the fast path's 8 KiB, within the HTTP parser's limit; then a token request
+            // behind it on the same connection.
+            let long = "GET /v1/token/\(SocketFixture.providerName) HTTP/1.1\r\nX-Padding: "
+                + String(repeating: "p", count: 10 * 1024) + "\r\n\r\n"
+            let answers = HTTPAnswer.parse(await exchange(socket: path, Array((long + Self.token).utf8), pieces: 4))
+            #expect(answers.map(\.status) == [200, 200])
+            #expect(answers.allSatisfy { $0.body.contains("access_token") })
+            #expect(fixture.tokenEndpointRequests == 1)
+            #expect(fixture.requests(outcome: "success") == 6)
+        }
+    }
+
     @Test("with a token cached, another uid is still refused with 403", .enabled(if: SocketAccessTests.isRoot))
     func otherUIDRefusedWithCachedToken() async throws {
         var options = SocketOptions()
@@ -200,9 +224,9 @@ struct HTTPAnswer {
 
 /// ``rawExchange(socket:_:)`` on a thread of its own: it blocks until the server closes, and a blocked
 /// thread of Swift's small cooperative pool would hold up the server's own tasks (the slow path).
-func exchange(socket path: String, _ bytes: [UInt8]) async -> String {
+func exchange(socket path: String, _ bytes: [UInt8], pieces: Int = 1) async -> String {
     await withCheckedContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(returning: rawExchange(socket: path, bytes)) }
+        Thread.detachNewThread { continuation.resume(returning: rawExchange(socket: path, bytes, pieces: pieces)) }
     }
 }
 

@@ -57,7 +57,7 @@ struct MalformedRequestTests {
 
 /// Sends `bytes` on a new connection to `socket`, half-closes, and reads the answer until the
 /// server closes (or 10 s pass).
-func rawExchange(socket path: String, _ bytes: [UInt8]) -> String {
+func rawExchange(socket path: String, _ bytes: [UInt8], pieces: Int = 1) -> String {
     #if canImport(Glibc)
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
     #else
@@ -78,7 +78,12 @@ func rawExchange(socket path: String, _ bytes: [UInt8]) -> String {
         }
     }
     guard connected == 0 else { return "" }
-    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    // In `pieces` writes 10 ms apart, so that the server reads the request in as many parts.
+    let size = max(1, (bytes.count + pieces - 1) / max(1, pieces))
+    for start in stride(from: 0, to: bytes.count, by: size) {
+        if start > 0 { usleep(10_000) }
+        _ = bytes[start..<min(bytes.count, start + size)].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
     shutdown(fd, Int32(SHUT_WR))
     var answer: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 4096)

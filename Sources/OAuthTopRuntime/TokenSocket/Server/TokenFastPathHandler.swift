@@ -1,55 +1,49 @@
 import Foundation
-import Hummingbird
 import NIOCore
-import NIOHTTPTypes
 import Primitives
 
-/// Answers `GET /v1/token/{provider}` on the connection's event loop, without the hop into a Swift task
-/// that every Hummingbird request takes, when the answer needs no waiting; passes every other request on to
-/// Hummingbird untouched.
+/// Answers `GET /v1/token/{provider}` from the bytes on the wire, on the connection's event loop, in front
+/// of the HTTP parser: no HTTP decoding, no header conversions, no hop into a Swift task. Everything it
+/// does not answer goes to Hummingbird's HTTP/1.1 pipeline behind it, byte for byte.
 ///
-/// It sits after `HTTP1ToHTTPServerCodec` (Hummingbird's `additionalChannelHandlers`) and answers a request
-/// itself only when all of these hold, else the request goes the slow, single-flight way of
-/// ``TokenSocketMiddleware`` and ``TokenSocketHandler``:
-/// - nothing is outstanding on the connection: every request passed on has had its response's `.end`
-///   written (so pipelined requests are answered in order);
-/// - it is a `GET` that ``SocketRoute`` parses to `.token` of a configured provider, with no body and
-///   no `Connection: close`;
+/// It is the first handler of each connection's pipeline (``TokenSocketChannel``) and reads the
+/// connection's requests while they are token requests it can answer at once:
+/// - the head is complete and in the strict subset ``FastTokenRequest`` parses (a `GET` of a token path,
+///   HTTP/1.1, no body, plain header lines);
 /// - the peer is admitted as the middleware admits it: on the Unix socket its `SO_PEERCRED` credentials
 ///   (read once per connection) pass the ``PeerAccessPolicy``; over TCP the request carries the bearer
 ///   secret;
 /// - the manager's `cachedToken(for:)` has a token, which is what `token(for:)` would hand out without
 ///   waiting (outside the mandatory window).
 ///
-/// The answer is the slow path's: the same status, body (``TokenSocketHandler/tokenJSON(_:now:)``) and
-/// headers (`Content-Type`, `Content-Length`, `Date`), counted and recorded as a consumer the same way.
+/// The first request that is anything else (a refusal to give, a token to wait for, another endpoint, a
+/// head longer than ``FastTokenRequest/maxHeadLength``) hands the connection to the HTTP parser for good:
+/// that request and every byte after it pass through untouched, so responses keep the requests' order
+/// (the answers written before it are already on their way). The answer is the slow path's: the same
+/// status, body (``TokenSocketHandler/tokenJSON(_:now:)``) and headers (`Content-Type`, `Content-Length`,
+/// `Date`), counted and recorded as a consumer the same way.
 ///
 /// Not thread-safe: NIO calls a handler only on its channel's event loop.
-final class TokenFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
-
-    private enum State {
-        /// Between requests.
-        case idle
-        /// Passing the current request's parts on to Hummingbird.
-        case passing
-        /// Answered the current request; dropping its parts up to its `.end`.
-        case answered
-    }
+final class TokenFastPathHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private let admission: TokenSocketMiddleware.Admission
     private let handler: TokenSocketHandler
-    private var state = State.idle
-    /// Requests passed on whose response has not ended yet.
-    private var outstanding = 0
+    /// Whether the connection belongs to the HTTP parser now.
+    private var passing = false
+    /// The start of a head not complete yet.
+    private var pending: ByteBuffer?
     /// The admitted Unix peer of this connection, once read; `.some(nil)` when it is not admitted.
     private var unixPeer: SocketPeer??
     private var needsFlush = false
     private var dateSecond: Int64 = -1
-    private var dateText = ""
+    private var dateBytes: [UInt8] = []
+
+    private static let blankLine: [UInt8] = [0x0D, 0x0A, 0x0D, 0x0A]
+    private static let headStart = Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ".utf8)
+    private static let dateField = Array("\r\nDate: ".utf8)
 
     init(admission: TokenSocketMiddleware.Admission, handler: TokenSocketHandler) {
         self.admission = admission
@@ -57,24 +51,33 @@ final class TokenFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = self.unwrapInboundIn(data)
-        switch self.state {
-        case .idle:
-            if case .head(let head) = part, self.outstanding == 0, let body = self.answer(head, channel: context.channel) {
-                self.state = .answered
-                self.write(body, context: context)
+        if self.passing {
+            context.fireChannelRead(data)
+            return
+        }
+        var bytes = self.unwrapInboundIn(data)
+        if var pending = self.pending {
+            self.pending = nil
+            pending.writeBuffer(&bytes)
+            bytes = pending
+        }
+        while bytes.readableBytes > 0 {
+            let view = bytes.readableBytesView
+            guard let end = Self.headEnd(in: view) else {
+                if bytes.readableBytes > FastTokenRequest.maxHeadLength || !FastTokenRequest.mayStartFastRequest(view) {
+                    self.pass(bytes, context: context)
+                } else {
+                    self.pending = bytes
+                }
                 return
             }
-            if case .head = part {
-                self.outstanding += 1
-                self.state = .passing
+            let headLength = end - view.startIndex
+            guard let body = self.answer(view[view.startIndex..<end], channel: context.channel) else {
+                self.pass(bytes, context: context)
+                return
             }
-            context.fireChannelRead(data)
-        case .passing:
-            if case .end = part { self.state = .idle }
-            context.fireChannelRead(data)
-        case .answered:
-            if case .end = part { self.state = .idle }
+            self.write(body, context: context)
+            bytes.moveReaderIndex(forwardBy: headLength + 2)
         }
     }
 
@@ -84,15 +87,24 @@ final class TokenFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // The peer's end of input (or any other event) may make Hummingbird close the channel: what this
-        // handler answered goes out first.
+        // The peer's end of input may make the pipeline behind close the channel: what this handler answered
+        // goes out first, and a head begun but not finished goes to the parser, which says what is wrong.
         self.flushIfNeeded(context)
+        if let pending = self.pending { self.pass(pending, context: context) }
         context.fireUserInboundEventTriggered(event)
     }
 
-    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+    func channelInactive(context: ChannelHandlerContext) {
+        self.pending = nil
+        context.fireChannelInactive()
+    }
+
+    /// Hands the connection to the HTTP parser, starting with `bytes`.
+    private func pass(_ bytes: ByteBuffer, context: ChannelHandlerContext) {
+        self.passing = true
+        self.pending = nil
         self.flushIfNeeded(context)
-        context.close(mode: mode, promise: promise)
+        context.fireChannelRead(self.wrapInboundOut(bytes))
     }
 
     private func flushIfNeeded(_ context: ChannelHandlerContext) {
@@ -102,20 +114,26 @@ final class TokenFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = self.unwrapOutboundIn(data) { self.outstanding = max(0, self.outstanding - 1) }
-        context.write(data, promise: promise)
+    /// The index just past the head's last header line's CRLF (the blank line's CR), or `nil` when the
+    /// blank line has not arrived within the longest head read.
+    static func headEnd(in view: ByteBufferView) -> ByteBufferView.Index? {
+        let limit = min(view.count, FastTokenRequest.maxHeadLength + 4)
+        return view.withUnsafeBytes { raw -> Int? in
+            guard limit >= 4 else { return nil }
+            var index = 0
+            while index <= limit - 4 {
+                if raw[index + 3] == 0x0A, raw[index] == 0x0D, raw[index + 1] == 0x0A, raw[index + 2] == 0x0D {
+                    return index + 2
+                }
+                index += 1
+            }
+            return nil
+        }.map { view.startIndex + $0 }
     }
 
     /// The token body for `head` when the fast path may answer it; `nil` to pass it on.
-    private func answer(_ head: HTTPRequest, channel: any Channel) -> [UInt8]? {
-        guard head.method == .get, let target = head.path,
-            case .token(let name)? = try? SocketRoute.parse(method: "GET", target: target)
-        else { return nil }
-        let fields = head.headerFields
-        if let length = fields[.contentLength], length != "0" { return nil }
-        if fields[.transferEncoding] != nil { return nil }
-        if let connection = fields[.connection], connection.lowercased().contains("close") { return nil }
+    private func answer(_ head: ByteBufferView.SubSequence, channel: any Channel) -> [UInt8]? {
+        guard let request = FastTokenRequest.parse(head) else { return nil }
         let peer: SocketPeer
         switch self.admission {
         case .unix(let policy):
@@ -123,10 +141,10 @@ final class TokenFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler 
             guard let admitted = self.unixPeer ?? nil else { return nil }
             peer = admitted
         case .tcp(let secret):
-            guard secret.accepts(authorization: fields[.authorization]) else { return nil }
+            guard secret.accepts(authorization: request.authorization) else { return nil }
             peer = .tcp
         }
-        return self.handler.cachedToken(name, peer: peer)
+        return self.handler.cachedToken(request.provider, peer: peer)
     }
 
     /// The Unix peer of `channel` if `policy` admits it; `nil` otherwise, or when its credentials are not
@@ -139,28 +157,31 @@ final class TokenFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler 
         return peer
     }
 
-    /// Writes a 200 with `body`, as Hummingbird writes the middleware's response; flushed once the read
-    /// burst ends, so pipelined answers go out together.
+    /// Writes a 200 with `body`, with the headers Hummingbird writes for the slow path's answer; flushed once
+    /// the read burst ends, so pipelined answers go out together.
     private func write(_ body: [UInt8], context: ChannelHandlerContext) {
-        var fields = HTTPFields()
-        fields[.contentType] = "application/json"
-        fields[.contentLength] = String(body.count)
-        fields[.date] = self.date()
-        context.write(self.wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: fields))), promise: nil)
-        var buffer = context.channel.allocator.buffer(capacity: body.count)
+        let length = String(body.count).utf8
+        let date = self.date()
+        var buffer = context.channel.allocator.buffer(
+            capacity: Self.headStart.count + length.count + Self.dateField.count + date.count + 4 + body.count
+        )
+        buffer.writeBytes(Self.headStart)
+        buffer.writeBytes(length)
+        buffer.writeBytes(Self.dateField)
+        buffer.writeBytes(date)
+        buffer.writeBytes(Self.blankLine)
         buffer.writeBytes(body)
-        context.write(self.wrapOutboundOut(.body(buffer)), promise: nil)
-        context.write(self.wrapOutboundOut(.end(nil)), promise: nil)
+        context.write(self.wrapOutboundOut(buffer), promise: nil)
         self.needsFlush = true
     }
 
-    /// The `Date` header, formatted once a second as Hummingbird's date cache does.
-    private func date() -> String {
+    /// The `Date` header's value, formatted once a second as Hummingbird's date cache does.
+    private func date() -> [UInt8] {
         let second = Int64(time(nil))
         if second != self.dateSecond {
             self.dateSecond = second
-            self.dateText = HTTPDate.format(secondsSince1970: second)
+            self.dateBytes = Array(HTTPDate.format(secondsSince1970: second).utf8)
         }
-        return self.dateText
+        return self.dateBytes
     }
 }

@@ -118,12 +118,14 @@ public struct TokenSocketServer: Service {
     }
 
     /// HTTP/1.1 with the event-loop fast path for token requests (``TokenFastPathHandler``) in front of
-    /// the router.
+    /// the HTTP parser.
     private func server(_ admission: TokenSocketMiddleware.Admission) -> HTTPServerBuilder {
         let handler = self.handler
-        return .http1(
-            configuration: .init(additionalChannelHandlers: [TokenFastPathHandler(admission: admission, handler: handler)])
-        )
+        return HTTPServerBuilder { responder in
+            TokenSocketChannel(http1: HTTP1Channel(responder: responder)) {
+                TokenFastPathHandler(admission: admission, handler: handler)
+            }
+        }
     }
 
     private func router(_ admission: TokenSocketMiddleware.Admission) -> Router<TokenSocketRequestContext> {

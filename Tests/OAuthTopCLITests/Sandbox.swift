@@ -43,6 +43,9 @@ struct Sandbox: Sendable {
             "XDG_STATE_HOME": self.path("state"),
             // The daemon's token socket goes here, so daemons of tests running at once do not meet.
             "XDG_RUNTIME_DIR": self.path("runtime"),
+            // Exec'd tasks make their token directories under XDG_RUNTIME_DIR when it exists, else here: a
+            // child killed before it cleans up (a test's timeout) leaves nothing in the machine's /tmp.
+            "TMPDIR": self.directory.path,
         ]
         environment.merge(extra) { _, new in new }
         return environment

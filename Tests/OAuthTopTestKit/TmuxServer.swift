@@ -61,6 +61,9 @@ public struct TmuxServer: Sendable {
         environment["LC_ALL"] = "C.UTF-8"
         environment.removeValue(forKey: "TMUX")
         environment.removeValue(forKey: "NO_COLOR")
+        // What the programs in the panes make in a temporary directory (an exec'd task's token directory)
+        // stays in the server's own, removed by stop(), even when a program is killed before it cleans up.
+        environment["TMPDIR"] = self.directory.path
         // A file, not a pipe: the server that `new-session` forks keeps the client's descriptors,
         // so a pipe would never reach end-of-file.
         let outputFile = self.directory.appendingPathComponent("output-\(UInt64.random(in: 0...UInt64.max))")

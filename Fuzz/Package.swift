@@ -9,33 +9,37 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 /// One executable per parser; its entry point is `LLVMFuzzerTestOneInput` in `Sources/NAME/NAME.swift`.
-let targets: [(name: String, products: [String])] = [
-    ("FuzzConfiguration", ["OAuthTopConfig"]),
-    ("FuzzRuleFile", ["OAuthTopConfig"]),
-    ("FuzzRuleExpression", ["Alerting"]),
-    ("FuzzRuleTestFile", ["OAuthTopConfig"]),
-    ("FuzzTheme", ["OAuthTopConfig"]),
-    ("FuzzDashboardFile", ["OAuthTopConfig"]),
-    ("FuzzFaultSchedule", ["OAuthTopConfig"]),
-    ("FuzzTokenResponse", ["TokenManager"]),
-    ("FuzzHTTPDate", ["Primitives"]),
-    ("FuzzSocketRequest", ["OAuthTopRuntime", "Primitives"]),
-    ("FuzzFileMode", ["Primitives"]),
-    ("FuzzGitCredential", ["OAuthTopRuntime", "Primitives"]),
-    ("FuzzPrometheusAPI", ["OAuthTopRuntime", "Telemetry"]),
-    ("FuzzDashboardSnapshot", ["Dashboard"]),
+/// `products` are the main package's; `nio` are swift-nio's (a fuzzer that compares with NIO's own parser).
+let targets: [(name: String, products: [String], nio: [String])] = [
+    ("FuzzConfiguration", ["OAuthTopConfig"], []),
+    ("FuzzRuleFile", ["OAuthTopConfig"], []),
+    ("FuzzRuleExpression", ["Alerting"], []),
+    ("FuzzRuleTestFile", ["OAuthTopConfig"], []),
+    ("FuzzTheme", ["OAuthTopConfig"], []),
+    ("FuzzDashboardFile", ["OAuthTopConfig"], []),
+    ("FuzzFaultSchedule", ["OAuthTopConfig"], []),
+    ("FuzzTokenResponse", ["TokenManager"], []),
+    ("FuzzHTTPDate", ["Primitives"], []),
+    ("FuzzSocketRequest", ["OAuthTopRuntime", "Primitives"], []),
+    ("FuzzFileMode", ["Primitives"], []),
+    ("FuzzGitCredential", ["OAuthTopRuntime", "Primitives"], []),
+    ("FuzzPrometheusAPI", ["OAuthTopRuntime", "Telemetry"], []),
+    ("FuzzDashboardSnapshot", ["Dashboard"], []),
+    ("FuzzFastTokenRequest", ["OAuthTopRuntime"], ["NIOCore", "NIOEmbedded", "NIOHTTP1"]),
 ]
 
 let package = Package(
     name: "oauthtop-fuzz",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "oauthtop", path: "../")
+        .package(name: "oauthtop", path: "../"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: targets.map { target in
         .executableTarget(
             name: target.name,
-            dependencies: target.products.map { .product(name: $0, package: "oauthtop") },
+            dependencies: target.products.map { .product(name: $0, package: "oauthtop") }
+                + target.nio.map { .product(name: $0, package: "swift-nio") },
             swiftSettings: swiftSettings
         )
     }

@@ -5,22 +5,23 @@
 /// body, `Connection` other than `keep-alive`, `Expect`, `Upgrade`, a repeated `Authorization`, a
 /// folded or malformed header line, a byte that is not visible ASCII): such a request goes to the
 /// full HTTP parser, which answers or refuses it. So the fast path never reads a request differently
-/// from the parser behind it; it only reads fewer kinds of request.
-struct FastTokenRequest: Equatable, Sendable {
+/// from the parser behind it; it only reads fewer kinds of request (`Fuzz/Sources/FuzzFastTokenRequest`
+/// checks this against NIO's parser).
+public struct FastTokenRequest: Equatable, Sendable {
     /// The provider named in the path.
-    var provider: String
+    public var provider: String
     /// The `Authorization` header's value, if sent.
-    var authorization: String?
+    public var authorization: String?
 
     /// The longest head the fast path reads; a longer one goes to the HTTP parser.
-    static let maxHeadLength = 8 * 1024
+    public static let maxHeadLength = 8 * 1024
 
     private static let prefix: [UInt8] = Array("GET /v1/token/".utf8)
     private static let version: [UInt8] = Array(" HTTP/1.1".utf8)
 
     /// Whether `bytes`, the start of a request, can still begin a request the fast path answers:
     /// `false` lets the caller hand the connection to the HTTP parser before the head is complete.
-    static func mayStartFastRequest(_ bytes: some Collection<UInt8>) -> Bool {
+    public static func mayStartFastRequest(_ bytes: some Collection<UInt8>) -> Bool {
         zip(bytes, Self.prefix).allSatisfy { $0 == $1 }
     }
 
@@ -28,7 +29,7 @@ struct FastTokenRequest: Equatable, Sendable {
     /// blank line that ends the head.
     ///
     /// - Returns: The request, or `nil` when the fast path must leave it to the HTTP parser.
-    static func parse(_ head: some Collection<UInt8>) -> FastTokenRequest? {
+    public static func parse(_ head: some Collection<UInt8>) -> FastTokenRequest? {
         var lines = Lines(Array(head))
         guard let requestLine = lines.next() else { return nil }
         guard requestLine.count > Self.prefix.count + Self.version.count,

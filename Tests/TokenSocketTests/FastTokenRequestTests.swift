@@ -47,6 +47,9 @@ struct FastTokenRequestTests {
             "GET /v1/token/github HTTP/1.1\r\nContent-Length: 5\r\n",
             "GET /v1/token/github HTTP/1.1\r\nContent-Length: 0\r\nContent-Length: 0 0\r\n",
             "GET /v1/token/github HTTP/1.1\r\nTransfer-Encoding: chunked\r\n",
+            // FuzzFastTokenRequest's first find: NIO's parser refuses a repeated Content-Length.
+            "GET /v1/token/2Fb?x=1 HTTP/1.1\r\nContent-Length: 0\r\nConxection:eepET /v1/token/2Fb?x=1 HTTP/1.1\r\n"
+                + "Content-Length: 0\r\nConxection:eep-alive\r\n",
             "GET /v1/token/github HTTP/1.1\r\nConnection: close\r\n",
             "GET /v1/token/github HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n",
             "GET /v1/token/github HTTP/1.1\r\nExpect: 100-continue\r\n",

@@ -78,6 +78,6 @@ extension TelemetryCollector {
     /// (``OAuthMetricNames/all``) and oauthtop's own (``OAuthTopMetricNames/alerting``,
     /// ``OAuthTopMetricNames/consumers``).
     public func describeOAuthMetrics() {
-        self.describe(OAuthMetricNames.all + OAuthTopMetricNames.alerting + OAuthTopMetricNames.consumers)
+        self.describe(OAuthMetricNames.all + OAuthMetricNames.coordination + OAuthTopMetricNames.alerting + OAuthTopMetricNames.consumers)
     }
 }

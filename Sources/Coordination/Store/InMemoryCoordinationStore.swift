@@ -52,6 +52,11 @@ public final class InMemoryCoordinationStore: CoordinationStore {
         self.entries.withLock { $0[keys, default: Entry()].state = state }
     }
 
+    /// How many notification streams are open for `keys` (processes waiting for a holder).
+    public func subscriberCount(_ keys: CoordinationKeys) -> Int {
+        self.entries.withLock { $0[keys]?.subscribers.count ?? 0 }
+    }
+
     /// The stored state, without a check of availability.
     public func peek(_ keys: CoordinationKeys) -> SealedState? {
         self.entries.withLock { $0[keys]?.state }

@@ -24,6 +24,7 @@ let targets: [(name: String, products: [String])] = [
     ("FuzzGitCredential", ["OAuthTopRuntime", "Primitives"]),
     ("FuzzPrometheusAPI", ["OAuthTopRuntime", "Telemetry"]),
     ("FuzzDashboardSnapshot", ["Dashboard"]),
+    ("FuzzSealedState", ["Coordination"]),
 ]
 
 let package = Package(

@@ -120,4 +120,29 @@ struct FleetRefreshTests {
         #expect(try await slow.token() == "a3")
         #expect(fleet.idp.invalidGrants == 1)
     }
+
+    @Test("an identity provider slower than the lease: the holder renews, the other waits; one refresh, no lost lock")
+    func slowIdentityProvider() async throws {
+        let fleet = try Fleet(size: 2)
+        let (holder, waiter) = (fleet.members[0], fleet.members[1])
+        #expect(try await holder.token() == "a1")
+        #expect(try await waiter.token() == "a1")
+        let gate = Gate()
+        fleet.idp.holdNext(gate)
+        await fleet.clock.advance(by: .seconds(91))
+        async let refreshed = holder.token()
+        #expect(await eventually { fleet.store.grants == 2 })
+        async let adopted = waiter.token()
+        #expect(await eventually { fleet.store.subscriberCount(fleet.keys) == 1 })
+        // 12 s with the answer held: longer than the 10 s lease, shorter than the 15 s wait.
+        for _ in 0..<24 { await fleet.clock.advance(by: .milliseconds(500)) }
+        #expect(try await fleet.store.holder(fleet.keys)?.holder.instanceID == "process-1", "renewed, still held")
+        gate.open()
+        #expect(try await refreshed == "a2")
+        #expect(try await adopted == "a2")
+        #expect(fleet.idp.refreshes == 2)
+        #expect(fleet.store.grants == 2)
+        #expect(holder.events.kinds(.coordinationLockLost).isEmpty)
+        #expect(waiter.events.kinds(.tokenAdopted).last?["reason"] == .string("waited_for_holder"))
+    }
 }

@@ -100,9 +100,10 @@ struct Fleet {
         var token = token
         token.generation = expected + 1
         let sealed = try StateSealer(key: key).seal(token, provider: "p")
-        guard try await self.store.compareAndSet(self.keys, expectedGeneration: expected, fence: fence, state: sealed) else {
-            throw FleetError()
-        }
+        let written = try await self.store.compareAndSet(
+            self.keys, expectedGeneration: expected, fence: fence, state: sealed
+        )
+        guard written else { throw FleetError() }
         try await self.store.publish(self.keys, generation: token.generation)
         _ = try await self.store.release(self.keys, owner: owner)
     }

@@ -97,7 +97,9 @@ struct FleetFailureTests {
             clock: WallClock(ImmediateClock()), random: .fixed(0.5), metricsFactory: metrics, logger: Logger(label: "t")
         )
         #expect(try await manager.token(for: "p").value.revealed == "t1")
-        #expect(throws: (any Error).self) { try metrics.expectGauge(OAuthMetricNames.coordinationUp, [("provider", "p")]) }
+        #expect(throws: (any Error).self) {
+            try metrics.expectGauge(OAuthMetricNames.coordinationUp, [("provider", "p")])
+        }
         #expect(manager.snapshot().first?.lockHolder == nil)
     }
 }

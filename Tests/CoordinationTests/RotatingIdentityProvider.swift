@@ -30,9 +30,12 @@ final class RotatingIdentityProvider: TokenEndpointTransport {
         self.state.withLock { $0.hold = gate }
     }
 
-    func send(_ request: TokenEndpointRequest, timeout: TimeoutStep) async throws(AttemptFailure) -> TokenEndpointResponse {
+    func send(_ request: TokenEndpointRequest, timeout: TimeoutStep) async throws(AttemptFailure)
+        -> TokenEndpointResponse
+    {
         let form = String(decoding: request.body, as: UTF8.self).split(separator: "&")
-        let presented = form.first { $0.hasPrefix("refresh_token=") }.map { String($0.dropFirst("refresh_token=".count)) }
+        let prefix = "refresh_token="
+        let presented = form.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
         let gate = self.state.withLock { state -> Gate? in
             defer { state.hold = nil }
             return state.hold
@@ -49,10 +52,15 @@ final class RotatingIdentityProvider: TokenEndpointTransport {
         }
         guard let issued else {
             let body = #"{"error":"invalid_grant","error_description":"refresh token already used"}"#
-            return TokenEndpointResponse(status: 400, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+            return Self.json(400, body)
         }
-        let body = #"{"access_token":"a\#(issued)","token_type":"Bearer","expires_in":\#(self.lifetime),"refresh_token":"r\#(issued)"}"#
-        return TokenEndpointResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+        let body = #"{"access_token":"a\#(issued)","token_type":"Bearer","expires_in":\#(self.lifetime),"#
+            + #""refresh_token":"r\#(issued)"}"#
+        return Self.json(200, body)
+    }
+
+    private static func json(_ status: Int, _ body: String) -> TokenEndpointResponse {
+        TokenEndpointResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
     }
 
     func shutdown() async {}

@@ -8,7 +8,11 @@ extension FleetCoordinator {
     /// released without writing, or its lease ran out: it died) and takes it. When the bound passes with a
     /// live holder still renewing, the round is skipped: callers keep the current token while it lasts,
     /// and no second refresh burns the refresh token the holder is using.
-    func waitForHolder(_ request: CoordinationRequest, keys: CoordinationKeys, askedAt: Int64) async throws -> Decision {
+    func waitForHolder(
+        _ request: CoordinationRequest,
+        keys: CoordinationKeys,
+        askedAt: Int64
+    ) async throws -> Decision {
         let deadline = askedAt + self.options.wait.nanoseconds
         let wake = WakeSignal()
         // Subscribed before the next look, so an announcement between the two is not missed.
@@ -30,7 +34,8 @@ extension FleetCoordinator {
                 }
                 let now = self.clock.now()
                 if now >= deadline { break }
-                await wake.sleep(untilNanos: min(now + self.options.pollInterval.nanoseconds, deadline), clock: self.clock)
+                let nextLook = min(now + self.options.pollInterval.nanoseconds, deadline)
+                await wake.sleep(untilNanos: nextLook, clock: self.clock)
             }
             self.health.setHolder(try await self.store.holder(keys)?.holder, for: request.provider)
             return .skip(retryAt: self.clock.now() + self.options.deferRetry.nanoseconds)

@@ -152,7 +152,11 @@ public final class FleetCoordinator: RefreshCoordinator {
         case acquired(Fence, LockOwner)
     }
 
-    private func decide(_ request: CoordinationRequest, keys: CoordinationKeys, askedAt: Int64) async throws -> Decision {
+    private func decide(
+        _ request: CoordinationRequest,
+        keys: CoordinationKeys,
+        askedAt: Int64
+    ) async throws -> Decision {
         if let token = try await self.readToken(keys, provider: request.provider),
             token.generation > request.knownGeneration, request.accepts(token)
         {
@@ -183,10 +187,15 @@ public final class FleetCoordinator: RefreshCoordinator {
         self.metrics(provider).lockWait.recordNanoseconds(max(0, self.clock.now() - since))
     }
 
-    func emit(_ kind: TokenEvent.Kind, provider: String, severity: TokenEvent.Severity = .info,
-              _ fields: [(key: String, value: TokenEvent.Value)]) {
+    func emit(
+        _ kind: TokenEvent.Kind,
+        provider: String,
+        severity: TokenEvent.Severity = .info,
+        _ fields: [(key: String, value: TokenEvent.Value)]
+    ) {
         let sink = self.events.withLock { $0 }
-        sink?(TokenEvent(kind: kind, timestamp: self.clock.now(), provider: provider, severity: severity, fields: fields))
+        let now = self.clock.now()
+        sink?(TokenEvent(kind: kind, timestamp: now, provider: provider, severity: severity, fields: fields))
     }
 
     /// A call to the store worked: rejoin after an outage.

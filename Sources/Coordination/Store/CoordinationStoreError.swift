@@ -12,7 +12,9 @@ public struct CoordinationStoreError: Error, Sendable, Hashable, CustomStringCon
     }
 
     /// The store cannot be reached; `detail` says why and where (never a password).
-    public static func unavailable(_ detail: String) -> Self { .init(.unavailable, "coordination store unavailable: \(detail)") }
+    public static func unavailable(_ detail: String) -> Self {
+        .init(.unavailable, "coordination store unavailable: \(detail)")
+    }
 
     /// The store answered something the protocol cannot use; `detail` names the operation and the key.
     public static func unexpectedReply(_ detail: String) -> Self {

@@ -38,7 +38,9 @@ struct ConfigurationParser {
         let parsed = top.required("providers", self.providers) ?? []
         let alerting = top.optional("alerting") { AlertingSettingsParser(secrets: self.secrets).settings($0) }
         let socket = top.optional("socket") { SocketSettingsParser(reader: self.reader).settings($0) }
-        let coordination = top.optional("coordination") { CoordinationSettingsParser(secrets: self.secrets).settings($0) }
+        let coordination = top.optional("coordination") {
+            CoordinationSettingsParser(secrets: self.secrets).settings($0)
+        }
         return OAuthTopConfiguration(
             providers: parsed.map(\.configuration),
             listen: listen,

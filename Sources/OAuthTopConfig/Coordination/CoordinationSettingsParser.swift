@@ -118,7 +118,8 @@ struct CoordinationSettingsParser {
         guard let text = self.reader.nonEmptyString(field) else { return nil }
         guard text.count <= 128, text.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
             self.reader.error(
-                "must be at most 128 printable ASCII characters without spaces, found \(field.foundDescription)", at: field
+                "must be at most 128 printable ASCII characters without spaces, found \(field.foundDescription)",
+                at: field
             )
             return nil
         }

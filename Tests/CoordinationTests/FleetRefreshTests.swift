@@ -24,6 +24,10 @@ struct FleetRefreshTests {
         #expect(fleet.members.map { $0.refreshes("fleet") }.reduce(0, +) == 10)
         #expect(fleet.members.map { $0.events.kinds(.tokenAdopted).count }.reduce(0, +) == 10)
         #expect(fleet.store.writes == 5)
+        // Conflicts add up across processes: each process that found the lock held and waited counts one.
+        let waited = fleet.members.flatMap { $0.events.kinds(.tokenAdopted) }
+            .filter { $0["reason"] == .string("waited_for_holder") }
+        #expect(fleet.members.map(\.conflicts).reduce(0, +) == Int64(waited.count))
         // The rotated refresh token is the fleet's: whoever refreshes next presents the newest one.
         #expect(fleet.members.allSatisfy { $0.events.kinds(.refreshFailed).isEmpty })
     }
@@ -45,6 +49,7 @@ struct FleetRefreshTests {
         #expect(member.conflicts >= 1)
         #expect(member.events.kinds(.refreshFailed).isEmpty)
         #expect(member.manager.snapshot().first?.lockHolder?.instanceID == "elsewhere")
+        #expect(await member.coordinator.observeLockHolder(provider: "p")?.host == "other-host")
         // The holder writes its result (as another process) and releases; the next look adopts it.
         let owner = holder
         let sealed = try StateSealer(key: Fleet.key).seal(

@@ -101,6 +101,17 @@ public final class FleetCoordinator: RefreshCoordinator {
         self.health.holder(provider)
     }
 
+    /// Asks the store who holds `provider`'s lock now, and remembers it for ``lockHolder(provider:)``: for
+    /// a dashboard that shows the holder between rounds.
+    ///
+    /// - Returns: The holder; `nil` when nobody holds the lock or the store cannot be asked.
+    @discardableResult
+    public func observeLockHolder(provider: String) async -> LockHolder? {
+        let holder = try? await self.store.holder(self.keys(provider))?.holder
+        self.health.setHolder(holder, for: provider)
+        return holder
+    }
+
     func keys(_ provider: String) -> CoordinationKeys {
         CoordinationKeys(prefix: self.options.keyPrefix, provider: provider)
     }
@@ -121,6 +132,8 @@ public final class FleetCoordinator: RefreshCoordinator {
         }
         switch decision {
         case .adopt(let token, let reason):
+            // A newer state means its writer is done with the lock.
+            self.health.setHolder(nil, for: request.provider)
             if reason == .waited { self.recordWait(request.provider, since: askedAt) }
             self.metrics(request.provider).fleet.increment()
             return .adopt(token, reason)

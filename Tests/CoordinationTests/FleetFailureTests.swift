@@ -89,6 +89,19 @@ struct FleetFailureTests {
         #expect(stored.accessToken.revealed == "a1")
     }
 
+    @Test("an altered fleet state: coordination down with the reason, the process refreshes alone, no trap")
+    func alteredState() async throws {
+        let transport = ScriptedTransport([.token("own-1", expiresIn: 100)])
+        let fleet = try Fleet(size: 0)
+        let member = try fleet.member(0, key: Fleet.key, transport: transport)
+        var bytes = try StateSealer(key: Fleet.key).seal(fleet.token("x", refresh: "y"), provider: "p").bytes
+        bytes[bytes.count - 20] ^= 0xFF
+        fleet.store.overwriteState(fleet.keys, with: try SealedState(bytes: bytes))
+        #expect(try await member.token() == "own-1")
+        let down = try #require(member.events.kinds(.coordinationDown).first)
+        #expect(down["reason"] == .string("authentication_failed"))
+    }
+
     @Test("without a coordinator nothing is consulted and no coordination series appear")
     func noCoordinator() async throws {
         let metrics = TestMetrics()

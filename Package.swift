@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "Alerting", targets: ["Alerting"]),
         .library(name: "Notifiers", targets: ["Notifiers"]),
         .library(name: "Primitives", targets: ["Primitives"]),
+        .library(name: "Coordination", targets: ["Coordination"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -138,6 +139,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Coordination",
+            dependencies: [
+                "Primitives", "TokenManager",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Alerting",
             dependencies: ["Telemetry"],
             swiftSettings: swiftSettings
@@ -235,6 +246,16 @@ let package = Package(
             dependencies: [
                 "TokenManager", "DemoIdentityProvider", "OAuthTopTestKit", "Telemetry",
                 .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CoordinationTests",
+            dependencies: [
+                "Coordination", "OAuthTopTestKit", "TokenManager",
+                .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings

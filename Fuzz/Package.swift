@@ -26,6 +26,7 @@ let targets: [(name: String, products: [String], nio: [String])] = [
     ("FuzzPrometheusAPI", ["OAuthTopRuntime", "Telemetry"], []),
     ("FuzzDashboardSnapshot", ["Dashboard"], []),
     ("FuzzFastTokenRequest", ["OAuthTopRuntime"], ["NIOCore", "NIOEmbedded", "NIOHTTP1"]),
+    ("FuzzSealedState", ["Coordination"], []),
 ]
 
 let package = Package(

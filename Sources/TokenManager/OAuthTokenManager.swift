@@ -50,6 +50,8 @@ public final class OAuthTokenManager: Service, Sendable {
     ///   - random: Jitter source; tests inject a fixed or seeded one.
     ///   - store: Where tokens persist across restarts; `nil` keeps them in memory only.
     ///   - metricsFactory: Where metrics go; by default the bootstrapped swift-metrics factory.
+    ///   - coordinator: Coordinates refreshes with other processes sharing these credentials (a fleet);
+    ///     `nil` (the default) refreshes in process only. See ``RefreshCoordinator``.
     ///   - logger: Logs at info and below, never with a secret.
     public init(
         providers: [ProviderConfiguration],
@@ -58,6 +60,7 @@ public final class OAuthTokenManager: Service, Sendable {
         random: RandomSource = .system,
         store: FileTokenStore? = nil,
         metricsFactory: (any MetricsFactory)? = nil,
+        coordinator: (any RefreshCoordinator)? = nil,
         logger: Logger
     ) {
         let factory = metricsFactory ?? MetricsSystem.factory
@@ -81,8 +84,10 @@ public final class OAuthTokenManager: Service, Sendable {
         let environment = SessionEnvironment(
             transport: self.transport, clock: clock, random: random, events: events, logger: logger,
             persist: { await persist.call() },
-            refreshed: { [chains] provider, at in chains[provider]?.recovered(at: at) }
+            refreshed: { [chains] provider, at in chains[provider]?.recovered(at: at) },
+            coordinator: coordinator
         )
+        coordinator?.attach(events: { [events] event in events.emit(event) })
         for configuration in providers where index[configuration.name] == nil {
             index[configuration.name] = ProviderID(name: configuration.name, index: sessions.count)
             fallbacks.append(chains[configuration.name])

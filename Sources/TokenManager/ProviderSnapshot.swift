@@ -42,6 +42,9 @@ public struct ProviderSnapshot: Sendable {
     public var fallbackInUse: FallbackCredential.Method?
     /// The fallback chain's methods, in order; empty without a chain.
     public var fallbackChain: [FallbackCredential.Method]
+    /// The process holding the provider's fleet lock, as last seen; `nil` without coordination or
+    /// when nobody holds it.
+    public var lockHolder: LockHolder?
 
     init(session: ProviderSession, now: Int64) {
         let state = session.state.withLock { $0 }
@@ -79,5 +82,6 @@ public struct ProviderSnapshot: Sendable {
         self.failedRounds = state.failedRounds
         self.fallbackInUse = nil
         self.fallbackChain = []
+        self.lockHolder = session.environment.coordinator?.lockHolder(provider: session.configuration.name)
     }
 }

@@ -13,8 +13,10 @@
 /// ``TokenDocument``, written atomically with their mode, owner and group), token events and the
 /// `oauth_*` metrics,
 /// recorded through the swift-metrics API and listed once, with their help texts, in
-/// ``OAuthMetricNames``. Its folders follow those concerns: `Session/` (the hot and slow paths),
-/// `Refresh/`, `Transport/`, `Store/`, `Fallback/`, `Events/`, `Metrics/`.
+/// ``OAuthMetricNames``, and the seam through which a fleet of processes coordinates its refreshes
+/// (``RefreshCoordinator``; the protocol itself lives in the Coordination target). Its folders follow
+/// those concerns: `Session/` (the hot and slow paths), `Refresh/`, `Transport/`, `Store/`, `Fallback/`,
+/// `Events/`, `Metrics/`, `Coordination/`.
 ///
 /// It must not: know about terminals, rules or notifiers, import the Telemetry collector (it
 /// records through swift-metrics only), read configuration files, or let a secret reach a log

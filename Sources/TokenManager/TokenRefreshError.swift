@@ -181,6 +181,8 @@ public struct TokenRefreshError: Error, Sendable, CustomStringConvertible {
     public var isFinal: Bool {
         self.code == .final || self.code == .revoked || self.code == .missingRefreshToken
     }
+    /// Whether the identity provider answered `invalid_grant` (the refresh token was refused).
+    var isInvalidGrant: Bool { self.code == .final && self.reason == "invalid_grant" }
     /// Whether the breaker refused the round without any request.
     public var isBreakerOpen: Bool { self.code == .breakerOpen }
     /// Whether the round ended on a rate limit.

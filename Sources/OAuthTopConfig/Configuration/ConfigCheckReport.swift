@@ -5,11 +5,14 @@ public struct ConfigCheckReport: Sendable, Hashable {
     public let diagnostics: [Diagnostic]
     /// The number of providers when the file is valid; `nil` when it has errors.
     public let providerCount: Int?
+    /// The Redis server of the `coordination:` section when the file is valid and has one.
+    public let coordinationURL: String?
 
-    public init(file: String, diagnostics: [Diagnostic], providerCount: Int?) {
+    public init(file: String, diagnostics: [Diagnostic], providerCount: Int?, coordinationURL: String? = nil) {
         self.file = file
         self.diagnostics = diagnostics
         self.providerCount = providerCount
+        self.coordinationURL = coordinationURL
     }
 
     public var errorCount: Int { self.diagnostics.count { $0.severity == .error } }
@@ -18,11 +21,13 @@ public struct ConfigCheckReport: Sendable, Hashable {
     /// Whether the file is usable (warnings allowed).
     public var isValid: Bool { self.errorCount == 0 }
 
-    /// `5 errors in oauthtop.yaml`, or `oauthtop.yaml: OK (2 providers)`, with warnings counted.
+    /// `5 errors in oauthtop.yaml`, or `oauthtop.yaml: OK (2 providers)`, with warnings counted and the
+    /// fleet's Redis server when the file coordinates through one.
     public var summary: String {
         let warnings = self.warningCount == 0 ? "" : ", \(Self.count(self.warningCount, "warning"))"
         if self.isValid {
-            return "\(self.file): OK (\(Self.count(self.providerCount ?? 0, "provider"))\(warnings))"
+            let fleet = self.coordinationURL.map { ", coordinated through \($0)" } ?? ""
+            return "\(self.file): OK (\(Self.count(self.providerCount ?? 0, "provider"))\(fleet)\(warnings))"
         }
         return "\(Self.count(self.errorCount, "error"))\(warnings) in \(self.file)"
     }

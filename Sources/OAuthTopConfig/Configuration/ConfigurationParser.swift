@@ -14,6 +14,7 @@ struct ConfigurationParser {
 
     static let topLevelKeys = [
         "listen", "state_dir", "log_level", "theme", "dashboard", "providers", "alerting", "socket",
+        "coordination",
     ]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
@@ -37,6 +38,9 @@ struct ConfigurationParser {
         let parsed = top.required("providers", self.providers) ?? []
         let alerting = top.optional("alerting") { AlertingSettingsParser(secrets: self.secrets).settings($0) }
         let socket = top.optional("socket") { SocketSettingsParser(reader: self.reader).settings($0) }
+        let coordination = top.optional("coordination") {
+            CoordinationSettingsParser(secrets: self.secrets).settings($0)
+        }
         return OAuthTopConfiguration(
             providers: parsed.map(\.configuration),
             listen: listen,
@@ -46,6 +50,7 @@ struct ConfigurationParser {
             dashboard: dashboard,
             alerting: alerting,
             socket: socket ?? SocketSettings(),
+            coordination: coordination,
             sinks: parsed.flatMap { provider in
                 provider.sinks.map { TokenSink(provider: provider.configuration.name, file: $0.file) }
             }

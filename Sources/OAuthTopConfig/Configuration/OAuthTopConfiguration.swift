@@ -26,6 +26,8 @@ public struct OAuthTopConfiguration: Sendable {
     public var socket: SocketSettings
     /// The token files the daemon keeps (each provider's `sinks:`), in file order.
     public var sinks: [TokenSink]
+    /// The `coordination:` section: refreshes shared with a fleet through Redis; `nil` refreshes alone.
+    public var coordination: CoordinationSettings?
 
     public init(
         providers: [ProviderConfiguration],
@@ -36,9 +38,11 @@ public struct OAuthTopConfiguration: Sendable {
         dashboard: String? = nil,
         alerting: AlertingSettings? = nil,
         socket: SocketSettings = SocketSettings(),
+        coordination: CoordinationSettings? = nil,
         sinks: [TokenSink] = []
     ) {
         self.sinks = sinks
+        self.coordination = coordination
         self.alerting = alerting
         self.socket = socket
         self.providers = providers
@@ -125,7 +129,8 @@ public struct OAuthTopConfiguration: Sendable {
         return ConfigCheckReport(
             file: path,
             diagnostics: diagnostics,
-            providerCount: outcome.value?.providers.count
+            providerCount: outcome.value?.providers.count,
+            coordinationURL: outcome.value?.coordination?.redis.url
         )
     }
 }

@@ -75,9 +75,12 @@ public enum OAuthTopMetricNames {
 
 extension TelemetryCollector {
     /// Registers the help texts of every family oauthtop emits: the token manager's
-    /// (``OAuthMetricNames/all``) and oauthtop's own (``OAuthTopMetricNames/alerting``,
-    /// ``OAuthTopMetricNames/consumers``).
+    /// (``OAuthMetricNames/all``, ``OAuthMetricNames/coordination``) and oauthtop's own
+    /// (``OAuthTopMetricNames/alerting``, ``OAuthTopMetricNames/consumers``).
     public func describeOAuthMetrics() {
-        self.describe(OAuthMetricNames.all + OAuthTopMetricNames.alerting + OAuthTopMetricNames.consumers)
+        self.describe(
+            OAuthMetricNames.all + OAuthMetricNames.coordination + OAuthTopMetricNames.alerting
+                + OAuthTopMetricNames.consumers
+        )
     }
 }

@@ -39,6 +39,19 @@ public struct TokenEvent: Sendable {
         public static let fallbackRefused = Kind(rawValue: "fallback_refused")
         /// An emergency key was handed out: operators must know (critical).
         public static let emergencyKeyUsed = Kind(rawValue: "emergency_key_used")
+        /// A token was taken from the fleet instead of refreshed (`reason`: `fleet_newer`,
+        /// `waited_for_holder`, `rotated_by_fleet`; `generation`, `refreshed_by`, `token_sha256`).
+        public static let tokenAdopted = Kind(rawValue: "token_adopted")
+        /// A refresh was put off because another process of the fleet holds the lock (`retry_in_s`).
+        public static let refreshDeferred = Kind(rawValue: "refresh_deferred")
+        /// This process lost the fleet lock while refreshing (its lease ran out and another process was
+        /// granted the lock); its write-back is refused by the fence. A lost race, not an error.
+        public static let coordinationLockLost = Kind(rawValue: "coordination_lock_lost")
+        /// The fleet's shared state cannot be used (store unreachable, state sealed with another key):
+        /// the provider refreshes in process until it can again. Reported once per outage.
+        public static let coordinationDown = Kind(rawValue: "coordination_down")
+        /// The fleet can be consulted again after `coordination_down`.
+        public static let coordinationUp = Kind(rawValue: "coordination_up")
 
         public var description: String { self.rawValue }
     }

@@ -26,12 +26,24 @@ public enum OAuthMetricNames {
     public static let fallbackAuthUsed = "oauth_fallback_auth_used_total"
     /// Gauge `{provider}`: circuit breaker state, 0 closed, 1 half-open, 2 open.
     public static let circuitBreakerState = "oauth_circuit_breaker_state"
-    /// Counter `{provider}`: refreshes that lost a race to another refresher.
+    /// Counter `{provider}`: refreshes that lost a race to another refresher: a caller that joined a
+    /// round in flight in this process, or, in a fleet, a round that found the lock held (deferred, or
+    /// waited and adopted the holder's token) or whose write-back was refused after its lease ran out.
     public static let refreshConflicts = "oauth_refresh_conflicts_total"
     /// Counter `{provider}`: tokens that expired while a task was still using them.
     public static let tokenExpiredDuringTask = "oauth_token_expired_during_task_total"
     /// Counter `{provider, endpoint}`: responses 429 (or 503 with `Retry-After`) from a token endpoint.
     public static let rateLimited = "oauth_rate_limited_total"
+
+    /// Gauge `{provider}`: 1 while the fleet's shared state can be used, 0 while the provider refreshes
+    /// in process because it cannot (store unreachable, state sealed with another key).
+    public static let coordinationUp = "oauth_coordination_up"
+    /// Histogram (timer, seconds) `{provider}`: how long a process waited for the fleet lock or for its
+    /// holder's result.
+    public static let coordinationLockWait = "oauth_coordination_lock_wait_seconds"
+    /// Counter `{provider, source}`: new tokens by where they came from, `local` (this process refreshed
+    /// under the fleet lock and published) or `fleet` (taken from another process's refresh).
+    public static let coordinationRefreshes = "oauth_coordination_refreshes_total"
 
     /// Label names used by the families above.
     public enum Label {
@@ -45,6 +57,8 @@ public enum OAuthMetricNames {
         public static let reason = "reason"
         /// The fallback method.
         public static let method = "method"
+        /// Where a token came from: `local` or `fleet`.
+        public static let source = "source"
     }
 
     /// The circuit breaker state values of ``circuitBreakerState``.
@@ -56,6 +70,25 @@ public enum OAuthMetricNames {
         /// Requests are refused.
         public static let open: Double = 2
     }
+
+    /// The `oauth_coordination_*` families, recorded only by a process that is part of a fleet.
+    public static let coordination: [MetricDescription] = [
+        MetricDescription(
+            name: coordinationUp,
+            help: "1 while the fleet's shared token state can be used, 0 while refreshing in process only.",
+            type: .gauge
+        ),
+        MetricDescription(
+            name: coordinationLockWait,
+            help: "Seconds a process waited for the fleet lock or for its holder's result, per provider.",
+            type: .histogram
+        ),
+        MetricDescription(
+            name: coordinationRefreshes,
+            help: "New tokens per provider and source: local (refreshed and published) or fleet (adopted).",
+            type: .counter
+        ),
+    ]
 
     /// Every family with its help text and type, in the order of DESIGN.md.
     public static let all: [MetricDescription] = [

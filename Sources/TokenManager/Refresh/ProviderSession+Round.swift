@@ -5,6 +5,56 @@ import Primitives
 
 extension ProviderSession {
     func runRound(reason: RefreshReason, handedOut: Bool) async -> Result<CachedToken, TokenRefreshError> {
+        if let coordinator = self.environment.coordinator {
+            return await self.runCoordinatedRound(coordinator, reason: reason, handedOut: handedOut)
+        }
+        return await self.runLocalRound(reason: reason, handedOut: handedOut)
+    }
+
+    /// What admission through the breaker decided.
+    enum Admission {
+        case admitted(start: Int64, notBefore: Int64, refreshToken: Secret?)
+        case refused(TokenRefreshError)
+    }
+
+    /// A round in this process alone (or while the fleet cannot be consulted).
+    ///
+    /// - Parameter recheck: Asked after an `invalid_grant`, for a newer fleet token that explains it.
+    func runLocalRound(
+        reason: RefreshReason,
+        handedOut: Bool,
+        recheck: (@Sendable () async -> FleetToken?)? = nil
+    ) async -> Result<CachedToken, TokenRefreshError> {
+        let (start, notBefore, refreshToken): (Int64, Int64, Secret?)
+        switch self.admit(reason: reason) {
+        case .refused(let refused):
+            // Lost a race with the breaker opening: no request leaves the process.
+            self.state.withLock { $0.inflight = nil }
+            return .failure(refused)
+        case .admitted(let admittedAt, let gate, let token):
+            (start, notBefore, refreshToken) = (admittedAt, gate, token)
+        }
+        do {
+            try await self.clock.sleep(untilNanos: notBefore)
+        } catch {
+            return self.finish(.failure(.cancelled(provider: self.name)), startedAt: start)
+        }
+        do {
+            let success = try await self.exchange(refreshToken: refreshToken)
+            var token = self.cachedToken(from: success)
+            token.handedOut = handedOut
+            return self.finish(.success(token), startedAt: start, success: success)
+        } catch {
+            if let recheck, error.isInvalidGrant, let fleet = await recheck() {
+                return self.adopt(fleet, reason: .rotated, handedOut: handedOut)
+            }
+            return self.finish(.failure(error), startedAt: start)
+        }
+    }
+
+    /// Admits a round through the breaker (an operator's refresh is the probe of an open one), counts
+    /// it and publishes `refresh_started`.
+    func admit(reason: RefreshReason) -> Admission {
         let start = self.clock.now()
         var transition: BreakerTransition?
         var refused: TokenRefreshError?
@@ -25,18 +75,14 @@ extension ProviderSession {
             if refused == nil { state.rounds += 1 }
             return (state.notBefore, state.refreshToken)
         }
-        if let refused {
-            // Lost a race with the breaker opening: no request leaves the process.
-            self.state.withLock { $0.inflight = nil }
-            return .failure(refused)
-        }
+        if let refused { return .refused(refused) }
         if let transition { self.publish(transition, at: start) }
         self.emit(.refreshStarted, at: start, [("reason", .string(reason.rawValue))])
-        do {
-            try await self.clock.sleep(untilNanos: notBefore)
-        } catch {
-            return self.finish(.failure(.cancelled(provider: self.name)), startedAt: start)
-        }
+        return .admitted(start: start, notBefore: notBefore, refreshToken: refreshToken)
+    }
+
+    /// One exchange with the identity provider (the endpoints in order, with retries).
+    func exchange(refreshToken: Secret?) async throws(TokenRefreshError) -> RoundSuccess {
         let round = RefreshRound(
             configuration: self.configuration,
             refreshToken: refreshToken,
@@ -47,14 +93,7 @@ extension ProviderSession {
             events: self.environment.events,
             logger: self.environment.logger
         )
-        do {
-            let success = try await round.run()
-            var token = self.cachedToken(from: success)
-            token.handedOut = handedOut
-            return self.finish(.success(token), startedAt: start, success: success)
-        } catch {
-            return self.finish(.failure(error), startedAt: start)
-        }
+        return try await round.run()
     }
 
     func finish(

@@ -12,4 +12,6 @@ struct SessionEnvironment: Sendable {
     /// Called after every successful round with the provider's name and the time, so a fallback
     /// in use ends.
     var refreshed: @Sendable (_ provider: String, _ at: Int64) -> Void = { _, _ in }
+    /// Consulted around every round when the process is part of a fleet; `nil` refreshes in process only.
+    var coordinator: (any RefreshCoordinator)? = nil
 }

@@ -17,5 +17,7 @@ struct SessionState: Sendable {
     /// Estimated provider clock minus local clock, in nanoseconds.
     var skew: Int64?
     var rounds = 0
+    /// The generation of the fleet state this session last adopted or published (0: none).
+    var fleetGeneration: UInt64 = 0
     var failedRounds = 0
 }

@@ -24,6 +24,8 @@ let targets: [(name: String, products: [String])] = [
     ("FuzzGitCredential", ["OAuthTopRuntime", "Primitives"]),
     ("FuzzPrometheusAPI", ["OAuthTopRuntime", "Telemetry"]),
     ("FuzzDashboardSnapshot", ["Dashboard"]),
+    // NIOCore's ByteBuffer comes with RedisClient (its API is in ByteBuffers).
+    ("FuzzRESP", ["RedisClient"]),
 ]
 
 let package = Package(

@@ -143,7 +143,13 @@ public final class RedisConnection: Sendable {
     func send(_ arguments: [RESPArgument], timeout: Duration) async throws -> RESPValue {
         let name = Self.commandName(arguments)
         let reply = self.channel.eventLoop.makePromise(of: RESPValue.self)
-        self.channel.writeAndFlush(RedisRequest(arguments: arguments, name: name, reply: reply, timeout: timeout), promise: nil)
+        // A write to a channel that closed already never reaches the handler, so its failure fails the
+        // reply here (a reply completed twice keeps its first result).
+        let written = self.channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { error in
+            reply.fail(RedisError.connectionClosed(command: name, reason: String(describing: error)))
+        }
+        self.channel.writeAndFlush(RedisRequest(arguments: arguments, name: name, reply: reply, timeout: timeout), promise: written)
         let value = try await reply.futureResult.get()
         if case .error(let message) = value { throw RedisError.server(command: name, message: message) }
         return value

@@ -205,7 +205,8 @@ extension RedisClient {
     private func open(slot: Int, attempt: Int, promise: EventLoopPromise<RedisConnection>) {
         let eventLoop = promise.futureResult.eventLoop
         promise.completeWithTask {
-            try await RedisConnection.connect(configuration: self.configuration, eventLoop: eventLoop, logger: self.logger)
+            try await RedisConnection.connect(
+                configuration: self.configuration, eventLoop: eventLoop, logger: self.logger)
         }
         promise.futureResult.whenComplete { result in
             switch result {
@@ -240,7 +241,8 @@ extension RedisClient {
                 return true
             }
             if wasCurrent {
-                self.logger.info("Redis connection closed; it is replaced on the next command", metadata: ["redis.slot": "\(slot)"])
+                self.logger.info(
+                    "Redis connection closed; it is replaced on the next command", metadata: ["redis.slot": "\(slot)"])
             }
         }
     }
@@ -255,7 +257,9 @@ extension RedisClient {
             state.lastError = reason
             return (state.failures, delay)
         }
-        let metadata: Logger.Metadata = ["redis.error": "\(reason)", "redis.retry_in": "\(delay)", "redis.failures": "\(failures)"]
+        let metadata: Logger.Metadata = [
+            "redis.error": "\(reason)", "redis.retry_in": "\(delay)", "redis.failures": "\(failures)",
+        ]
         if failures == 1 {
             self.logger.info("Redis connect failed", metadata: metadata)
         } else {

@@ -49,7 +49,8 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     }
     static func connectionClosed(command: String?, reason: String? = nil) -> RedisError {
         let why = reason.map { " (\($0))" } ?? ""
-        return RedisError(.connectionClosed, command: command, message: "the connection closed before the reply arrived\(why)")
+        return RedisError(
+            .connectionClosed, command: command, message: "the connection closed before the reply arrived\(why)")
     }
     static func protocolViolation(_ reason: String) -> RedisError {
         RedisError(.protocolViolation, command: nil, message: reason)

@@ -61,13 +61,19 @@ public final class RedisServer: Sendable {
             try "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
                 .write(toFile: extensions, atomically: true, encoding: .utf8)
             let steps: [[String]] = [
-                ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                 "-keyout", path("ca.key"), "-out", path("ca.crt"), "-days", "2", "-subj", "/CN=oauthtop test CA",
-                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
-                ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                 "-keyout", path("server.key"), "-out", path("server.csr"), "-subj", "/CN=localhost"],
-                ["x509", "-req", "-in", path("server.csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"),
-                 "-CAcreateserial", "-out", path("server.crt"), "-days", "2", "-extfile", extensions],
+                [
+                    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", path("ca.key"), "-out", path("ca.crt"), "-days", "2", "-subj", "/CN=oauthtop test CA",
+                    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+                ],
+                [
+                    "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", path("server.key"), "-out", path("server.csr"), "-subj", "/CN=localhost",
+                ],
+                [
+                    "x509", "-req", "-in", path("server.csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"),
+                    "-CAcreateserial", "-out", path("server.crt"), "-days", "2", "-extfile", extensions,
+                ],
             ]
             for arguments in steps {
                 let output = path("openssl.log")
@@ -170,10 +176,12 @@ public final class RedisServer: Sendable {
         configuration.commandTimeout = .seconds(1)
         let ready = await eventually(timeout: .seconds(30), every: .milliseconds(20)) {
             guard !Self.hasExited(pid) else { return false }
-            guard let connection = try? await RedisConnection.connect(
-                configuration: configuration, eventLoop: MultiThreadedEventLoopGroup.singleton.next(),
-                logger: Logger(label: "redis-server-fixture", factory: { _ in SwiftLogNoOpLogHandler() })
-            ) else { return false }
+            guard
+                let connection = try? await RedisConnection.connect(
+                    configuration: configuration, eventLoop: MultiThreadedEventLoopGroup.singleton.next(),
+                    logger: Logger(label: "redis-server-fixture", factory: { _ in SwiftLogNoOpLogHandler() })
+                )
+            else { return false }
             let answered = (try? await connection.ping()) != nil
             await connection.close()
             return answered
@@ -187,10 +195,12 @@ public final class RedisServer: Sendable {
     /// Stops the server (SIGTERM, then SIGKILL after 5 s) and waits until it exited. The port and the
     /// directory stay, so ``start()`` brings it back on the same port.
     public func stop() {
-        guard let pid = self.pid.withLock({ current -> pid_t? in
-            defer { current = nil }
-            return current
-        }) else { return }
+        guard
+            let pid = self.pid.withLock({ current -> pid_t? in
+                defer { current = nil }
+                return current
+            })
+        else { return }
         kill(pid, SIGTERM)
         // Bounded: redis-server without persistence exits within milliseconds of SIGTERM.
         for _ in 0..<500 {

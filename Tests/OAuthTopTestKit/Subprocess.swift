@@ -45,7 +45,8 @@ public enum Subprocess {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0o600)
+        let mode = O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC)
+        posix_spawn_file_actions_addopen(&actions, 1, outputFile, mode, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
 
         var attributes = posix_spawnattr_t()

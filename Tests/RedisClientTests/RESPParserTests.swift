@@ -28,7 +28,9 @@ import Testing
         ("*-1\r\n", .array(nil)),
         (
             "*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$-1\r\n",
-            .array([.bulkString(ByteBuffer(string: "message")), .bulkString(ByteBuffer(string: "ch")), .bulkString(nil)])
+            .array([
+                .bulkString(ByteBuffer(string: "message")), .bulkString(ByteBuffer(string: "ch")), .bulkString(nil),
+            ])
         ),
         ("*2\r\n*1\r\n:1\r\n*-1\r\n", .array([.array([.integer(1)]), .array(nil)])),
         ("*2\r\n+OK\r\n-NOSCRIPT x\r\n", .array([.simpleString("OK"), .error("NOSCRIPT x")])),
@@ -125,7 +127,9 @@ import Testing
         for (input, code) in expectations {
             var parser = RESPParser(limits: limits)
             var buffer = ByteBuffer(string: input)
-            let error = #expect(throws: RESPParseError.self, "\(input.debugDescription)") { _ = try parser.parse(&buffer) }
+            let error = #expect(throws: RESPParseError.self, "\(input.debugDescription)") {
+                _ = try parser.parse(&buffer)
+            }
             #expect(error?.shortCode == code, "\(input.debugDescription)")
         }
         var parser = RESPParser(limits: limits)

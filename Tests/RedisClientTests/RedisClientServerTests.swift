@@ -217,7 +217,8 @@ struct RedisClientServerTests {
             #expect(redis.openConnections >= 1)
             // The server's view too, once it has seen the fixture's readiness probe go.
             let serverCount = await eventually(timeout: .seconds(10)) {
-                (try? await redis.send(["CLIENT", "LIST"]).string?.split(separator: "\n").count).map { $0 <= 4 } ?? false
+                (try? await redis.send(["CLIENT", "LIST"]).string?.split(separator: "\n").count).map { $0 <= 4 }
+                    ?? false
             }
             #expect(serverCount)
             await redis.shutdown()

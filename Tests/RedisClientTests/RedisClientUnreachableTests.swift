@@ -15,7 +15,8 @@ import Testing
 
         let first = await #expect(throws: RedisError.self) { try await redis.ping() }
         #expect(first?.isConnectionError == true)
-        #expect(first?.description.contains("cannot connect to 127.0.0.1:\(port)") == true, "\(String(describing: first))")
+        #expect(
+            first?.description.contains("cannot connect to 127.0.0.1:\(port)") == true, "\(String(describing: first))")
 
         let second = await #expect(throws: RedisError.self) { try await redis.get("k") }
         #expect(second?.isConnectionError == true)

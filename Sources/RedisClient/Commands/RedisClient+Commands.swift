@@ -18,7 +18,8 @@ extension RedisClient {
     /// - Returns: Whether the value was set: `false` when an `NX` or `XX` condition did not hold.
     /// - Throws: ``RedisError``.
     @discardableResult
-    public func set(_ key: RESPArgument, to value: RESPArgument, options: RedisSetOptions = .none) async throws -> Bool {
+    public func set(_ key: RESPArgument, to value: RESPArgument, options: RedisSetOptions = .none) async throws -> Bool
+    {
         let reply = try await self.send(["SET", key, value] + options.arguments)
         switch reply {
         case .simpleString("OK"): return true
@@ -63,14 +64,18 @@ extension RedisClient {
     /// - Throws: ``RedisError`` when the server cannot be reached or answers something else.
     public func ping() async throws {
         let reply = try await self.send(["PING"])
-        guard reply.string == "PONG" else { throw RedisError.unexpectedReply(command: "PING", got: reply, expected: "PONG") }
+        guard reply.string == "PONG" else {
+            throw RedisError.unexpectedReply(command: "PING", got: reply, expected: "PONG")
+        }
     }
 
     /// `EVAL script numkeys key... arg...`.
     ///
     /// - Returns: The script's reply.
     /// - Throws: ``RedisError`` naming `EVAL` with the server's message when the script fails.
-    public func eval(_ script: String, keys: [RESPArgument] = [], arguments: [RESPArgument] = []) async throws -> RESPValue {
+    public func eval(
+        _ script: String, keys: [RESPArgument] = [], arguments: [RESPArgument] = []
+    ) async throws -> RESPValue {
         try await self.send(["EVAL", RESPArgument(script), RESPArgument(keys.count)] + keys + arguments)
     }
 
@@ -81,10 +86,13 @@ extension RedisClient {
     ///
     /// - Returns: The script's reply.
     /// - Throws: ``RedisError`` naming `EVALSHA` (or `SCRIPT`) with the server's message.
-    public func evalSHA(_ script: RedisScript, keys: [RESPArgument] = [], arguments: [RESPArgument] = []) async throws
+    public func evalSHA(
+        _ script: RedisScript, keys: [RESPArgument] = [], arguments: [RESPArgument] = []
+    ) async throws
         -> RESPValue
     {
-        let command: [RESPArgument] = ["EVALSHA", RESPArgument(script.sha1), RESPArgument(keys.count)] + keys + arguments
+        let command: [RESPArgument] =
+            ["EVALSHA", RESPArgument(script.sha1), RESPArgument(keys.count)] + keys + arguments
         do {
             return try await self.send(command)
         } catch let error as RedisError where error.serverErrorPrefix == "NOSCRIPT" {
@@ -104,7 +112,8 @@ extension RedisClient {
     private func integer(_ arguments: [RESPArgument]) async throws -> Int64 {
         let reply = try await self.send(arguments)
         guard case .integer(let value) = reply else {
-            throw RedisError.unexpectedReply(command: RedisConnection.commandName(arguments), got: reply, expected: "an integer")
+            throw RedisError.unexpectedReply(
+                command: RedisConnection.commandName(arguments), got: reply, expected: "an integer")
         }
         return value
     }

@@ -1,7 +1,8 @@
 /// The conditions and expiry of a `SET`.
 ///
 /// ```swift
-/// try await redis.set("lock", to: owner, options: .ifAbsent(expiringAfter: .seconds(30)))  // SET lock owner NX PX 30000
+/// // SET lock owner NX PX 30000
+/// try await redis.set("lock", to: owner, options: .ifAbsent(expiringAfter: .seconds(30)))
 /// ```
 public struct RedisSetOptions: Sendable, Hashable {
     /// When the `SET` happens.

@@ -138,7 +138,8 @@ public struct RedisConfiguration: Sendable {
         }
 
         if let suffix = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) {
-            throw RedisConfigurationError.unsupportedSuffix(rest[suffix] == "?" ? "a query (?...)" : "a fragment (#...)")
+            throw RedisConfigurationError.unsupportedSuffix(
+                rest[suffix] == "?" ? "a query (?...)" : "a fragment (#...)")
         }
         let path: Substring
         if let slash = rest.firstIndex(of: "/") {
@@ -206,7 +207,9 @@ public struct RedisConfiguration: Sendable {
     ///
     /// - Throws: ``RedisConfigurationError`` naming the field.
     public func validate() throws {
-        guard self.poolSize >= 1 else { throw RedisConfigurationError.badValue(field: "pool_size", reason: "must be at least 1") }
+        guard self.poolSize >= 1 else {
+            throw RedisConfigurationError.badValue(field: "pool_size", reason: "must be at least 1")
+        }
         guard self.connectTimeout > .zero else {
             throw RedisConfigurationError.badValue(field: "connect_timeout", reason: "must be positive")
         }

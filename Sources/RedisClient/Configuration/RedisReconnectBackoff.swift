@@ -12,14 +12,17 @@ public struct RedisReconnectBackoff: Sendable {
     /// A uniform value in `0 ..< 1` for the jitter; the system generator by default.
     public var random: @Sendable () -> Double
 
-    public init(base: Duration, max: Duration, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+    public init(base: Duration, max: Duration, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) })
+    {
         self.base = base
         self.max = max
         self.random = random
     }
 
     /// 100 ms doubling to 10 s, with jitter from the system generator.
-    public static var `default`: RedisReconnectBackoff { RedisReconnectBackoff(base: .milliseconds(100), max: .seconds(10)) }
+    public static var `default`: RedisReconnectBackoff {
+        RedisReconnectBackoff(base: .milliseconds(100), max: .seconds(10))
+    }
 
     /// The delay after `failures` failed attempts in a row (1 for the first failure); zero for 0.
     public func delay(afterFailures failures: Int) -> Duration {

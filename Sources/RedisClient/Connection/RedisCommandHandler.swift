@@ -115,7 +115,8 @@ final class RedisCommandHandler: ChannelDuplexHandler {
         while let entry = self.pending.popFirst() {
             entry.timeout?.cancel()
             let own: RedisError =
-                isFirst && first ? error : (first ? .connectionClosed(command: entry.name) : Self.named(error, entry.name))
+                isFirst && first
+                ? error : (first ? .connectionClosed(command: entry.name) : Self.named(error, entry.name))
             entry.reply.fail(own)
             isFirst = false
         }

@@ -53,11 +53,13 @@ public final class RedisConnection: Sendable {
         let serverName = configuration.tls.serverName ?? (configuration.host.isIPAddress ? nil : configuration.host)
         if configuration.tls.isEnabled {
             var tls = TLSConfiguration.makeClientConfiguration()
+            tls.minimumTLSVersion = .tlsv12
             if let caFile = configuration.tls.caFile { tls.trustRoots = .file(caFile) }
             do {
                 sslContext = try NIOSSLContext(configuration: tls)
             } catch {
-                throw RedisError.tls("cannot load the TLS configuration (CA file \(configuration.tls.caFile ?? "system")): \(error)")
+                throw RedisError.tls(
+                    "cannot load the TLS configuration (CA file \(configuration.tls.caFile ?? "system")): \(error)")
             }
         } else {
             sslContext = nil
@@ -116,7 +118,8 @@ public final class RedisConnection: Sendable {
             sent = true
         }
         if configuration.database != 0 {
-            _ = try await self.send(["SELECT", RESPArgument(configuration.database)], timeout: configuration.connectTimeout)
+            _ = try await self.send(
+                ["SELECT", RESPArgument(configuration.database)], timeout: configuration.connectTimeout)
             sent = true
         }
         if !sent {
@@ -149,7 +152,8 @@ public final class RedisConnection: Sendable {
         written.futureResult.whenFailure { error in
             reply.fail(RedisError.connectionClosed(command: name, reason: String(describing: error)))
         }
-        self.channel.writeAndFlush(RedisRequest(arguments: arguments, name: name, reply: reply, timeout: timeout), promise: written)
+        self.channel.writeAndFlush(
+            RedisRequest(arguments: arguments, name: name, reply: reply, timeout: timeout), promise: written)
         let value = try await reply.futureResult.get()
         if case .error(let message) = value { throw RedisError.server(command: name, message: message) }
         return value
@@ -166,7 +170,9 @@ public final class RedisConnection: Sendable {
     /// - Throws: ``RedisError`` when the server does not answer `PONG` in time.
     public func ping() async throws {
         let reply = try await self.send(["PING"])
-        guard reply.string == "PONG" else { throw RedisError.unexpectedReply(command: "PING", got: reply, expected: "PONG") }
+        guard reply.string == "PONG" else {
+            throw RedisError.unexpectedReply(command: "PING", got: reply, expected: "PONG")
+        }
     }
 
     /// Closes the channel; waiting commands fail. Returns once it is closed.
@@ -180,8 +186,11 @@ public final class RedisConnection: Sendable {
     static func commandName(_ arguments: [RESPArgument]) -> String {
         guard let first = arguments.first else { return "(empty)" }
         let bytes = first.bytes.readableBytesView
-        let allowed = bytes.count <= 32
-            && bytes.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
+        let allowed =
+            bytes.count <= 32
+            && bytes.allSatisfy {
+                ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F
+            }
         return allowed ? String(decoding: bytes, as: UTF8.self).uppercased() : "(command)"
     }
 

@@ -92,7 +92,8 @@ extension RedisClient {
                         guard pending.remove(channel) != nil, pending.isEmpty else { break }
                         events.yield(confirmedBefore ? .resubscribed : .subscribed)
                         if confirmedBefore {
-                            logger.info("Redis subscriber resubscribed", metadata: ["redis.channels": "\(channels.count)"])
+                            logger.info(
+                                "Redis subscriber resubscribed", metadata: ["redis.channels": "\(channels.count)"])
                         }
                         confirmedBefore = true
                         failures = 0
@@ -117,7 +118,8 @@ extension RedisClient {
                 return
             }
             if Task.isCancelled { break }
-            logger.info("Redis subscriber connection lost; resubscribing", metadata: ["redis.channels": "\(channels.count)"])
+            logger.info(
+                "Redis subscriber connection lost; resubscribing", metadata: ["redis.channels": "\(channels.count)"])
         }
         events.finish()
     }

@@ -24,8 +24,10 @@ public struct RESPParser: Sendable {
         /// The longest simple string, error or integer line, in bytes (without `\r\n`).
         public var maxLineLength: Int
 
-        public init(maxDepth: Int = 32, maxBulkLength: Int = 64 << 20, maxArrayCount: Int = 1 << 20,
-                    maxLineLength: Int = 64 << 10) {
+        public init(
+            maxDepth: Int = 32, maxBulkLength: Int = 64 << 20, maxArrayCount: Int = 1 << 20,
+            maxLineLength: Int = 64 << 10
+        ) {
             self.maxDepth = maxDepth
             self.maxBulkLength = maxBulkLength
             self.maxArrayCount = maxArrayCount
@@ -92,7 +94,8 @@ private struct Cursor {
             if length == -1 { return (.bulkString(nil), next) }
             guard length >= 0 else { throw RESPParseError.invalidLength(length, offset: self.offset(lineStart)) }
             guard length <= Int64(self.limits.maxBulkLength) else {
-                throw RESPParseError.bulkTooLong(length, limit: self.limits.maxBulkLength, offset: self.offset(lineStart))
+                throw RESPParseError.bulkTooLong(
+                    length, limit: self.limits.maxBulkLength, offset: self.offset(lineStart))
             }
             let count = Int(length)
             // Compared against what has arrived before adding, so no length can overflow an index.
@@ -107,7 +110,8 @@ private struct Cursor {
             if count == -1 { return (.array(nil), next) }
             guard count >= 0 else { throw RESPParseError.invalidLength(count, offset: self.offset(lineStart)) }
             guard count <= Int64(self.limits.maxArrayCount) else {
-                throw RESPParseError.arrayTooLong(count, limit: self.limits.maxArrayCount, offset: self.offset(lineStart))
+                throw RESPParseError.arrayTooLong(
+                    count, limit: self.limits.maxArrayCount, offset: self.offset(lineStart))
             }
             guard depth < self.limits.maxDepth else {
                 throw RESPParseError.nestingTooDeep(limit: self.limits.maxDepth, offset: self.offset(index))
@@ -132,7 +136,9 @@ private struct Cursor {
         while let byte = self.byte(at: position) {
             if byte == UInt8(ascii: "\r") {
                 guard let next = self.byte(at: position + 1) else { return nil }
-                guard next == UInt8(ascii: "\n") else { throw RESPParseError.missingLineFeed(offset: self.offset(position + 1)) }
+                guard next == UInt8(ascii: "\n") else {
+                    throw RESPParseError.missingLineFeed(offset: self.offset(position + 1))
+                }
                 let bytes = self.buffer.getBytes(at: index, length: position - index) ?? []
                 return (bytes, position + 2)
             }
@@ -162,7 +168,8 @@ private struct Cursor {
             guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
             let digit = Int64(byte - UInt8(ascii: "0"))
             let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            let (sum, overflow2) =
+                negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
             guard !overflow1, !overflow2 else { return nil }
             value = sum
         }

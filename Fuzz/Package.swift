@@ -27,6 +27,8 @@ let targets: [(name: String, products: [String], nio: [String])] = [
     ("FuzzDashboardSnapshot", ["Dashboard"], []),
     ("FuzzFastTokenRequest", ["OAuthTopRuntime"], ["NIOCore", "NIOEmbedded", "NIOHTTP1"]),
     ("FuzzSealedState", ["Coordination"], []),
+    // NIOCore's ByteBuffer comes with RedisClient (its API is in ByteBuffers).
+    ("FuzzRESP", ["RedisClient"], []),
 ]
 
 let package = Package(

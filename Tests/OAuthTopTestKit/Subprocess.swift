@@ -22,11 +22,31 @@ public enum Subprocess {
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String], outputFile: String)
         throws -> Int32
     {
+        let pid = try self.spawn(executable, arguments, environment: environment, outputFile: outputFile)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw Failure(description: "waitpid \(pid) failed: errno \(errno)") }
+        }
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+    }
+
+    /// Starts `executable` like ``run(_:_:environment:outputFile:)`` but returns at once, for servers a
+    /// test stops itself (with a signal the child does not block, then `waitpid`).
+    ///
+    /// - Parameter append: Whether `outputFile` is appended to rather than truncated (a restarted server
+    ///   keeps one log).
+    /// - Returns: The child's process id; the caller must reap it with `waitpid`.
+    public static func spawn(
+        _ executable: String, _ arguments: [String], environment: [String: String], outputFile: String,
+        append: Bool = false
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let mode = O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC)
+        posix_spawn_file_actions_addopen(&actions, 1, outputFile, mode, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
 
         var attributes = posix_spawnattr_t()
@@ -51,11 +71,6 @@ public enum Subprocess {
         guard spawned == 0 else {
             throw Failure(description: "posix_spawn \(executable) failed: \(String(cString: strerror(spawned)))")
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw Failure(description: "waitpid \(pid) failed: errno \(errno)") }
-        }
-        let signal = status & 0x7F
-        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+        return pid
     }
 }

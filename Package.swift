@@ -55,8 +55,8 @@ let package = Package(
         .target(
             name: "OAuthTopRuntime",
             dependencies: [
-                "Alerting", "Notifiers", "TokenManager", "Telemetry", "DemoIdentityProvider", "OAuthTopConfig", "Dashboard",
-                "Terminal", "Primitives",
+                "Alerting", "Coordination", "Notifiers", "TokenManager", "Telemetry", "DemoIdentityProvider", "OAuthTopConfig",
+                "Dashboard", "Terminal", "Primitives", "RedisClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -155,8 +155,9 @@ let package = Package(
         .target(
             name: "Coordination",
             dependencies: [
-                "Primitives", "TokenManager",
+                "Primitives", "RedisClient", "TokenManager",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -183,7 +184,7 @@ let package = Package(
         .target(
             name: "OAuthTopConfig",
             dependencies: [
-                "Alerting", "Dashboard", "DemoIdentityProvider", "Notifiers", "Primitives", "TokenManager",
+                "Alerting", "Dashboard", "DemoIdentityProvider", "Notifiers", "Primitives", "RedisClient", "TokenManager",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings

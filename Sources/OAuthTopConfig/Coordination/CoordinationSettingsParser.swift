@@ -1,5 +1,6 @@
 import Foundation
 import Primitives
+import RedisClient
 
 /// Parses the `coordination:` section of `oauthtop.yaml` into ``CoordinationSettings``.
 ///
@@ -86,6 +87,14 @@ struct CoordinationSettingsParser {
         let database = components.path.drop { $0 == "/" }
         guard database.isEmpty || (database.count <= 5 && database.allSatisfy(\.isASCII) && Int(database) != nil) else {
             self.reader.error("the URL's path must be a database number like /0, found '/\(database)'", at: field)
+            return nil
+        }
+        // The client's own parser has the last word, so that what passes here connects (its errors never
+        // quote the user information).
+        do {
+            _ = try RedisConfiguration(url: text)
+        } catch {
+            self.reader.error("\(error)", at: field)
             return nil
         }
         return text

@@ -16,6 +16,8 @@ public struct ConfiguredManager: Sendable {
     public var consumers: ConsumerRegistry
     /// `oauth_token_requests_total`, in ``collector``.
     public var tokenRequests: TokenRequestCounter
+    /// The fleet coordinator and its Redis client, with a `coordination:` section.
+    public var fleet: FleetCoordination?
     public var storePath: String
     /// Where alert states are kept across restarts: `alerts.json` beside the token store.
     public var alertStatePath: String { (self.storePath as NSString).deletingLastPathComponent + "/alerts.json" }
@@ -35,16 +37,23 @@ public struct ConfiguredManager: Sendable {
         let dashboard = try configuration.dashboardDefinition(configPath: location.path)
         let storePath = configuration.stateDirectory.map { $0 + "/tokens.json" }
             ?? FileTokenStore.defaultPath(environment: environment)
-        let assembly = ManagerAssembly(
-            providers: configuration.providers, store: FileTokenStore(path: storePath),
-            logger: Logger(label: "oauthtop.manager")
-        )
+        let assembly: ManagerAssembly
+        do {
+            assembly = try ManagerAssembly(
+                providers: configuration.providers, store: FileTokenStore(path: storePath),
+                coordination: configuration.coordination, logger: Logger(label: "oauthtop.manager")
+            )
+        } catch {
+            // The section passed the parser; what is left is what only the client checks (a TLS option).
+            throw .invalid([Diagnostic(file: location.path, line: 0, column: 0, message: "coordination: \(error)")])
+        }
         return ConfiguredManager(
             configuration: configuration,
             manager: assembly.manager,
             collector: assembly.collector,
             consumers: assembly.consumers,
             tokenRequests: assembly.tokenRequests,
+            fleet: assembly.fleet,
             storePath: storePath,
             ruleGroups: ruleGroups,
             dashboard: dashboard

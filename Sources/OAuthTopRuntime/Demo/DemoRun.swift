@@ -74,7 +74,7 @@ public struct DemoRun: Sendable {
                 )
             )
             let refreshToken = identityProvider.issueRefreshToken(clientID: DemoSetup.clientID)
-            let assembly = ManagerAssembly(
+            let assembly = try ManagerAssembly(
                 providers: [
                     DemoSetup.providerConfiguration(
                         endpoints: endpoints.map(\.url), clientSecret: clientSecret, refreshToken: refreshToken

@@ -52,7 +52,9 @@ public final class DemoIdentityProvider: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.clock = WallClock(clock)
-        self.state = Mutex(ProviderState(schedule: schedule, endpointNames: configuration.endpoints.map(\.name)))
+        var state = ProviderState(schedule: schedule, endpointNames: configuration.endpoints.map(\.name))
+        if configuration.recordsIssuedTokens { state.issuedTokens = [] }
+        self.state = Mutex(state)
     }
 
     /// Runs every endpoint's listener until the task is cancelled or a graceful shutdown arrives.
@@ -220,6 +222,14 @@ public final class DemoIdentityProvider: Service, Sendable {
     /// The faults in schedule order, including injected ones.
     public var schedule: FaultSchedule {
         FaultSchedule(faults: self.state.withLock { $0.faults })
+    }
+
+    /// Every access and refresh token issued so far (including by ``issueRefreshToken(clientID:scope:)``),
+    /// in order; empty unless ``DemoIdentityProviderConfiguration/recordsIssuedTokens`` is set.
+    ///
+    /// - Returns: The tokens. Treat them as secrets: never print them.
+    public func issuedTokens() -> [String] {
+        self.state.withLock { $0.issuedTokens ?? [] }
     }
 
     /// The counts so far.

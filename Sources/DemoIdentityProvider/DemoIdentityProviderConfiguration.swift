@@ -22,6 +22,10 @@ public struct DemoIdentityProviderConfiguration: Sendable {
     /// interval, Okta's grace period) so a client whose response was lost can retry. Zero (the
     /// default) retires it at once.
     public var refreshTokenReuseInterval: Duration = .zero
+    /// Whether the provider keeps every access and refresh token it issues, for
+    /// ``DemoIdentityProvider/issuedTokens()``: a test that looks for tokens where they must not be (a
+    /// shared store, a log) needs the full list. Off by default: the demo keeps no history of secrets.
+    public var recordsIssuedTokens = false
     /// The token endpoint's path; other paths answer 404.
     public var path: String
     /// The protected resource's path, served on every endpoint's listener: `GET` with a bearer token

@@ -27,6 +27,8 @@ struct ProviderState: Sendable {
     var counts: [String: DemoStatistics.Counts]
     var accessTokensIssued = 0
     var refreshTokensIssued = 0
+    /// Every token issued, when the configuration asks to record them (`nil` otherwise).
+    var issuedTokens: [String]?
     /// The port each endpoint bound, once it has.
     var ports: [String: Int] = [:]
 
@@ -90,6 +92,7 @@ struct ProviderState: Sendable {
         let token = "demo_rt_" + randomToken(bytes: 32)
         self.refreshTokens[token] = RefreshGrant(clientID: clientID, scope: scope)
         self.refreshTokensIssued += 1
+        self.issuedTokens?.append(token)
         return token
     }
 

@@ -319,7 +319,10 @@ struct TokenEndpoint: Sendable {
                 status: .internalServerError
             )
         }
-        self.provider.state.withLock { $0.accessTokensIssued += 1 }
+        self.provider.state.withLock { state in
+            state.accessTokensIssued += 1
+            state.issuedTokens?.append(accessToken)
+        }
         let body = TokenResponseBody(
             access_token: accessToken,
             token_type: "Bearer",

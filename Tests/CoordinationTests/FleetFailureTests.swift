@@ -46,6 +46,23 @@ struct FleetFailureTests {
         #expect(events.kinds(.coordinationLockLost).count == 1)
     }
 
+    @Test("the store lost the state (a Redis restart): the next writer goes on from the generation it knew, others adopt")
+    func stateLost() async throws {
+        let fleet = try Fleet(size: 3)
+        for member in fleet.members { #expect(try await member.token() == "a1") }
+        await fleet.clock.advance(by: .seconds(91))
+        #expect(Set(try await fleet.tokensTogether()) == ["a2"])
+        fleet.store.overwriteState(fleet.keys, with: nil)
+        await fleet.clock.advance(by: .seconds(91))
+        // Before the fix the first writer stored generation 1, which the others (knowing 2) ignored: each of
+        // them refreshed in turn until the count passed 2.
+        #expect(Set(try await fleet.tokensTogether()) == ["a3"])
+        #expect(fleet.idp.refreshes == 3)
+        #expect(fleet.idp.invalidGrants == 0)
+        let stored = try StateSealer(key: Fleet.key).open(try #require(fleet.store.peek(fleet.keys)), provider: "p")
+        #expect(stored.generation == 3)
+    }
+
     @Test("store down: refresh in process, coordination_down once and the gauge at 0; rejoin when it is back")
     func storeDown() async throws {
         let fleet = try Fleet(size: 1)

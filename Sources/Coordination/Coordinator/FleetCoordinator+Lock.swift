@@ -30,9 +30,12 @@ extension FleetCoordinator {
             return .adopt(current, .newer)
         }
         let expected = current?.generation ?? 0
+        // Past what this process knew, too: after the store lost the state (a restart without persistence)
+        // the fleet's processes know a higher generation than the store, and would ignore a lower one.
+        let (known, overflow) = request.knownGeneration.addingReportingOverflow(1)
         let lease = CoordinationLease(
-            fence: fence.value, expectedGeneration: expected, refreshToken: current?.refreshToken,
-            instanceID: self.options.instanceID
+            fence: fence.value, expectedGeneration: expected, nextGeneration: overflow ? nil : known,
+            refreshToken: current?.refreshToken, instanceID: self.options.instanceID
         )
         let lost = LeaseLoss()
         let result = await withTaskGroup(of: Void.self, returning: LocalRefreshResult.self) { group in
@@ -43,7 +46,7 @@ extension FleetCoordinator {
         }
         switch result {
         case .refreshed(var token):
-            token.generation = expected + 1
+            token.generation = lease.nextGeneration
             token.refreshedBy = self.options.instanceID
             let written = await self.writeBack(token, keys: keys, expected: expected, fence: fence, provider: provider)
             await self.release(keys, owner: owner)

@@ -51,18 +51,30 @@ public struct CoordinationRequest: Sendable {
 public struct CoordinationLease: Sendable, Hashable {
     /// The fence number of this grant; the write-back is refused once a later grant exists.
     public var fence: UInt64
-    /// The generation of the shared state read under the lock (0 when there is none); the write-back
-    /// stores `expectedGeneration + 1`.
+    /// The generation of the shared state read under the lock (0 when there is none): the write-back's
+    /// compare-and-set requires it.
     public var expectedGeneration: UInt64
+    /// The generation the write-back stores: one more than both ``expectedGeneration`` and the generation
+    /// the session last knew, so that a state lost by the store (Redis restarted without persistence)
+    /// does not start the count again below what the rest of the fleet already holds.
+    public var nextGeneration: UInt64
     /// The fleet's newest refresh token, to use instead of the session's own; `nil` when the fleet has
     /// none yet (the session uses its own).
     public var refreshToken: Secret?
     /// This process's instance id, recorded as `refreshed_by`.
     public var instanceID: String
 
-    public init(fence: UInt64, expectedGeneration: UInt64, refreshToken: Secret?, instanceID: String) {
+    public init(
+        fence: UInt64,
+        expectedGeneration: UInt64,
+        nextGeneration: UInt64? = nil,
+        refreshToken: Secret?,
+        instanceID: String
+    ) {
         self.fence = fence
         self.expectedGeneration = expectedGeneration
+        let (next, overflow) = expectedGeneration.addingReportingOverflow(1)
+        self.nextGeneration = max(nextGeneration ?? 0, overflow ? expectedGeneration : next)
         self.refreshToken = refreshToken
         self.instanceID = instanceID
     }

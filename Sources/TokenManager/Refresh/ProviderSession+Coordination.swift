@@ -113,7 +113,7 @@ extension ProviderSession {
             var token = self.cachedToken(from: success)
             token.handedOut = handedOut
             return .succeeded(
-                token, success, startedAt: start, generation: lease.expectedGeneration + 1,
+                token, success, startedAt: start, generation: lease.nextGeneration,
                 refreshToken: success.response.refreshToken ?? refreshToken
             )
         } catch {

@@ -303,10 +303,11 @@ let package = Package(
             name: "OAuthTopCLITests",
             dependencies: [
                 "Alerting", "DemoIdentityProvider", "OAuthTopConfig", "OAuthTopRuntime", "OAuthTopTestKit",
-                "Primitives",
+                "Primitives", "RedisClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Fixtures")],

@@ -16,11 +16,27 @@ struct InProcessIdentityProvider: Sendable {
     let refreshToken: String
 
     /// Starts a provider with one endpoint, runs `body`, and stops the provider.
-    static func with<T: Sendable>(_ body: (InProcessIdentityProvider) async throws -> T) async throws -> T {
+    ///
+    /// - Parameters:
+    ///   - tokenLifetime: The access tokens' lifetime.
+    ///   - baseLatency: Added to every answer of the token endpoint (a slow identity provider).
+    ///   - refreshTokenReuseInterval: How long a rotated-away refresh token keeps working (refresh tokens
+    ///     always rotate); zero retires it at once.
+    ///   - recordsIssuedTokens: Keep every token issued, for ``DemoIdentityProvider/issuedTokens()``.
+    static func with<T: Sendable>(
+        tokenLifetime: Duration = .seconds(300),
+        baseLatency: Duration = .zero,
+        refreshTokenReuseInterval: Duration = .zero,
+        recordsIssuedTokens: Bool = false,
+        _ body: (InProcessIdentityProvider) async throws -> T
+    ) async throws -> T {
         var configuration = DemoIdentityProviderConfiguration()
         configuration.endpoints = [DemoEndpointSpec(name: "primary")]
         configuration.clients = [DemoClient(id: Self.clientID, secret: Self.clientSecret)]
-        configuration.tokenLifetime = .seconds(300)
+        configuration.tokenLifetime = tokenLifetime
+        configuration.baseLatency = baseLatency
+        configuration.refreshTokenReuseInterval = refreshTokenReuseInterval
+        configuration.recordsIssuedTokens = recordsIssuedTokens
         let provider = DemoIdentityProvider(
             configuration: configuration,
             logger: Logger(label: "cli-test.idp") { _ in SwiftLogNoOpLogHandler() }

@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         .executableTarget(
@@ -56,6 +57,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/BenchIdentityProvider",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // Not a benchmark either: the fleet protocol's Redis round trips, for Benchmarks/redis-compare.
+        .executableTarget(
+            name: "bench-fleet",
+            dependencies: [
+                .product(name: "Coordination", package: "oauthtop"),
+                .product(name: "RedisClient", package: "oauthtop"),
+                .product(name: "TokenManager", package: "oauthtop"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tools/BenchFleet",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]

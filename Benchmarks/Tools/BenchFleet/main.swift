@@ -11,15 +11,14 @@
 ///   bench-fleet follow PORT N   follows a writer in another process: on each notification, reads and opens the
 ///                               state; prints the median and p99 from the write's start to the token in hand
 ///                               (both processes read the same wall clock)
-/// With BENCH_FLEET_PINNED=1 the measuring task runs on the client's event loop (a task executor preference),
-/// so no command hops between threads: what the client costs without its two thread hops; names get `pinned_`.
+/// With BENCH_FLEET_PINNED=1 the measuring task runs on the client's event loop (`client.taskExecutor`), as
+/// FleetCoordinator runs a round's store calls: no command hops between threads; names get `pinned_`. Without
+/// it, from a task on Swift's global pool: a hop to the event loop and one back per command.
 /// Everything is on 127.0.0.1; the tokens are made up, the key is random per run (passed from the writer to
 /// the follower in a 0600 file beside the script's logs: BENCH_FLEET_KEY_FILE).
 import Coordination
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
 import RedisClient
 import TokenManager
 
@@ -36,22 +35,10 @@ let mode = arguments[1]
 let logger = Logger(label: "bench-fleet") { _ in SwiftLogNoOpLogHandler() }
 var configuration = RedisConfiguration(host: "127.0.0.1", port: port)
 configuration.poolSize = 1
-/// Runs the jobs of tasks that prefer it on an event loop: with the client's connection on the same loop,
-/// a command's write and its reply's resumption happen on that thread, without a hop to another.
-final class EventLoopTaskExecutor: TaskExecutor {
-    let eventLoop: any EventLoop
-    init(_ eventLoop: any EventLoop) { self.eventLoop = eventLoop }
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        self.eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-    }
-}
 let pinned = ProcessInfo.processInfo.environment["BENCH_FLEET_PINNED"] == "1"
-let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-let loopExecutor = EventLoopTaskExecutor(group.next())
 let client: RedisClient
 do {
-    client = try RedisClient(configuration: configuration, eventLoopGroup: group, logger: logger)
+    client = try RedisClient(configuration: configuration, logger: logger)
 } catch {
     fail("\(error)")
 }
@@ -174,7 +161,7 @@ func measure() async throws {
 }
 do {
     if pinned {
-        try await withTaskExecutorPreference(loopExecutor) { try await measure() }
+        try await withTaskExecutorPreference(client.taskExecutor) { try await measure() }
     } else {
         try await measure()
     }

@@ -41,13 +41,14 @@ struct RedisStoreTests {
         try await self.withStore { store, client, _ in
             let a = LockOwner(instanceID: "a", host: "h", since: 1_000_000_000)
             let b = LockOwner(instanceID: "b", host: "h", since: 2_000_000_000)
-            #expect(try await store.acquire(self.keys, owner: a, lease: .milliseconds(400)) == Fence(1))
+            #expect(try await store.acquire(self.keys, owner: a, lease: .seconds(30)) == Fence(1))
             #expect(try await store.acquire(self.keys, owner: b, lease: .seconds(10)) == nil)
             #expect(try await store.holder(self.keys) == a)
             #expect(try await store.release(self.keys, owner: b) == false, "never another owner's lock")
-            #expect(try await store.renew(self.keys, owner: a, fence: Fence(1), lease: .milliseconds(400)))
-            #expect(try await store.renew(self.keys, owner: a, fence: Fence(7), lease: .seconds(1)) == false, "a stale fence")
-            try await Task.sleep(for: .milliseconds(600))
+            #expect(try await store.renew(self.keys, owner: a, fence: Fence(7), lease: .seconds(30)) == false, "a stale fence")
+            // Renewal sets the lease: a short one here, so that it runs out on the server's clock.
+            #expect(try await store.renew(self.keys, owner: a, fence: Fence(1), lease: .milliseconds(200)))
+            try await Task.sleep(for: .milliseconds(500))
             #expect(try await store.holder(self.keys) == nil, "the lease ran out on the server")
             #expect(try await store.acquire(self.keys, owner: b, lease: .seconds(10)) == Fence(2))
             #expect(try await store.renew(self.keys, owner: a, fence: Fence(1), lease: .seconds(10)) == false)

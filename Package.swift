@@ -279,7 +279,8 @@ let package = Package(
         .testTarget(
             name: "CoordinationTests",
             dependencies: [
-                "Coordination", "OAuthTopTestKit", "TokenManager",
+                "Coordination", "OAuthTopTestKit", "RedisClient", "TokenManager",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

@@ -58,5 +58,17 @@ let package = Package(
             path: "Tools/BenchIdentityProvider",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // Not a benchmark either: the fleet protocol's Redis round trips, for Benchmarks/redis-compare.
+        .executableTarget(
+            name: "bench-fleet",
+            dependencies: [
+                .product(name: "Coordination", package: "oauthtop"),
+                .product(name: "RedisClient", package: "oauthtop"),
+                .product(name: "TokenManager", package: "oauthtop"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/BenchFleet",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
     ]
 )

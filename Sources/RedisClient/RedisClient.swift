@@ -31,6 +31,12 @@ public final class RedisClient: Sendable {
     /// Address, credentials, timeouts, pool size and backoff.
     public let configuration: RedisConfiguration
     let eventLoopGroup: any EventLoopGroup
+    /// The loop every pooled connection runs on (one of the group's), so that ``taskExecutor`` is theirs.
+    let eventLoop: any EventLoop
+    /// Runs a task's jobs on the pooled connections' event loop: commands sent from such a task do not
+    /// hop between threads (``EventLoopTaskExecutor``). For callers that send several commands in a row
+    /// (`withTaskExecutorPreference(client.taskExecutor) { ... }`); only non-blocking work belongs there.
+    public let taskExecutor: EventLoopTaskExecutor
     let logger: Logger
     let state: Mutex<PoolState>
 
@@ -51,6 +57,8 @@ public final class RedisClient: Sendable {
         try configuration.validate()
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
+        self.eventLoop = eventLoopGroup.next()
+        self.taskExecutor = EventLoopTaskExecutor(self.eventLoop)
         var logger = logger
         logger[metadataKey: "redis.endpoint"] = "\(configuration.endpointDescription)"
         self.logger = logger
@@ -156,7 +164,7 @@ extension RedisClient {
 
             func start(_ index: Int) -> EventLoopFuture<RedisConnection> {
                 state.attempts += 1
-                let promise = self.eventLoopGroup.next().makePromise(of: RedisConnection.self)
+                let promise = self.eventLoop.makePromise(of: RedisConnection.self)
                 state.slots[index] = .connecting(promise.futureResult, attempt: state.attempts)
                 started.append((index, state.attempts, promise))
                 return promise.futureResult

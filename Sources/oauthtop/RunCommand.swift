@@ -79,10 +79,17 @@ struct RunCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("oauthtop: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        try await ManagerRuntime(
-            manager: loaded.manager, collector: loaded.collector, listen: listen, duration: self.duration?.duration,
-            alerting: alerting, tokenSocket: tokenSocket, sinks: configuration.sinks, consumers: loaded.consumers,
-            tokenRequests: loaded.tokenRequests, logger: logger
-        ).run()
+        do {
+            try await ManagerRuntime(
+                manager: loaded.manager, collector: loaded.collector, listen: listen, duration: self.duration?.duration,
+                alerting: alerting, tokenSocket: tokenSocket, sinks: configuration.sinks, consumers: loaded.consumers,
+                tokenRequests: loaded.tokenRequests, logger: logger
+            ).run()
+        } catch {
+            await loaded.fleet?.shutdown()
+            throw error
+        }
+        // The fleet's Redis connections close with the daemon (a lock it held is released by its round).
+        await loaded.fleet?.shutdown()
     }
 }

@@ -83,6 +83,31 @@ struct DetailViewTests {
         SnapshotFiles.expectMatches(grid, "detail-120x40")
     }
 
+    @Test("with a fleet lock held, the detail view names the holder, its host and since when")
+    func fleetLock() throws {
+        var snapshot = DashboardFixtures.sample(columns: 120, rows: 40)
+        var state = DashboardState()
+        _ = state.present(snapshot)
+        _ = state.handle(.enter)
+        let index = try #require(snapshot.providers.firstIndex { $0.name == state.providerNames[state.selectedProvider] })
+        snapshot.providers[index].fleetLock = FleetLock(
+            instanceID: "web-7", host: "node-3", since: DashboardFixtures.now - 4_000_000_000
+        )
+        let grid = DashboardRenderer.render(
+            snapshot: snapshot, state: state, theme: .default, size: TerminalSize(columns: 120, rows: 40),
+            options: .default
+        )
+        #expect(find("fleet lock", in: grid) != nil)
+        #expect(find("web-7 on node-3", in: grid) != nil)
+        #expect(find("since 4s ago", in: grid) != nil)
+        // A snapshot from a daemon whose JSON has no fleetLock still decodes.
+        let data = try JSONEncoder().encode(snapshot.providers[index])
+        var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        object["fleetLock"] = nil
+        let decoded = try JSONDecoder().decode(ProviderRow.self, from: try JSONSerialization.data(withJSONObject: object))
+        #expect(decoded.fleetLock == nil)
+    }
+
     @Test("the detail view fits 80x24 with header and footer kept")
     func detailNarrow() {
         let grid = Self.frame([.enter])

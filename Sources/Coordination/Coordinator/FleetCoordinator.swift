@@ -120,6 +120,18 @@ public final class FleetCoordinator: RefreshCoordinator {
         _ request: CoordinationRequest,
         refresh: @Sendable (CoordinationLease) async -> LocalRefreshResult
     ) async -> CoordinationOutcome {
+        // The round's store calls (read, lock, read, write, publish, release) run where the store answers
+        // without a thread hop per call: for Redis, its client's event loop.
+        guard let executor = self.store.preferredExecutor else {
+            return await self.coordinateHere(request, refresh: refresh)
+        }
+        return await withTaskExecutorPreference(executor) { await self.coordinateHere(request, refresh: refresh) }
+    }
+
+    private func coordinateHere(
+        _ request: CoordinationRequest,
+        refresh: @Sendable (CoordinationLease) async -> LocalRefreshResult
+    ) async -> CoordinationOutcome {
         let keys = self.keys(request.provider)
         let askedAt = self.clock.now()
         let decision: Decision

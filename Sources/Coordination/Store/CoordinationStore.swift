@@ -62,4 +62,12 @@ public protocol CoordinationStore: Sendable {
 
     /// Who holds the lock, if anyone (an unreadable value counts as nobody known).
     func holder(_ keys: CoordinationKeys) async throws -> LockOwner?
+
+    /// Where a round's several store calls run best (the Redis client's event loop: no thread hop per
+    /// call); `nil`: wherever the caller runs.
+    var preferredExecutor: (any TaskExecutor)? { get }
+}
+
+extension CoordinationStore {
+    public var preferredExecutor: (any TaskExecutor)? { nil }
 }

@@ -67,6 +67,8 @@ public struct ProviderRow: Sendable, Hashable, Codable {
     public var fallbackChain: [String]
     /// The fallback method serving the provider while OAuth cannot; `nil` on OAuth.
     public var fallbackInUse: String?
+    /// Who holds the provider's fleet lock, when the daemon coordinates through Redis and someone does.
+    public var fleetLock: FleetLock?
 
     /// Creates a row.
     public init(
@@ -92,7 +94,8 @@ public struct ProviderRow: Sendable, Hashable, Codable {
         lastSuccessAt: Int64? = nil,
         skewSeconds: Double? = nil,
         fallbackChain: [String] = [],
-        fallbackInUse: String? = nil
+        fallbackInUse: String? = nil,
+        fleetLock: FleetLock? = nil
     ) {
         self.name = name
         self.phase = phase
@@ -117,12 +120,14 @@ public struct ProviderRow: Sendable, Hashable, Codable {
         self.skewSeconds = skewSeconds
         self.fallbackChain = fallbackChain
         self.fallbackInUse = fallbackInUse
+        self.fleetLock = fleetLock
     }
 
     enum CodingKeys: String, CodingKey {
         case name, phase, expiresAt, lifetimeSeconds, breaker, breakerSince, refreshing, needsIntervention, lastError
         case tokenFingerprint, issuedAt, advisoryAt, mandatoryAt, endpoint, endpoints, breakerHistory
         case consecutiveFailures, rounds, failedRounds, lastSuccessAt, skewSeconds, fallbackChain, fallbackInUse
+        case fleetLock
     }
 
     public init(from decoder: any Decoder) throws {
@@ -150,6 +155,7 @@ public struct ProviderRow: Sendable, Hashable, Codable {
         self.skewSeconds = try container.decodeIfPresent(Double.self, forKey: .skewSeconds)
         self.fallbackChain = try container.decodeIfPresent([String].self, forKey: .fallbackChain) ?? []
         self.fallbackInUse = try container.decodeIfPresent(String.self, forKey: .fallbackInUse)
+        self.fleetLock = try container.decodeIfPresent(FleetLock.self, forKey: .fleetLock)
     }
 }
 

@@ -94,6 +94,11 @@ enum ProviderDetailView {
             last.append("  " + self.relative(success, now: now), .muted)
             lines.append(last)
         }
+        if let lock = row.fleetLock {
+            var held = StyledLine.field("fleet lock", "\(lock.instanceID) on \(lock.host)", .warning)
+            held.append("  since " + self.relative(lock.since, now: now), .muted)
+            lines.append(held)
+        }
         if row.needsIntervention { lines.append(.field("action", "needs intervention (r retries)", .bad)) }
         return lines
     }

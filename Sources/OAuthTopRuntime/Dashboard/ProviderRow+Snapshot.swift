@@ -29,7 +29,10 @@ extension ProviderRow {
             lastSuccessAt: snapshot.lastSuccessAt,
             skewSeconds: snapshot.skewSeconds,
             fallbackChain: snapshot.fallbackChain.map(\.rawValue),
-            fallbackInUse: snapshot.fallbackInUse?.rawValue
+            fallbackInUse: snapshot.fallbackInUse?.rawValue,
+            fleetLock: snapshot.lockHolder.map {
+                FleetLock(instanceID: $0.instanceID, host: $0.host, since: $0.since)
+            }
         )
     }
 }

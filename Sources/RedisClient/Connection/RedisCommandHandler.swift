@@ -1,5 +1,6 @@
 import NIOCore
 import NIOSSL
+import Synchronization
 
 /// One command on its way into a connection's pipeline.
 struct RedisRequest: Sendable {
@@ -12,6 +13,19 @@ struct RedisRequest: Sendable {
     var reply: EventLoopPromise<RESPValue>?
     /// How long the reply may take before the connection is closed.
     var timeout: Duration?
+}
+
+/// The first error that broke a connection's stream, readable off the event loop: a command written after
+/// the channel closed never reaches the handler, and fails with this (a TLS verification failure) rather
+/// than a bare "closed channel".
+final class ConnectionFailure: Sendable {
+    private let first = Mutex<RedisError?>(nil)
+
+    var error: RedisError? { self.first.withLock { $0 } }
+
+    func record(_ error: RedisError) {
+        self.first.withLock { if $0 == nil { $0 = error } }
+    }
 }
 
 /// Matches replies to commands in order (RESP2 answers in the order commands were sent, so a FIFO of
@@ -35,9 +49,11 @@ final class RedisCommandHandler: ChannelDuplexHandler {
     private let pushes: (@Sendable (RESPValue) -> Void)?
     /// Set once the stream is broken; later writes fail with it at once.
     private var failure: RedisError?
+    private let record: ConnectionFailure
 
-    init(pushes: (@Sendable (RESPValue) -> Void)?) {
+    init(pushes: (@Sendable (RESPValue) -> Void)?, record: ConnectionFailure) {
         self.pushes = pushes
+        self.record = record
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -110,7 +126,10 @@ final class RedisCommandHandler: ChannelDuplexHandler {
     }
 
     private func failAll(with error: RedisError, first: Bool) {
-        if self.failure == nil { self.failure = error }
+        if self.failure == nil {
+            self.failure = error
+            self.record.record(error)
+        }
         var isFirst = true
         while let entry = self.pending.popFirst() {
             entry.timeout?.cancel()

@@ -17,10 +17,12 @@ public final class RedisConnection: Sendable {
     /// The channel; closed by ``close()`` or by the server.
     let channel: any Channel
     private let commandTimeout: Duration
+    private let failure: ConnectionFailure
 
-    private init(channel: any Channel, commandTimeout: Duration) {
+    private init(channel: any Channel, commandTimeout: Duration, failure: ConnectionFailure) {
         self.channel = channel
         self.commandTimeout = commandTimeout
+        self.failure = failure
     }
 
     /// Opens a connection and authenticates.
@@ -65,6 +67,7 @@ public final class RedisConnection: Sendable {
             sslContext = nil
         }
 
+        let failure = ConnectionFailure()
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(.nanoseconds(configuration.connectTimeout.nanoseconds))
             .channelOption(ChannelOptions.socketOption(.so_keepalive), value: 1)
@@ -76,7 +79,7 @@ public final class RedisConnection: Sendable {
                         try channel.pipeline.syncOperations.addHandler(handler)
                     }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(RedisCommandHandler(pushes: pushes))
+                    try channel.pipeline.syncOperations.addHandler(RedisCommandHandler(pushes: pushes, record: failure))
                 }
             }
 
@@ -89,7 +92,8 @@ public final class RedisConnection: Sendable {
             throw RedisError.connect(endpoint, reason: Self.describe(error))
         }
 
-        let connection = RedisConnection(channel: channel, commandTimeout: configuration.commandTimeout)
+        let connection = RedisConnection(
+            channel: channel, commandTimeout: configuration.commandTimeout, failure: failure)
         do {
             try await connection.handshake(configuration)
         } catch {
@@ -149,8 +153,9 @@ public final class RedisConnection: Sendable {
         // A write to a channel that closed already never reaches the handler, so its failure fails the
         // reply here (a reply completed twice keeps its first result).
         let written = self.channel.eventLoop.makePromise(of: Void.self)
+        let failure = self.failure
         written.futureResult.whenFailure { error in
-            reply.fail(RedisError.connectionClosed(command: name, reason: String(describing: error)))
+            reply.fail(failure.error ?? RedisError.connectionClosed(command: name, reason: String(describing: error)))
         }
         self.channel.writeAndFlush(
             RedisRequest(arguments: arguments, name: name, reply: reply, timeout: timeout), promise: written)

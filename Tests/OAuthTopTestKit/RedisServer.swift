@@ -132,10 +132,23 @@ public final class RedisServer: Sendable {
         tls: Bool = false,
         _ body: (RedisServer) async throws -> T
     ) async throws -> T {
-        let server = try RedisServer(options: options, makeTLS: tls)
-        defer { server.remove() }
-        try await server.start()
-        return try await body(server)
+        // The free port is chosen before redis-server binds it: another test may take it in between. Such a
+        // start fails at once ("Address already in use"); a new server on another port is tried then.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let server = try RedisServer(options: options, makeTLS: tls)
+            do {
+                try await server.start()
+            } catch {
+                let portTaken = server.logTail.contains("Address already in use")
+                server.remove()
+                if portTaken && attempt < 5 { continue }
+                throw error
+            }
+            defer { server.remove() }
+            return try await body(server)
+        }
     }
 
     /// Runs `redis-server` on ``port`` and waits until it answers `PING` (up to 30 s).
@@ -175,7 +188,8 @@ public final class RedisServer: Sendable {
         configuration.connectTimeout = .seconds(1)
         configuration.commandTimeout = .seconds(1)
         let ready = await eventually(timeout: .seconds(30), every: .milliseconds(20)) {
-            guard !Self.hasExited(pid) else { return false }
+            // A server that exited (a port taken since it was chosen) ends the wait at once.
+            guard !Self.hasExited(pid) else { return true }
             guard
                 let connection = try? await RedisConnection.connect(
                     configuration: configuration, eventLoop: MultiThreadedEventLoopGroup.singleton.next(),
@@ -186,7 +200,7 @@ public final class RedisServer: Sendable {
             await connection.close()
             return answered
         }
-        guard ready else {
+        guard ready, !Self.hasExited(pid) else {
             self.stop()
             throw LoopbackError(description: "redis-server did not answer PING on port \(self.port): \(self.logTail)")
         }

@@ -22,6 +22,10 @@ extension SocketStatus {
             ]
         }
         lines += Self.table([header] + rows)
+        let locks = self.providers.compactMap { provider in
+            provider.fleetLock.map { "  \(provider.name): \($0.instanceID) on \($0.host) since \($0.since)" }
+        }
+        if !locks.isEmpty { lines += ["", "FLEET LOCKS (Redis coordination)"] + locks }
         lines.append("")
         if self.alerts.isEmpty {
             lines.append("ALERTS: none pending or firing")

@@ -57,12 +57,33 @@ public struct SocketStatus: Sendable, Hashable, Codable {
         public var fallbackInUse: String?
         /// RFC 3339.
         public var lastSuccessAt: String?
+        /// Who holds the provider's fleet lock (Redis coordination), as this daemon last saw it.
+        public var fleetLock: FleetLock?
+
+        /// A fleet lock's holder.
+        public struct FleetLock: Sendable, Hashable, Codable {
+            public var instanceID: String
+            public var host: String
+            /// When the holder asked for the lock, RFC 3339.
+            public var since: String
+
+            public init(instanceID: String, host: String, since: String) {
+                self.instanceID = instanceID
+                self.host = host
+                self.since = since
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case host, since
+                case instanceID = "instance_id"
+            }
+        }
 
         public init(
             name: String, phase: String, tokenFingerprint: String? = nil, expiresAt: String? = nil,
             expiresIn: Int64? = nil, breaker: String = "closed", consecutiveFailures: Int = 0,
             refreshing: Bool = false, lastError: String? = nil, needsIntervention: Bool = false,
-            fallbackInUse: String? = nil, lastSuccessAt: String? = nil
+            fallbackInUse: String? = nil, lastSuccessAt: String? = nil, fleetLock: FleetLock? = nil
         ) {
             self.name = name
             self.phase = phase
@@ -76,10 +97,12 @@ public struct SocketStatus: Sendable, Hashable, Codable {
             self.needsIntervention = needsIntervention
             self.fallbackInUse = fallbackInUse
             self.lastSuccessAt = lastSuccessAt
+            self.fleetLock = fleetLock
         }
 
         enum CodingKeys: String, CodingKey {
             case name, phase, breaker, refreshing
+            case fleetLock = "fleet_lock"
             case tokenFingerprint = "token_fingerprint"
             case expiresAt = "expires_at"
             case expiresIn = "expires_in"

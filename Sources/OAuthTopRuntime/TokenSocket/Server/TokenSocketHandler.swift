@@ -205,7 +205,10 @@ public final class TokenSocketHandler: Sendable {
                 lastError: snapshot.lastError,
                 needsIntervention: snapshot.needsIntervention,
                 fallbackInUse: snapshot.fallbackInUse?.rawValue,
-                lastSuccessAt: snapshot.lastSuccessAt.map { RFC3339.seconds(unixNanoseconds: $0) }
+                lastSuccessAt: snapshot.lastSuccessAt.map { RFC3339.seconds(unixNanoseconds: $0) },
+                fleetLock: snapshot.lockHolder.map {
+                    .init(instanceID: $0.instanceID, host: $0.host, since: RFC3339.seconds(unixNanoseconds: $0.since))
+                }
             )
         }
         let alerts = self.alerts().map { row in

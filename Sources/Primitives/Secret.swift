@@ -27,9 +27,6 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     /// not held in a ``Secret`` (a refresh token presented to the demo identity provider).
     public static func fingerprint(of value: String) -> String {
         let digest = SHA256.hash(data: Array(value.utf8))
-        return digest.prefix(4).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return Hex.encode(digest.prefix(4))
     }
 }

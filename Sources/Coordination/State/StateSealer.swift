@@ -1,3 +1,4 @@
+import Primitives
 import Crypto
 import Foundation
 import TokenManager
@@ -36,29 +37,8 @@ public struct StateSealer: Sendable {
     /// The bytes of a key written as 64 hex digits or base64; an empty array when the text is neither.
     static func keyBytes(_ text: String) -> [UInt8] {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.utf8.count == 64, let bytes = Self.hex(trimmed) { return bytes }
+        if trimmed.utf8.count == 64, let bytes = Hex.decode(trimmed) { return bytes }
         return Data(base64Encoded: trimmed).map(Array.init) ?? []
-    }
-
-    private static func hex(_ text: String) -> [UInt8]? {
-        var bytes: [UInt8] = []
-        var high: UInt8?
-        for unit in text.utf8 {
-            let nibble: UInt8
-            switch unit {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = unit - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = unit - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = unit - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            if let value = high {
-                bytes.append(value << 4 | nibble)
-                high = nil
-            } else {
-                high = nibble
-            }
-        }
-        return high == nil ? bytes : nil
     }
 
     /// Seals `token` for `provider`, under its own generation.

@@ -1,4 +1,5 @@
 import NIOCore
+import Primitives
 import RedisClient
 
 /// The ``CoordinationStore`` of a real fleet: Redis (or a compatible server such as Valkey), each
@@ -210,8 +211,8 @@ public final class RedisCoordinationStore: CoordinationStore {
         }
     }
 
+    /// A lease in whole milliseconds, at least 1 (`PX 0` is an error).
     static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        max(1, duration.milliseconds)
     }
 }

@@ -141,12 +141,8 @@ struct CoordinationSettingsParser {
         guard let secret = self.secrets.secret(field) else { return nil }
         let text = secret.revealed.trimmingCharacters(in: .whitespacesAndNewlines)
         var bytes: [UInt8]?
-        if text.utf8.count == 64, text.utf8.allSatisfy({ Self.hexDigits.contains($0) }) {
-            bytes = stride(from: 0, to: 64, by: 2).compactMap { offset -> UInt8? in
-                let start = text.utf8.index(text.utf8.startIndex, offsetBy: offset)
-                let end = text.utf8.index(start, offsetBy: 2)
-                return UInt8(String(text.utf8[start..<end]) ?? "", radix: 16)
-            }
+        if text.utf8.count == 64, let hex = Hex.decode(text) {
+            bytes = hex
         } else if let data = Data(base64Encoded: text) {
             bytes = Array(data)
         }
@@ -159,8 +155,6 @@ struct CoordinationSettingsParser {
             )
             return nil
         }
-        return Secret(bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())
+        return Secret(Hex.encode(bytes))
     }
-
-    private static let hexDigits = Set("0123456789abcdefABCDEF".utf8)
 }

@@ -34,7 +34,7 @@ public struct FleetCoordination: Sendable {
         }
         let client = try RedisClient(configuration: configuration, logger: logger)
         let sealer = try StateSealer(keyText: settings.encryptionKey)
-        let host = Self.hostName()
+        let host = ProcessInfo.processInfo.hostName
         let options = FleetCoordinator.Options(
             instanceID: settings.instanceID ?? "\(host)-\(getpid())",
             host: host,
@@ -52,12 +52,5 @@ public struct FleetCoordination: Sendable {
     /// Closes the Redis connections (the end of `run`, `exec`, `watch`).
     public func shutdown() async {
         await self.client.shutdown()
-    }
-
-    static func hostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
-        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return name.isEmpty ? "localhost" : name
     }
 }

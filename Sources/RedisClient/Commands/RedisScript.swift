@@ -1,4 +1,5 @@
 import Crypto
+import Primitives
 
 /// A Lua script for `EVALSHA`: its source and the SHA-1 Redis knows it by.
 ///
@@ -13,9 +14,6 @@ public struct RedisScript: Sendable, Hashable {
 
     public init(_ source: String) {
         self.source = source
-        self.sha1 = Insecure.SHA1.hash(data: Array(source.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        self.sha1 = Hex.encode(Insecure.SHA1.hash(data: Array(source.utf8)))
     }
 }

@@ -13,7 +13,7 @@ public struct BearerSecret: Sendable {
     public init() {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        self.init(Secret(bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()))
+        self.init(Secret(Hex.encode(bytes)))
     }
 
     /// A known secret (tests; a client reading the file).

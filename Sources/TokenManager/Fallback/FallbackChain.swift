@@ -30,6 +30,8 @@ final class FallbackChain: Sendable {
     let entries: [FallbackCredential]
     private let counters: [Counter]
     private let events: TokenEventBus
+    /// The provider's emergency mode: entered when every entry failed, left by a hand-out.
+    private let emergency: EmergencyMode
     private let state = Mutex(State())
     /// Whether `state` holds anything of an outage (a hand-out, a refusal, a time limit running),
     /// so a healthy provider's slow path takes no lock here.
@@ -44,11 +46,13 @@ final class FallbackChain: Sendable {
         entries: [FallbackCredential],
         factory: any MetricsFactory,
         events: TokenEventBus,
+        emergency: EmergencyMode,
         fileExists: @escaping @Sendable (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
     ) {
         self.provider = provider
         self.entries = entries
         self.events = events
+        self.emergency = emergency
         self.fileExists = fileExists
         // One counter per method, created now so rules and panels see zeros before the first use.
         var byMethod: [FallbackCredential.Method: Counter] = [:]
@@ -87,14 +91,15 @@ final class FallbackChain: Sendable {
     ///   - now: Wall time on the manager's clock.
     ///   - alternate: Asks another provider for its OAuth token (never its fallback).
     /// - Returns: The credential, or `nil` when OAuth recovered since `epoch` (ask it again).
-    /// - Throws: `oauthError` extended with why each entry failed.
+    /// - Throws: `oauthError` extended with why each entry failed (``TokenRefreshError/tried``); the
+    ///   provider is then in emergency mode.
     func handOut(
         oauthError: TokenRefreshError,
         epoch: UInt64,
         now: @Sendable () -> Int64,
         alternate: (String) async throws(TokenRefreshError) -> AccessToken
     ) async throws(TokenRefreshError) -> AccessToken? {
-        var failures: [String] = []
+        var failures: [FallbackAttempt] = []
         for (index, entry) in self.entries.enumerated() {
             switch entry.source {
             case .alternate(let name):
@@ -106,14 +111,14 @@ final class FallbackChain: Sendable {
                     ])
                     return recorded ? token : nil
                 } catch {
-                    failures.append("\(entry): \(error.reason)")
+                    failures.append(entry.attempt(reason: "alternate_failed", detail: error.description))
                     self.refused(index, reason: "alternate_failed", at: now(), detail: error.description)
                 }
             case .emergency(let key, let maxDuration, let approvalFile, let tokenType):
                 let at = now()
                 if let approvalFile, !self.fileExists(approvalFile) {
                     let why = "not approved: approval file '\(approvalFile)' does not exist (create it to approve)"
-                    failures.append("\(entry): \(why)")
+                    failures.append(entry.attempt(reason: "not_approved", detail: why))
                     self.refused(index, reason: "not_approved", at: at, detail: why)
                     continue
                 }
@@ -130,7 +135,7 @@ final class FallbackChain: Sendable {
                 guard let firstUse else {
                     let why = "time limit of \(TokenRefreshError.format(seconds: maxDuration.seconds)) "
                         + "since its first use in this outage is over"
-                    failures.append("\(entry): \(why)")
+                    failures.append(entry.attempt(reason: "time_limit", detail: why))
                     self.refused(index, reason: "time_limit", at: at, detail: why)
                     continue
                 }
@@ -143,7 +148,12 @@ final class FallbackChain: Sendable {
                 return AccessToken(value: key, tokenType: tokenType, expiresAt: expiresAt, fallback: .emergencyKey)
             }
         }
-        throw .fallbackFailed(previous: oauthError, entries: failures)
+        let error = TokenRefreshError.fallbackFailed(previous: oauthError, entries: failures)
+        // Unless OAuth recovered meanwhile (the caller then asks it again and gets its answer).
+        if self.recoveries.load(ordering: .acquiring) == epoch {
+            self.emergency.enter(tried: error.tried, error: error, at: now())
+        }
+        throw error
     }
 
     /// Ends the outage, if any: OAuth gave a real token at `at`.
@@ -189,6 +199,7 @@ final class FallbackChain: Sendable {
         }
         guard let change else { return false }
         self.counters[index].increment()
+        self.emergency.leave(at: now, method: self.entries[index].method.rawValue)
         guard let engaged = change.engaged else { return true }
         let method = self.entries[index].method
         var fields: [(key: String, value: TokenEvent.Value)] = [

@@ -16,14 +16,17 @@ struct RotationSafetyTests {
     private static let secret = IntegrationCredentials.clientSecret
 
     /// How the `lost_answer` fault loses the answer: the connection closed after the request was read, or
-    /// the answer held back beyond the client's first timeout step.
-    static let losses: [Duration?] = [nil, .seconds(2)]
+    /// the answer held back far beyond the client's first timeout step.
+    static let losses: [Duration?] = [nil, .seconds(60)]
 
-    /// A ladder whose quick step is far shorter than the held-back answer.
-    static let ladder = TimeoutLadder(steps: [
-        TimeoutStep(connect: .milliseconds(500), total: .milliseconds(500)),
-        TimeoutStep(connect: .seconds(1), total: .seconds(3)),
-    ])
+    /// The ladder for a loss: a quick step that outlasts a loaded machine's processing, and, when the answer
+    /// is held back, still ends long before it.
+    static func ladder(_ delay: Duration?) -> TimeoutLadder {
+        TimeoutLadder(steps: [
+            TimeoutStep(connect: .seconds(2), total: delay == nil ? .seconds(30) : .seconds(3)),
+            TimeoutStep(connect: .seconds(2), total: .seconds(30)),
+        ])
+    }
 
     // MARK: Lost answer
 
@@ -37,7 +40,7 @@ struct RotationSafetyTests {
         )
         try await withIdentityProvider(endpoints: ["primary"], schedule: schedule) { idp in
             let refreshToken = idp.issueRefreshToken()
-            let configuration = try integrationProvider(idp, refreshToken: refreshToken, timeouts: Self.ladder)
+            let configuration = try integrationProvider(idp, refreshToken: refreshToken, timeouts: Self.ladder(delay))
             try await withManager(configuration, clock: WallClock(ImmediateClock())) { fixture in
                 let token = try await fixture.manager.token(for: fixture.provider)
 
@@ -74,7 +77,7 @@ struct RotationSafetyTests {
         let schedule = FaultSchedule(faults: [Fault(kind: .lostAnswer(delay: delay), count: 1)])
         try await withIdentityProvider(endpoints: ["primary"], schedule: schedule) { idp in
             let refreshToken = idp.issueRefreshToken()
-            let configuration = try integrationProvider(idp, refreshToken: refreshToken, timeouts: Self.ladder)
+            let configuration = try integrationProvider(idp, refreshToken: refreshToken, timeouts: Self.ladder(delay))
             try await withManager(configuration, clock: WallClock(ImmediateClock())) { fixture in
                 let error = try #require(
                     await #expect(throws: TokenRefreshError.self) {
@@ -120,7 +123,7 @@ struct RotationSafetyTests {
             idp.provider.revokeAllRefreshTokens()
             idp.provider.inject(Fault(kind: .outage, end: .seconds(3600), endpoints: ["primary"]))
             #expect(try await idp.waitUntilRefused("primary"))
-            let configuration = try integrationProvider(idp, refreshToken: refreshToken, timeouts: Self.ladder)
+            let configuration = try integrationProvider(idp, refreshToken: refreshToken, timeouts: Self.ladder(nil))
             try await withManager(configuration, clock: WallClock(ImmediateClock())) { fixture in
                 let error = try #require(
                     await #expect(throws: TokenRefreshError.self) {

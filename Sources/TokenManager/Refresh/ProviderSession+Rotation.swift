@@ -62,7 +62,7 @@ extension ProviderSession {
 
     /// How often, and for how long, the store is read again while waiting for a competing manager's write.
     static let storeRecheckInterval: Duration = .milliseconds(50)
-    static let storeRecheckLimit: Duration = .seconds(2)
+    static let storeRecheckLimit: Duration = .seconds(5)
 
     /// The store's entry for this provider when it holds a refresh token other than `sent`, descending
     /// from the same configured one.

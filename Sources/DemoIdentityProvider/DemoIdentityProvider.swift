@@ -54,6 +54,7 @@ public final class DemoIdentityProvider: Service, Sendable {
         self.clock = WallClock(clock)
         var state = ProviderState(schedule: schedule, endpointNames: configuration.endpoints.map(\.name))
         if configuration.recordsIssuedTokens { state.issuedTokens = [] }
+        state.refreshTokenReuseInterval = schedule.refreshTokenReuseInterval ?? configuration.refreshTokenReuseInterval
         self.state = Mutex(state)
     }
 
@@ -221,7 +222,9 @@ public final class DemoIdentityProvider: Service, Sendable {
 
     /// The faults in schedule order, including injected ones.
     public var schedule: FaultSchedule {
-        FaultSchedule(faults: self.state.withLock { $0.faults })
+        self.state.withLock { state in
+            FaultSchedule(faults: state.faults, refreshTokenReuseInterval: state.refreshTokenReuseInterval)
+        }
     }
 
     /// Every access and refresh token issued so far (including by ``issueRefreshToken(clientID:scope:)``),

@@ -110,9 +110,10 @@ struct EndpointListener: Sendable {
         let endpoint = TokenEndpoint(provider: self.provider, keys: self.keys, endpoint: name, logger: self.logger)
         let resource = ProtectedResource(provider: self.provider, keys: self.keys, logger: self.logger)
         let resourcePath = provider.configuration.resourcePath
-        let responder = CallbackResponder<BasicRequestContext> { request, _ in
+        let responder = CallbackResponder<DemoRequestContext> { request, context in
             if request.uri.path == resourcePath { return await resource.respond(to: request) }
-            return try await endpoint.respond(to: request)
+            let channel = context.channel
+            return try await endpoint.respond(to: request) { channel.close(promise: nil) }
         }
         var serverLogger = self.logger
         // Hummingbird logs its own start at info; keep it quieter than the provider's lines.

@@ -6,7 +6,15 @@
 /// is documented in `docs/faults.md` and parsed by the configuration layer.
 public struct FaultSchedule: Sendable, Hashable {
     public var faults: [Fault]
-    public init(faults: [Fault] = []) { self.faults = faults }
+    /// How long a rotated-away refresh token keeps working, when the schedule says; it then overrides
+    /// ``DemoIdentityProviderConfiguration/refreshTokenReuseInterval``, so one schedule file can rehearse a
+    /// provider with or without a reuse interval (`refresh_token_reuse_interval:` in the file).
+    public var refreshTokenReuseInterval: Duration?
+
+    public init(faults: [Fault] = [], refreshTokenReuseInterval: Duration? = nil) {
+        self.faults = faults
+        self.refreshTokenReuseInterval = refreshTokenReuseInterval
+    }
 
     /// No faults: every request is answered normally.
     public static let none = FaultSchedule()
@@ -53,6 +61,10 @@ public enum FaultKind: Sendable, Hashable {
     case outage
     /// A 200 response whose body is wrong in the given way.
     case badResponse(BadTokenResponse)
+    /// The request is processed as usual (a refresh rotates the refresh token) but its answer is lost:
+    /// with `delay` `nil` the connection is closed without any response; otherwise the answer is held
+    /// back by `delay`, longer than the client waits.
+    case lostAnswer(delay: Duration?)
 }
 
 /// Ways a token response can be wrong while the status says 200.

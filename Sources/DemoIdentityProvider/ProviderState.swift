@@ -24,6 +24,8 @@ struct ProviderState: Sendable {
     var faults: [Fault]
     var faultHits: [Int]
     var refreshTokens: [String: RefreshGrant] = [:]
+    /// How long a rotated-away refresh token keeps working (the schedule's, else the configuration's).
+    var refreshTokenReuseInterval: Duration = .zero
     var counts: [String: DemoStatistics.Counts]
     var accessTokensIssued = 0
     var refreshTokensIssued = 0

@@ -18,7 +18,10 @@ struct TokenEndpoint: Sendable {
 
     private var configuration: DemoIdentityProviderConfiguration { self.provider.configuration }
 
-    func respond(to request: Request) async throws -> Response {
+    /// Answers one request.
+    ///
+    /// - Parameter dropConnection: Closes the request's connection at once (the `lost_answer` fault).
+    func respond(to request: Request, dropConnection: @Sendable () -> Void = {}) async throws -> Response {
         guard request.uri.path == self.configuration.path else {
             return TokenResponses.raw("not found\n", status: .notFound, contentType: "text/plain;charset=UTF-8")
         }
@@ -74,6 +77,16 @@ struct TokenEndpoint: Sendable {
         case .badResponse(let kind):
             metadata["fault"] = "bad_response"
             reply = await self.badResponse(kind)
+        case .lostAnswer(let delay):
+            metadata["fault"] = "lost_answer"
+            reply = await self.process(request, body: body, metadata: &metadata)
+            if let delay {
+                try await self.provider.clock.sleep(for: delay)
+            } else {
+                // Processed, then the connection goes without a byte of answer; the response written
+                // below fails on the closed channel, which Hummingbird ignores.
+                dropConnection()
+            }
         case nil:
             reply = await self.process(request, body: body, metadata: &metadata)
         }
@@ -245,13 +258,13 @@ struct TokenEndpoint: Sendable {
         metadata["refresh_token"] = "sha256:\(Secret.fingerprint(of: presented))"
         let requestedScope = form["scope"]
         let rotate = self.configuration.rotateRefreshTokens
-        let reuseInterval = self.configuration.refreshTokenReuseInterval
         let now = self.provider.elapsed()
         enum Decision {
             case rejected(TokenReply)
             case granted(scope: String?, newRefreshToken: String?)
         }
         let decision: Decision = self.provider.state.withLock { state in
+            let reuseInterval = state.refreshTokenReuseInterval
             guard let grant = state.refreshTokens[presented], grant.clientID == clientID,
                 grant.retiredAt.map({ now - $0 <= reuseInterval }) ?? true
             else {
@@ -273,7 +286,9 @@ struct TokenEndpoint: Sendable {
             guard rotate else { return .granted(scope: scope, newRefreshToken: nil) }
             if reuseInterval > .zero {
                 // Like Auth0's "reuse interval" or Okta's grace period: a client whose response was
-                // lost (a timeout) can still use the token it sent, for a short while.
+                // lost (a timeout) can still use the token it sent, for a short while, and gets a new
+                // refresh token each time (as Auth0, Okta and Clerk answer; django-oauth-toolkit answers
+                // the pair it issued first instead).
                 if state.refreshTokens[presented]?.retiredAt == nil { state.refreshTokens[presented]?.retiredAt = now }
             } else {
                 state.refreshTokens.removeValue(forKey: presented)

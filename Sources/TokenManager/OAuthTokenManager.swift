@@ -75,11 +75,16 @@ public final class OAuthTokenManager: Service, Sendable {
         var index: [String: ProviderID] = [:]
         let persist = PersistHook()
         let chains = ChainsHook()
+        var storedToken: (@Sendable (String) -> StoredToken?)?
+        if let store {
+            storedToken = { provider in store.read()[provider] }
+        }
         let environment = SessionEnvironment(
             transport: self.transport, clock: clock, random: random, events: events, logger: logger,
             persist: { await persist.call() },
             refreshed: { provider, at in chains.recovered(provider, at: at) },
-            coordinator: coordinator
+            coordinator: coordinator,
+            storedToken: storedToken
         )
         coordinator?.attach(events: { [events] event in events.emit(event) })
         for configuration in providers where index[configuration.name] == nil {
@@ -312,6 +317,10 @@ public final class OAuthTokenManager: Service, Sendable {
     }
 
     /// Writes every provider's token to the store, if there is one.
+    ///
+    /// The store may be shared with other managers (the same file): their newer rotations and their other
+    /// providers are kept (``FileTokenStore/merge(_:)``), so a manager never writes an older refresh token
+    /// over the one another manager just obtained.
     public func persist() {
         guard let store = self.store else { return }
         self.persistLock.withLock { _ in
@@ -320,7 +329,13 @@ public final class OAuthTokenManager: Service, Sendable {
                 if let stored = session.storedToken() { tokens[session.configuration.name] = stored }
             }
             do {
-                try store.save(tokens)
+                let kept = try store.merge(tokens)
+                if !kept.isEmpty {
+                    self.logger.info(
+                        "token store holds newer rotations from another manager; kept",
+                        metadata: ["providers": "\(kept.joined(separator: ","))"]
+                    )
+                }
             } catch {
                 self.logger.error("token store not written", metadata: ["error": "\(error)"])
             }

@@ -29,13 +29,30 @@ public struct AttemptFailure: Error, Sendable, Hashable, CustomStringConvertible
     public var status: Int?
     /// `Retry-After` when the response carried one.
     public var retryAfter: Duration?
+    /// Whether the request was written and no answer came back (a timeout, or a connection that broke
+    /// after the request was sent): the provider may have processed it, and a `refresh_token` request
+    /// may have rotated the refresh token in the answer that was lost. `false` when the request never
+    /// left (refused connection, connect timeout, a connection closed before the request was written)
+    /// or when an answer arrived.
+    public var answerLost: Bool
 
-    public init(kind: Kind, code: String, detail: String, status: Int? = nil, retryAfter: Duration? = nil) {
+    /// - Parameter answerLost: Whether the request may have been processed without its answer arriving;
+    ///   by default `true` for a timeout (a transport that cannot tell assumes the worst) and `false`
+    ///   otherwise. ``HTTPClientTransport`` tells exactly.
+    public init(
+        kind: Kind,
+        code: String,
+        detail: String,
+        status: Int? = nil,
+        retryAfter: Duration? = nil,
+        answerLost: Bool? = nil
+    ) {
         self.kind = kind
         self.code = code
         self.detail = detail
         self.status = status
         self.retryAfter = retryAfter
+        self.answerLost = answerLost ?? (kind == .timeout)
     }
 
     /// RFC 6749 §5.2 codes that no retry can fix: a revoked grant or a rejected client.
@@ -96,6 +113,7 @@ public struct TokenRefreshError: Error, Sendable, CustomStringConvertible {
             case unknownProvider = "unknown_provider"
             case cancelled
             case refreshInFlight = "refresh_in_flight"
+            case rotationLost = "rotation_lost"
         }
 
         private let backing: Backing
@@ -122,6 +140,11 @@ public struct TokenRefreshError: Error, Sendable, CustomStringConvertible {
         public static let cancelled = Code(.cancelled)
         /// The provider is on fallback and a refresh round (the probe) is still running.
         public static let refreshInFlight = Code(.refreshInFlight)
+        /// The provider refused the refresh token (`invalid_grant`) after an earlier request with it was
+        /// sent and its answer lost: the provider rotated the refresh token and the new one never arrived.
+        /// Final, like a revoked grant, but the cure differs: a reuse interval at the provider or a longer first
+        /// timeout step prevents it (the message says so).
+        public static let rotationLost = Code(.rotationLost)
 
         public var description: String { self.backing.rawValue }
     }
@@ -190,9 +213,13 @@ public struct TokenRefreshError: Error, Sendable, CustomStringConvertible {
     /// Whether retrying cannot help until someone acts (a revoked refresh token, a bad client).
     public var isFinal: Bool {
         self.code == .final || self.code == .revoked || self.code == .missingRefreshToken
+            || self.code == .rotationLost
     }
-    /// Whether the identity provider answered `invalid_grant` (the refresh token was refused).
-    var isInvalidGrant: Bool { self.code == .final && self.reason == "invalid_grant" }
+    /// Whether the identity provider answered `invalid_grant` (the refresh token was refused), whatever
+    /// the likely cause: another process may have rotated it (fleet, shared store).
+    var isInvalidGrant: Bool {
+        (self.code == .final && self.reason == "invalid_grant") || self.code == .rotationLost
+    }
     /// Whether the breaker refused the round without any request.
     public var isBreakerOpen: Bool { self.code == .breakerOpen }
     /// Whether the round ended on a rate limit.
@@ -226,6 +253,28 @@ public struct TokenRefreshError: Error, Sendable, CustomStringConvertible {
         )
     }
 
+    /// `invalid_grant` for a refresh token whose earlier request (`lost`, on `lostEndpoint`) was sent without an
+    /// answer coming back: the provider processed it and rotated the token, and the new one was lost with the
+    /// answer. Said as such, not as a revoked grant: the operator's cure is a longer first timeout or the
+    /// provider's reuse interval, besides a new refresh token.
+    static func rotationLost(
+        provider: String,
+        _ failures: [EndpointFailure],
+        lost: (endpoint: String, failure: AttemptFailure)?
+    ) -> Self {
+        let refusedBy = failures.last?.endpoint ?? "?"
+        let earlier = "the answer to an earlier request with it"
+            + (lost.map { " (\($0.endpoint): \($0.failure))" } ?? "") + " never arrived"
+        return .init(
+            .rotationLost, provider: provider, reason: "rotation_lost", endpoints: failures,
+            message: "provider '\(provider)': refresh token rotation lost: \(earlier), and \(refusedBy) now answers "
+                + "invalid_grant for it: the provider most likely processed that request, rotated the refresh token "
+                + "and the new one was lost with the answer; not retrying. Provide a new refresh token; to avoid "
+                + "this, enable the provider's refresh-token reuse interval (Auth0 reuse interval, Okta grace period, "
+                + "django-oauth-toolkit REFRESH_TOKEN_GRACE_PERIOD_SECONDS) or give the first timeout step more time"
+        )
+    }
+
     static func rateLimited(provider: String, _ failures: [EndpointFailure], notBefore: Int64, waitSeconds: Double)
         -> Self
     {
@@ -245,8 +294,10 @@ public struct TokenRefreshError: Error, Sendable, CustomStringConvertible {
     }
 
     static func revoked(provider: String, previous: TokenRefreshError) -> Self {
+        // A lost rotation keeps its code: callers that act on it (re-authorize, widen the timeout) see it again.
         .init(
-            .revoked, provider: provider, reason: previous.reason, endpoints: previous.endpoints,
+            previous.code == .rotationLost ? .rotationLost : .revoked, provider: provider, reason: previous.reason,
+            endpoints: previous.endpoints,
             message: previous.message + " (a manual refresh or a new credential is needed)"
         )
     }

@@ -38,8 +38,8 @@ struct FaultScheduleFileTests {
         arguments: [
             (
                 "- {kind: slo, delay: 1s}", "2:12",
-                "kind: expected one of slow | error | rate_limit | invalid_grant | outage | bad_response, found 'slo'; "
-                    + "did you mean 'slow'?"
+                "kind: expected one of slow | error | rate_limit | invalid_grant | outage | bad_response | "
+                    + "lost_answer, found 'slo'; did you mean 'slow'?"
             ),
             ("- {kind: slow}", "2:5", "missing required key 'delay' in fault"),
             (
@@ -103,7 +103,11 @@ struct FaultScheduleFileTests {
         "file-level mistakes",
         arguments: [
             ("", "0:0", "the file is empty; expected a mapping with 'faults'"),
-            ("fault: []", "1:1", "unknown key 'fault' in the top level; did you mean 'faults'? (allowed: faults)"),
+            (
+                "fault: []", "1:1",
+                "unknown key 'fault' in the top level; did you mean 'faults'? (allowed: faults, "
+                    + "refresh_token_reuse_interval)"
+            ),
             ("faults: {kind: slow}", "1:9", "faults: expected a list of faults, found a mapping"),
             (
                 "faults:\n  - [slow]", "2:5",
@@ -127,7 +131,7 @@ struct FaultScheduleFileTests {
             error?.diagnostics.map(\.description) == [
                 "/f.yaml:2:5: error: missing required key 'delay' in fault",
                 "/f.yaml:3:12: error: kind: expected one of slow | error | rate_limit | invalid_grant | outage | "
-                    + "bad_response, found 'nope'",
+                    + "bad_response | lost_answer, found 'nope'",
             ]
         )
     }

@@ -138,12 +138,12 @@ struct IdentityProviderIntegrationTests {
         }
     }
 
-    @Test("a refresh_token request abandoned on timeout: final invalid_grant that says why, unless the provider allows reuse")
+    @Test("a refresh_token request abandoned on timeout: a lost rotation, said so, unless the provider allows reuse")
     func timeoutWithRotation() async throws {
         // The provider still answers the abandoned first request 1.5 s later, rotating the refresh
         // token; a retry presenting the retired token gets invalid_grant. A strict provider makes
-        // that final, and the error explains the likely cause; a provider with a reuse interval
-        // (Auth0, Okta) accepts the retry.
+        // that final, reported as a lost rotation (not a revoked grant); a provider with a reuse
+        // interval (Auth0, Okta) accepts the retry.
         let ladder = TimeoutLadder(steps: [
             TimeoutStep(connect: .milliseconds(200), total: .milliseconds(300)),
             TimeoutStep(connect: .milliseconds(400), total: .milliseconds(600)),
@@ -156,15 +156,18 @@ struct IdentityProviderIntegrationTests {
             let refreshToken = idp.issueRefreshToken()
             let configuration = try integrationProvider(idp, refreshToken: refreshToken, timeouts: ladder)
             try await withManager(configuration, clock: WallClock(ImmediateClock())) { fixture in
-                _ = await #expect(throws: TokenRefreshError.self) {
+                let error = await #expect(throws: TokenRefreshError.self) {
                     _ = try await fixture.manager.token(for: fixture.provider)
                 }
+                #expect(error?.code == .rotationLost)
+                #expect(error?.reason == "rotation_lost")
                 let failed = fixture.events.kinds(.refreshFailed)
                 #expect(failed.count == 1)
                 if let message = failed.first?.string("error") {
-                    #expect(message.contains("invalid_grant") && message.contains("timed out"), "\(message)")
+                    #expect(message.contains("invalid_grant") && message.contains("rotation lost"), "\(message)")
+                    #expect(!message.contains("revoked"), "\(message)")
                 }
-                expectNoSecrets(fixture, secrets: [Self.secret, refreshToken])
+                expectNoSecrets(fixture, errors: error.map { [$0] } ?? [], secrets: [Self.secret, refreshToken])
             }
         }
         try await withIdentityProvider(

@@ -4,12 +4,12 @@ import Yams
 /// Parses fault schedule files (`faults:` lists, see `docs/faults.md`) into a `FaultSchedule`.
 public enum FaultScheduleFile {
     /// The fault kinds, as written in the file.
-    public static let kinds = ["slow", "error", "rate_limit", "invalid_grant", "outage", "bad_response"]
+    public static let kinds = ["slow", "error", "rate_limit", "invalid_grant", "outage", "bad_response", "lost_answer"]
 
     static let commonKeys = ["kind", "at", "until", "count", "endpoints"]
     /// Keys that only some kinds take.
     static let kindKeys: [String: [String]] = [
-        "delay": ["slow"],
+        "delay": ["slow", "lost_answer"],
         "status": ["error", "rate_limit"],
         "retry_after": ["rate_limit"],
         "retry_after_format": ["rate_limit"],
@@ -46,11 +46,17 @@ public enum FaultScheduleFile {
             )
             return nil
         }
-        guard let top = reader.mapping(root, allowedKeys: ["faults"], context: "the top level"),
+        guard
+            let top = reader.mapping(
+                root, allowedKeys: ["faults", "refresh_token_reuse_interval"], context: "the top level"
+            ),
             let items = top.required("faults", { reader.sequence($0, expected: "a list of faults") })
         else { return nil }
+        let errorsBefore = reader.diagnostics.errorCount
+        let reuseInterval = top.optional("refresh_token_reuse_interval") { reader.duration($0) }
         let faults = items.map { self.fault($0, reader: reader) }
-        return faults.contains(nil) ? nil : FaultSchedule(faults: faults.compactMap { $0 })
+        guard !faults.contains(nil), reader.diagnostics.errorCount == errorsBefore else { return nil }
+        return FaultSchedule(faults: faults.compactMap { $0 }, refreshTokenReuseInterval: reuseInterval)
     }
 
     static func fault(_ field: YAMLField, reader: YAMLReader) -> Fault? {
@@ -113,6 +119,9 @@ public enum FaultScheduleFile {
                 )
             }
             faultKind = .outage
+        case "lost_answer":
+            // Without a delay the connection is closed unanswered; with one, the answer comes too late.
+            faultKind = .lostAnswer(delay: map.optional("delay") { reader.duration($0, positive: true) })
         case "bad_response":
             let bodies = BadTokenResponse.all.map(\.rawValue)
             if let body = map.required("body", { reader.choice($0, from: bodies) }) {

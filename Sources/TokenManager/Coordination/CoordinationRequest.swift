@@ -117,6 +117,9 @@ public struct AdoptReason: Sendable, Hashable, CustomStringConvertible {
     public static let waited = AdoptReason("waited_for_holder")
     /// The identity provider answered `invalid_grant` and the fleet had rotated the refresh token.
     public static let rotated = AdoptReason("rotated_by_fleet")
+    /// The identity provider answered `invalid_grant` and the token store (shared with another manager)
+    /// held a newer rotation.
+    public static let store = AdoptReason("rotated_in_store")
 
     public var description: String { self.rawValue }
 }

@@ -155,6 +155,7 @@ extension ProviderSession {
             state.inflight = nil
             state.lastError = nil
             state.finalError = nil
+            state.lostAnswer = nil
             state.retryAt = nil
             state.notBefore = 0
             state.lastSuccessAt = now

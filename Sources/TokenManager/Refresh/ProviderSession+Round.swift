@@ -45,8 +45,12 @@ extension ProviderSession {
             token.handedOut = handedOut
             return self.finish(.success(token), startedAt: start, success: success)
         } catch {
-            if let recheck, error.isInvalidGrant, let fleet = await recheck() {
-                return self.adopt(fleet, reason: .rotated, handedOut: handedOut)
+            if error.isInvalidGrant,
+                let recovered = await self.recoverRotation(
+                    sent: refreshToken, recheck: recheck, handedOut: handedOut, startedAt: start
+                )
+            {
+                return recovered
             }
             return self.finish(.failure(error), startedAt: start)
         }
@@ -83,7 +87,10 @@ extension ProviderSession {
 
     /// One exchange with the identity provider (the endpoints in order, with retries).
     func exchange(refreshToken: Secret?) async throws(TokenRefreshError) -> RoundSuccess {
-        let round = RefreshRound(
+        let lostBefore = self.state.withLock { state in
+            state.lostAnswer.flatMap { $0.refreshToken == refreshToken ? $0 : nil }
+        }
+        var round = RefreshRound(
             configuration: self.configuration,
             refreshToken: refreshToken,
             transport: self.environment.transport,
@@ -93,6 +100,8 @@ extension ProviderSession {
             events: self.environment.events,
             logger: self.environment.logger
         )
+        round.lostBefore = lostBefore
+        round.onAnswerLost = { lost in self.state.withLock { $0.lostAnswer = lost } }
         return try await round.run()
     }
 
@@ -112,6 +121,7 @@ extension ProviderSession {
                 state.inflight = nil
                 state.lastError = nil
                 state.finalError = nil
+                state.lostAnswer = nil
                 state.retryAt = nil
                 state.notBefore = 0
                 state.lastSuccessAt = now

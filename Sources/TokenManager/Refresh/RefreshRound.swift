@@ -10,6 +10,12 @@ import Primitives
 /// least `Retry-After`. A refused connection or an unexplained status moves on to the next
 /// endpoint. An RFC 6749 §5.2 error such as `invalid_grant` ends the round at once: another
 /// endpoint of the same provider would give the same answer.
+///
+/// A `refresh_token` request whose answer was lost after it was sent (``AttemptFailure/answerLost``) is
+/// retried at once with the next step, without backoff, so that the retry lands inside the reuse interval
+/// providers keep for the rotated-away token (Auth0's reuse interval, Okta's grace period,
+/// django-oauth-toolkit's `REFRESH_TOKEN_GRACE_PERIOD_SECONDS`); if the retry still gets `invalid_grant`,
+/// the round ends with ``TokenRefreshError/Code/rotationLost``.
 struct RefreshRound: Sendable {
     var configuration: ProviderConfiguration
     var refreshToken: Secret?
@@ -19,12 +25,16 @@ struct RefreshRound: Sendable {
     var metrics: ProviderMetrics
     var events: TokenEventBus
     var logger: Logger
+    /// A request of an earlier round with this refresh token whose answer was lost, if any.
+    var lostBefore: LostAnswer? = nil
+    /// Told about each `refresh_token` request of this round whose answer was lost.
+    var onAnswerLost: @Sendable (LostAnswer) -> Void = { _ in }
 
     func run() async throws(TokenRefreshError) -> RoundSuccess {
         let provider = self.configuration.name
         let request = try self.requestBody()
         var failures: [EndpointFailure] = []
-        var timedOutEarlier = false
+        var lostAnswer = self.lostBefore
         for (index, endpoint) in self.configuration.tokenEndpoints.enumerated() {
             if index > 0, let previous = failures.last {
                 self.emit(.failover, [
@@ -43,24 +53,28 @@ struct RefreshRound: Sendable {
                 let step = self.configuration.timeouts.step(forAttempt: attempt)
                 attempt += 1
                 let outcome = await self.attempt(endpoint: endpoint, body: request, step: step, number: attempt)
-                var failure: AttemptFailure
+                let failure: AttemptFailure
                 switch outcome {
                 case .success(let success):
                     return success
                 case .failure(let error):
                     failure = error
                 }
-                if failure.isFinal, failure.code == "invalid_grant", self.configuration.grant == .refreshToken,
-                    timedOutEarlier
-                {
-                    failure.detail += "; an earlier attempt of this round timed out, and the provider may have "
-                        + "rotated the refresh token in a response that never arrived (a provider-side reuse "
-                        + "interval, or a longer first timeout, avoids this)"
+                let rotates = self.configuration.grant == .refreshToken
+                if rotates, failure.answerLost {
+                    let lost = LostAnswer(refreshToken: self.refreshToken, endpoint: endpoint, failure: failure)
+                    // The first lost answer is the one that most likely carried the rotated token.
+                    if lostAnswer == nil { lostAnswer = lost }
+                    self.onAnswerLost(lost)
                 }
                 last = failure
-                if failure.kind == .timeout { timedOutEarlier = true }
                 if failure.isFinal {
                     failures.append(EndpointFailure(endpoint: endpoint, attempts: attempt, last: failure))
+                    if rotates, failure.code == "invalid_grant", let lostAnswer {
+                        throw TokenRefreshError.rotationLost(
+                            provider: provider, failures, lost: (lostAnswer.endpoint, lostAnswer.failure)
+                        )
+                    }
                     throw TokenRefreshError.final(provider: provider, failures)
                 }
                 guard failure.isRetryableOnSameEndpoint, attempt < self.configuration.retry.maxAttempts else { break }
@@ -76,7 +90,8 @@ struct RefreshRound: Sendable {
                             provider: provider, failures, notBefore: notBefore, waitSeconds: wait.seconds
                         )
                     }
-                } else if failure.kind == .timeout {
+                } else if failure.kind == .timeout || (rotates && failure.answerLost) {
+                    // The next step at once: a lost answer's retry must land inside the provider's reuse interval.
                     wait = .zero
                 } else {
                     wait = self.configuration.retry.backoff(retry: attempt, random: self.random.unit())

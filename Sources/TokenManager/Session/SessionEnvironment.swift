@@ -14,4 +14,7 @@ struct SessionEnvironment: Sendable {
     var refreshed: @Sendable (_ provider: String, _ at: Int64) -> Void = { _, _ in }
     /// Consulted around every round when the process is part of a fleet; `nil` refreshes in process only.
     var coordinator: (any RefreshCoordinator)? = nil
+    /// Reads the provider's entry in the token store as it is now (another manager sharing the file may
+    /// have rotated the refresh token); `nil` without a store.
+    var storedToken: (@Sendable (_ provider: String) -> StoredToken?)? = nil
 }

@@ -20,4 +20,6 @@ struct SessionState: Sendable {
     /// The generation of the fleet state this session last adopted or published (0: none).
     var fleetGeneration: UInt64 = 0
     var failedRounds = 0
+    /// A `refresh_token` request whose answer was lost, until a round succeeds (see ``LostAnswer``).
+    var lostAnswer: LostAnswer?
 }

@@ -102,6 +102,82 @@ public final class FileTokenStore: Sendable {
         codingPath.isEmpty ? "top level" : codingPath.map(\.stringValue).joined(separator: ".")
     }
 
+    /// The tokens in the file as it is now, for a manager that shares it with others; unlike ``load(now:)``
+    /// it never moves a corrupt file aside (an empty result instead).
+    public func read() -> [String: StoredToken] {
+        guard let data = FileManager.default.contents(atPath: self.path),
+            let file = try? JSONDecoder().decode(File.self, from: data), file.version == 1
+        else { return [:] }
+        return file.providers
+    }
+
+    /// Writes `tokens` into the file without undoing what another manager sharing it wrote since: under an
+    /// advisory lock (`flock` on `<path>.lock`, so the read and the write are one step for every manager
+    /// that merges), each provider's entry is replaced unless the file holds a newer rotation of the same
+    /// credential, and providers this manager does not know are kept.
+    ///
+    /// Newest wins, per provider: the file's entry stays when it holds another refresh token, was obtained
+    /// strictly later (a rotation always comes with the access token of the same answer) and descends from
+    /// the same configured refresh token (a newly configured one always wins).
+    ///
+    /// - Returns: The providers whose newer entry in the file was kept.
+    /// - Throws: ``TokenStoreError`` when the file cannot be written.
+    @discardableResult
+    public func merge(_ tokens: [String: StoredToken]) throws(TokenStoreError) -> [String] {
+        try self.writeLock.withLock { _ throws(TokenStoreError) -> [String] in
+            let lock = self.lockFile()
+            defer {
+                if lock >= 0 {
+                    flock(lock, LOCK_UN)
+                    close(lock)
+                }
+            }
+            var merged = self.read()
+            var kept: [String] = []
+            for (provider, ours) in tokens {
+                if let theirs = merged[provider], Self.isNewerRotation(theirs, than: ours) {
+                    kept.append(provider)
+                } else {
+                    merged[provider] = ours
+                }
+            }
+            try self.writeAtomically(self.encode(merged))
+            return kept.sorted()
+        }
+    }
+
+    /// Whether `theirs` is a later rotation of the credential `ours` holds (see ``merge(_:)``).
+    static func isNewerRotation(_ theirs: StoredToken, than ours: StoredToken) -> Bool {
+        theirs.refreshToken != nil && theirs.refreshToken != ours.refreshToken
+            && theirs.obtainedAtNanos > ours.obtainedAtNanos && theirs.refreshTokenSeed == ours.refreshTokenSeed
+    }
+
+    /// Opens and locks `<path>.lock` (mode 0600); -1 when that is impossible, and the merge goes on unlocked.
+    private func lockFile() -> Int32 {
+        let directory = (self.path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]
+        )
+        let fd = open(self.path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return -1 }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno == EINTR { continue }
+            close(fd)
+            return -1
+        }
+        return fd
+    }
+
+    private func encode(_ tokens: [String: StoredToken]) throws(TokenStoreError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        do {
+            return Array(try encoder.encode(File(version: 1, providers: tokens)))
+        } catch {
+            throw .write(self.path, "encoding failed")
+        }
+    }
+
     /// Writes all tokens atomically with mode 0600.
     public func save(_ tokens: [String: StoredToken]) throws(TokenStoreError) {
         let encoder = JSONEncoder()

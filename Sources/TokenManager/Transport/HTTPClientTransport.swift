@@ -14,6 +14,12 @@ import Glibc
 ///
 /// Connection establishment is not retried inside AsyncHTTPClient, so a refused connection is
 /// reported at once and the manager can fail over instead of waiting out the connect timeout.
+///
+/// Requests go through AsyncHTTPClient's delegate API rather than `execute(_:timeout:)`, because only the
+/// delegate hears that the request was written (`didSendRequest`): a failure after that point
+/// (`deadlineExceeded`, `remoteConnectionClosed`, a reset) may have been processed by the provider and is
+/// reported with ``AttemptFailure/answerLost``; a failure before it (refused, connect timeout, a pooled
+/// connection found closed, a deadline passed while waiting for a connection) is not.
 public final class HTTPClientTransport: TokenEndpointTransport {
     /// Largest response body read; a bigger one is a broken response.
     public static let maximumBodyBytes = 1 << 20
@@ -44,23 +50,28 @@ public final class HTTPClientTransport: TokenEndpointTransport {
     public func send(_ request: TokenEndpointRequest, timeout: TimeoutStep) async throws(AttemptFailure)
         -> TokenEndpointResponse
     {
-        var http = HTTPClientRequest(url: request.url)
-        http.method = .POST
-        for header in request.headers { http.headers.add(name: header.name, value: header.value) }
-        http.body = .bytes(ByteBuffer(bytes: request.body))
-        let client = self.client(connectTimeout: timeout.connect)
+        var headers = HTTPHeaders()
+        for header in request.headers { headers.add(name: header.name, value: header.value) }
+        let http: HTTPClient.Request
         do {
-            let response = try await client.execute(http, timeout: .nanoseconds(timeout.total.nanoseconds))
-            let body = try await response.body.collect(upTo: Self.maximumBodyBytes)
-            return TokenEndpointResponse(
-                status: Int(response.status.code),
-                headers: response.headers.map { (name: $0.name, value: $0.value) },
-                body: Array(buffer: body)
-            )
-        } catch let error as AttemptFailure {
-            throw error
+            http = try HTTPClient.Request(url: request.url, method: .POST, headers: headers, body: .bytes(request.body))
         } catch {
-            throw Self.classify(error, timeout: timeout)
+            throw Self.classify(error, timeout: timeout, requestWritten: false)
+        }
+        let client = self.client(connectTimeout: timeout.connect)
+        let collector = TokenResponseCollector(maximumBodyBytes: Self.maximumBodyBytes)
+        // The deadline covers the whole exchange, the body included.
+        let task = client.execute(
+            request: http, delegate: collector, deadline: .now() + .nanoseconds(timeout.total.nanoseconds)
+        )
+        do {
+            return try await withTaskCancellationHandler {
+                try await task.get()
+            } onCancel: {
+                task.cancel()
+            }
+        } catch {
+            throw Self.classify(error, timeout: timeout, requestWritten: collector.requestWritten)
         }
     }
 
@@ -81,7 +92,17 @@ public final class HTTPClientTransport: TokenEndpointTransport {
     }
 
     /// Maps AsyncHTTPClient and NIO errors onto the manager's attempt failures.
-    static func classify(_ error: any Error, timeout: TimeoutStep) -> AttemptFailure {
+    ///
+    /// - Parameter requestWritten: Whether the whole request had been written when `error` happened: then a
+    ///   timeout or a broken connection lost an answer the provider may have sent (``AttemptFailure/answerLost``).
+    static func classify(_ error: any Error, timeout: TimeoutStep, requestWritten: Bool) -> AttemptFailure {
+        var failure = self.classify(error, timeout: timeout)
+        failure.answerLost = requestWritten && (failure.kind == .timeout || failure.kind == .connection)
+        if failure.answerLost { failure.detail += " after the request was sent" }
+        return failure
+    }
+
+    private static func classify(_ error: any Error, timeout: TimeoutStep) -> AttemptFailure {
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .writeTimeout:

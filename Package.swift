@@ -130,6 +130,7 @@ let package = Package(
             dependencies: [
                 "Primitives",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -195,7 +196,9 @@ let package = Package(
             name: "OAuthTopTestKit",
             dependencies: [
                 "Dashboard", "Primitives", "RedisClient", "TokenManager",
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -339,7 +342,8 @@ let package = Package(
         .testTarget(
             name: "OAuthTopConfigTests",
             dependencies: [
-                "Dashboard", "DemoIdentityProvider", "Notifiers", "OAuthTopConfig", "Primitives", "TokenManager",
+                "Dashboard", "DemoIdentityProvider", "Notifiers", "OAuthTopConfig", "OAuthTopTestKit", "Primitives",
+                "TokenManager",
             ],
             swiftSettings: swiftSettings
         ),

@@ -64,7 +64,8 @@ public final class OAuthTokenManager: Service, Sendable {
         logger: Logger
     ) {
         let factory = metricsFactory ?? MetricsSystem.factory
-        self.transport = transport ?? HTTPClientTransport()
+        let ownTransport = transport ?? HTTPClientTransport()
+        self.transport = ownTransport
         self.ownsTransport = transport == nil
         self.clock = clock
         self.store = store
@@ -77,7 +78,11 @@ public final class OAuthTokenManager: Service, Sendable {
         var chains: [String: FallbackChain] = [:]
         for configuration in providers where chains[configuration.name] == nil && !configuration.fallback.isEmpty {
             chains[configuration.name] = FallbackChain(
-                provider: configuration.name, entries: configuration.fallback, factory: factory, events: events
+                environment: FallbackEnvironment(
+                    provider: configuration, transport: ownTransport, clock: clock, random: random, events: events,
+                    logger: logger
+                ),
+                factory: factory
             )
         }
         let persist = PersistHook()
@@ -272,9 +277,11 @@ public final class OAuthTokenManager: Service, Sendable {
         self.logger.info("token manager stopped", metadata: ["store": "\(self.store?.path ?? "none")"])
     }
 
-    /// Releases the HTTP connections of the transport the manager created (not of one passed in).
+    /// Ends fallback approval commands still running and releases the HTTP connections of the
+    /// transport the manager created (not of one passed in).
     /// ``run()`` calls it on the way out; call it yourself when you use the manager without `run()`.
     public func shutdown() async {
+        for chain in self.fallbacks { chain?.stop() }
         if self.ownsTransport { await self.transport.shutdown() }
     }
 

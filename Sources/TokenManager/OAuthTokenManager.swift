@@ -74,28 +74,17 @@ public final class OAuthTokenManager: Service, Sendable {
         self.events = events
         var sessions: [ProviderSession] = []
         var index: [String: ProviderID] = [:]
-        var fallbacks: [FallbackChain?] = []
-        var chains: [String: FallbackChain] = [:]
-        for configuration in providers where chains[configuration.name] == nil && !configuration.fallback.isEmpty {
-            chains[configuration.name] = FallbackChain(
-                environment: FallbackEnvironment(
-                    provider: configuration, transport: ownTransport, clock: clock, random: random, events: events,
-                    logger: logger
-                ),
-                factory: factory
-            )
-        }
         let persist = PersistHook()
+        let chains = ChainsHook()
         let environment = SessionEnvironment(
             transport: self.transport, clock: clock, random: random, events: events, logger: logger,
             persist: { await persist.call() },
-            refreshed: { [chains] provider, at in chains[provider]?.recovered(at: at) },
+            refreshed: { provider, at in chains.recovered(provider, at: at) },
             coordinator: coordinator
         )
         coordinator?.attach(events: { [events] event in events.emit(event) })
         for configuration in providers where index[configuration.name] == nil {
             index[configuration.name] = ProviderID(name: configuration.name, index: sessions.count)
-            fallbacks.append(chains[configuration.name])
             sessions.append(
                 ProviderSession(
                     configuration: configuration,
@@ -106,9 +95,22 @@ public final class OAuthTokenManager: Service, Sendable {
                 )
             )
         }
+        let fallbacks = sessions.map { session -> FallbackChain? in
+            guard !session.configuration.fallback.isEmpty else { return nil }
+            return FallbackChain(
+                environment: FallbackEnvironment(
+                    provider: session.configuration, transport: ownTransport, clock: clock, random: random,
+                    events: events, logger: logger
+                ),
+                factory: factory, emergency: session.emergency
+            )
+        }
         self.sessions = sessions
         self.fallbacks = fallbacks
         self.index = index
+        chains.set(Dictionary(uniqueKeysWithValues: zip(sessions.map(\.name), fallbacks).compactMap { name, chain in
+            chain.map { (name, $0) }
+        }))
         persist.set { [weak self] in self?.persist() }
     }
 
@@ -337,4 +339,12 @@ private final class PersistHook: Sendable {
     private let action = Mutex<(@Sendable () -> Void)?>(nil)
     func set(_ action: @escaping @Sendable () -> Void) { self.action.withLock { $0 = action } }
     func call() async { self.action.withLock { $0 }?() }
+}
+
+/// Breaks the init-time cycle between sessions (whose successes end an outage) and the fallback chains
+/// (made after the sessions, as they share a session's emergency mode). Set once, before any round.
+private final class ChainsHook: Sendable {
+    private let chains = Mutex<[String: FallbackChain]>([:])
+    func set(_ chains: [String: FallbackChain]) { self.chains.withLock { $0 = chains } }
+    func recovered(_ provider: String, at: Int64) { self.chains.withLock { $0[provider] }?.recovered(at: at) }
 }

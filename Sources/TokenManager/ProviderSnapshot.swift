@@ -45,6 +45,8 @@ public struct ProviderSnapshot: Sendable {
     /// The process holding the provider's fleet lock, as last seen; `nil` without coordination or
     /// when nobody holds it.
     public var lockHolder: LockHolder?
+    /// Set while no method can give the provider a token (emergency mode): since when, and what was tried.
+    public var emergency: EmergencyStatus?
 
     init(session: ProviderSession, now: Int64) {
         let state = session.state.withLock { $0 }
@@ -83,5 +85,6 @@ public struct ProviderSnapshot: Sendable {
         self.fallbackInUse = nil
         self.fallbackChain = []
         self.lockHolder = session.environment.coordinator?.lockHolder(provider: session.configuration.name)
+        self.emergency = session.emergency.status
     }
 }

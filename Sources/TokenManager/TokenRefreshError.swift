@@ -136,10 +136,11 @@ public struct TokenRefreshError: Error, Sendable, CustomStringConvertible {
         let endpoints: [EndpointFailure]
         let notBefore: Int64?
         let message: String
+        let tried: [FallbackAttempt]
 
         init(
             code: Code, provider: String, reason: String, endpoints: [EndpointFailure], notBefore: Int64?,
-            message: String
+            message: String, tried: [FallbackAttempt]
         ) {
             self.code = code
             self.provider = provider
@@ -147,6 +148,7 @@ public struct TokenRefreshError: Error, Sendable, CustomStringConvertible {
             self.endpoints = endpoints
             self.notBefore = notBefore
             self.message = message
+            self.tried = tried
         }
     }
 
@@ -162,6 +164,12 @@ public struct TokenRefreshError: Error, Sendable, CustomStringConvertible {
     public var endpoints: [EndpointFailure] { self.storage.endpoints }
     /// The earliest moment (Unix nanoseconds) a new round may start, when the provider said so.
     public var notBefore: Int64? { self.storage.notBefore }
+    /// Every method tried, in order (OAuth first, then each fallback entry), when no method could give
+    /// a token: the provider is in emergency mode. Empty for an error of OAuth alone (its endpoints are in
+    /// ``endpoints``).
+    public var tried: [FallbackAttempt] { self.storage.tried }
+    /// Whether every method of the provider failed (OAuth and its whole fallback chain): see ``tried``.
+    public var isEmergency: Bool { !self.storage.tried.isEmpty }
     private var message: String { self.storage.message }
 
     private init(
@@ -170,10 +178,12 @@ public struct TokenRefreshError: Error, Sendable, CustomStringConvertible {
         reason: String,
         endpoints: [EndpointFailure] = [],
         notBefore: Int64? = nil,
-        message: String
+        message: String,
+        tried: [FallbackAttempt] = []
     ) {
         self.storage = Storage(
-            code: code, provider: provider, reason: reason, endpoints: endpoints, notBefore: notBefore, message: message
+            code: code, provider: provider, reason: reason, endpoints: endpoints, notBefore: notBefore,
+            message: message, tried: tried
         )
     }
 
@@ -241,14 +251,16 @@ public struct TokenRefreshError: Error, Sendable, CustomStringConvertible {
         )
     }
 
-    /// OAuth failed with `previous` and every fallback entry failed too: keeps `previous`'s class
-    /// (``isBreakerOpen``, ``isFinal``, ``reason``) and adds why each entry could not be used.
-    static func fallbackFailed(previous: TokenRefreshError, entries: [String]) -> Self {
+    /// OAuth failed with `previous` and every fallback entry failed too (emergency mode): keeps
+    /// `previous`'s class (``isBreakerOpen``, ``isFinal``, ``reason``), lists what was tried in ``tried``
+    /// (OAuth first) and adds why each entry could not be used to the message.
+    static func fallbackFailed(previous: TokenRefreshError, entries: [FallbackAttempt]) -> Self {
         .init(
             previous.code, provider: previous.provider, reason: previous.reason, endpoints: previous.endpoints,
             notBefore: previous.notBefore,
             message: previous.message + "; fallback chain exhausted: "
-                + entries.enumerated().map { "\($0.offset + 1)) \($0.element)" }.joined(separator: "; ")
+                + entries.enumerated().map { "\($0.offset + 1)) \($0.element)" }.joined(separator: "; "),
+            tried: [.oauth(previous)] + entries
         )
     }
 

@@ -161,7 +161,7 @@ struct CollectorTests {
                 "oauth_refresh_attempts_total", "oauth_refresh_failures_total", "oauth_refresh_duration_seconds",
                 "oauth_token_lifetime_seconds", "oauth_token_expires_in_seconds",
                 "oauth_token_expiration_timestamp_seconds", "oauth_fallback_auth_used_total",
-                "oauth_circuit_breaker_state", "oauth_refresh_conflicts_total",
+                "oauth_circuit_breaker_state", "oauth_emergency_mode", "oauth_refresh_conflicts_total",
                 "oauth_token_expired_during_task_total", "oauth_rate_limited_total",
             ]
         )

@@ -39,6 +39,11 @@ public struct TokenEvent: Sendable {
         public static let fallbackRefused = Kind(rawValue: "fallback_refused")
         /// An emergency key was handed out: operators must know (critical).
         public static let emergencyKeyUsed = Kind(rawValue: "emergency_key_used")
+        /// No method could give the provider a token (OAuth and every fallback entry failed): emergency
+        /// mode, once per outage (critical; `methods`, `oauth_reason`, `tried`, `error`).
+        public static let emergency = Kind(rawValue: "emergency")
+        /// A method gave the provider a token again after `emergency` (`recovered_by`, `duration_ms`).
+        public static let emergencyEnded = Kind(rawValue: "emergency_ended")
         /// A token was taken from the fleet instead of refreshed (`reason`: `fleet_newer`,
         /// `waited_for_holder`, `rotated_by_fleet`; `generation`, `refreshed_by`, `token_sha256`).
         public static let tokenAdopted = Kind(rawValue: "token_adopted")

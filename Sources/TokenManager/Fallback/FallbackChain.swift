@@ -30,6 +30,8 @@ final class FallbackChain: Sendable {
     let entries: [FallbackCredential]
     private let counters: [Counter]
     private let events: TokenEventBus
+    /// The provider's emergency mode: entered when every entry failed, left by a hand-out.
+    private let emergency: EmergencyMode
     private let state = Mutex(State())
     /// Whether `state` holds anything of an outage (a hand-out, a refusal, a time limit running),
     /// so a healthy provider's slow path takes no lock here.
@@ -50,10 +52,12 @@ final class FallbackChain: Sendable {
     ///   - environment: The provider (its name, `fallback` entries and policies) and the manager's
     ///     transport, clock and event bus.
     ///   - factory: Where `oauth_fallback_auth_used_total` is made.
+    ///   - emergency: The provider's emergency mode, entered when every entry failed.
     ///   - fileExists: Checks an approval file; tests inject one.
     init(
         environment: FallbackEnvironment,
         factory: any MetricsFactory,
+        emergency: EmergencyMode,
         fileExists: @escaping @Sendable (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
     ) {
         let provider = environment.provider.name
@@ -61,6 +65,7 @@ final class FallbackChain: Sendable {
         self.provider = provider
         self.entries = entries
         self.events = environment.events
+        self.emergency = emergency
         self.fileExists = fileExists
         // One counter per method, created now so rules and panels see zeros before the first use.
         var byMethod: [FallbackCredential.Method: Counter] = [:]
@@ -132,14 +137,15 @@ final class FallbackChain: Sendable {
     ///   - now: Wall time on the manager's clock.
     ///   - alternate: Asks another provider for its OAuth token (never its fallback).
     /// - Returns: The credential, or `nil` when OAuth recovered since `epoch` (ask it again).
-    /// - Throws: `oauthError` extended with why each entry failed.
+    /// - Throws: `oauthError` extended with why each entry failed (``TokenRefreshError/tried``); the
+    ///   provider is then in emergency mode.
     func handOut(
         oauthError: TokenRefreshError,
         epoch: UInt64,
         now: @Sendable () -> Int64,
         alternate: (String) async throws(TokenRefreshError) -> AccessToken
     ) async throws(TokenRefreshError) -> AccessToken? {
-        var failures: [String] = []
+        var failures: [FallbackAttempt] = []
         for (index, entry) in self.entries.enumerated() {
             switch entry.source {
             case .alternate(let name):
@@ -151,7 +157,7 @@ final class FallbackChain: Sendable {
                         index, epoch: epoch, at: now(), oauthReason: oauthError.reason, detail: detail)
                     return recorded ? token : nil
                 } catch {
-                    failures.append("\(entry): \(error.reason)")
+                    failures.append(entry.attempt(reason: "alternate_failed", detail: error.description))
                     self.refused(index, reason: "alternate_failed", at: now(), detail: error.description)
                 }
             case .githubApp, .oauthClient:
@@ -168,15 +174,15 @@ final class FallbackChain: Sendable {
                         index, epoch: epoch, at: at, oauthReason: oauthError.reason, detail: detail)
                     return recorded ? token : nil
                 case .failure(let failure):
-                    failures.append("\(entry): \(failure)")
-                    self.refused(
-                        index, reason: "\(entry.method.rawValue)_failed", at: now(), detail: failure.description)
+                    let reason = "\(entry.method.rawValue)_failed"
+                    failures.append(entry.attempt(reason: reason, detail: failure.description))
+                    self.refused(index, reason: reason, at: now(), detail: failure.description)
                 }
             case .emergency(let key, let maxDuration, let approvalFile, _, let tokenType):
                 let at = now()
                 if let approvalFile, !self.fileExists(approvalFile) {
                     let why = "not approved: approval file '\(approvalFile)' does not exist (create it to approve)"
-                    failures.append("\(entry): \(why)")
+                    failures.append(entry.attempt(reason: "not_approved", detail: why))
                     self.refused(index, reason: "not_approved", at: at, detail: why)
                     continue
                 }
@@ -194,12 +200,12 @@ final class FallbackChain: Sendable {
                         let why =
                             "awaiting approval: \(gate.command) asked "
                             + "\(TokenRefreshError.format(seconds: Double(max(0, at - since)) / 1e9)) ago"
-                        failures.append("\(entry): \(why)")
+                        failures.append(entry.attempt(reason: "approval_pending", detail: why))
                         self.refused(index, reason: "approval_pending", at: at, detail: why)
                         continue
                     case .refused(let detail):
                         let why = "not approved: \(detail)"
-                        failures.append("\(entry): \(why)")
+                        failures.append(entry.attempt(reason: "not_approved", detail: why))
                         self.refused(index, reason: "not_approved", at: at, detail: why)
                         continue
                     }
@@ -218,7 +224,7 @@ final class FallbackChain: Sendable {
                     let why =
                         "time limit of \(TokenRefreshError.format(seconds: maxDuration.seconds)) "
                         + "since its first use in this outage is over"
-                    failures.append("\(entry): \(why)")
+                    failures.append(entry.attempt(reason: "time_limit", detail: why))
                     self.refused(index, reason: "time_limit", at: at, detail: why)
                     continue
                 }
@@ -233,7 +239,12 @@ final class FallbackChain: Sendable {
                 return AccessToken(value: key, tokenType: tokenType, expiresAt: expiresAt, fallback: .emergencyKey)
             }
         }
-        throw .fallbackFailed(previous: oauthError, entries: failures)
+        let error = TokenRefreshError.fallbackFailed(previous: oauthError, entries: failures)
+        // Unless OAuth recovered meanwhile (the caller then asks it again and gets its answer).
+        if self.recoveries.load(ordering: .acquiring) == epoch {
+            self.emergency.enter(tried: error.tried, error: error, at: now())
+        }
+        throw error
     }
 
     /// Ends the outage, if any: OAuth gave a real token at `at`.
@@ -287,6 +298,7 @@ final class FallbackChain: Sendable {
         }
         guard let change else { return false }
         self.counters[index].increment()
+        self.emergency.leave(at: now, method: self.entries[index].method.rawValue)
         guard let engaged = change.engaged else { return true }
         let method = self.entries[index].method
         var fields: [(key: String, value: TokenEvent.Value)] = [

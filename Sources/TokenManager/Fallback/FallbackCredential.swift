@@ -153,6 +153,11 @@ public struct FallbackCredential: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    /// A failed try of this entry, for ``TokenRefreshError/tried``.
+    func attempt(reason: String, detail: String) -> FallbackAttempt {
+        FallbackAttempt(method: self.method.rawValue, entry: self.description, reason: reason, detail: detail)
+    }
+
     /// Names the entry without revealing a secret: `alternate provider 'x'`, `GitHub App 12345
     /// installation 678`, `OAuth client 'spare'` or `emergency key secret(sha256:xxxxxxxx)`.
     public var description: String {

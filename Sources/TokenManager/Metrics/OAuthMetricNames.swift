@@ -26,6 +26,8 @@ public enum OAuthMetricNames {
     public static let fallbackAuthUsed = "oauth_fallback_auth_used_total"
     /// Gauge `{provider}`: circuit breaker state, 0 closed, 1 half-open, 2 open.
     public static let circuitBreakerState = "oauth_circuit_breaker_state"
+    /// 1 while no method can give the provider a token (emergency mode), else 0.
+    public static let emergencyMode = "oauth_emergency_mode"
     /// Counter `{provider}`: refreshes that lost a race to another refresher: a caller that joined a
     /// round in flight in this process, or, in a fleet, a round that found the lock held (deferred, or
     /// waited and adopted the holder's token) or whose write-back was refused after its lease ran out.
@@ -131,6 +133,11 @@ public enum OAuthMetricNames {
         MetricDescription(
             name: circuitBreakerState,
             help: "Circuit breaker state per provider: 0 closed, 1 half-open, 2 open.",
+            type: .gauge
+        ),
+        MetricDescription(
+            name: emergencyMode,
+            help: "1 while no method can give the provider a token (OAuth and every fallback entry failed), else 0.",
             type: .gauge
         ),
         MetricDescription(

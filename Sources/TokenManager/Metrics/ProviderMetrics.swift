@@ -22,6 +22,7 @@ final class ProviderMetrics: Sendable {
     let expiredDuringTask: Counter
     let lifetime: Gauge
     let breakerState: Gauge
+    let emergencyMode: Gauge
     private let expiresIn: Gauge
     private let expirationTimestamp: Gauge
     private let attempts = Mutex<[String: Counter]>([:])
@@ -52,6 +53,7 @@ final class ProviderMetrics: Sendable {
             label: OAuthMetricNames.circuitBreakerState, dimensions: labels, factory: factory
         )
         self.breakerState.record(0)
+        self.emergencyMode = Gauge(label: OAuthMetricNames.emergencyMode, dimensions: labels, factory: factory)
         for endpoint in endpoints {
             for outcome in Self.knownOutcomes {
                 _ = self.attemptCounter(endpoint: endpoint, outcome: outcome)

@@ -169,6 +169,7 @@ extension ProviderSession {
             ("token_sha256", .string(fleet.accessToken.fingerprint)),
         ])
         self.environment.refreshed(self.name, now)
+        self.emergency.leave(at: now, method: FallbackAttempt.oauthMethod)
         self.environment.logger.info(
             "token taken from the fleet",
             metadata: [

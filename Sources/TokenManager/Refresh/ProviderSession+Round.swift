@@ -128,6 +128,7 @@ extension ProviderSession {
                 ("rotated_refresh_token", .bool(rotated)),
             ])
             self.environment.refreshed(self.name, now)
+            self.emergency.leave(at: now, method: FallbackAttempt.oauthMethod)
             self.environment.logger.info(
                 "token refreshed",
                 metadata: [
@@ -159,6 +160,11 @@ extension ProviderSession {
             self.environment.logger.info(
                 "token refresh failed", metadata: ["provider": "\(self.name)", "error": "\(error)"]
             )
+            // Without a fallback chain OAuth is the only method: a failed round that leaves no usable token
+            // is an emergency. With a chain, the chain decides when a caller cannot be served.
+            if self.configuration.fallback.isEmpty, error.allowsFallback, self.oauthStatus(now: now).unusable {
+                self.emergency.enter(tried: [.oauth(error)], error: error, at: now)
+            }
         }
         if case .success = result {
             // Persisting is best effort and must not delay the waiting callers' result.

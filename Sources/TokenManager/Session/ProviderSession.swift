@@ -13,11 +13,17 @@ final class ProviderSession: Sendable {
     let cacheKey = ThreadTokenCache.key
     /// Bumped, under the state lock, whenever `state.token` changes; thread caches compare it.
     let generation = Atomic<UInt64>(0)
+    /// Whether no method can give this provider a token; the fallback chain, when there is one, decides.
+    let emergency: EmergencyMode
 
     init(configuration: ProviderConfiguration, metrics: ProviderMetrics, environment: SessionEnvironment) {
         self.configuration = configuration
         self.metrics = metrics
         self.environment = environment
+        self.emergency = EmergencyMode(
+            provider: configuration.name, events: environment.events, gauge: metrics.emergencyMode,
+            logger: environment.logger
+        )
         self.state = Mutex(
             SessionState(
                 refreshToken: configuration.refreshToken,

@@ -90,6 +90,8 @@ struct ApprovalCommandTests {
             first?.description.contains("awaiting approval: approval command '\(script.path)' asked") == true,
             "\(String(describing: first))")
         #expect(events.kinds(.fallbackRefused).first?["reason"] == .string("approval_pending"))
+        #expect(first?.tried.map(\.reason) == ["connection_refused", "approval_pending"])
+        #expect(first?.tried.last?.method == "emergency_key")
         #expect(await eventually { (try? await manager.token(for: "p"))?.fallback == .emergencyKey })
         for _ in 0..<5 { #expect(try await manager.token(for: "p").fallback == .emergencyKey) }
         #expect(script.runs == 1, "asked once for the outage")

@@ -198,6 +198,12 @@ struct GitHubAppFallbackTests {
             for secret in [Self.appKey.privatePEM, Self.otherKey, "PRIVATE KEY", "eyJ", "ghs_never"] {
                 #expect(!message.contains(secret))
             }
+            let tried = try #require(thrown?.tried)
+            #expect(tried.map(\.method) == ["oauth", "github_app"])
+            #expect(tried.last?.reason == "github_app_failed")
+            #expect(tried.last?.entry == "GitHub App \(installation.appID) installation \(installation.installationID)")
+            #expect(tried.last?.detail.hasPrefix(error.expected) == true, "\(tried.last?.detail ?? "")")
+            #expect(setup.events.kinds(.emergency).count == 1, "every method failed: emergency mode")
             let refused = try #require(setup.events.kinds(.fallbackRefused).first)
             #expect(refused["reason"] == .string("github_app_failed"))
             #expect(refused["method"] == .string("github_app"))

@@ -88,6 +88,11 @@ struct OAuthClientFallbackTests {
         #expect(
             message.contains(Secret.fingerprint(of: Self.spareSecret)), "the echoed secret is shown as its fingerprint")
         #expect(events.kinds(.fallbackRefused).first?["reason"] == .string("oauth_client_failed"))
+        #expect(error?.tried.last == FallbackAttempt(
+            method: "oauth_client", entry: "OAuth client 'spare'", reason: "oauth_client_failed",
+            detail: try #require(error?.tried.last?.detail)
+        ))
+        #expect(error?.tried.last?.detail.contains(Self.spareSecret) == false)
     }
 
     @Test("the refresh_token grant sends its own refresh token and keeps a rotated one")

@@ -196,7 +196,9 @@ let package = Package(
             name: "OAuthTopTestKit",
             dependencies: [
                 "Dashboard", "Primitives", "RedisClient", "TokenManager",
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -340,7 +342,8 @@ let package = Package(
         .testTarget(
             name: "OAuthTopConfigTests",
             dependencies: [
-                "Dashboard", "DemoIdentityProvider", "Notifiers", "OAuthTopConfig", "Primitives", "TokenManager",
+                "Dashboard", "DemoIdentityProvider", "Notifiers", "OAuthTopConfig", "OAuthTopTestKit", "Primitives",
+                "TokenManager",
             ],
             swiftSettings: swiftSettings
         ),

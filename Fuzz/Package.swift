@@ -19,6 +19,7 @@ let targets: [(name: String, products: [String], nio: [String])] = [
     ("FuzzDashboardFile", ["OAuthTopConfig"], []),
     ("FuzzFaultSchedule", ["OAuthTopConfig"], []),
     ("FuzzTokenResponse", ["TokenManager"], []),
+    ("FuzzGitHubInstallationToken", ["TokenManager"], []),
     ("FuzzHTTPDate", ["Primitives"], []),
     ("FuzzSocketRequest", ["OAuthTopRuntime", "Primitives"], []),
     ("FuzzFileMode", ["Primitives"], []),

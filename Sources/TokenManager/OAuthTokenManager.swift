@@ -64,7 +64,8 @@ public final class OAuthTokenManager: Service, Sendable {
         logger: Logger
     ) {
         let factory = metricsFactory ?? MetricsSystem.factory
-        self.transport = transport ?? HTTPClientTransport()
+        let ownTransport = transport ?? HTTPClientTransport()
+        self.transport = ownTransport
         self.ownsTransport = transport == nil
         self.clock = clock
         self.store = store
@@ -102,8 +103,11 @@ public final class OAuthTokenManager: Service, Sendable {
         let fallbacks = sessions.map { session -> FallbackChain? in
             guard !session.configuration.fallback.isEmpty else { return nil }
             return FallbackChain(
-                provider: session.name, entries: session.configuration.fallback, factory: factory, events: events,
-                emergency: session.emergency
+                environment: FallbackEnvironment(
+                    provider: session.configuration, transport: ownTransport, clock: clock, random: random,
+                    events: events, logger: logger
+                ),
+                factory: factory, emergency: session.emergency
             )
         }
         self.sessions = sessions
@@ -280,9 +284,11 @@ public final class OAuthTokenManager: Service, Sendable {
         self.logger.info("token manager stopped", metadata: ["store": "\(self.store?.path ?? "none")"])
     }
 
-    /// Releases the HTTP connections of the transport the manager created (not of one passed in).
+    /// Ends fallback approval commands still running and releases the HTTP connections of the
+    /// transport the manager created (not of one passed in).
     /// ``run()`` calls it on the way out; call it yourself when you use the manager without `run()`.
     public func shutdown() async {
+        for chain in self.fallbacks { chain?.stop() }
         if self.ownsTransport { await self.transport.shutdown() }
     }
 

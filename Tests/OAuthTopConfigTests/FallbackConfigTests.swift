@@ -1,4 +1,5 @@
 import OAuthTopConfig
+import OAuthTopTestKit
 import Testing
 import TokenManager
 
@@ -47,6 +48,59 @@ struct FallbackConfigTests {
         #expect(providers.last?.fallback.isEmpty == true)
     }
 
+    static let appKey: String = {
+        do { return try FakeGitHubApp.generateKey().privatePEM } catch { fatalError("no RSA key: \(error)") }
+    }()
+
+    static var environment: [String: String] {
+        ["SECRET": "s-1", "EMERGENCY": "emergency-value-9", "APPKEY": Self.appKey, "NOTPEM": "not-a-pem-value-7"]
+    }
+
+    @Test("a GitHub App, a second OAuth client and an emergency key approved by a command parse in order")
+    func newKinds() throws {
+        let text = Self.yaml("""
+                  - github_app:
+                      app_id: 12345
+                      installation_id: 678
+                      private_key: {file: /etc/oauthtop/app.pem}
+                      api_url: https://ghe.example/api/v3
+                  - oauth_client:
+                      client_id: spare
+                      client_secret: {env: SECRET}
+                      scopes: [repo]
+                      token_endpoints: [https://idp2.test/token]
+                  - oauth_client: {client_id: other, grant: refresh_token, refresh_token: {env: EMERGENCY}}
+                  - emergency_key: {env: EMERGENCY}
+                    max_duration: 30m
+                    approval_command: [/usr/local/bin/ask-oncall, --channel, "#ops"]
+                    approval_timeout: 10m
+            """)
+        let outcome = parseConfig(text, environment: Self.environment, files: ["/etc/oauthtop/app.pem": Self.appKey + "\n"])
+        #expect(outcome.diagnostics == [])
+        let chain = try #require(try outcome.get().providers.first?.fallback)
+        #expect(chain.map(\.method) == [.githubApp, .oauthClient, .oauthClient, .emergencyKey])
+        let app = try #require(chain[0].githubAppInstallation)
+        #expect(app.appID == "12345" && app.installationID == "678")
+        #expect(app.accessTokensURL == "https://ghe.example/api/v3/app/installations/678/access_tokens")
+        #expect(app.privateKey.revealed == Self.appKey.trimmingCharacters(in: .newlines))
+        #expect(
+            chain[1].oauthClient == FallbackOAuthClient(
+                clientID: "spare", clientSecret: Secret("s-1"), scopes: ["repo"], tokenEndpoints: ["https://idp2.test/token"]
+            )
+        )
+        #expect(
+            chain[2].oauthClient == FallbackOAuthClient(
+                clientID: "other", grant: .refreshToken, refreshToken: Secret("emergency-value-9")
+            )
+        )
+        #expect(
+            chain[3].approvalCommand == ApprovalCommand(
+                ["/usr/local/bin/ask-oncall", "--channel", "#ops"], timeout: .seconds(600)
+            )
+        )
+        #expect(chain[3].approvalFile == nil)
+    }
+
     struct BadCase: Sendable, CustomTestStringConvertible {
         let fallback: String
         let position: String
@@ -87,7 +141,8 @@ struct FallbackConfigTests {
             fallback: "      - {emergency_key: {env: EMERGENCY}, max_duration: 5m, aproval_file: /x}",
             position: "8:61",
             "unknown key 'aproval_file' in a fallback entry; did you mean 'approval_file'? "
-                + "(allowed: provider, emergency_key, max_duration, approval_file, token_type)"
+                + "(allowed: provider, github_app, oauth_client, emergency_key, max_duration, approval_file, "
+                + "approval_command, approval_timeout, token_type)"
         ),
         BadCase(
             fallback: "      - {emergency_key: {env: EMERGENCY}, max_duration: 0}",
@@ -102,13 +157,63 @@ struct FallbackConfigTests {
         BadCase(
             fallback: "      - {provider: github-app, emergency_key: {env: EMERGENCY}}",
             position: "8:47",
-            "emergency_key: a fallback entry has either 'provider' or 'emergency_key', not both: write two entries"
+            "emergency_key: a fallback entry is one of provider, github_app, oauth_client, emergency_key, not "
+                + "'provider' and 'emergency_key' together: write two entries"
+        ),
+        BadCase(
+            fallback: "      - {provider: github-app, oauth_client: {client_id: x, client_secret: {env: SECRET}}}",
+            position: "8:46",
+            "oauth_client: a fallback entry is one of provider, github_app, oauth_client, emergency_key, not "
+                + "'provider' and 'oauth_client' together: write two entries"
         ),
         BadCase(
             fallback: "      - {approval_file: /tmp/x}",
             position: "8:9",
-            "fallback: a fallback entry needs either 'provider: NAME' (another provider's token) or "
+            "fallback: a fallback entry needs one of 'provider: NAME' (another provider's token), 'github_app: "
+                + "{app_id, installation_id, private_key}', 'oauth_client: {client_id, client_secret}' or "
                 + "'emergency_key: {env: NAME} or {file: PATH}' with 'max_duration'"
+        ),
+        BadCase(
+            fallback: "      - github_app: {app_id: 1, installation_id: abc, private_key: {env: APPKEY}}",
+            position: "8:50",
+            "installation_id: the installation id must be a number"
+        ),
+        BadCase(
+            fallback: "      - github_app: {app_id: 1, installation_id: 2}",
+            position: "8:21",
+            "missing required key 'private_key' in 'github_app'"
+        ),
+        BadCase(
+            fallback: "      - github_app: {app_id: 1, installation_id: 2, private_key: {env: NOTPEM}}",
+            position: "8:66",
+            "private_key: the private key is not PEM text (expected '-----BEGIN RSA PRIVATE KEY-----' as GitHub "
+                + "issues it)"
+        ),
+        BadCase(
+            fallback: "      - {github_app: {app_id: 1, installation_id: 2, private_key: {env: APPKEY}}, max_duration: 5m}",
+            position: "8:97",
+            "max_duration: applies only to an 'emergency_key' entry, not to 'github_app'"
+        ),
+        BadCase(
+            fallback: "      - oauth_client: {client_id: spare}",
+            position: "8:23",
+            "missing required key 'client_secret' in 'oauth_client' (the client_credentials grant authenticates "
+                + "with the client secret)"
+        ),
+        BadCase(
+            fallback: "      - oauth_client: {client_id: x, client_secret: {env: SECRET}, grant: password}",
+            position: "8:75",
+            "grant: expected one of refresh_token | client_credentials, found 'password'"
+        ),
+        BadCase(
+            fallback: "      - {emergency_key: {env: EMERGENCY}, max_duration: 5m, approval_command: [approve.sh]}",
+            position: "8:80",
+            "approval_command: the program must be an absolute path (it is run without a shell), found 'approve.sh'"
+        ),
+        BadCase(
+            fallback: "      - {emergency_key: {env: EMERGENCY}, max_duration: 5m, approval_timeout: 1m}",
+            position: "8:79",
+            "approval_timeout: applies only with 'approval_command'"
         ),
         BadCase(
             fallback: "      github-app",
@@ -120,7 +225,7 @@ struct FallbackConfigTests {
     @Test("mistakes are reported where they are, with a suggestion when one fits", arguments: badCases)
     func bad(_ bad: BadCase) throws {
         let text = Self.yaml(bad.fallback)
-        let outcome = parseConfig(text, environment: ["SECRET": "s-1", "EMERGENCY": "emergency-value-9"])
+        let outcome = parseConfig(text, environment: Self.environment)
         let diagnostic = try #require(outcome.diagnostics.first, "no diagnostic for:\n\(text)")
         #expect(outcome.diagnostics.count == 1, "\(outcome.diagnostics)")
         #expect(diagnostic.message == bad.message)
@@ -129,6 +234,8 @@ struct FallbackConfigTests {
         for diagnostic in outcome.diagnostics {
             #expect(!diagnostic.description.contains("emergency-inline-7"))
             #expect(!diagnostic.description.contains("emergency-value-9"))
+            #expect(!diagnostic.description.contains("not-a-pem-value-7"))
+            #expect(!diagnostic.description.contains("PRIVATE KEY-----\n"))
         }
     }
 

@@ -8,17 +8,32 @@ import Testing
 
 @testable import TokenManager
 
-/// A transport with one script per host; a host with nothing (left) scripted refuses connections.
+/// A transport with one script per host; a host with nothing (left) scripted refuses connections, except
+/// 127.0.0.1, which goes to `passthrough` (a real transport, for the loopback fakes) when there is one.
 final class RoutedTransport: TokenEndpointTransport {
-    private let scripts: Mutex<[String: [ScriptedTransport.Step]]>
-    private let log = Mutex<[String]>([])
+    /// One request as sent (headers and body carry secrets: compare them, never print them).
+    struct Sent: Sendable {
+        var url: String
+        var headers: [String: String]
+        var body: String
+    }
 
-    init(_ scripts: [String: [ScriptedTransport.Step]] = [:]) {
+    private let scripts: Mutex<[String: [ScriptedTransport.Step]]>
+    private let log = Mutex<[Sent]>([])
+    private let passthrough: (any TokenEndpointTransport)?
+
+    init(_ scripts: [String: [ScriptedTransport.Step]] = [:], passthrough: (any TokenEndpointTransport)? = nil) {
         self.scripts = Mutex(scripts)
+        self.passthrough = passthrough
     }
 
     /// The URLs requested, in order.
-    var sent: [String] { self.log.withLock { $0 } }
+    var sent: [String] { self.log.withLock { $0.map(\.url) } }
+
+    /// The requests to `host`, in order.
+    func requests(to host: String) -> [Sent] {
+        self.log.withLock { $0.filter { URL(string: $0.url)?.host == host } }
+    }
 
     func script(_ host: String, _ steps: [ScriptedTransport.Step]) {
         self.scripts.withLock { $0[host, default: []] += steps }
@@ -27,8 +42,15 @@ final class RoutedTransport: TokenEndpointTransport {
     func send(_ request: TokenEndpointRequest, timeout: TimeoutStep) async throws(AttemptFailure)
         -> TokenEndpointResponse
     {
-        self.log.withLock { $0.append(request.url) }
+        var headers: [String: String] = [:]
+        for header in request.headers { headers[header.name.lowercased()] = header.value }
+        self.log.withLock {
+            $0.append(Sent(url: request.url, headers: headers, body: String(decoding: request.body, as: UTF8.self)))
+        }
         let host = URL(string: request.url)?.host ?? ""
+        if host == "127.0.0.1", let passthrough = self.passthrough {
+            return try await passthrough.send(request, timeout: timeout)
+        }
         let step = self.scripts.withLock { scripts -> ScriptedTransport.Step? in
             guard var steps = scripts[host], !steps.isEmpty else { return nil }
             let step = steps.removeFirst()
@@ -36,11 +58,12 @@ final class RoutedTransport: TokenEndpointTransport {
             return step
         }
         switch step {
-        case .token(let value, let expiresIn, _)?:
-            let json = #"{"access_token":"\#(value)","token_type":"Bearer","expires_in":\#(expiresIn)}"#
+        case .token(let value, let expiresIn, let refreshToken)?:
+            let rotated = refreshToken.map { #","refresh_token":"\#($0)""# } ?? ""
+            let json = #"{"access_token":"\#(value)","token_type":"Bearer","expires_in":\#(expiresIn)\#(rotated)}"#
             return TokenEndpointResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(json.utf8))
-        case .status(let status, let body, _)?:
-            return TokenEndpointResponse(status: status, headers: [], body: Array(body.utf8))
+        case .status(let status, let body, let headers)?:
+            return TokenEndpointResponse(status: status, headers: headers.map { (name: $0.0, value: $0.1) }, body: Array(body.utf8))
         case .fail(let kind)?:
             throw AttemptFailure(kind: kind, code: "scripted", detail: "scripted")
         case nil:
@@ -48,7 +71,7 @@ final class RoutedTransport: TokenEndpointTransport {
         }
     }
 
-    func shutdown() async {}
+    func shutdown() async { await self.passthrough?.shutdown() }
 }
 
 @Suite("Fallback chain (routed transport, test clocks)")

@@ -41,17 +41,30 @@ final class FallbackChain: Sendable {
     /// not start a new outage with it.
     private let recoveries = Atomic<UInt64>(0)
 
+    /// The token caches of the entries that fetch theirs (GitHub App, second OAuth client), by entry index.
+    private let caches: [FallbackTokenCache?]
+    /// What those entries run to fetch a token, by entry index.
+    private let fetchers: [(@Sendable () async -> Result<FetchedToken, AttemptFailure>)?]
+    /// The approval commands of emergency entries, by entry index.
+    private let gates: [ApprovalGate?]
+
+    /// - Parameters:
+    ///   - environment: The provider (its name, `fallback` entries and policies) and the manager's
+    ///     transport, clock and event bus.
+    ///   - factory: Where `oauth_fallback_auth_used_total` is made.
+    ///   - emergency: The provider's emergency mode, entered when every entry failed.
+    ///   - fileExists: Checks an approval file; tests inject one.
     init(
-        provider: String,
-        entries: [FallbackCredential],
+        environment: FallbackEnvironment,
         factory: any MetricsFactory,
-        events: TokenEventBus,
         emergency: EmergencyMode,
         fileExists: @escaping @Sendable (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
     ) {
+        let provider = environment.provider.name
+        let entries = environment.provider.fallback
         self.provider = provider
         self.entries = entries
-        self.events = events
+        self.events = environment.events
         self.emergency = emergency
         self.fileExists = fileExists
         // One counter per method, created now so rules and panels see zeros before the first use.
@@ -66,8 +79,41 @@ final class FallbackChain: Sendable {
             byMethod[entry.method] = counter
             return counter
         }
+        // A failed fetch is not repeated at once: first after the retry policy's base delay, doubling up
+        // to the breaker's cool-down (or longer when the answer was a rate limit).
+        let newCache = {
+            FallbackTokenCache(
+                clock: environment.clock, firstHold: environment.provider.retry.baseDelay,
+                maxHold: environment.provider.breaker.coolDown
+            )
+        }
+        var caches: [FallbackTokenCache?] = []
+        var fetchers: [(@Sendable () async -> Result<FetchedToken, AttemptFailure>)?] = []
+        var gates: [ApprovalGate?] = []
+        for entry in entries {
+            var cache: FallbackTokenCache?
+            var fetcher: (@Sendable () async -> Result<FetchedToken, AttemptFailure>)?
+            var gate: ApprovalGate?
+            switch entry.source {
+            case .githubApp(let installation):
+                let source = GitHubAppTokenSource(installation: installation, environment: environment)
+                (cache, fetcher) = (newCache(), { await source.fetch() })
+            case .oauthClient(let client):
+                let source = OAuthClientTokenSource(client: client, environment: environment)
+                (cache, fetcher) = (newCache(), { await source.fetch() })
+            case .emergency(_, _, _, let command?, _):
+                gate = ApprovalGate(command: command, clock: environment.clock)
+            case .alternate, .emergency:
+                break
+            }
+            caches.append(cache)
+            fetchers.append(fetcher)
+            gates.append(gate)
+        }
+        self.caches = caches
+        self.fetchers = fetchers
+        self.gates = gates
     }
-
 
     /// Read before asking OAuth; ``handOut(oauthError:epoch:now:alternate:)`` compares it.
     var epoch: UInt64 { self.recoveries.load(ordering: .acquiring) }
@@ -106,21 +152,63 @@ final class FallbackChain: Sendable {
                 do {
                     var token = try await alternate(name)
                     token.fallback = .alternateProvider
-                    let recorded = self.record(index, epoch: epoch, at: now(), oauthReason: oauthError.reason, detail: [
-                        ("alternate_provider", .string(name)), ("token_sha256", .string(token.value.fingerprint)),
-                    ])
+                    let detail = Self.describe(entry) + [("token_sha256", .string(token.value.fingerprint))]
+                    let recorded = self.record(
+                        index, epoch: epoch, at: now(), oauthReason: oauthError.reason, detail: detail)
                     return recorded ? token : nil
                 } catch {
                     failures.append(entry.attempt(reason: "alternate_failed", detail: error.description))
                     self.refused(index, reason: "alternate_failed", at: now(), detail: error.description)
                 }
-            case .emergency(let key, let maxDuration, let approvalFile, let tokenType):
+            case .githubApp, .oauthClient:
+                guard let cache = self.caches[index], let fetch = self.fetchers[index] else { continue }
+                switch await cache.token(fetch: fetch) {
+                case .success(let token):
+                    let at = now()
+                    let detail =
+                        Self.describe(entry) + [
+                            ("token_sha256", .string(token.value.fingerprint)),
+                            ("expires_in_s", .double((Double(token.expiresAt - at) / 1e8).rounded() / 10)),
+                        ]
+                    let recorded = self.record(
+                        index, epoch: epoch, at: at, oauthReason: oauthError.reason, detail: detail)
+                    return recorded ? token : nil
+                case .failure(let failure):
+                    let reason = "\(entry.method.rawValue)_failed"
+                    failures.append(entry.attempt(reason: reason, detail: failure.description))
+                    self.refused(index, reason: reason, at: now(), detail: failure.description)
+                }
+            case .emergency(let key, let maxDuration, let approvalFile, _, let tokenType):
                 let at = now()
                 if let approvalFile, !self.fileExists(approvalFile) {
                     let why = "not approved: approval file '\(approvalFile)' does not exist (create it to approve)"
                     failures.append(entry.attempt(reason: "not_approved", detail: why))
                     self.refused(index, reason: "not_approved", at: at, detail: why)
                     continue
+                }
+                if let gate = self.gates[index] {
+                    // Marked first, so that a recovery racing with this question resets the gate.
+                    self.active.store(true, ordering: .releasing)
+                    let request = ApprovalGate.Request(
+                        provider: self.provider, reason: oauthError.reason, error: oauthError.description,
+                        maxDuration: maxDuration, entry: index + 1, key: key
+                    )
+                    switch gate.decision(for: request) {
+                    case .approved:
+                        break
+                    case .pending(let since):
+                        let why =
+                            "awaiting approval: \(gate.command) asked "
+                            + "\(TokenRefreshError.format(seconds: Double(max(0, at - since)) / 1e9)) ago"
+                        failures.append(entry.attempt(reason: "approval_pending", detail: why))
+                        self.refused(index, reason: "approval_pending", at: at, detail: why)
+                        continue
+                    case .refused(let detail):
+                        let why = "not approved: \(detail)"
+                        failures.append(entry.attempt(reason: "not_approved", detail: why))
+                        self.refused(index, reason: "not_approved", at: at, detail: why)
+                        continue
+                    }
                 }
                 // `nil` when OAuth recovered meanwhile; `.some(nil)` when the time limit is over.
                 let firstUse = self.state.withLock { state -> Int64?? in
@@ -133,17 +221,20 @@ final class FallbackChain: Sendable {
                 }
                 guard let firstUse else { return nil }
                 guard let firstUse else {
-                    let why = "time limit of \(TokenRefreshError.format(seconds: maxDuration.seconds)) "
+                    let why =
+                        "time limit of \(TokenRefreshError.format(seconds: maxDuration.seconds)) "
                         + "since its first use in this outage is over"
                     failures.append(entry.attempt(reason: "time_limit", detail: why))
                     self.refused(index, reason: "time_limit", at: at, detail: why)
                     continue
                 }
                 let expiresAt = firstUse &+ maxDuration.nanoseconds
-                let recorded = self.record(index, epoch: epoch, at: at, oauthReason: oauthError.reason, detail: [
-                    ("key_sha256", .string(key.fingerprint)),
-                    ("usable_for_s", .double((Double(expiresAt - at) / 1e8).rounded() / 10)),
-                ])
+                let detail =
+                    Self.describe(entry) + [
+                        ("key_sha256", .string(key.fingerprint)),
+                        ("usable_for_s", .double((Double(expiresAt - at) / 1e8).rounded() / 10)),
+                    ]
+                let recorded = self.record(index, epoch: epoch, at: at, oauthReason: oauthError.reason, detail: detail)
                 guard recorded else { return nil }
                 return AccessToken(value: key, tokenType: tokenType, expiresAt: expiresAt, fallback: .emergencyKey)
             }
@@ -160,6 +251,7 @@ final class FallbackChain: Sendable {
     func recovered(at: Int64) {
         self.recoveries.add(1, ordering: .acquiringAndReleasing)
         guard self.active.load(ordering: .acquiring) else { return }
+        for gate in self.gates { gate?.reset() }
         let ended = self.state.withLock { state -> (since: Int64, uses: Int, method: FallbackCredential.Method?)? in
             let summary = state.engagedAt.map { ($0, state.uses, state.current.map { self.entries[$0].method }) }
             state = State()
@@ -167,10 +259,17 @@ final class FallbackChain: Sendable {
             return summary
         }
         guard let ended else { return }
-        self.emit(.fallbackEnded, at: at, .info, [
-            ("method", .string(ended.method?.rawValue ?? "")), ("uses", .int(Int64(ended.uses))),
-            ("duration_ms", .double(RefreshRound.milliseconds(nanoseconds: at - ended.since))),
-        ])
+        self.emit(
+            .fallbackEnded, at: at, .info,
+            [
+                ("method", .string(ended.method?.rawValue ?? "")), ("uses", .int(Int64(ended.uses))),
+                ("duration_ms", .double(RefreshRound.milliseconds(nanoseconds: at - ended.since))),
+            ])
+    }
+
+    /// Ends approval commands still running (the manager shuts down); they are killed.
+    func stop() {
+        for gate in self.gates { gate?.reset() }
     }
 
     /// Counts a hand-out of entry `index` and reports the start of an outage or a change of entry.
@@ -223,10 +322,31 @@ final class FallbackChain: Sendable {
             return state.reported.insert("\(index)/\(reason)").inserted
         }
         guard first else { return }
-        self.emit(.fallbackRefused, at: now, .warning, [
-            ("method", .string(self.entries[index].method.rawValue)), ("entry", .int(Int64(index + 1))),
-            ("reason", .string(reason)), ("detail", .string(detail)),
-        ])
+        self.emit(
+            .fallbackRefused, at: now, .warning,
+            [
+                ("method", .string(self.entries[index].method.rawValue)), ("entry", .int(Int64(index + 1))),
+                ("reason", .string(reason)), ("detail", .string(detail)),
+            ])
+    }
+
+    /// The fields that say which credential an entry is, for its `fallback_engaged` event (never a secret).
+    private static func describe(_ entry: FallbackCredential) -> [(key: String, value: TokenEvent.Value)] {
+        switch entry.source {
+        case .alternate(let provider):
+            [("alternate_provider", .string(provider))]
+        case .githubApp(let installation):
+            [("github_app_id", .string(installation.appID)), ("installation_id", .string(installation.installationID))]
+        case .oauthClient(let client):
+            [("client_id", .string(client.clientID))]
+        case .emergency(_, _, let file, let command, _):
+            switch (file, command) {
+            case (nil, nil): []
+            case (_?, nil): [("approved_by", .string("file"))]
+            case (nil, _?): [("approved_by", .string("command"))]
+            case (_?, _?): [("approved_by", .string("file+command"))]
+            }
+        }
     }
 
     private func emit(

@@ -2,25 +2,11 @@
 
 extension ProviderSession {
     /// Builds the cached token: expiry from `expires_in` and the JWT `exp` corrected for skew,
-    /// whichever is earlier, and the refresh windows with jitter.
+    /// whichever is earlier (``RoundSuccess/expiresAt``), and the refresh windows with jitter.
     func cachedToken(from success: RoundSuccess) -> CachedToken {
         let response = success.response
-        var skew: Int64?
-        if let serverDate = success.serverDate {
-            // `Date` has one-second resolution: compare it with the middle of the exchange,
-            // counting the server's clock as half a second later than the truncated value.
-            let midpoint = (success.sentAt + success.receivedAt) / 2
-            skew = Int64((serverDate + 0.5) * 1e9) - midpoint
-        }
-        var expiresAt = Int64.max
-        if let expiresIn = response.expiresIn {
-            expiresAt = success.sentAt + expiresIn.nanoseconds
-        }
-        if let exp = response.jwtExpiry {
-            let local = Int64(exp * 1e9) - (skew ?? 0)
-            expiresAt = min(expiresAt, local)
-        }
-        if expiresAt == .max { expiresAt = success.receivedAt }
+        let skew = success.skew
+        let expiresAt = success.expiresAt
         let lifetime = response.expiresIn ?? .nanoseconds(max(0, expiresAt - success.sentAt))
         let windows = self.configuration.refresh.windows(
             obtainedAt: success.receivedAt, expiresAt: expiresAt, random: self.environment.random.unit()

@@ -130,6 +130,7 @@ let package = Package(
             dependencies: [
                 "Primitives",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -272,6 +273,7 @@ let package = Package(
             dependencies: [
                 "TokenManager", "DemoIdentityProvider", "OAuthTopTestKit", "Telemetry",
                 .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings

@@ -5,13 +5,7 @@ extension ProviderSession {
     /// whichever is earlier, and the refresh windows with jitter.
     func cachedToken(from success: RoundSuccess) -> CachedToken {
         let response = success.response
-        var skew: Int64?
-        if let serverDate = success.serverDate {
-            // `Date` has one-second resolution: compare it with the middle of the exchange,
-            // counting the server's clock as half a second later than the truncated value.
-            let midpoint = (success.sentAt + success.receivedAt) / 2
-            skew = Int64((serverDate + 0.5) * 1e9) - midpoint
-        }
+        let skew = Self.skew(of: success)
         var expiresAt = Int64.max
         if let expiresIn = response.expiresIn {
             expiresAt = success.sentAt + expiresIn.nanoseconds
@@ -34,5 +28,14 @@ extension ProviderSession {
             endpoint: success.endpoint,
             scope: response.scope
         )
+    }
+
+    /// The provider's clock minus ours, estimated from the response's `Date`, if it had one.
+    static func skew(of success: RoundSuccess) -> Int64? {
+        guard let serverDate = success.serverDate else { return nil }
+        // `Date` has one-second resolution: compare it with the middle of the exchange,
+        // counting the server's clock as half a second later than the truncated value.
+        let midpoint = (success.sentAt + success.receivedAt) / 2
+        return Int64((serverDate + 0.5) * 1e9) - midpoint
     }
 }

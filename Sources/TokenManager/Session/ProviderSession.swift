@@ -13,11 +13,16 @@ final class ProviderSession: Sendable {
     let cacheKey = ThreadTokenCache.key
     /// Bumped, under the state lock, whenever `state.token` changes; thread caches compare it.
     let generation = Atomic<UInt64>(0)
+    /// Checks tokens before they are handed out; `nil` when the provider configures no validation.
+    let validator: TokenValidator?
 
     init(configuration: ProviderConfiguration, metrics: ProviderMetrics, environment: SessionEnvironment) {
         self.configuration = configuration
         self.metrics = metrics
         self.environment = environment
+        self.validator = configuration.validation.map {
+            TokenValidator(configuration: configuration, validation: $0, transport: environment.transport)
+        }
         self.state = Mutex(
             SessionState(
                 refreshToken: configuration.refreshToken,

@@ -20,4 +20,6 @@ struct SessionState: Sendable {
     /// The generation of the fleet state this session last adopted or published (0: none).
     var fleetGeneration: UInt64 = 0
     var failedRounds = 0
+    /// A token restored from the store that waits for validation: the next round checks it first.
+    var pendingRestore: CachedToken?
 }

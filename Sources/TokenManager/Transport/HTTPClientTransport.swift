@@ -45,9 +45,9 @@ public final class HTTPClientTransport: TokenEndpointTransport {
         -> TokenEndpointResponse
     {
         var http = HTTPClientRequest(url: request.url)
-        http.method = .POST
+        http.method = request.method == "GET" ? .GET : .POST
         for header in request.headers { http.headers.add(name: header.name, value: header.value) }
-        http.body = .bytes(ByteBuffer(bytes: request.body))
+        if http.method != .GET { http.body = .bytes(ByteBuffer(bytes: request.body)) }
         let client = self.client(connectTimeout: timeout.connect)
         do {
             let response = try await client.execute(http, timeout: .nanoseconds(timeout.total.nanoseconds))

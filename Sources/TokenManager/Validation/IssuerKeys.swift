@@ -131,8 +131,10 @@ final class IssuerKeys: Sendable {
         if mustFetch { try await self.fetch(now: now) }
         return try self.state.withLock { state throws(TokenValidationFailure) -> [(Int, JWKSDocument.Key)] in
             if !state.fetched, let failure = state.lastFailure { throw failure }
+            // A set whose keys carry no `kid` (allowed by RFC 7517 §4.5) is matched by algorithm.
+            let byKeyID = state.keys.contains { $0.keyID != nil }
             return state.keys.enumerated().filter { _, key in
-                if let kid = jwt.keyID { return key.keyID == kid }
+                if let kid = jwt.keyID, byKeyID { return key.keyID == kid }
                 return key.algorithms.contains(jwt.algorithm)
             }.map { ($0.offset, $0.element) }
         }

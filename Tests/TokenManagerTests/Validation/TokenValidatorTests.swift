@@ -145,6 +145,18 @@ struct TokenValidatorTests {
         #expect(transport.count(ValidationKeys.jwksURL) == 3, "one refetch per minute at most")
     }
 
+    @Test("a JWKS whose keys carry no kid is matched by algorithm")
+    func keysWithoutKeyID() async throws {
+        let keys = try await ValidationKeys()
+        var jwk = try #require(keys.rsa.publicJWK(keyID: "unused"))
+        jwk["kid"] = nil
+        let data = try JSONSerialization.data(withJSONObject: ["keys": [jwk]])
+        let transport = DocumentTransport([ValidationKeys.jwksURL: String(decoding: data, as: UTF8.self)])
+        let validator = Self.validator(Self.jwksValidation(), transport: transport)
+        #expect(await Self.check(validator, try await keys.rs256(Self.claims())) == nil)
+        #expect(await Self.check(validator, try await keys.es256(Self.claims())) == "unknown_kid")
+    }
+
     @Test("an unreachable JWKS refuses tokens with 'keys_unavailable' and is not asked again within the interval")
     func jwksUnavailable() async throws {
         let keys = try await ValidationKeys()

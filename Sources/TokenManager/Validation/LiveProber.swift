@@ -39,9 +39,9 @@ final class LiveProber: Sendable {
     /// Probes `token` unless the rate limit says not to.
     ///
     /// - Returns: Whether it was probed (and passed) or skipped.
-    /// - Throws: `inactive` (introspection said `active: false`, or named another issuer or audience) or
-    ///   `probe` (the probe URL answered other than 2xx, or introspection could not be asked or answered
-    ///   something that is not RFC 7662).
+    /// - Throws: `inactive` (introspection said `active: false`), `issuer` or `audience` (introspection named
+    ///   another), or `probe` (the probe URL answered other than 2xx, or introspection could not be asked or
+    ///   answered something that is not RFC 7662).
     func check(_ token: Secret, now: Int64, validation: TokenValidation) async throws(TokenValidationFailure) -> Outcome {
         let fingerprint = token.fingerprint
         let due = self.state.withLock { state -> Bool in

@@ -90,8 +90,8 @@ public struct SignatureCheck: Sendable {
 ///
 /// Rate limit: each token is probed at most once, when it is obtained, and a provider's probes are at
 /// least ``minimumInterval`` apart; a token obtained sooner after the last probe is handed out without
-/// one (the `token_validated` event says `probe: skipped`). So probes never outnumber token requests and,
-/// with the default interval, add at most one request a minute.
+/// one once its other checks passed. So probes never outnumber token requests and, with the default
+/// interval, add at most one request a minute.
 public struct LiveProbe: Sendable {
     /// Where the token is checked.
     public enum Target: Sendable, Hashable {

@@ -6,7 +6,7 @@ import Primitives
 /// restored from the store or adopted from the fleet. It keeps the issuer's keys and metadata and the
 /// probe's rate limit between calls.
 final class TokenValidator: Sendable {
-    /// What a passed validation did, for the `token_validated` event.
+    /// What a passed validation checked (tests and callers that want to know whether a probe ran).
     struct Passed: Sendable {
         /// Whether the token was read as a JWT (`false`: opaque).
         var jwt: Bool

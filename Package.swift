@@ -275,6 +275,7 @@ let package = Package(
             dependencies: [
                 "TokenManager", "DemoIdentityProvider", "OAuthTopTestKit", "Telemetry",
                 .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings

@@ -21,9 +21,17 @@ public struct DemoAccessTokenClaims: JWTPayload {
     public var jti: IDClaim
     /// The granted scope, space-separated, if any was requested.
     public var scope: String?
+    /// The audience, when the provider is configured with one.
+    public var aud: AudienceClaim?
+    /// Not before; only the `not_yet_valid` fault sets it.
+    public var nbf: NotBeforeClaim?
 
     /// Creates claims.
-    public init(issuer: String, subject: String, issuedAt: Date, lifetime: Duration, id: String, scope: String?) {
+    public init(
+        issuer: String, subject: String, issuedAt: Date, lifetime: Duration, id: String, scope: String?,
+        audience: String? = nil
+    ) {
+        self.aud = audience.map { AudienceClaim(value: [$0]) }
         self.iss = IssuerClaim(value: issuer)
         self.sub = SubjectClaim(value: subject)
         self.iat = IssuedAtClaim(value: issuedAt)

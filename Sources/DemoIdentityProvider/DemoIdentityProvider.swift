@@ -35,6 +35,8 @@ public final class DemoIdentityProvider: Service, Sendable {
     let state: Mutex<ProviderState>
     /// Fires when a fault is injected.
     let scheduleChanges = ScheduleChanges()
+    /// Every signing key (rotated ones stay, so their tokens still verify), by `kid`.
+    let keys = JWTKeyCollection()
 
     /// Creates a provider; nothing listens until ``run()``.
     ///
@@ -78,7 +80,11 @@ public final class DemoIdentityProvider: Service, Sendable {
             self.finish("failed: \(error)")
             throw error
         }
-        let keys = await self.configuration.signing.makeKeyCollection()
+        await self.configuration.signing.install(in: self.keys, keyID: DemoSigning.keyID)
+        if let jwk = self.configuration.signing.publicJWK(keyID: DemoSigning.keyID) {
+            self.state.withLock { $0.publishedKeys = [jwk] }
+        }
+        let keys = self.keys
         self.logger.info(
             "demo identity provider starting",
             metadata: [
@@ -206,6 +212,34 @@ public final class DemoIdentityProvider: Service, Sendable {
         }
         self.logger.info("all refresh tokens revoked", metadata: ["count": "\(count)"])
     }
+
+    /// Rotates the RS256 signing key: a new 2048-bit key with a new `kid` signs every later token and is
+    /// added to the JWKS; earlier keys stay published and valid.
+    ///
+    /// - Returns: The new key's `kid`.
+    /// - Throws: ``DemoIdentityProviderError/invalidConfiguration(_:)`` with HS256 signing (no published key).
+    @discardableResult
+    public func rotateSigningKey() async throws -> String {
+        guard self.configuration.signing.algorithm == "RS256" else {
+            throw DemoIdentityProviderError.invalidConfiguration("signing: key rotation needs RS256 signing")
+        }
+        let signing = try DemoSigning.rs256GeneratedKey()
+        let number = self.state.withLock { state -> Int in
+            state.keyRotations += 1
+            return state.keyRotations + 1
+        }
+        let keyID = "\(DemoSigning.keyID)-\(number)"
+        await signing.install(in: self.keys, keyID: keyID)
+        self.state.withLock { state in
+            if let jwk = signing.publicJWK(keyID: keyID) { state.publishedKeys.append(jwk) }
+            state.signingKeyID = keyID
+        }
+        self.logger.info("signing key rotated", metadata: ["kid": "\(keyID)"])
+        return keyID
+    }
+
+    /// The `kid` tokens are signed with now.
+    public var signingKeyID: String { self.state.withLock { $0.signingKeyID } }
 
     /// Appends a fault to the schedule; its window is measured from the start of `run()`.
     ///

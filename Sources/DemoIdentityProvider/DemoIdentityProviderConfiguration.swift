@@ -31,6 +31,15 @@ public struct DemoIdentityProviderConfiguration: Sendable {
     /// The protected resource's path, served on every endpoint's listener: `GET` with a bearer token
     /// the provider issued answers 200, anything else 401 (RFC 6750). Scheduled faults do not apply to it.
     public var resourcePath = "/api/resource"
+    /// The `aud` claim of issued access tokens; `nil` (the default) issues tokens without one.
+    public var audience: String?
+    /// The JWKS document's path (RFC 7517), served on every listener: the RS256 public keys (none for HS256).
+    /// The metadata documents are served at `/.well-known/oauth-authorization-server` (RFC 8414) and
+    /// `/.well-known/openid-configuration` (OpenID Connect Discovery), naming ``issuer``.
+    public var jwksPath = "/.well-known/jwks.json"
+    /// The RFC 7662 introspection endpoint's path, served on every listener; clients authenticate as at the
+    /// token endpoint.
+    public var introspectionPath = "/oauth/introspect"
     /// The largest request body accepted; larger bodies get 413.
     public var maximumBodySize: Int
 

@@ -1,6 +1,12 @@
 import CryptoExtras
 import JWTKit
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// How the demo identity provider signs its access tokens.
 ///
 /// HS256 needs a key of at least 32 bytes (jwt-kit asserts on shorter keys in debug builds);
@@ -60,6 +66,41 @@ public struct DemoSigning: Sendable {
         case .hs256: nil
         case .rs256(let key): key.publicKey.pemRepresentation
         }
+    }
+
+    /// The public key as JWK members (RFC 7517 §4, RFC 7518 §6.3.1) with the given `kid`; `nil` for HS256,
+    /// whose key is never published.
+    public func publicJWK(keyID: String) -> [String: String]? {
+        guard case .rs256(let key) = self.storage, let primitives = try? key.publicKey.getKeyPrimitives() else {
+            return nil
+        }
+        return [
+            "kty": "RSA", "use": "sig", "alg": "RS256", "kid": keyID,
+            "n": Self.base64URL(primitives.modulus), "e": Self.base64URL(primitives.publicExponent),
+        ]
+    }
+
+    /// Adds this configuration's key to `keys` under `keyID`.
+    func install(in keys: JWTKeyCollection, keyID: String) async {
+        let kid = JWKIdentifier(string: keyID)
+        switch self.storage {
+        case .hs256(let key):
+            await keys.add(hmac: HMACKey(from: key), digestAlgorithm: .sha256, kid: kid)
+        case .rs256(let key):
+            await keys.add(rsa: key, digestAlgorithm: .sha256, kid: kid)
+        }
+    }
+
+    /// Base64url without padding (RFC 7515 §2).
+    static func base64URL(_ bytes: some Sequence<UInt8>) -> String {
+        String(Data(bytes).base64EncodedString().compactMap { character -> Character? in
+            switch character {
+            case "+": "-"
+            case "/": "_"
+            case "=": nil
+            default: character
+            }
+        })
     }
 
     /// A key collection that signs (and verifies) as this configuration says.

@@ -50,6 +50,14 @@ public struct DemoStatistics: Sendable, Hashable {
     public var resourceAccepted = 0
     /// Requests to the protected resource refused with 401 (no token, a bad signature, expired, wrong issuer).
     public var resourceRejected = 0
+    /// Requests for the JWKS document (`/.well-known/jwks.json`).
+    public var jwksRequests = 0
+    /// Requests for the metadata documents (RFC 8414 and OpenID Connect discovery).
+    public var metadataRequests = 0
+    /// RFC 7662 introspection requests.
+    public var introspectionRequests = 0
+    /// Signing key rotations so far.
+    public var keyRotations = 0
 
     /// Creates statistics.
     public init(endpoints: [String: Counts], accessTokensIssued: Int, refreshTokensIssued: Int, faultHits: [Int]) {

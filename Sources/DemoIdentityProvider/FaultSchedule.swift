@@ -65,6 +65,18 @@ public enum FaultKind: Sendable, Hashable {
     /// with `delay` `nil` the connection is closed without any response; otherwise the answer is held
     /// back by `delay`, longer than the client waits.
     case lostAnswer(delay: Duration?)
+    /// A correct token response whose access token is bad in the given way (see ``BadAccessToken``).
+    case badToken(BadAccessToken)
+    /// The introspection endpoint answers `active: false` for every token (RFC 7662); the token
+    /// endpoint ignores this fault.
+    case inactiveToken
+    /// The signing key is rotated (RS256 only): a new key with a new `kid` signs from then on and is added
+    /// to the JWKS, the old one stays published. The first token request in the window rotates; the
+    /// request is then answered normally.
+    case rotateKeys
+
+    /// Whether the fault applies to introspection requests rather than token requests.
+    public var isIntrospectionFault: Bool { self == .inactiveToken }
 }
 
 /// Ways a token response can be wrong while the status says 200.

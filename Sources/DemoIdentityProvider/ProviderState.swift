@@ -41,8 +41,12 @@ struct ProviderState: Sendable {
     }
 
     /// The first fault, in schedule order, that applies to a request on `endpoint` at `time`; it is counted as used.
-    mutating func decideFault(endpoint: String, at time: Duration) -> Fault? {
+    ///
+    /// - Parameter introspection: Whether the request is an introspection request: those see only
+    ///   introspection faults, token requests only the others.
+    mutating func decideFault(endpoint: String, at time: Duration, introspection: Bool = false) -> Fault? {
         for (index, fault) in self.faults.enumerated() where fault.applies(to: endpoint, at: time) {
+            guard fault.kind.isIntrospectionFault == introspection else { continue }
             if let count = fault.count, self.faultHits[index] >= count { continue }
             self.faultHits[index] += 1
             return fault
@@ -98,6 +102,15 @@ struct ProviderState: Sendable {
         return token
     }
 
+    /// The `kid` new tokens are signed with (rotation changes it).
+    var signingKeyID = DemoSigning.keyID
+    /// The public keys the JWKS endpoint publishes (RS256 only), as JWK members.
+    var publishedKeys: [[String: String]] = []
+    var keyRotations = 0
+    var jwksRequests = 0
+    var metadataRequests = 0
+    var introspectionRequests = 0
+
     var resourceAccepted = 0
     var resourceRejected = 0
 
@@ -110,6 +123,10 @@ struct ProviderState: Sendable {
         )
         statistics.resourceAccepted = self.resourceAccepted
         statistics.resourceRejected = self.resourceRejected
+        statistics.jwksRequests = self.jwksRequests
+        statistics.metadataRequests = self.metadataRequests
+        statistics.introspectionRequests = self.introspectionRequests
+        statistics.keyRotations = self.keyRotations
         return statistics
     }
 }

@@ -87,6 +87,19 @@ struct TokenEndpoint: Sendable {
                 // below fails on the closed channel, which Hummingbird ignores.
                 dropConnection()
             }
+        case .badToken(let kind):
+            metadata["fault"] = "bad_token_\(kind.rawValue)"
+            // Processed normally (authentication, rotation); only the access token is made bad.
+            reply = await BadAccessTokens.$current.withValue(kind) {
+                await self.process(request, body: body, metadata: &metadata)
+            }
+        case .rotateKeys:
+            metadata["fault"] = "rotate_keys"
+            _ = try? await self.provider.rotateSigningKey()
+            reply = await self.process(request, body: body, metadata: &metadata)
+        case .inactiveToken:
+            // Never chosen for a token request (decideFault keeps introspection faults apart).
+            reply = await self.process(request, body: body, metadata: &metadata)
         case nil:
             reply = await self.process(request, body: body, metadata: &metadata)
         }
@@ -194,12 +207,12 @@ struct TokenEndpoint: Sendable {
         }
     }
 
-    private struct Rejection: Error {
+    struct Rejection: Error {
         var reply: TokenReply
     }
 
     /// RFC 6749 §2.3.1: HTTP Basic, or `client_id`/`client_secret` in the body, never both.
-    private func authenticate(_ headers: HTTPFields, _ form: FormParameters) -> Result<String, Rejection> {
+    func authenticate(_ headers: HTTPFields, _ form: FormParameters) -> Result<String, Rejection> {
         let bodyID = form["client_id"]
         let bodySecret = form["client_secret"]
         if let authorization = headers[.authorization] {
@@ -317,9 +330,14 @@ struct TokenEndpoint: Sendable {
             issuedAt: Date(),
             lifetime: self.configuration.tokenLifetime,
             id: randomToken(bytes: 16),
-            scope: scope
+            scope: scope,
+            audience: self.configuration.audience
         )
-        return try await self.keys.sign(claims, kid: JWKIdentifier(string: DemoSigning.keyID))
+        let keyID = self.provider.signingKeyID
+        if let bad = BadAccessTokens.current {
+            return try await BadAccessTokens.make(bad, claims: claims, keys: self.keys, keyID: keyID)
+        }
+        return try await self.keys.sign(claims, kid: JWKIdentifier(string: keyID))
     }
 
     private func issue(clientID: String, scope: String?, refreshToken: String?) async -> TokenReply {

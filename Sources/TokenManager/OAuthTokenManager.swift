@@ -317,6 +317,8 @@ public final class OAuthTokenManager: Service, Sendable {
             self.events.emit(
                 TokenEvent(kind: .storeLoaded, timestamp: now, provider: session.configuration.name, fields: [
                     ("valid_token", .bool(valid)),
+                    // Validated by the first round before it is handed out (docs/validation.md).
+                    ("pending_validation", .bool(valid && session.validator != nil)),
                 ])
             )
         }

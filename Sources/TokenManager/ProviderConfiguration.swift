@@ -26,6 +26,9 @@ public struct ProviderConfiguration: Sendable {
     public var breaker: BreakerPolicy
     /// Credentials handed out, in order, when OAuth cannot give a usable token; empty for none.
     public var fallback: [FallbackCredential]
+    /// How tokens are checked before they are handed out; `nil` (the default) checks only the token
+    /// response itself. See ``TokenValidation``.
+    public var validation: TokenValidation?
 
     public init(
         name: String,
@@ -41,7 +44,8 @@ public struct ProviderConfiguration: Sendable {
         retry: RetryPolicy = .init(),
         timeouts: TimeoutLadder = .default,
         breaker: BreakerPolicy = .init(),
-        fallback: [FallbackCredential] = []
+        fallback: [FallbackCredential] = [],
+        validation: TokenValidation? = nil
     ) {
         self.name = name
         self.grant = grant
@@ -57,6 +61,7 @@ public struct ProviderConfiguration: Sendable {
         self.timeouts = timeouts
         self.breaker = breaker
         self.fallback = fallback
+        self.validation = validation
     }
 }
 

@@ -181,7 +181,7 @@ struct ConfigurationTests {
             at: "7:5",
             "unknown key 'retyr' in provider; did you mean 'retry'? (allowed: name, grant, token_endpoints, "
                 + "client_id, client_secret, refresh_token, client_auth, scopes, token_type, refresh, retry, "
-                + "timeouts, breaker, fallback, sinks)"
+                + "timeouts, breaker, fallback, sinks, validation)"
         ),
         .adding(
             "retry: {base_delay: abc}",

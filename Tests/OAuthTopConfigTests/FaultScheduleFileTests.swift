@@ -39,7 +39,7 @@ struct FaultScheduleFileTests {
             (
                 "- {kind: slo, delay: 1s}", "2:12",
                 "kind: expected one of slow | error | rate_limit | invalid_grant | outage | bad_response | "
-                    + "lost_answer, found 'slo'; did you mean 'slow'?"
+                    + "lost_answer | bad_token | inactive_token | rotate_keys, found 'slo'; did you mean 'slow'?"
             ),
             ("- {kind: slow}", "2:5", "missing required key 'delay' in fault"),
             (
@@ -75,7 +75,7 @@ struct FaultScheduleFileTests {
             (
                 "- {kind: error, endpoint: [primary]}", "2:19",
                 "unknown key 'endpoint' in fault; did you mean 'endpoints'? (allowed: kind, at, until, count, "
-                    + "endpoints, delay, status, retry_after, retry_after_format, body)"
+                    + "endpoints, delay, status, retry_after, retry_after_format, body, token)"
             ),
             (
                 "- {kind: error, endpoints: primary}", "2:30",
@@ -112,7 +112,7 @@ struct FaultScheduleFileTests {
             (
                 "faults:\n  - [slow]", "2:5",
                 "faults: expected a mapping with keys kind, at, until, count, endpoints, delay, status, retry_after, "
-                    + "retry_after_format, body, found a list"
+                    + "retry_after_format, body, token, found a list"
             ),
         ]
     )
@@ -131,7 +131,7 @@ struct FaultScheduleFileTests {
             error?.diagnostics.map(\.description) == [
                 "/f.yaml:2:5: error: missing required key 'delay' in fault",
                 "/f.yaml:3:12: error: kind: expected one of slow | error | rate_limit | invalid_grant | outage | "
-                    + "bad_response | lost_answer, found 'nope'",
+                    + "bad_response | lost_answer | bad_token | inactive_token | rotate_keys, found 'nope'",
             ]
         )
     }

@@ -5,7 +5,7 @@ extension ConfigurationParser {
     static let providerKeys = [
         "name", "grant", "token_endpoints", "client_id", "client_secret", "refresh_token", "client_auth",
         "scopes", "token_type", "refresh", "retry", "timeouts", "breaker", "fallback",
-        "sinks",
+        "sinks", "validation",
     ]
 
     /// A parsed provider and where its name is, for the duplicate-name check.
@@ -48,6 +48,7 @@ extension ConfigurationParser {
         let breaker = map.optional("breaker", self.breakerPolicy)
         let fallback = map.optional("fallback", self.fallbackChain)
         let sinks = map.optional("sinks", self.sinks) ?? []
+        let validation = map.optional("validation", self.tokenValidation)
 
         if grant == .refreshToken, !map.contains("refresh_token") {
             reportMissing("refresh_token", "the refresh_token grant needs an initial refresh token")
@@ -76,7 +77,8 @@ extension ConfigurationParser {
             retry: retry ?? RetryPolicy(),
             timeouts: timeouts ?? .default,
             breaker: breaker ?? BreakerPolicy(),
-            fallback: fallback?.entries ?? []
+            fallback: fallback?.entries ?? [],
+            validation: validation
         )
         return ParsedProvider(
             configuration: configuration, nameField: nameField, fallbackReferences: fallback?.references ?? [],

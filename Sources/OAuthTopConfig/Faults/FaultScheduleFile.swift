@@ -4,7 +4,10 @@ import Yams
 /// Parses fault schedule files (`faults:` lists, see `docs/faults.md`) into a `FaultSchedule`.
 public enum FaultScheduleFile {
     /// The fault kinds, as written in the file.
-    public static let kinds = ["slow", "error", "rate_limit", "invalid_grant", "outage", "bad_response", "lost_answer"]
+    public static let kinds = [
+        "slow", "error", "rate_limit", "invalid_grant", "outage", "bad_response", "lost_answer", "bad_token",
+        "inactive_token", "rotate_keys",
+    ]
 
     static let commonKeys = ["kind", "at", "until", "count", "endpoints"]
     /// Keys that only some kinds take.
@@ -14,8 +17,9 @@ public enum FaultScheduleFile {
         "retry_after": ["rate_limit"],
         "retry_after_format": ["rate_limit"],
         "body": ["bad_response"],
+        "token": ["bad_token"],
     ]
-    static let allKeys = commonKeys + ["delay", "status", "retry_after", "retry_after_format", "body"]
+    static let allKeys = commonKeys + ["delay", "status", "retry_after", "retry_after_format", "body", "token"]
 
     /// Reads and parses the schedule file at `path`.
     ///
@@ -127,15 +131,26 @@ public enum FaultScheduleFile {
             if let body = map.required("body", { reader.choice($0, from: bodies) }) {
                 faultKind = .badResponse(BadTokenResponse(rawValue: body))
             }
+        case "bad_token":
+            let tokens = BadAccessToken.all.map(\.rawValue)
+            if let token = map.required("token", { reader.choice($0, from: tokens) }) {
+                faultKind = .badToken(BadAccessToken(rawValue: token))
+            }
+        case "inactive_token":
+            faultKind = .inactiveToken
+        case "rotate_keys":
+            faultKind = .rotateKeys
         default:
             break
         }
         guard reader.diagnostics.errorCount == errorsBefore, let faultKind else { return nil }
+        // A rotation is an event, not a state: once, at the first token request of its window, unless told.
+        let faultCount = faultKind == .rotateKeys ? (count ?? 1) : count
         return Fault(
             kind: faultKind,
             start: start,
             end: end,
-            count: count,
+            count: faultCount,
             endpoints: endpoints.map(Set.init)
         )
     }

@@ -38,12 +38,13 @@ extension EventRow {
     /// Token event kinds drawn in the error style.
     static let failures: Set<TokenEvent.Kind> = [
         .attemptFailed, .refreshFailed, .tokenExpired, .storeCorrupt, .emergencyKeyUsed, .fallbackRefused,
+        .tokenRejected,
     ]
 
     /// The event fields shown, in this order; anything else is left out.
     /// The most telling ones come first, since narrow terminals cut the end of the line.
     static let shownFields = [
-        "alertname", "severity", "method", "uses", "outcome", "reason", "status", "retry_after_ms", "backoff_ms",
+        "alertname", "severity", "method", "uses", "outcome", "reason", "check", "source", "status", "retry_after_ms", "backoff_ms",
         "expires_in_s", "duration_ms", "attempt", "final", "endpoint", "rule",
     ]
 

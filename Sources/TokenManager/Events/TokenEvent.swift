@@ -58,6 +58,10 @@ public struct TokenEvent: Sendable {
         /// The fleet can be consulted again after `coordination_down`.
         public static let coordinationUp = Kind(rawValue: "coordination_up")
 
+        /// A token failed validation and was discarded (`source`: `refresh`, `store`, `fleet`; `check`,
+        /// `detail`, `token_sha256`, and `endpoint` for a refresh); a refresh follows.
+        public static let tokenRejected = Kind(rawValue: "token_rejected")
+
         public var description: String { self.rawValue }
     }
 

@@ -91,6 +91,16 @@ final class ProviderMetrics: Sendable {
         }.increment()
     }
 
+    /// A token refused by validation: `oauth_refresh_failures_total{reason="invalid_token", check=...}`.
+    ///
+    /// The `check` label exists on these series only; Prometheus allows series of one family to differ in
+    /// label names, and `sum by (reason)` and the panels' queries add them up with the other reasons.
+    func invalidToken(check: String) {
+        self.counter(in: self.failures, key: TokenRejection.reason + "\u{0}" + check, name: OAuthMetricNames.refreshFailures) {
+            [("provider", self.provider), ("reason", TokenRejection.reason), ("check", check)]
+        }.increment()
+    }
+
     func rateLimited(endpoint: String) {
         self.rateLimitedCounter(endpoint: endpoint).increment()
     }

@@ -43,6 +43,10 @@ extension ProviderSession {
         }
         if case .adopt(let token, let why) = outcome {
             if why == .waited { self.metrics.conflicts.increment() }
+            guard await self.fleetTokenIsValid(token) else {
+                // The fleet's token was refused (reported): this process refreshes for itself.
+                return await self.runLocalRound(reason: reason, handedOut: handedOut)
+            }
             return self.adopt(token, reason: why, handedOut: handedOut)
         }
         // Once the round ran under the lock, its result stands whatever the fleet said afterwards: a

@@ -23,7 +23,7 @@ extension ProviderSession {
         handedOut: Bool,
         startedAt: Int64
     ) async -> Result<CachedToken, TokenRefreshError>? {
-        if let recheck, let fleet = await recheck() {
+        if let recheck, let fleet = await recheck(), await self.fleetTokenIsValid(fleet) {
             return self.adopt(fleet, reason: .rotated, handedOut: handedOut)
         }
         guard let found = await self.newerStoredRotation(than: sent) else { return nil }
@@ -42,7 +42,10 @@ extension ProviderSession {
                 endpoint: stored.endpoint.isEmpty ? nil : stored.endpoint, generation: generation,
                 refreshedBy: "token store"
             )
-            return self.adopt(token, reason: .store, handedOut: handedOut)
+            // Checked like a fleet token (validation, when configured); a refused one leaves the refresh token.
+            if await self.fleetTokenIsValid(token, source: .store) {
+                return self.adopt(token, reason: .store, handedOut: handedOut)
+            }
         }
         // Only the refresh token is worth having: one more exchange with it, whose result stands.
         self.state.withLock { $0.refreshToken = newer }

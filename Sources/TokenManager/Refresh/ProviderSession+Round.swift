@@ -5,6 +5,7 @@ import Primitives
 
 extension ProviderSession {
     func runRound(reason: RefreshReason, handedOut: Bool) async -> Result<CachedToken, TokenRefreshError> {
+        if let restored = await self.validatePendingRestore(handedOut: handedOut) { return restored }
         if let coordinator = self.environment.coordinator {
             return await self.runCoordinatedRound(coordinator, reason: reason, handedOut: handedOut)
         }
@@ -98,10 +99,14 @@ extension ProviderSession {
             random: self.environment.random,
             metrics: self.metrics,
             events: self.environment.events,
-            logger: self.environment.logger
+            logger: self.environment.logger,
+            validator: self.validator
         )
         round.lostBefore = lostBefore
         round.onAnswerLost = { lost in self.state.withLock { $0.lostAnswer = lost } }
+        // A response refused by validation may have rotated the refresh token: keep the new one even if the
+        // round fails (a successful response's own refresh token replaces it in `finish`).
+        defer { self.keepRotated(round.rotated) }
         return try await round.run()
     }
 
@@ -161,7 +166,8 @@ extension ProviderSession {
                 if let notBefore = error.notBefore { state.notBefore = max(state.notBefore, notBefore) }
                 state.retryAt = max(now + max(backoff, self.configuration.retry.baseDelay).nanoseconds, state.notBefore)
             }
-            if error.code != .cancelled { self.metrics.failure(reason: error.reason) }
+            // A round that ended on refused tokens was counted per token, with its check (`reportInvalid`).
+            if error.code != .cancelled && error.reason != TokenRejection.reason { self.metrics.failure(reason: error.reason) }
             if let transition { self.publish(transition, at: now) }
             self.emit(.refreshFailed, at: now, [
                 ("reason", .string(error.reason)), ("final", .bool(error.isFinal)),

@@ -29,6 +29,10 @@ struct RefreshRound: Sendable {
     var lostBefore: LostAnswer? = nil
     /// Told about each `refresh_token` request of this round whose answer was lost.
     var onAnswerLost: @Sendable (LostAnswer) -> Void = { _ in }
+    /// Checks each issued token before the round accepts it (RefreshRound+Validation.swift); `nil` for none.
+    var validator: TokenValidator? = nil
+    /// A refresh token rotated by a response whose access token was then refused: later attempts send it.
+    var rotated = RotatedRefreshToken()
 
     func run() async throws(TokenRefreshError) -> RoundSuccess {
         let provider = self.configuration.name
@@ -52,7 +56,9 @@ struct RefreshRound: Sendable {
                 if Task.isCancelled { throw TokenRefreshError.cancelled(provider: provider) }
                 let step = self.configuration.timeouts.step(forAttempt: attempt)
                 attempt += 1
-                let outcome = await self.attempt(endpoint: endpoint, body: request, step: step, number: attempt)
+                // The body again when a refused response rotated the refresh token (validation).
+                let body = try self.rotated.value == nil ? request : self.requestBody()
+                let outcome = await self.attempt(endpoint: endpoint, body: body, step: step, number: attempt)
                 let failure: AttemptFailure
                 switch outcome {
                 case .success(let success):
@@ -62,7 +68,9 @@ struct RefreshRound: Sendable {
                 }
                 let rotates = self.configuration.grant == .refreshToken
                 if rotates, failure.answerLost {
-                    let lost = LostAnswer(refreshToken: self.refreshToken, endpoint: endpoint, failure: failure)
+                    let lost = LostAnswer(
+                        refreshToken: self.rotated.value ?? self.refreshToken, endpoint: endpoint, failure: failure
+                    )
                     // The first lost answer is the one that most likely carried the rotated token.
                     if lostAnswer == nil { lostAnswer = lost }
                     self.onAnswerLost(lost)
@@ -136,8 +144,11 @@ struct RefreshRound: Sendable {
         }
         let receivedAt = self.clock.now()
         self.metrics.duration(endpoint: endpoint, nanoseconds: receivedAt - sentAt)
-        let classified = result.flatMap { response in
+        var classified = result.flatMap { response in
             self.classify(response, endpoint: endpoint, sentAt: sentAt, receivedAt: receivedAt)
+        }
+        if case .success(let success) = classified {
+            classified = await self.validated(success, endpoint: endpoint)
         }
         switch classified {
         case .success:
@@ -249,7 +260,7 @@ struct RefreshRound: Sendable {
     private func requestBody() throws(TokenRefreshError) -> TokenEndpointRequest {
         var form: [(String, String)] = [("grant_type", self.configuration.grant.rawValue)]
         if self.configuration.grant == .refreshToken {
-            guard let refreshToken = self.refreshToken else {
+            guard let refreshToken = self.rotated.value ?? self.refreshToken else {
                 throw TokenRefreshError.missingRefreshToken(provider: self.configuration.name)
             }
             form.append(("refresh_token", refreshToken.revealed))

@@ -21,4 +21,13 @@ extension ProviderSession {
             scope: response.scope
         )
     }
+
+    /// The provider's clock minus ours, estimated from the response's `Date`, if it had one.
+    static func skew(of success: RoundSuccess) -> Int64? {
+        guard let serverDate = success.serverDate else { return nil }
+        // `Date` has one-second resolution: compare it with the middle of the exchange,
+        // counting the server's clock as half a second later than the truncated value.
+        let midpoint = (success.sentAt + success.receivedAt) / 2
+        return Int64((serverDate + 0.5) * 1e9) - midpoint
+    }
 }

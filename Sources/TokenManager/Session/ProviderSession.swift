@@ -15,6 +15,8 @@ final class ProviderSession: Sendable {
     let generation = Atomic<UInt64>(0)
     /// Whether no method can give this provider a token; the fallback chain, when there is one, decides.
     let emergency: EmergencyMode
+    /// Checks tokens before they are handed out; `nil` when the provider configures no validation.
+    let validator: TokenValidator?
 
     init(configuration: ProviderConfiguration, metrics: ProviderMetrics, environment: SessionEnvironment) {
         self.configuration = configuration
@@ -24,6 +26,9 @@ final class ProviderSession: Sendable {
             provider: configuration.name, events: environment.events, gauge: metrics.emergencyMode,
             logger: environment.logger
         )
+        self.validator = configuration.validation.map {
+            TokenValidator(configuration: configuration, validation: $0, transport: environment.transport)
+        }
         self.state = Mutex(
             SessionState(
                 refreshToken: configuration.refreshToken,

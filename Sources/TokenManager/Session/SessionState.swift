@@ -22,4 +22,6 @@ struct SessionState: Sendable {
     var failedRounds = 0
     /// A `refresh_token` request whose answer was lost, until a round succeeds (see ``LostAnswer``).
     var lostAnswer: LostAnswer?
+    /// A token restored from the store that waits for validation: the next round checks it first.
+    var pendingRestore: CachedToken?
 }

@@ -4,6 +4,12 @@ import Primitives
 
 extension ProviderSession {
     /// Installs a token restored from the store (if still valid) and the rotated refresh token.
+    ///
+    /// When the provider validates tokens, the token is kept aside instead (`pendingRestore`): validation
+    /// may need the network, and the first round checks it before asking the token endpoint
+    /// (``validatePendingRestore(handedOut:)``).
+    ///
+    /// - Returns: Whether a token was installed or kept for validation.
     func restore(_ stored: StoredToken, now: Int64) -> Bool {
         self.state.withLock { state in
             if let refreshToken = stored.refreshToken,
@@ -27,7 +33,11 @@ extension ProviderSession {
                 endpoint: stored.endpoint,
                 scope: stored.scope
             )
-            self.setToken(restored, in: &state)
+            if self.validator != nil {
+                state.pendingRestore = restored
+            } else {
+                self.setToken(restored, in: &state)
+            }
             return true
         }
     }

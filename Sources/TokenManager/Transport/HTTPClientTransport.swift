@@ -54,7 +54,10 @@ public final class HTTPClientTransport: TokenEndpointTransport {
         for header in request.headers { headers.add(name: header.name, value: header.value) }
         let http: HTTPClient.Request
         do {
-            http = try HTTPClient.Request(url: request.url, method: .POST, headers: headers, body: .bytes(request.body))
+            let get = request.method == "GET"
+            http = try HTTPClient.Request(
+                url: request.url, method: get ? .GET : .POST, headers: headers, body: get ? nil : .bytes(request.body)
+            )
         } catch {
             throw Self.classify(error, timeout: timeout, requestWritten: false)
         }

@@ -1,12 +1,16 @@
-/// One POST to a token endpoint, as the transport sends it.
+/// One request to the identity provider, as the transport sends it: a POST to a token endpoint, or a
+/// request of token validation (a `GET` of a JWKS or metadata document, an introspection POST, a probe).
 public struct TokenEndpointRequest: Sendable {
+    /// `POST` (the default) or `GET`; a `GET` sends no body.
+    public var method: String
     public var url: String
     /// Header names and values; may carry credentials, so never log them.
     public var headers: [(name: String, value: String)]
     /// The `application/x-www-form-urlencoded` body; carries secrets, so never log it.
     public var body: [UInt8]
 
-    public init(url: String, headers: [(name: String, value: String)], body: [UInt8]) {
+    public init(url: String, headers: [(name: String, value: String)], body: [UInt8], method: String = "POST") {
+        self.method = method
         self.url = url
         self.headers = headers
         self.body = body

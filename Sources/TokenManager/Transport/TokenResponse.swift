@@ -138,23 +138,3 @@ public enum TokenResponseParser {
         AttemptFailure(kind: .badResponse, code: "bad_response", detail: "\(code): \(detail)", status: 200)
     }
 }
-
-/// Reads claims of a compact JWT without verifying it (verification is the validation layer's job).
-public enum JWTClaims {
-    /// The `exp` claim, if `token` is a structurally valid compact JWT whose payload has a numeric `exp`.
-    public static func expiry(ofCompactJWT token: String) -> Double? {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let payload = self.base64URLDecode(parts[1]),
-            let value = JSONValue.parse(payload)?.object?["exp"]?.number
-        else { return nil }
-        return value.isFinite && value > 0 ? value : nil
-    }
-
-    static func base64URLDecode(_ part: Substring) -> Data? {
-        var text = part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        let remainder = text.count % 4
-        if remainder == 1 { return nil }
-        if remainder > 0 { text += String(repeating: "=", count: 4 - remainder) }
-        return Data(base64Encoded: text)
-    }
-}

@@ -216,8 +216,8 @@ let package = Package(
         .testTarget(
             name: "OAuthTopRuntimeTests",
             dependencies: [
-                "Alerting", "Dashboard", "OAuthTopConfig", "OAuthTopRuntime", "OAuthTopTestKit", "Primitives",
-                "Telemetry", "TokenManager",
+                "Alerting", "Dashboard", "Notifiers", "OAuthTopConfig", "OAuthTopRuntime", "OAuthTopTestKit",
+                "Primitives", "Telemetry", "TokenManager",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

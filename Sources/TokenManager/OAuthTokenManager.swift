@@ -130,6 +130,13 @@ public final class OAuthTokenManager: Service, Sendable {
         self.events.subscribe(subscriber)
     }
 
+    /// Hands `event` to the subscribers beside the manager's own events: for what the program around the
+    /// manager does to its providers (the demo approving its emergency key), so the event stream and the
+    /// dashboard show it in order.
+    public func publish(_ event: TokenEvent) {
+        self.events.emit(event)
+    }
+
     // MARK: Tokens
 
     /// A valid access token for `provider`.

@@ -30,9 +30,12 @@ struct DemoCommand: AsyncParsableCommand {
             unless --listen says otherwise.
 
             When both endpoints are down and the token has expired, the tasks go on with the \
-            provider's emergency key (the fallback chain). The seed's four alert rules run at the \
-            demo's time scale (rules/demo.rules.yaml, every second): the breaker and fallback \
-            alerts fire and resolve; --rules FILE evaluates your rule files instead.
+            fallback chain: the reports provider's token, then, once reports is down too, nothing \
+            (emergency mode, shown in the header) until the demo approves the emergency key at \
+            85s, then that key until OAuth is back (docs/faults.md). The seed's four alert rules \
+            and the emergency rule run at the demo's time scale (rules/demo.rules.yaml, every \
+            second): the breaker, fallback and emergency alerts fire and resolve; --rules FILE \
+            evaluates your rule files instead (with the emergency rule unless they define it).
 
             Rehearse your own settings against the faults you fear with --faults FILE; the format \
             is in docs/faults.md, and `oauthtop demo --print-faults` prints the default schedule.
@@ -40,7 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
             Examples:
               oauthtop demo
               oauthtop demo --theme light --range 1m
-              oauthtop demo --headless --duration 90s
+              oauthtop demo --headless --duration 125s
               oauthtop demo --headless --faults my-faults.yaml --listen 127.0.0.1:9464
               oauthtop demo --headless --rules my.rules.yaml
             """
@@ -101,7 +104,9 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let ruleGroups: [RuleGroup]
         do {
-            ruleGroups = self.ruleFiles.isEmpty ? RuleFileParser.demoGroups() : try RuleFileParser.load(paths: self.ruleFiles)
+            ruleGroups = self.ruleFiles.isEmpty
+                ? RuleFileParser.demoGroups()
+                : RuleFileParser.withEmergencyRule(try RuleFileParser.load(paths: self.ruleFiles))
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)

@@ -19,7 +19,8 @@ struct RunCommand: AsyncParsableCommand {
             go to stderr, /metrics listens on --listen, else `listen` in the file, else \
             127.0.0.1:9464. SIGINT, SIGTERM or SIGHUP stops it cleanly, writing the store last.
 
-            Alert rules (alerting.rule_files, else the seed's four rules) are evaluated every \
+            Alert rules (alerting.rule_files, else the seed's four rules; with the built-in \
+            oauth_emergency_mode rule unless the files define it) are evaluated every \
             alerting.evaluation_interval (15s); state changes are JSON lines (alert_pending, \
             alert_firing, alert_resolved) and alerts go to the notifiers their action routes to \
             (docs/alerting.md).
@@ -68,7 +69,7 @@ struct RunCommand: AsyncParsableCommand {
         logger.info("starting", metadata: ["providers": "\(configuration.providers.count)", "store": "\(loaded.storePath)"])
         let alerting = AlertingSetup(
             groups: loaded.ruleGroups, settings: configuration.alerting, collector: loaded.collector,
-            statePath: loaded.alertStatePath, logger: logger
+            statePath: loaded.alertStatePath, manager: loaded.manager, logger: logger
         )
         let tokenSocket: TokenSocketConfiguration?
         do {

@@ -146,7 +146,7 @@ struct WatchCommand: AsyncParsableCommand {
             configuredTheme: configuration.theme, dashboard: loaded.dashboard, defaultRange: .fiveMinutes)
         let alerting = AlertingSetup(
             groups: loaded.ruleGroups, settings: configuration.alerting, collector: loaded.collector,
-            statePath: loaded.alertStatePath, logger: logger
+            statePath: loaded.alertStatePath, manager: loaded.manager, logger: logger
         )
         try await ManagerRuntime(
             manager: loaded.manager, collector: loaded.collector, listen: listen, writer: nil,

@@ -2,17 +2,18 @@ import Foundation
 import OAuthTopTestKit
 import Testing
 
-/// `oauthtop demo --headless --duration 90s`: the whole fault schedule, seen as events, with no secret
-/// anywhere, and a /metrics that promtool accepts; beside the `demo` provider, the `reports` provider
-/// refreshes and its exec'd task runs.
+/// `oauthtop demo --headless --duration 125s`: the whole fault schedule, seen as events, the whole fallback
+/// chain during the full outage (the alternate, emergency mode, the approved emergency key, OAuth back), with
+/// no secret anywhere, and a /metrics that promtool accepts; beside the `demo` provider, the `reports`
+/// provider refreshes and its exec'd task runs.
 @Suite("oauthtop demo", .tags(.slow, .demo))
 struct DemoTests {
-    /// DESIGN.md, "Metric names".
+    /// DESIGN.md, "Metric names", and the emergency gauge.
     static let metricFamilies = [
         "oauth_refresh_attempts_total", "oauth_refresh_failures_total", "oauth_refresh_duration_seconds",
         "oauth_token_lifetime_seconds", "oauth_token_expires_in_seconds", "oauth_fallback_auth_used_total",
         "oauth_circuit_breaker_state", "oauth_refresh_conflicts_total", "oauth_token_expired_during_task_total",
-        "oauth_rate_limited_total",
+        "oauth_rate_limited_total", "oauth_emergency_mode",
     ]
 
     static let promtool = "/usr/bin/promtool"
@@ -21,7 +22,7 @@ struct DemoTests {
     func headlessDemo() async throws {
         try await Sandbox.with { sandbox in
             try await ChildProcess.with(
-                ["demo", "--headless", "--duration", "90s"], environment: sandbox.environment(),
+                ["demo", "--headless", "--duration", "125s"], environment: sandbox.environment(),
                 directory: sandbox.directory
             ) { demo in
                 let started = try await demo.waitForEvent("demo_started", timeout: .seconds(60))
@@ -83,21 +84,36 @@ struct DemoTests {
         let open = try next(after: onSecondary, "breaker to open") {
             $0.event == "breaker" && $0.string("to") == "open"
         }
-        // The full outage outlasts the token: the workload is served by the emergency key until the
-        // first successful probe, then by OAuth again.
+        // The full outage outlasts the token: the workload is served by the `reports` provider's token (the
+        // alternate) until `reports` is down too; then no method gives a token (emergency mode) until the demo
+        // approves the emergency key, which serves until the first successful probe, then OAuth again.
         let engaged = try next(after: open, "fallback_engaged") { $0.event == "fallback_engaged" }
-        #expect(events[engaged].string("method") == "emergency_key")
+        #expect(events[engaged].string("method") == "alternate_provider")
         #expect(events[engaged].string("severity") == "warning")
-        let used = try next(after: open, "emergency_key_used") { $0.event == "emergency_key_used" }
+        let emergency = try next(after: engaged, "emergency") { $0.event == "emergency" }
+        #expect(events[emergency].string("severity") == "critical")
+        #expect(events[emergency].string("tried")?.contains("alternate provider 'reports' (alternate_failed)") == true)
+        #expect(events[emergency].string("tried")?.contains("(not_approved)") == true, "\(events[emergency].raw)")
+        let approved = try next(after: emergency, "emergency_approved") { $0.event == "emergency_approved" }
+        let used = try next(after: approved, "emergency_key_used") { $0.event == "emergency_key_used" }
         #expect(events[used].string("severity") == "critical")
-        let closed = try next(after: engaged, "breaker to closed") {
+        let keyEngaged = try next(after: approved, "fallback_engaged with the key") {
+            $0.event == "fallback_engaged" && $0.string("method") == "emergency_key"
+        }
+        let emergencyEnded = try next(after: approved, "emergency_ended") { $0.event == "emergency_ended" }
+        #expect(events[emergencyEnded].string("recovered_by") == "emergency_key")
+        #expect(
+            !events[(emergency + 1)..<emergencyEnded].contains { $0.event == "emergency" }, "once per outage"
+        )
+        let closed = try next(after: max(keyEngaged, emergencyEnded), "breaker to closed") {
             $0.event == "breaker" && $0.string("to") == "closed"
         }
         let ended = try next(after: closed, "fallback_ended") { $0.event == "fallback_ended" }
         #expect((events[ended].number("uses") ?? 0) > 0)
         #expect(!events[ended...].contains { $0.event == "fallback_engaged" }, "no fallback after recovery")
         try self.checkAlerts(
-            events, breakerOpen: open, breakerClosed: closed, fallbackEngaged: engaged, fallbackEnded: ended
+            events, breakerOpen: open, breakerClosed: closed, fallbackEngaged: engaged, fallbackEnded: ended,
+            emergency: emergency, emergencyEnded: emergencyEnded
         )
         #expect(events.last?.event == "stopped")
         #expect(events.filter { $0.event == "stopped" }.count == 1)
@@ -105,13 +121,16 @@ struct DemoTests {
 
     /// The demo's rules (evaluated every second) tell the same story: `oauth_circuit_breaker_open` fires after
     /// the breaker opens and resolves after it closes; `fallback_auth_usage` fires after the fallback engages
-    /// and resolves after it ends (its 10 s rate window empties); neither is still firing at the end.
+    /// and resolves after it ends (its rate window empties); `oauth_emergency_mode` fires after the emergency
+    /// and resolves after it ends; none is still firing at the end.
     private func checkAlerts(
         _ events: [EventLine],
         breakerOpen: Int,
         breakerClosed: Int,
         fallbackEngaged: Int,
-        fallbackEnded: Int
+        fallbackEnded: Int,
+        emergency: Int,
+        emergencyEnded: Int
     ) throws {
         func first(_ event: String, _ alertname: String, after start: Int) throws -> Int {
             guard let index = events.indices.dropFirst(start + 1).first(where: {
@@ -127,6 +146,7 @@ struct DemoTests {
         for (alertname, started, stopped) in [
             ("oauth_circuit_breaker_open", breakerOpen, breakerClosed),
             ("fallback_auth_usage", fallbackEngaged, fallbackEnded),
+            ("oauth_emergency_mode", emergency, emergencyEnded),
         ] {
             let before = events[..<started].contains {
                 $0.event == "alert_firing" && $0.string("alertname") == alertname
@@ -146,13 +166,18 @@ struct DemoTests {
         #expect(events[breakerFiring].string("action") == "page_oncall")
         let fallbackFiring = try first("alert_firing", "fallback_auth_usage", after: fallbackEngaged)
         #expect(events[fallbackFiring].string("severity") == "warning")
-        #expect(events[fallbackFiring].string("labels") == #"{method="emergency_key"}"#, "\(events[fallbackFiring])")
+        #expect(
+            events[fallbackFiring].string("labels") == #"{method="alternate_provider"}"#, "\(events[fallbackFiring])"
+        )
+        let emergencyFiring = try first("alert_firing", "oauth_emergency_mode", after: emergency)
+        #expect(events[emergencyFiring].string("severity") == "critical")
+        #expect(events[emergencyFiring].string("action") == "page_oncall")
     }
 
-    /// `oauth_fallback_auth_used_total{provider="demo",method="emergency_key"}` went up during the
-    /// outage (it equals the uses `fallback_ended` reports) and stays put after recovery: it still has that
-    /// value once the `fallback_auth_usage` alert has resolved, i.e. once the rule's rate window has seen no
-    /// fallback use for its whole width.
+    /// `oauth_fallback_auth_used_total{provider="demo"}` (methods `alternate_provider` and `emergency_key`) went
+    /// up during the outage (together they equal the uses `fallback_ended` reports) and stays put after recovery:
+    /// it still has that value once the `fallback_auth_usage` alert has resolved, i.e. once the rule's rate
+    /// window has seen no fallback use for its whole width.
     private func checkFallbackCounter(demo: ChildProcess, url: String) async throws {
         let ended = try await demo.waitForEvent("fallback_ended", timeout: .seconds(150))
         let uses = try #require(ended.number("uses"))
@@ -167,13 +192,19 @@ struct DemoTests {
 
     private func fallbackUses(url: String) async throws -> Double {
         let body = try await LoopbackHTTP.get(url).body
-        let prefix = #"oauth_fallback_auth_used_total{method="emergency_key",provider="demo"} "#
-        let alternative = #"oauth_fallback_auth_used_total{provider="demo",method="emergency_key"} "#
-        let line = try #require(
-            body.split(separator: "\n").first { $0.hasPrefix(prefix) || $0.hasPrefix(alternative) },
-            "no emergency_key series in /metrics"
-        )
-        return try #require(Double(line.split(separator: " ").last.map(String.init) ?? ""))
+        var total = 0.0
+        for method in ["alternate_provider", "emergency_key"] {
+            let prefix = #"oauth_fallback_auth_used_total{method="\#(method)",provider="demo"} "#
+            let alternative = #"oauth_fallback_auth_used_total{provider="demo",method="\#(method)"} "#
+            let line = try #require(
+                body.split(separator: "\n").first { $0.hasPrefix(prefix) || $0.hasPrefix(alternative) },
+                "no \(method) series in /metrics"
+            )
+            let uses = try #require(Double(line.split(separator: " ").last.map(String.init) ?? ""))
+            #expect(uses > 0, "the demo used \(method)")
+            total += uses
+        }
+        return total
     }
 
     /// The exec'd task holds a `reports` token: it is running and its token file was written.

@@ -18,7 +18,7 @@ struct RuleFileParserTests {
         #expect(demo == DefaultRules.demoYAML)
     }
 
-    @Test("the seed's four rules: names, severities, actions, conditions as written")
+    @Test("the seed's four rules and the emergency rule: names, severities, actions, conditions as written")
     func seedRules() throws {
         let groups = RuleFileParser.defaultGroups()
         let rules = try #require(groups.first).rules.compactMap { rule -> AlertingRule? in
@@ -28,13 +28,53 @@ struct RuleFileParserTests {
         #expect(
             rules.map(\.name) == [
                 "oauth_refresh_failure_rate", "oauth_circuit_breaker_open", "fallback_auth_usage",
-                "token_expiry_during_execution",
+                "token_expiry_during_execution", "oauth_emergency_mode",
             ])
         #expect(
-            rules.map(\.action) == ["notify_slack", "page_oncall", "notify_team", "investigate_long_running_tasks"])
-        #expect(rules.map { $0.labels["severity"]?.source } == ["warning", "critical", "warning", "warning"])
+            rules.map(\.action) == [
+                "notify_slack", "page_oncall", "notify_team", "investigate_long_running_tasks", "page_oncall",
+            ])
+        #expect(
+            rules.map { $0.labels["severity"]?.source } == ["warning", "critical", "warning", "warning", "critical"]
+        )
         #expect(rules[1].expression.text == "oauth_circuit_breaker_state == \"open\"")
-        #expect(RuleFileParser.demoGroups().first?.rules.count == 4)
+        #expect(rules[4].expression.text == "oauth_emergency_mode == 1")
+        #expect(RuleFileParser.demoGroups().first?.rules.count == 5)
+    }
+
+    @Test("the emergency rule joins rule files that do not define it, and yields to one that does")
+    func emergencyRuleAdded() throws {
+        func alertNames(_ groups: [RuleGroup]) -> [String] {
+            groups.flatMap(\.rules).compactMap { rule in
+                if case .alerting(let alerting) = rule { return alerting.name }
+                return nil
+            }
+        }
+        let mine = try RuleFileParser.parse(
+            yaml: "alerts:\n  - name: mine\n    condition: up == 0\n    severity: warning\n", file: "mine.yaml"
+        ).get()
+        let added = RuleFileParser.withEmergencyRule(mine)
+        #expect(alertNames(added) == ["mine", "oauth_emergency_mode"])
+        #expect(added.last?.file == DefaultRules.emergencyFileName)
+        let own = try RuleFileParser.parse(
+            yaml: """
+                alerts:
+                  - name: oauth_emergency_mode
+                    condition: oauth_emergency_mode == 1
+                    severity: page
+                    action: wake_everyone
+                """,
+            file: "own.yaml"
+        ).get()
+        let kept = RuleFileParser.withEmergencyRule(own)
+        #expect(alertNames(kept) == ["oauth_emergency_mode"], "a rule file's own emergency rule replaces the built-in")
+        let rule = kept.flatMap(\.rules).compactMap { rule -> AlertingRule? in
+            if case .alerting(let alerting) = rule { return alerting }
+            return nil
+        }.first
+        #expect(rule?.action == "wake_everyone")
+        #expect(alertNames(RuleFileParser.withEmergencyRule(RuleFileParser.defaultGroups())).count == 5, "once")
+        #expect(alertNames(RuleFileParser.emergencyGroups()) == ["oauth_emergency_mode"])
     }
 
     @Test("Prometheus format: groups, interval, alerting and recording rules, for, keep_firing_for")

@@ -109,10 +109,17 @@ public enum DashboardRenderer {
         }
         put(" oauthtop", accent)
         put(separator, base)
+        // Emergency mode comes first, where a cut header still shows it.
+        let emergencies = snapshot.providers.filter { $0.emergency != nil }
+        if !emergencies.isEmpty {
+            put(" EMERGENCY: " + emergencies.map(\.name).joined(separator: ", ") + " ", theme[.critical])
+            put(separator, base)
+        }
         for (index, provider) in snapshot.providers.enumerated() {
             if index > 0 { put(" ", base) }
-            let marker = provider.breaker == .open || provider.needsIntervention ? "!" : ""
-            put(provider.name + marker, index == state.selectedProvider ? accent.union(theme[.selected]) : base)
+            let marker = provider.breaker == .open || provider.needsIntervention || provider.emergency != nil ? "!" : ""
+            let style = provider.emergency != nil ? theme[.critical] : (index == state.selectedProvider ? accent : base)
+            put(provider.name + marker, index == state.selectedProvider ? style.union(theme[.selected]) : style)
         }
         if snapshot.providers.isEmpty { put("no providers", base) }
         put(separator + "up " + ValueFormat.duration(Double(snapshot.uptime.components.seconds)), base)

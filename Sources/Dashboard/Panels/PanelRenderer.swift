@@ -120,6 +120,7 @@ enum PanelRenderer {
 
     private static func providerRole(_ name: String, state: DashboardState, snapshot: DashboardSnapshot) -> ThemeRole {
         let index = snapshot.providers.firstIndex { $0.name == name }
+        if let index, snapshot.providers[index].emergency != nil { return .critical }
         return index == state.selectedProvider ? .selected : .eventProvider
     }
 

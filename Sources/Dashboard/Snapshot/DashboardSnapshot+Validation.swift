@@ -34,7 +34,7 @@ extension DashboardSnapshot {
             for (name, value) in [
                 ("expiresAt", row.expiresAt), ("issuedAt", row.issuedAt), ("advisoryAt", row.advisoryAt),
                 ("mandatoryAt", row.mandatoryAt), ("lastSuccessAt", row.lastSuccessAt),
-                ("fleetLock.since", row.fleetLock?.since),
+                ("fleetLock.since", row.fleetLock?.since), ("emergency.since", row.emergency?.since),
             ] {
                 if let value { try Self.time(value, at + name) }
             }

@@ -69,6 +69,8 @@ public struct ProviderRow: Sendable, Hashable, Codable {
     public var fallbackInUse: String?
     /// Who holds the provider's fleet lock, when the daemon coordinates through Redis and someone does.
     public var fleetLock: FleetLock?
+    /// Set while no method can give the provider a token (emergency mode).
+    public var emergency: EmergencyRow?
 
     /// Creates a row.
     public init(
@@ -95,7 +97,8 @@ public struct ProviderRow: Sendable, Hashable, Codable {
         skewSeconds: Double? = nil,
         fallbackChain: [String] = [],
         fallbackInUse: String? = nil,
-        fleetLock: FleetLock? = nil
+        fleetLock: FleetLock? = nil,
+        emergency: EmergencyRow? = nil
     ) {
         self.name = name
         self.phase = phase
@@ -121,13 +124,14 @@ public struct ProviderRow: Sendable, Hashable, Codable {
         self.fallbackChain = fallbackChain
         self.fallbackInUse = fallbackInUse
         self.fleetLock = fleetLock
+        self.emergency = emergency
     }
 
     enum CodingKeys: String, CodingKey {
         case name, phase, expiresAt, lifetimeSeconds, breaker, breakerSince, refreshing, needsIntervention, lastError
         case tokenFingerprint, issuedAt, advisoryAt, mandatoryAt, endpoint, endpoints, breakerHistory
         case consecutiveFailures, rounds, failedRounds, lastSuccessAt, skewSeconds, fallbackChain, fallbackInUse
-        case fleetLock
+        case fleetLock, emergency
     }
 
     public init(from decoder: any Decoder) throws {
@@ -156,6 +160,7 @@ public struct ProviderRow: Sendable, Hashable, Codable {
         self.fallbackChain = try container.decodeIfPresent([String].self, forKey: .fallbackChain) ?? []
         self.fallbackInUse = try container.decodeIfPresent(String.self, forKey: .fallbackInUse)
         self.fleetLock = try container.decodeIfPresent(FleetLock.self, forKey: .fleetLock)
+        self.emergency = try container.decodeIfPresent(EmergencyRow.self, forKey: .emergency)
     }
 }
 

@@ -91,6 +91,7 @@ public struct Theme: Sendable, Hashable {
             .overlayBorder: style(.brightCyan, .black),
             .overlayTitle: style(.brightWhite, .black, bold),
             .tooSmall: style(.brightYellow, bold),
+            .critical: style(.brightWhite, .red, bold),
         ]
     )
 
@@ -134,6 +135,7 @@ public struct Theme: Sendable, Hashable {
             .overlayBorder: style(.rgb(0x00, 0x5f, 0xaf), .rgb(0xee, 0xee, 0xee)),
             .overlayTitle: style(.rgb(0x00, 0x00, 0x00), .rgb(0xee, 0xee, 0xee), bold),
             .tooSmall: style(.rgb(0xaf, 0x5f, 0x00), bold),
+            .critical: style(.rgb(0xff, 0xff, 0xff), .rgb(0xc0, 0x00, 0x00), bold),
         ]
     )
 
@@ -177,6 +179,7 @@ public struct Theme: Sendable, Hashable {
             .overlayBorder: style(.brightYellow, .black, bold),
             .overlayTitle: style(.brightYellow, .black, bold),
             .tooSmall: style(.brightYellow, bold),
+            .critical: style(.brightWhite, .brightRed, [.bold, .underline]),
         ]
     )
 
@@ -220,6 +223,7 @@ public struct Theme: Sendable, Hashable {
             .overlayBorder: style(attributes: [.bold]),
             .overlayTitle: style(attributes: [.bold]),
             .tooSmall: style(attributes: [.bold]),
+            .critical: style(attributes: [.reverse, .bold, .underline]),
         ]
     )
 

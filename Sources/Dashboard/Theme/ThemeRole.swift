@@ -85,6 +85,9 @@ public struct ThemeRole: Sendable, Hashable, CustomStringConvertible {
     public static let overlayTitle = ThemeRole("overlay_title", 34)
     /// The terminal-too-small message.
     public static let tooSmall = ThemeRole("too_small", 35)
+    /// Emergency mode: no method gives a provider a token. The header's EMERGENCY banner, the provider's name
+    /// wherever providers are listed, and the detail view's emergency section.
+    public static let critical = ThemeRole("critical", 36)
 
     /// Every role, in the order theme files list them.
     public static let all: [ThemeRole] = [
@@ -124,6 +127,7 @@ public struct ThemeRole: Sendable, Hashable, CustomStringConvertible {
         .overlayBorder,
         .overlayTitle,
         .tooSmall,
+        .critical,
     ]
 
     /// The role called `name` in theme files, if any.

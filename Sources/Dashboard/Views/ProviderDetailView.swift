@@ -1,6 +1,7 @@
-/// The detail view of one provider (`Enter`), as k9s describes a resource: its token (fingerprint, issued,
-/// advisory, mandatory and expiry times), circuit breaker and its history, fallback chain, endpoints with their
-/// recent outcomes, the last error in full, and the consumers of its token.
+/// The detail view of one provider (`Enter`), as k9s describes a resource: emergency mode with what was tried
+/// (while no method gives a token), its token (fingerprint, issued, advisory, mandatory and expiry times),
+/// circuit breaker and its history, fallback chain, endpoints with their recent outcomes, the last error in
+/// full, and the consumers of its token.
 ///
 /// It covers the space between the header and the footer. Two columns side by side; each section is cut at the
 /// bottom when the terminal is short.
@@ -40,7 +41,8 @@ enum ProviderDetailView {
         }
         let now = snapshot.now
         let offset = snapshot.utcOffsetSeconds
-        let leftLines = self.tokenLines(row, now: now, offset: offset)
+        let leftLines = self.emergencyLines(row, now: now, width: left.width)
+            + self.tokenLines(row, now: now, offset: offset)
             + self.breakerLines(row, now: now, offset: offset, ascii: ascii)
             + self.fallbackLines(row)
         let rightLines = self.endpointLines(row, now: now, width: right.width, ascii: ascii)
@@ -54,6 +56,24 @@ enum ProviderDetailView {
     }
 
     // MARK: - Sections
+
+    /// Emergency mode, first so it is never cut: since when, and each method tried with why it gave no token.
+    static func emergencyLines(_ row: ProviderRow, now: Int64, width: Int) -> [StyledLine] {
+        guard let emergency = row.emergency else { return [] }
+        var head = StyledLine(" EMERGENCY: no method gives a token ", .critical)
+        if emergency.since > 0 { head.append(" since " + self.relative(emergency.since, now: now), .muted) }
+        var lines = [head]
+        if emergency.tried.isEmpty { lines.append(StyledLine("  what was tried is not known here", .muted)) }
+        for (index, attempt) in emergency.tried.enumerated() {
+            var line = StyledLine("  \(index + 1)) ", .muted)
+            line.append(attempt.entry, .text)
+            line.append(" " + attempt.reason, .bad)
+            lines.append(line)
+            let detail = StyledLine.wrap(attempt.detail, width: max(1, width - 6)).prefix(2)
+            lines += detail.map { StyledLine("     " + $0, .muted) }
+        }
+        return lines
+    }
 
     static func tokenLines(_ row: ProviderRow, now: Int64, offset: Int) -> [StyledLine] {
         var lines = [StyledLine("Token", .title)]

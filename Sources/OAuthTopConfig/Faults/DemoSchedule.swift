@@ -6,9 +6,11 @@ import DemoIdentityProvider
 /// It is tuned for the demo's setup: the identity provider issues 20-second tokens to a manager
 /// with advisory 30%, mandatory 10%, retry `max_attempts` 3 with `base_delay` 200ms, breaker
 /// `failure_threshold` 2 with `cool_down` 8s, and two endpoints named `primary` and `secondary`.
-/// Refreshes then happen roughly every 14 seconds, and within 90 seconds a user sees, in order:
+/// Refreshes then happen roughly every 14 seconds, and within two minutes a user sees, in order:
 /// successful refreshes, a retried 500, an honoured 429, a failover to `secondary`, and a breaker
-/// that opens during a full outage and closes when its next probe succeeds after it.
+/// that opens during a full outage (55s-100s) and closes when its next probe succeeds after it. During
+/// that outage the fallback chain plays out (`DemoSetup`): the `reports` provider's token, then, once
+/// `reports` is down too, emergency mode, then the emergency key once the demo approves it at 85s.
 public enum DemoSchedule {
     /// The schedule's file name in messages.
     public static let fileName = "<demo schedule>"
@@ -74,12 +76,15 @@ public enum DemoSchedule {
             count: 2
             endpoints: [secondary]
 
-          # 55s-72s: both endpoints are down. Two failed refresh rounds open the breaker
+          # 55s-100s: both endpoints are down. Two failed refresh rounds open the breaker
           # (failure_threshold 2); each probe after the 8s cool-down fails until the outage ends,
-          # and the first probe after 72s succeeds and closes the breaker again.
+          # and the first probe after 100s succeeds and closes the breaker again. Meanwhile the
+          # token expires (~64s) and the fallback chain takes over: the `reports` provider's token
+          # until `reports` is down too (~75s), then nothing (emergency mode) until the demo
+          # approves the emergency key (85s), then that key until OAuth is back.
           - kind: outage
             at: 55s
-            until: 72s
+            until: 100s
         """
 
     /// The default demo schedule, parsed from `defaultYAML`.

@@ -1,15 +1,15 @@
-/// The default rule file: the seed's four alert rules, the same text as `rules/seed.rules.yaml` (a test
-/// checks they are equal).
+/// The default rule file: the seed's four alert rules and the emergency rule, the same text as
+/// `rules/seed.rules.yaml` (a test checks they are equal).
 public enum DefaultRules {
     /// The file name diagnostics use for the embedded rules.
     public static let fileName = "<built-in seed rules>"
 
-    /// The seed's rules in the seed's format.
+    /// The seed's rules in the seed's format, and the built-in emergency rule.
     public static let seedYAML = """
-# The seed's four alert rules, as the design document writes them. oauthtop evaluates these when the
-# configuration names no rule files (`alerting.rule_files`). `condition:` is a rule expression (PromQL);
-# metric names may be written as here, without `_total` or the `oauth_` prefix, and the breaker's state
-# by name. `action:` names a route of notifiers in the configuration (docs/alerting.md).
+# The seed's four alert rules, as the design document writes them, and oauthtop's emergency rule. oauthtop
+# evaluates these when the configuration names no rule files (`alerting.rule_files`). `condition:` is a rule
+# expression (PromQL); metric names may be written as here, without `_total` or the `oauth_` prefix, and the
+# breaker's state by name. `action:` names a route of notifiers in the configuration (docs/alerting.md).
 alerts:
   - name: oauth_refresh_failure_rate
     condition: rate(oauth_refresh_failures[5m]) > 0.1
@@ -31,6 +31,15 @@ alerts:
     severity: warning
     action: investigate_long_running_tasks
 
+  # Built in: no method gives a provider a token (OAuth and every fallback entry failed). Evaluated also
+  # beside rule files that do not define an alert of this name; define one to route it your way.
+  - name: oauth_emergency_mode
+    condition: oauth_emergency_mode == 1
+    severity: critical
+    action: page_oncall
+    annotations:
+      summary: "{{ $labels.provider }}: emergency mode, no method gives a token"
+
 """
 
     /// The file name diagnostics use for the demo's rules.
@@ -38,8 +47,9 @@ alerts:
 
     /// The seed's rules at the demo's time scale (the same text as `rules/demo.rules.yaml`).
     public static let demoYAML = """
-# The seed's four rules at the demo's time scale. The demo's tokens live 20 s instead of an hour and
-# its faults come within 90 s, so the windows are seconds long; the demo evaluates rules every second.
+# The seed's four rules and the emergency rule at the demo's time scale. The demo's tokens live 20 s
+# instead of an hour and its faults come within 90 s, so the windows are seconds long; the demo evaluates
+# rules every second.
 # `oauthtop demo --rules FILE` evaluates your rule files instead.
 alerts:
   - name: oauth_refresh_failure_rate
@@ -69,6 +79,33 @@ alerts:
     action: investigate_long_running_tasks
     annotations:
       summary: "{{ $labels.provider }}: tokens expire under running tasks"
+
+  - name: oauth_emergency_mode
+    condition: oauth_emergency_mode == 1
+    severity: critical
+    action: page_oncall
+    annotations:
+      summary: "{{ $labels.provider }}: emergency mode, no method gives a token"
+
+"""
+
+    /// The name of the built-in emergency alert (``emergencyYAML``).
+    public static let emergencyAlertName = "oauth_emergency_mode"
+
+    /// The file name diagnostics use for the built-in emergency rule.
+    public static let emergencyFileName = "<built-in emergency rule>"
+
+    /// The built-in emergency alert, evaluated beside rule files that define no alert of its name: no method
+    /// gives a provider a token. The runtime adds each method's error to its notifications (annotations
+    /// `tried` and `description`).
+    public static let emergencyYAML = """
+alerts:
+  - name: oauth_emergency_mode
+    condition: oauth_emergency_mode == 1
+    severity: critical
+    action: page_oncall
+    annotations:
+      summary: "{{ $labels.provider }}: emergency mode, no method gives a token"
 
 """
 }

@@ -11,15 +11,18 @@ extension OAuthTopConfiguration {
         }
     }
 
-    /// The rule groups to evaluate: the named rule files, or the seed's four rules when none are named.
-    /// Expressions may use oauthtop's spellings (``Alerting/MetricAliases/oauthTop``), which the runtime hands
-    /// the evaluator too.
+    /// The rule groups to evaluate: the named rule files, or the seed's four rules when none are named; with
+    /// the built-in emergency rule unless the files define an alert of its name
+    /// (``RuleFileParser/withEmergencyRule(_:)``). Expressions may use oauthtop's spellings
+    /// (``Alerting/MetricAliases/oauthTop``), which the runtime hands the evaluator too.
     ///
     /// - Throws: `ConfigError` with every problem of every rule file.
     public func ruleGroups(configPath: String?, fileReader: FileReader = .fileSystem) throws(ConfigError) -> [RuleGroup]
     {
         let paths = self.ruleFilePaths(configPath: configPath)
         guard !paths.isEmpty else { return RuleFileParser.defaultGroups() }
-        return try RuleFileParser.load(paths: paths, fileReader: fileReader, aliases: .oauthTop)
+        return RuleFileParser.withEmergencyRule(
+            try RuleFileParser.load(paths: paths, fileReader: fileReader, aliases: .oauthTop)
+        )
     }
 }

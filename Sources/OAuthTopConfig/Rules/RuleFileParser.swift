@@ -47,7 +47,7 @@ public enum RuleFileParser {
         return groups
     }
 
-    /// The seed's four rules, built in.
+    /// The seed's four rules and the emergency rule, built in.
     public static func defaultGroups() -> [RuleGroup] {
         // The embedded text is checked by the tests; an error here is a bug, reported rather than trapped.
         self.parse(yaml: DefaultRules.seedYAML, file: DefaultRules.fileName, aliases: .oauthTop).value ?? []
@@ -56,6 +56,25 @@ public enum RuleFileParser {
     /// The demo's rules (the seed's at the demo's time scale), built in.
     public static func demoGroups() -> [RuleGroup] {
         self.parse(yaml: DefaultRules.demoYAML, file: DefaultRules.demoFileName, aliases: .oauthTop).value ?? []
+    }
+
+    /// The built-in emergency rule (``DefaultRules/emergencyYAML``), as one group.
+    public static func emergencyGroups() -> [RuleGroup] {
+        self.parse(yaml: DefaultRules.emergencyYAML, file: DefaultRules.emergencyFileName, aliases: .oauthTop).value
+            ?? []
+    }
+
+    /// `groups` with the built-in emergency rule added when none of them defines an alert named
+    /// `oauth_emergency_mode`: a configuration's own rule files always have it, and define it to route it
+    /// (`action:`, labels) or to change it.
+    public static func withEmergencyRule(_ groups: [RuleGroup]) -> [RuleGroup] {
+        let defined = groups.contains { group in
+            group.rules.contains { rule in
+                if case .alerting(let alerting) = rule { return alerting.name == DefaultRules.emergencyAlertName }
+                return false
+            }
+        }
+        return defined ? groups : groups + self.emergencyGroups()
     }
 
     /// Parses one rule file's text.

@@ -3,8 +3,10 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import Notifiers
+import OAuthTopConfig
 import ServiceLifecycle
 import Telemetry
+import TokenManager
 
 /// The alerting side of a run: the rule evaluator and, when notifiers are configured, the dispatcher that
 /// delivers each alert to the notifiers its rule's `action:` routes to.
@@ -21,12 +23,15 @@ public struct AlertingSetup: Sendable {
     ///   - interval: Overrides the settings' evaluation interval (the demo evaluates every second).
     ///   - collector: The series the rules read, and where the notifiers' counters are recorded.
     ///   - statePath: Where alerts are kept across restarts (`alerts.json` in the state directory).
+    ///   - manager: The token manager whose providers the rules watch: the emergency alert's notifications
+    ///     then list each method's error (``EmergencyAnnotations``).
     public init(
         groups: [RuleGroup],
         settings: AlertingSettings?,
         interval: Duration? = nil,
         collector: TelemetryCollector,
         statePath: String? = nil,
+        manager: OAuthTokenManager? = nil,
         logger: Logger
     ) {
         let settings = settings ?? AlertingSettings(notifiers: [:], routes: [:], defaultRoute: [])
@@ -52,9 +57,16 @@ public struct AlertingSetup: Sendable {
             logger: logger
         ) { due in
             guard let delivery else { return }
+            // Read once per evaluation, and only when an emergency alert is due.
+            var emergencies: [String: EmergencyStatus] = [:]
+            if due.contains(where: { $0.alert.name == DefaultRules.emergencyAlertName }) {
+                for snapshot in manager?.snapshot() ?? [] { emergencies[snapshot.name] = snapshot.emergency }
+            }
             var byRoute: [[String]: [AlertNotification]] = [:]
             for item in due {
-                byRoute[settings.notifierNames(forAction: item.route), default: []].append(Self.notification(item))
+                var notification = Self.notification(item)
+                notification.annotations = EmergencyAnnotations.annotations(of: item.alert) { emergencies[$0] }
+                byRoute[settings.notifierNames(forAction: item.route), default: []].append(notification)
             }
             for (names, notifications) in byRoute where !names.isEmpty {
                 delivery.enqueue(notifications, to: names)

@@ -10,8 +10,8 @@ extension EventRow {
         }
     }
 
-    /// The row for a token event: failures, an opening breaker, the emergency key and a refused fallback are
-    /// drawn as errors.
+    /// The row for a token event: failures, an opening breaker, the emergency key, a refused fallback and
+    /// emergency mode are drawn as errors.
     public init(_ event: TokenEvent) {
         var isError = Self.failures.contains(event.kind)
         if event.kind == .breakerTransition, case .string(BreakerState.open.rawValue)? = event["to"] { isError = true }
@@ -38,13 +38,14 @@ extension EventRow {
     /// Token event kinds drawn in the error style.
     static let failures: Set<TokenEvent.Kind> = [
         .attemptFailed, .refreshFailed, .tokenExpired, .storeCorrupt, .emergencyKeyUsed, .fallbackRefused,
-        .tokenRejected,
+        .tokenRejected, .emergency,
     ]
 
     /// The event fields shown, in this order; anything else is left out.
     /// The most telling ones come first, since narrow terminals cut the end of the line.
     static let shownFields = [
-        "alertname", "severity", "method", "uses", "outcome", "reason", "check", "source", "status", "retry_after_ms", "backoff_ms",
+        "alertname", "severity", "method", "uses", "outcome", "reason", "check", "source", "oauth_reason", "methods",
+        "recovered_by", "status", "retry_after_ms", "backoff_ms",
         "expires_in_s", "duration_ms", "attempt", "final", "endpoint", "rule",
     ]
 

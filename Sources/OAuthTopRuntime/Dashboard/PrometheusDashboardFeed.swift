@@ -36,8 +36,11 @@ public final class PrometheusDashboardFeed: DashboardFeed {
         let expiry = try await self.panelSource.query(OAuthMetricNames.tokenExpirationTimestamp, at: at)
         let lifetime = try await self.panelSource.query(OAuthMetricNames.tokenLifetime, at: at)
         let breaker = try await self.panelSource.query(OAuthMetricNames.circuitBreakerState, at: at)
+        let emergency = try await self.panelSource.query(OAuthMetricNames.emergencyMode, at: at)
         let alerts = try await self.alerts()
-        let rows = Self.providerRows(expiry: expiry, lifetime: lifetime, breaker: breaker, now: now)
+        let rows = Self.providerRows(
+            expiry: expiry, lifetime: lifetime, breaker: breaker, emergency: emergency, now: now
+        )
         let (events, changed) = self.notices.withLock { notices in
             defer { notices.new = false }
             return (notices.rows, notices.new)
@@ -50,8 +53,11 @@ public final class PrometheusDashboardFeed: DashboardFeed {
     }
 
     /// The provider rows: one per `provider` and `instance` label pair of the daemons' gauges, sorted.
+    /// A daemon in emergency mode (`oauth_emergency_mode` 1) shows it; since when and what was tried stay on
+    /// that daemon (`oauthtop status` there lists them).
     static func providerRows(
-        expiry: [VectorElement], lifetime: [VectorElement], breaker: [VectorElement], now: Int64
+        expiry: [VectorElement], lifetime: [VectorElement], breaker: [VectorElement],
+        emergency: [VectorElement] = [], now: Int64
     ) -> [ProviderRow] {
         struct Key: Hashable, Comparable {
             var provider: String
@@ -97,6 +103,12 @@ public final class PrometheusDashboardFeed: DashboardFeed {
             case OAuthMetricNames.CircuitBreakerStateValue.halfOpen: entry.breaker = .halfOpen
             default: entry.breaker = .closed
             }
+            rows[key] = entry
+        }
+        for element in emergency where element.value == 1 {
+            guard let key = key(element) else { continue }
+            var entry = row(key)
+            entry.emergency = EmergencyRow(since: 0, tried: [])
             rows[key] = entry
         }
         return rows.keys.sorted().compactMap { rows[$0] }

@@ -32,8 +32,18 @@ extension ProviderRow {
             fallbackInUse: snapshot.fallbackInUse?.rawValue,
             fleetLock: snapshot.lockHolder.map {
                 FleetLock(instanceID: $0.instanceID, host: $0.host, since: $0.since)
+            },
+            emergency: snapshot.emergency.map {
+                EmergencyRow(since: $0.since, tried: $0.tried.map(EmergencyRow.Attempt.init))
             }
         )
+    }
+}
+
+extension EmergencyRow.Attempt {
+    /// The dashboard's and the socket's form of a method tried while no method gave a token.
+    public init(_ attempt: FallbackAttempt) {
+        self.init(method: attempt.method, entry: attempt.entry, reason: attempt.reason, detail: attempt.detail)
     }
 }
 

@@ -1,5 +1,6 @@
 import Alerting
 import DemoIdentityProvider
+import Foundation
 import Logging
 import Telemetry
 import TokenManager
@@ -61,6 +62,10 @@ public struct DemoRun: Sendable {
             logger: Logger(label: "oauthtop.demo.idp.reports")
         )
         let writer: JSONLineWriter? = self.dashboard == nil ? JSONLineWriter() : nil
+        let approvalDirectory = try DemoApproval.makeDirectory()
+        defer { try? FileManager.default.removeItem(atPath: approvalDirectory) }
+        let approvalFile = approvalDirectory + "/" + DemoSetup.approvalFileName
+        let approvalAt = ContinuousClock.now + DemoSetup.approvalAt
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await identityProvider.run() }
             group.addTask { try await reportsIdentityProvider.run() }
@@ -77,7 +82,8 @@ public struct DemoRun: Sendable {
             let assembly = try ManagerAssembly(
                 providers: [
                     DemoSetup.providerConfiguration(
-                        endpoints: endpoints.map(\.url), clientSecret: clientSecret, refreshToken: refreshToken
+                        endpoints: endpoints.map(\.url), clientSecret: clientSecret, refreshToken: refreshToken,
+                        approvalFile: approvalFile
                     ),
                     DemoSetup.reportsProviderConfiguration(
                         endpoints: reportsEndpoints.map(\.url), clientSecret: reportsSecret,
@@ -94,7 +100,7 @@ public struct DemoRun: Sendable {
             let (manager, collector) = (assembly.manager, assembly.collector)
             // Rules every second: the demo's time scale is seconds.
             let alerting = AlertingSetup(
-                groups: self.ruleGroups, settings: nil, interval: .seconds(1), collector: collector,
+                groups: self.ruleGroups, settings: nil, interval: .seconds(1), collector: collector, manager: manager,
                 logger: self.logger
             )
             let runtime = ManagerRuntime(
@@ -103,7 +109,12 @@ public struct DemoRun: Sendable {
                 listen: self.listen,
                 duration: self.duration,
                 extraServices: manager.providers.map { DemoWorkload(manager: manager, provider: $0, tasks: self.tasks) }
-                    + [execTask],
+                    + [
+                        execTask,
+                        DemoApproval(
+                            manager: manager, provider: "demo", file: approvalFile, at: approvalAt, logger: self.logger
+                        ),
+                    ],
                 writer: writer,
                 frontEnd: self.dashboard.map {
                     DashboardService(

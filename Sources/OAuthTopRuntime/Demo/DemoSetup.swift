@@ -35,9 +35,18 @@ public enum DemoSetup {
         return configuration
     }
 
-    /// How long the demo's emergency key may be used per outage: longer than the demo's full
-    /// outage (55s-72s of `DemoSchedule`), so the workload stays served until OAuth is back.
+    /// How long the demo's emergency key may be used per outage: longer than its use in the demo's
+    /// full outage (from the approval at 85s to OAuth's return after 100s), so the workload stays served
+    /// until OAuth is back.
     public static let emergencyKeyMaxDuration: Duration = .seconds(60)
+
+    /// When the demo approves its emergency key, from the identity providers' start: it creates the key's
+    /// approval file and says so (`emergency_approved`). Before it, with the `reports` provider down too,
+    /// the demo provider is in emergency mode.
+    public static let approvalAt: Duration = .seconds(85)
+
+    /// The name of the emergency key's approval file in the demo's own temporary directory.
+    public static let approvalFileName = "approve-emergency-key"
 
     /// The second provider's name.
     public static let reportsProvider = "reports"
@@ -51,14 +60,15 @@ public enum DemoSetup {
         return configuration
     }
 
-    /// The `reports` provider's faults, lighter than the `demo` provider's and at other times: its refreshes
-    /// land about every 31 seconds; the first meets a slow answer that outlasts the quick timeout (retried),
-    /// the second a 503 on the primary endpoint (retried there). Its breaker stays closed.
+    /// The `reports` provider's faults: its refreshes land about every 31 seconds; the first meets a slow
+    /// answer that outlasts the quick timeout (retried); from 40s to 100s both its endpoints are down, so its
+    /// token (renewed at ~33s) serves as the `demo` provider's alternate until it too runs out (~75s): then
+    /// no method gives `demo` a token (emergency mode; `reports` has no fallback chain and is in its own),
+    /// until the demo approves the emergency key.
     public static func reportsSchedule() -> FaultSchedule {
         FaultSchedule(faults: [
             Fault(kind: .slow(delay: .milliseconds(1500)), start: .seconds(25), end: .seconds(40), count: 1),
-            Fault(kind: .httpError(status: 503), start: .seconds(55), end: .seconds(75), count: 1,
-                endpoints: ["primary"]),
+            Fault(kind: .outage, start: .seconds(40), end: .seconds(100)),
         ])
     }
 
@@ -78,14 +88,18 @@ public enum DemoSetup {
 
     /// The demo provider: refresh-token grant against both endpoints, with settings scaled to
     /// 20-second tokens (advisory 30%, mandatory 10%, quick timeouts, breaker after 2 rounds),
-    /// and a fallback chain of one emergency key, so the full outage shows the fallback at work.
+    /// and a fallback chain of the `reports` provider's token, then an emergency key gated by an approval
+    /// file, so the full outage shows the whole chain at work.
     ///
-    /// - Parameter emergencyKey: The fallback key; by default random per run, never printed.
+    /// - Parameters:
+    ///   - emergencyKey: The fallback key; by default random per run, never printed.
+    ///   - approvalFile: The file that approves the emergency key; `nil` approves it always.
     public static func providerConfiguration(
         endpoints: [String],
         clientSecret: String,
         refreshToken: String,
-        emergencyKey: String = DemoSetup.randomSecret()
+        emergencyKey: String = DemoSetup.randomSecret(),
+        approvalFile: String? = nil
     ) -> ProviderConfiguration {
         ProviderConfiguration(
             name: "demo",
@@ -106,7 +120,12 @@ public enum DemoSetup {
                 TimeoutStep(connect: .seconds(2), total: .seconds(4)),
             ]),
             breaker: BreakerPolicy(failureThreshold: 2, coolDown: .seconds(8)),
-            fallback: [.emergencyKey(Secret(emergencyKey), maxDuration: self.emergencyKeyMaxDuration)]
+            fallback: [
+                .alternateProvider(self.reportsProvider),
+                .emergencyKey(
+                    Secret(emergencyKey), maxDuration: self.emergencyKeyMaxDuration, approvalFile: approvalFile
+                ),
+            ]
         )
     }
 }

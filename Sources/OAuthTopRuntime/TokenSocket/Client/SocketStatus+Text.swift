@@ -22,6 +22,13 @@ extension SocketStatus {
             ]
         }
         lines += Self.table([header] + rows)
+        for provider in self.providers {
+            guard let emergency = provider.emergency else { continue }
+            lines += ["", "EMERGENCY \(provider.name): no method gives a token since \(emergency.since); tried:"]
+            lines += emergency.tried.enumerated().map { index, attempt in
+                "  \(index + 1)) \(attempt.summary)"
+            }
+        }
         let locks = self.providers.compactMap { provider in
             provider.fleetLock.map { "  \(provider.name): \($0.instanceID) on \($0.host) since \($0.since)" }
         }

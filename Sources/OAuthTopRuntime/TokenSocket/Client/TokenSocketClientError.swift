@@ -46,7 +46,9 @@ public struct TokenSocketClientError: Error, Sendable, CustomStringConvertible {
     }
 
     static func server(status: Int, body: SocketErrorBody?) -> Self {
-        let message = body.map { "\($0.error): \($0.message)" } ?? "HTTP \(status)"
+        // An emergency answer lists each method tried, one per line (`oauthtop token`, `exec`, a sink's log).
+        let message = body.map { $0.isEmergency ? "\($0.error): \($0.explanation)" : "\($0.error): \($0.message)" }
+            ?? "HTTP \(status)"
         return Self(.server, status: status, body: body, "the daemon answered \(status): \(message)")
     }
 

@@ -1,3 +1,5 @@
+import Dashboard
+
 /// The answer of `GET /v1/status` and what `oauthtop status --json` prints: the daemon, its
 /// providers, the pending and firing alerts, and the consumers the socket has seen. Free of secrets
 /// (tokens appear as fingerprints).
@@ -59,6 +61,20 @@ public struct SocketStatus: Sendable, Hashable, Codable {
         public var lastSuccessAt: String?
         /// Who holds the provider's fleet lock (Redis coordination), as this daemon last saw it.
         public var fleetLock: FleetLock?
+        /// Set while no method gives the provider a token (emergency mode).
+        public var emergency: Emergency?
+
+        /// Emergency mode: since when, and what was tried the last time, OAuth first.
+        public struct Emergency: Sendable, Hashable, Codable {
+            /// RFC 3339.
+            public var since: String
+            public var tried: [EmergencyRow.Attempt]
+
+            public init(since: String, tried: [EmergencyRow.Attempt]) {
+                self.since = since
+                self.tried = tried
+            }
+        }
 
         /// A fleet lock's holder.
         public struct FleetLock: Sendable, Hashable, Codable {
@@ -83,7 +99,8 @@ public struct SocketStatus: Sendable, Hashable, Codable {
             name: String, phase: String, tokenFingerprint: String? = nil, expiresAt: String? = nil,
             expiresIn: Int64? = nil, breaker: String = "closed", consecutiveFailures: Int = 0,
             refreshing: Bool = false, lastError: String? = nil, needsIntervention: Bool = false,
-            fallbackInUse: String? = nil, lastSuccessAt: String? = nil, fleetLock: FleetLock? = nil
+            fallbackInUse: String? = nil, lastSuccessAt: String? = nil, fleetLock: FleetLock? = nil,
+            emergency: Emergency? = nil
         ) {
             self.name = name
             self.phase = phase
@@ -98,10 +115,11 @@ public struct SocketStatus: Sendable, Hashable, Codable {
             self.fallbackInUse = fallbackInUse
             self.lastSuccessAt = lastSuccessAt
             self.fleetLock = fleetLock
+            self.emergency = emergency
         }
 
         enum CodingKeys: String, CodingKey {
-            case name, phase, breaker, refreshing
+            case name, phase, breaker, refreshing, emergency
             case fleetLock = "fleet_lock"
             case tokenFingerprint = "token_fingerprint"
             case expiresAt = "expires_at"

@@ -123,12 +123,24 @@ public final class TokenSocketHandler: Sendable {
         do {
             token = try await self.manager.token(for: provider)
         } catch {
-            return .json(
-                SocketErrorBody(error: "refresh_failed", message: error.description), status: 503,
-                outcome: "refresh_failed"
-            )
+            let emergency = self.manager.snapshot().first { $0.name == name }?.emergency
+            return Self.failure(error, provider: name, emergency: emergency)
         }
         return SocketReply(status: 200, body: Self.tokenJSON(token, now: self.clock.now()), outcome: "success")
+    }
+
+    /// The 503 `refresh_failed` for a failed `token(for:)`; when no method gives the provider a token it also
+    /// says `emergency` and lists what was tried: the error's own list, or, for a provider without a fallback
+    /// chain (OAuth its only method), its emergency status.
+    static func failure(_ error: TokenRefreshError, provider: String, emergency: EmergencyStatus?) -> SocketReply {
+        let tried = error.isEmergency ? error.tried : (emergency?.tried ?? [])
+        let body = tried.isEmpty
+            ? SocketErrorBody(error: "refresh_failed", message: error.description)
+            : SocketErrorBody(
+                error: "refresh_failed", message: error.description, emergency: true, provider: provider,
+                tried: tried.map(EmergencyRow.Attempt.init)
+            )
+        return .json(body, status: 503, outcome: "refresh_failed")
     }
 
     /// The body of a `GET /v1/token/{provider}` answer when it needs no waiting: the provider is
@@ -208,6 +220,12 @@ public final class TokenSocketHandler: Sendable {
                 lastSuccessAt: snapshot.lastSuccessAt.map { RFC3339.seconds(unixNanoseconds: $0) },
                 fleetLock: snapshot.lockHolder.map {
                     .init(instanceID: $0.instanceID, host: $0.host, since: RFC3339.seconds(unixNanoseconds: $0.since))
+                },
+                emergency: snapshot.emergency.map {
+                    .init(
+                        since: RFC3339.seconds(unixNanoseconds: $0.since),
+                        tried: $0.tried.map(EmergencyRow.Attempt.init)
+                    )
                 }
             )
         }

@@ -266,9 +266,8 @@ struct PanelQueriesTests {
         #expect(fresh == second)
     }
 
-    @Test(
-        "kept steps: a scripted timeline (new samples, a new series, a counter reset, range and width changes) gives"
-            + " every frame the series a fresh evaluation gives")
+    /// A scripted timeline: new samples, a new series, a counter reset, range and width changes.
+    @Test("kept steps: every frame of a scripted timeline shows what a fresh evaluation shows")
     func cacheTimeline() async {
         let collector = TelemetryCollector()
         let queries = PanelQueries(dashboard: Self.timelineDashboard, source: EvaluatorQuerySource(source: collector))

@@ -1,4 +1,5 @@
 import Alerting
+import Telemetry
 import Testing
 
 @Suite("Range queries")
@@ -67,5 +68,63 @@ struct RangeQueryTests {
         #expect(throws: EvaluationError.self) {
             try evaluator.evaluateRange(try RuleExpression.parse("c_total"), start: 0, end: 10, step: 0)
         }
+    }
+
+    /// Expressions that repeat selections, functions and aggregations, with a subquery (its inner steps at other
+    /// times than the outer one), a failure (many-to-many) and a string.
+    static let batch = [
+        "sum(increase(c_total[30s])) / (sum(increase(c_total[30s])) + sum(increase(c_total[30s])))",
+        "sum by (k) (increase(c_total[30s])) + sum by (k) (rate(c_total[30s]))",
+        "max_over_time(sum(c_total)[40s:10s]) - sum(c_total)",
+        "sum(c_total)",
+        "c_total + on() c_total",
+        #""text""#,
+        "sum(increase(c_total[30s]))",
+    ]
+
+    @Test("several range queries together give what each gives alone, failures included")
+    func batchRange() throws {
+        let evaluator = Evaluator(source: Self.store())
+        let expressions = try Self.batch.map { try RuleExpression.parse($0) }
+        let together = evaluator.evaluateRange(expressions, start: 0, end: 120_000, step: 10_000)
+        #expect(together.count == expressions.count)
+        for (expression, result) in zip(expressions, together) {
+            let alone = Result { () throws(EvaluationError) in
+                try evaluator.evaluateRange(expression, start: 0, end: 120_000, step: 10_000)
+            }
+            #expect(result == alone, "\(expression)")
+        }
+        #expect(together.filter { (try? $0.get()) == nil }.count == 2)
+        #expect(try together[0].get().first?.points.count ?? 0 > 5)
+    }
+
+    @Test("several instant queries together give what each gives alone")
+    func batchInstant() throws {
+        let evaluator = Evaluator(source: Self.store())
+        let expressions = try Self.batch.map { try RuleExpression.parse($0) }
+        for time in stride(from: Int64(0), through: 120_000, by: 5_000) {
+            let together = evaluator.evaluate(expressions, at: time)
+            for (expression, result) in zip(expressions, together) {
+                let alone = Result { () throws(EvaluationError) in try evaluator.evaluate(expression, at: time) }
+                #expect(result == alone, "\(expression) at \(time)")
+            }
+        }
+    }
+
+    @Test("label sets: sorted by name, empty values dropped, the last of a repeated name kept; without the name")
+    func labelSets() {
+        let pairs = [
+            LabelPair(name: "z", value: "1"), LabelPair(name: "a", value: "2"), LabelPair(name: "m", value: ""),
+            LabelPair(name: "a", value: "3"), LabelPair(name: "B", value: "4"),
+        ]
+        #expect(Labels(pairs).pairs.map(\.name) == ["B", "a", "z"])
+        #expect(Labels(pairs)["a"] == "3")
+        let series = [LabelPair(name: "provider", value: "a"), LabelPair(name: "le", value: "0.1")]
+        let named = Labels(name: "x_bucket", labels: series)
+        #expect(named.pairs.map(\.name) == ["__name__", "le", "provider"])
+        #expect(Labels(withoutName: series) == named.droppingMetricName)
+        #expect(Labels(withoutName: series + [LabelPair(name: "__name__", value: "y")]) == named.droppingMetricName)
+        #expect(Labels(["__name__": "x", "a": "b"]).droppingMetricName == Labels(["a": "b"]))
+        #expect(Labels(["a": "b"]).droppingMetricName == Labels(["a": "b"]))
     }
 }

@@ -266,6 +266,81 @@ struct PanelQueriesTests {
         #expect(fresh == second)
     }
 
+    /// A scripted timeline: new samples, a new series, a counter reset, range and width changes.
+    @Test("kept steps: every frame of a scripted timeline shows what a fresh evaluation shows")
+    func cacheTimeline() async {
+        let collector = TelemetryCollector()
+        let queries = PanelQueries(dashboard: Self.timelineDashboard, source: EvaluatorQuerySource(source: collector))
+        // (from second, range, graph columns): steps of 2 s on 30 and 150 columns (the same text and step for
+        // 1m and 5m), then 5 s, 8 s and back.
+        let views: [(Int, TimeRange, Int)] = [
+            (0, .oneMinute, 30), (70, .fiveMinutes, 150), (85, .oneMinute, 12), (100, .fiveMinutes, 40),
+            (115, .oneMinute, 30), (125, .fiveMinutes, 150),
+        ]
+        var frames = 0
+        for second in 0..<140 {
+            Self.record(collector, second)
+            let sampled = Self.start + Int64(second) * 1000
+            collector.sample(at: sampled)
+            let (_, range, points) = views.last { $0.0 <= second }!
+            // Two frames a second, between the samples, as a dashboard refreshing faster than the sampler.
+            for offset: Int64 in [300, 800] {
+                let now = sampled + offset
+                let kept = await queries.panels(range: range, now: now, points: points)
+                let fresh = await PanelQueries(
+                    dashboard: Self.timelineDashboard, source: EvaluatorQuerySource(source: collector)
+                ).panels(range: range, now: now, points: points)
+                #expect(kept == fresh, "second \(second) + \(offset) ms, \(range), \(points) columns")
+                frames += 1
+            }
+        }
+        #expect(frames == 280)
+    }
+
+    /// The default dashboard and a panel whose query has no variables (the same text for every range).
+    static let timelineDashboard = DashboardDefinition(
+        name: "timeline",
+        panels: DashboardFile.defaultDashboard().panels + [
+            PanelDefinition(
+                name: "attempts", title: "Attempts", style: .graph,
+                queries: [PanelQuery(expression: "sum by (provider) (oauth_refresh_attempts_total)")])
+        ])
+
+    /// The timeline's events at `second`: rounds of provider a, provider b from second 40, failures, latencies,
+    /// conflicts, fallback uses, gauges, and a's success counter reset at second 90 (a restarted process).
+    static func record(_ collector: TelemetryCollector, _ second: Int) {
+        let successA = Self.counter(collector, "oauth_refresh_attempts_total", Self.success)
+        if second % 7 == 0 { successA.increment(by: 1) }
+        if second == 90 { successA.reset() }
+        if second >= 40, second % 3 == 0 {
+            Self.counter(
+                collector, "oauth_refresh_attempts_total",
+                [("provider", "b"), ("endpoint", "primary"), ("outcome", "success")]
+            ).increment(by: 2)
+        }
+        if second % 11 == 3 {
+            Self.counter(collector, "oauth_refresh_failures_total", [("provider", "a"), ("reason", "http_500")])
+                .increment(by: 1)
+        }
+        if second % 5 == 0 {
+            collector.makeTimer(
+                label: "oauth_refresh_duration_seconds", dimensions: [("provider", "a"), ("endpoint", "primary")]
+            ).recordNanoseconds(Int64(1 + second % 4) * 20_000_000)
+        }
+        if second % 13 == 6 {
+            Self.counter(collector, "oauth_refresh_conflicts_total", [("provider", "a")]).increment(by: 1)
+        }
+        if second % 17 == 9 {
+            Self.counter(collector, "oauth_fallback_auth_used_total", [("method", "app_token")]).increment(by: 1)
+        }
+        collector.makeRecorder(label: "oauth_token_lifetime_seconds", dimensions: [("provider", "a")], aggregate: false)
+            .record(Double(3600 - second % 50))
+        collector.makeRecorder(label: "oauth_token_expires_in_seconds", dimensions: [("provider", "a")], aggregate: false)
+            .record(Double(3000 - second))
+        collector.makeRecorder(label: "oauth_circuit_breaker_state", dimensions: [("provider", "a")], aggregate: false)
+            .record(Double(second / 10 % 3))
+    }
+
     @Test("a query that fails at run time gives its panel the error, and the other panels their series")
     func queryError() async throws {
         let collector = Self.collector { collector, second in

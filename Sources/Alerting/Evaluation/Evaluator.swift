@@ -16,6 +16,8 @@ public struct Evaluator: Sendable {
     public var defaultSubqueryStep: Int64
     /// Other names a selector's metric name may resolve to (none by default: plain Prometheus).
     public var aliases: MetricAliases
+    /// The results kept while several expressions are evaluated together (``evaluate(_:at:)-([RuleExpression],_)``).
+    var shared: SharedResults?
 
     /// Creates an evaluator.
     ///
@@ -62,7 +64,43 @@ public struct Evaluator: Sendable {
         case string(String)
     }
 
+    /// Evaluates several expressions at `time`, each as ``evaluate(_:at:)`` does, reading a range function's or
+    /// an aggregation's input once where they repeat it (a dashboard's queries ask for the same
+    /// `increase(x[1m])` many times).
+    ///
+    /// - Returns: One result per expression, in order.
+    public func evaluate(_ expressions: [RuleExpression], at time: Int64) -> [Result<QueryValue, EvaluationError>] {
+        let evaluator = self.sharing()
+        return expressions.map { expression -> Result<QueryValue, EvaluationError> in
+            do throws(EvaluationError) {
+                return .success(try evaluator.evaluate(expression, at: time))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    /// This evaluator keeping its subexpressions' results (a new set of them).
+    func sharing() -> Evaluator {
+        var evaluator = self
+        evaluator.shared = SharedResults()
+        return evaluator
+    }
+
     func evaluate(_ node: Node, at time: Int64) throws(EvaluationError) -> Value {
+        guard let shared = self.shared, node.isWorthSharing else {
+            return try self.evaluateNode(node, at: time)
+        }
+        let key = SharedResults.Key(node: node, time: time)
+        if let value = shared.values[key] {
+            return value
+        }
+        let value = try self.evaluateNode(node, at: time)
+        shared.values[key] = value
+        return value
+    }
+
+    private func evaluateNode(_ node: Node, at time: Int64) throws(EvaluationError) -> Value {
         switch node {
         case .number(let value):
             return .scalar(value)
@@ -111,7 +149,8 @@ public struct Evaluator: Sendable {
             let nameMatchers = selector.matchers.filter { $0.name == Labels.metricNameLabel }
             return self.source.metricNames().filter { candidate in nameMatchers.allSatisfy { $0.matches(candidate) } }
         }
-        if self.source.hasSeries(named: name) {
+        // Without aliases a name without series reads nothing either way: no need to ask the source first.
+        if self.aliases.isEmpty || self.source.hasSeries(named: name) {
             return [name]
         }
         for alias in self.aliases.alternatives(for: name) where self.source.hasSeries(named: alias) {
@@ -122,10 +161,14 @@ public struct Evaluator: Sendable {
 
     /// Calls `body` for every series the selector matches, with its labels and its samples in
     /// `(end - length, end]`.
+    ///
+    /// - Parameter keepingName: Whether the labels have the metric name; without it (for a function that drops
+    ///   it) they are the collector's own, not copied.
     func forEachSeries(
         _ selector: VectorSelector,
         windowEnd end: Int64,
         length: Int64,
+        keepingName: Bool = true,
         _ body: (Labels, SampleWindow) -> Void
     ) {
         let labelMatchers = selector.matchers.filter { $0.name != Labels.metricNameLabel }
@@ -138,7 +181,7 @@ public struct Evaluator: Sendable {
                     let value = pairs.first { $0.name == matcher.name }?.value ?? ""
                     guard matcher.matches(value) else { return }
                 }
-                body(Labels(name: name, labels: pairs), window)
+                body(keepingName ? Labels(name: name, labels: pairs) : Labels(withoutName: pairs), window)
             }
         }
     }
@@ -253,7 +296,8 @@ public struct Evaluator: Sendable {
             }
             return any ? [] : [VectorElement(labels: Self.equalityLabels(selector), value: 1)]
         }
-        self.forEachSeries(selector, windowEnd: end, length: range) { labels, window in
+        self.forEachSeries(selector, windowEnd: end, length: range, keepingName: function.keepsMetricName) {
+            labels, window in
             guard
                 let value = RangeFunctions.apply(
                     function, window, rangeStart: end - range, rangeEnd: end, parameter: parameter, evaluationTime: time
@@ -261,7 +305,6 @@ public struct Evaluator: Sendable {
             else {
                 return
             }
-            let labels = function.keepsMetricName ? labels : labels.droppingMetricName
             result.append(VectorElement(labels: labels, value: value))
         }
         return try Self.distinct(result, function: function)
@@ -376,5 +419,31 @@ public struct Evaluator: Sendable {
             return self.unwrap(inner)
         }
         return node
+    }
+}
+
+/// The values of subexpressions at their evaluation times, kept while one caller evaluates several expressions
+/// over the same data (``Evaluator/evaluate(_:at:)-([RuleExpression],_)``, a range query's steps).
+///
+/// It is only ever used by the evaluation that made it, on one thread, and never outlives it: hence
+/// `@unchecked Sendable`, so that ``Evaluator`` stays a Sendable value.
+final class SharedResults: @unchecked Sendable {
+    struct Key: Hashable {
+        var node: Node
+        var time: Int64
+    }
+
+    var values: [Key: Evaluator.Value] = [:]
+}
+
+extension Node {
+    /// Whether a node reads series or merges them (a range function, an aggregation, `histogram_quantile`):
+    /// worth keeping when it repeats. Cheaper nodes are evaluated again rather than hashed.
+    var isWorthSharing: Bool {
+        switch self {
+        case .call(let function, _): function.isRangeFunction || function == .histogramQuantile
+        case .aggregation: true
+        default: false
+        }
     }
 }

@@ -42,31 +42,69 @@ extension Evaluator {
         end: Int64,
         step: Int64
     ) throws(EvaluationError) -> [RangeSeries] {
-        guard step > 0 else {
-            throw EvaluationError("a range query needs a positive step")
+        try self.evaluateRange([expression], start: start, end: end, step: step)[0].get()
+    }
+
+    /// Evaluates several expressions as range queries over the same steps, each as
+    /// ``evaluateRange(_:start:end:step:)-(RuleExpression,_,_,_)`` does, reading a range function's or an
+    /// aggregation's input once per step where they repeat it.
+    ///
+    /// - Returns: One matrix or failure per expression, in order.
+    public func evaluateRange(
+        _ expressions: [RuleExpression],
+        start: Int64,
+        end: Int64,
+        step: Int64
+    ) -> [Result<[RangeSeries], EvaluationError>] {
+        var failures: [EvaluationError?] = expressions.map { expression in
+            guard step > 0 else {
+                return EvaluationError("a range query needs a positive step")
+            }
+            guard expression.valueType == .vector || expression.valueType == .scalar else {
+                return EvaluationError(
+                    "invalid expression type \"\(expression.valueType.rawValue)\" for range query, must be scalar or"
+                        + " instant vector")
+            }
+            return nil
         }
-        guard expression.valueType == .vector || expression.valueType == .scalar else {
-            throw EvaluationError(
-                "invalid expression type \"\(expression.valueType.rawValue)\" for range query, must be scalar or"
-                    + " instant vector")
-        }
-        var indices: [Labels: Int] = [:]
-        var result: [RangeSeries] = []
+        var matrices = [Matrix](repeating: Matrix(), count: expressions.count)
         var time = start
-        while time <= end {
-            for element in try self.evaluate(expression, at: time).elements {
-                let point = RangeSeries.Point(time: time, value: element.value)
-                if let index = indices[element.labels] {
-                    result[index].points.append(point)
-                } else {
-                    indices[element.labels] = result.count
-                    result.append(RangeSeries(labels: element.labels, points: [point]))
+        while step > 0, time <= end {
+            let evaluator = self.sharing()
+            for index in expressions.indices where failures[index] == nil {
+                do throws(EvaluationError) {
+                    matrices[index].append(try evaluator.evaluate(expressions[index], at: time).elements, at: time)
+                } catch {
+                    failures[index] = error
                 }
             }
             let (next, overflow) = time.addingReportingOverflow(step)
             if overflow { break }
             time = next
         }
-        return result.sorted { $0.labels < $1.labels }
+        return expressions.indices.map { index in
+            if let failure = failures[index] {
+                return .failure(failure)
+            }
+            return .success(matrices[index].series.sorted { $0.labels < $1.labels })
+        }
+    }
+
+    /// A range query's result while its steps are evaluated.
+    private struct Matrix {
+        var indices: [Labels: Int] = [:]
+        var series: [RangeSeries] = []
+
+        mutating func append(_ elements: [VectorElement], at time: Int64) {
+            for element in elements {
+                let point = RangeSeries.Point(time: time, value: element.value)
+                if let index = self.indices[element.labels] {
+                    self.series[index].points.append(point)
+                } else {
+                    self.indices[element.labels] = self.series.count
+                    self.series.append(RangeSeries(labels: element.labels, points: [point]))
+                }
+            }
+        }
     }
 }

@@ -19,18 +19,48 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Creates a label set; for a repeated name the last value wins. Empty values are dropped: in
     /// Prometheus a label with an empty value is the same as no label.
     public init(_ pairs: [LabelPair]) {
-        var sorted = pairs.filter { !$0.value.isEmpty }
-        sorted.sort { $0.name < $1.name }
-        var unique: [LabelPair] = []
-        unique.reserveCapacity(sorted.count)
+        // The evaluator makes a label set for every series it reads, every evaluation: a set that is already
+        // in order (the collector keeps its series' labels sorted) is taken as it is, without a copy.
+        if Self.isSortedUnique(pairs) {
+            self.pairs = pairs
+            return
+        }
+        var sorted = pairs
+        sorted.removeAll { $0.value.isEmpty }
+        Self.stableSortByName(&sorted)
+        var unique = 0
         for pair in sorted {
-            if let last = unique.last, last.name == pair.name {
-                unique[unique.count - 1] = pair
+            if unique > 0, sorted[unique - 1].name == pair.name {
+                sorted[unique - 1] = pair
             } else {
-                unique.append(pair)
+                sorted[unique] = pair
+                unique += 1
             }
         }
-        self.pairs = unique
+        sorted.removeLast(sorted.count - unique)
+        self.pairs = sorted
+    }
+
+    /// Whether `pairs` are sorted by name with unique names and no empty value: a set as it is.
+    private static func isSortedUnique(_ pairs: [LabelPair]) -> Bool {
+        for index in pairs.indices {
+            guard !pairs[index].value.isEmpty else { return false }
+            if index > 0, !(pairs[index - 1].name < pairs[index].name) { return false }
+        }
+        return true
+    }
+
+    /// Sorts by name, keeping the order of equal names (so the last of a repeated name stays last): an
+    /// insertion sort, as label sets are short and nearly sorted (a histogram's `le` appended at the end).
+    private static func stableSortByName(_ pairs: inout [LabelPair]) {
+        guard pairs.count > 1 else { return }
+        for index in 1..<pairs.count {
+            var position = index
+            while position > 0, pairs[position].name < pairs[position - 1].name {
+                pairs.swapAt(position, position - 1)
+                position -= 1
+            }
+        }
     }
 
     /// Creates a label set from a dictionary.
@@ -40,8 +70,23 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Creates the labels of a series named `name` with `labels` (their own `__name__`, if any, is replaced).
     public init(name: String, labels: [LabelPair]) {
-        self.init(
-            labels.filter { $0.name != Self.metricNameLabel } + [LabelPair(name: Self.metricNameLabel, value: name)])
+        var pairs: [LabelPair] = []
+        pairs.reserveCapacity(labels.count + 1)
+        for pair in labels where pair.name != Self.metricNameLabel {
+            pairs.append(pair)
+        }
+        pairs.append(LabelPair(name: Self.metricNameLabel, value: name))
+        self.init(pairs)
+    }
+
+    /// Creates the labels of a series without its metric name: the set `Labels(name:labels:)` gives without
+    /// `__name__`, made without adding the name and removing it again.
+    public init(withoutName labels: [LabelPair]) {
+        if labels.contains(where: { $0.name == Self.metricNameLabel }) {
+            self.init(labels.filter { $0.name != Self.metricNameLabel })
+        } else {
+            self.init(labels)
+        }
     }
 
     /// The value of a label, `""` when absent (as PromQL treats it).
@@ -79,7 +124,10 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// This set without the metric name.
     public var droppingMetricName: Labels {
-        self.removing([Self.metricNameLabel])
+        guard let index = self.pairs.firstIndex(where: { $0.name == Self.metricNameLabel }) else { return self }
+        var pairs = self.pairs
+        pairs.remove(at: index)
+        return Labels(sortedUnique: pairs)
     }
 
     /// This set without the given names.

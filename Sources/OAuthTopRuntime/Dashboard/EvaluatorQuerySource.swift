@@ -23,6 +23,26 @@ public final class EvaluatorQuerySource: PanelQuerySource {
         try self.evaluator.evaluate(try self.expression(query), at: time).elements
     }
 
+    public func queryRange(_ queries: [String], start: Int64, end: Int64, step: Int64)
+        -> [Result<[RangeSeries], any Error>]
+    {
+        let parsed = queries.map { query in Result { try self.expression(query) } }
+        let expressions = parsed.compactMap { try? $0.get() }
+        var results = self.evaluator.evaluateRange(expressions, start: start, end: end, step: step).makeIterator()
+        return parsed.map { parsed in
+            parsed.flatMap { _ in results.next()!.mapError { $0 as any Error } }
+        }
+    }
+
+    public func query(_ queries: [String], at time: Int64) -> [Result<[VectorElement], any Error>] {
+        let parsed = queries.map { query in Result { try self.expression(query) } }
+        let expressions = parsed.compactMap { try? $0.get() }
+        var results = self.evaluator.evaluate(expressions, at: time).makeIterator()
+        return parsed.map { parsed in
+            parsed.flatMap { _ in results.next()!.map(\.elements).mapError { $0 as any Error } }
+        }
+    }
+
     private func expression(_ text: String) throws -> RuleExpression {
         if let expression = self.parsed.withLock({ $0[text] }) { return expression }
         let expression = try RuleExpression.parse(text)

@@ -8,7 +8,9 @@ import Synchronization
 ///
 /// Steps are aligned to absolute time (multiples of the step), so a step whose samples are all in never
 /// changes: its values are kept per query and step, and each frame evaluates only the steps that are new or
-/// still open (those within two sample intervals of now).
+/// still open (those within two sample intervals of now). The frame's queries go to the source together (all
+/// range queries, then all instant ones), so the evaluator reads a selection they repeat once: the default
+/// dashboard's eleven queries ask for `increase(oauth_refresh_attempts_total{outcome="success"}[...])` six times.
 public final class PanelQueries: Sendable {
     /// The dashboard whose panels are evaluated.
     public let dashboard: DashboardDefinition
@@ -29,13 +31,49 @@ public final class PanelQueries: Sendable {
     }
 
     /// A range query's values kept between frames.
+    ///
+    /// The key is the query's text, which does not always change with the range and the width (a query without
+    /// `$__interval`, or a range whose step is the same): so the values are kept for one step, and from one
+    /// first step on. A frame with another step, or a window that starts before the kept steps (a longer range),
+    /// evaluates its whole window again.
     private struct CachedMatrix {
+        /// The step the values were evaluated at.
+        var step: Int64 = 0
+        /// Every step from this one to ``finalThrough`` has its values here (the first step of the window
+        /// they were evaluated for).
+        var coveredFrom: Int64 = .max
         /// Values by series and step time.
         var series: [Labels: [Int64: Double]] = [:]
         /// Steps up to this time are final (`nil`: none yet).
         var finalThrough: Int64?
         /// When it was last read (milliseconds), to drop the queries of ranges no longer shown.
         var lastUsed: Int64 = 0
+
+        /// Whether the kept steps serve `window`: same step, and nothing before the window's first step is
+        /// missing.
+        func serves(_ window: StepWindow) -> Bool {
+            self.step == window.step && self.finalThrough != nil && self.coveredFrom <= window.first
+        }
+
+        /// Keeps the steps of the window before `from`, and takes the evaluated steps from `from` on.
+        mutating func merge(_ result: [RangeSeries], from: Int64, window: StepWindow, settled: Int64) {
+            var series: [Labels: [Int64: Double]] = [:]
+            for (labels, values) in self.series {
+                let kept = values.filter { $0.key >= window.first && $0.key < from }
+                if !kept.isEmpty { series[labels] = kept }
+            }
+            for matrixSeries in result {
+                for point in matrixSeries.points {
+                    series[matrixSeries.labels, default: [:]][point.time] = point.value
+                }
+            }
+            self.series = series
+            // Every step of the window is now kept or evaluated.
+            self.coveredFrom = window.first
+            if min(settled, window.last) >= from {
+                self.finalThrough = min(settled, window.last)
+            }
+        }
     }
 
     /// Creates the evaluation of `dashboard`'s panels.
@@ -74,15 +112,22 @@ public final class PanelQueries: Sendable {
         let window = StepWindow(last: now / step * step, step: step, count: count, now: now)
         let variables = PanelVariables(interval: step, resolution: self.resolution, range: length)
         let texts = self.texts(for: variables)
+        // Every query of every panel at once: the source reads a selection the queries repeat once per step.
+        let queries = texts.flatMap { $0 }
+        let matrices = await self.matrices(queries.map(\.range), window: window)
+        let instants = await self.source.query(queries.map(\.instant), at: window.now)
         var panels: [Panel] = []
         panels.reserveCapacity(self.dashboard.panels.count)
-        for (panelIndex, definition) in self.dashboard.panels.enumerated() {
+        var index = 0
+        for definition in self.dashboard.panels {
             var series: [DashboardSeries] = []
             var error: String?
-            for queryIndex in definition.queries.indices {
-                let result = await self.series(texts[panelIndex][queryIndex], window: window)
+            for _ in definition.queries {
+                let result = Self.series(
+                    queries[index], matrix: matrices[index], instant: instants[index], window: window)
                 series += result.series
                 error = error ?? result.error
+                index += 1
             }
             panels.append(Panel(definition: definition, series: series, error: error))
         }
@@ -118,23 +163,25 @@ public final class PanelQueries: Sendable {
         return texts
     }
 
-    /// One query's series, and the message of its first failure.
-    private func series(_ texts: QueryTexts, window: StepWindow) async
-        -> (series: [DashboardSeries], error: String?)
-    {
-        let (matrix, rangeError) = await self.matrix(texts.range, window: window)
+    /// One query's series from its matrix and its instant result, and the message of its first failure.
+    private static func series(
+        _ texts: QueryTexts,
+        matrix: (values: [Labels: [Int64: Double]], error: String?),
+        instant result: Result<[VectorElement], any Error>,
+        window: StepWindow
+    ) -> (series: [DashboardSeries], error: String?) {
         var instant: [Labels: Double] = [:]
-        var failure = rangeError
-        do {
-            let elements = try await self.source.query(texts.instant, at: window.now)
+        var failure = matrix.error
+        switch result {
+        case .success(let elements):
             for element in elements { instant[element.labels] = element.value }
-        } catch {
+        case .failure(let error):
             failure = failure ?? Self.message(error)
         }
-        var labels = Set(matrix.keys)
+        var labels = Set(matrix.values.keys)
         labels.formUnion(instant.keys)
         let series = labels.sorted().map { labels in
-            let values = matrix[labels] ?? [:]
+            let values = matrix.values[labels] ?? [:]
             let points = (0..<window.count).map { index in
                 Self.shown(values[window.first + Int64(index) * window.step])
             }
@@ -149,42 +196,58 @@ public final class PanelQueries: Sendable {
         String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
-    /// The query's values over the window's steps, evaluating only the steps not already final, and the message
-    /// of the evaluation's failure (the values kept from earlier frames stay).
-    private func matrix(_ text: String, window: StepWindow) async -> ([Labels: [Int64: Double]], String?) {
-        var cached = self.cache.withLock { $0[text] } ?? CachedMatrix()
-        cached.lastUsed = window.now
-        let from = max(window.first, cached.finalThrough.map { $0 + window.step } ?? window.first)
-        var failure: String?
-        var result: [RangeSeries]?
-        if from <= window.last {
-            do {
-                result = try await self.source.queryRange(text, start: from, end: window.last, step: window.step)
-            } catch {
-                failure = Self.message(error)
+    /// The queries' values over the window's steps, evaluating only the steps not already final, and the message
+    /// of each evaluation's failure (the values kept from earlier frames stay). A text given twice is evaluated
+    /// once; the queries whose first open step is the same are evaluated together.
+    private func matrices(_ texts: [String], window: StepWindow) async
+        -> [(values: [Labels: [Int64: Double]], error: String?)]
+    {
+        var distinct: [String: Int] = [:]
+        for text in texts where distinct[text] == nil {
+            distinct[text] = distinct.count
+        }
+        var kept = [CachedMatrix](repeating: CachedMatrix(), count: distinct.count)
+        self.cache.withLock { cache in
+            for (text, index) in distinct {
+                kept[index] = cache[text] ?? CachedMatrix()
             }
         }
-        if let result {
-            var series: [Labels: [Int64: Double]] = [:]
-            for (labels, values) in cached.series {
-                let kept = values.filter { $0.key >= window.first && $0.key < from }
-                if !kept.isEmpty { series[labels] = kept }
+        var failures = [String?](repeating: nil, count: distinct.count)
+        // The queries by the first step they need evaluated (all the same, but after a range change).
+        var pending: [Int64: [(text: String, index: Int)]] = [:]
+        for (text, index) in distinct {
+            if !kept[index].serves(window) {
+                kept[index] = CachedMatrix(step: window.step)
             }
-            for matrixSeries in result {
-                for point in matrixSeries.points {
-                    series[matrixSeries.labels, default: [:]][point.time] = point.value
+            kept[index].lastUsed = window.now
+            let from = max(window.first, kept[index].finalThrough.map { $0 + window.step } ?? window.first)
+            if from <= window.last {
+                pending[from, default: []].append((text, index))
+            }
+        }
+        // A step is final once the samples up to it are in: two sample intervals later.
+        let settled = (window.now - 2 * self.resolution) / window.step * window.step
+        for (from, queries) in pending {
+            let results = await self.source.queryRange(
+                queries.map(\.text), start: from, end: window.last, step: window.step)
+            for (query, result) in zip(queries, results) {
+                switch result {
+                case .success(let matrix):
+                    kept[query.index].merge(matrix, from: from, window: window, settled: settled)
+                case .failure(let error):
+                    failures[query.index] = Self.message(error)
                 }
             }
-            cached.series = series
-            // A step is final once the samples up to it are in: two sample intervals later.
-            let settled = (window.now - 2 * self.resolution) / window.step * window.step
-            if min(settled, window.last) >= from {
-                cached.finalThrough = min(settled, window.last)
+        }
+        self.cache.withLock { cache in
+            for (text, index) in distinct {
+                cache[text] = kept[index]
             }
         }
-        let stored = cached
-        self.cache.withLock { $0[text] = stored }
-        return (cached.series, failure)
+        return texts.map { text in
+            let index = distinct[text]!
+            return (kept[index].series, failures[index])
+        }
     }
 
     /// A value as the dashboard shows it: `nil` for none and for NaN (0/0, e.g. a ratio without rounds).

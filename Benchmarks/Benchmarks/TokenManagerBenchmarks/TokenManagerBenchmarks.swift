@@ -144,6 +144,18 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The same floor with callers started by `addImmediateTask` (SE-0472): each child runs on the spawning
+    // thread until its first suspension instead of being queued to the global executor first, as a goroutine
+    // calling `Token()` runs at once.
+    Benchmark("baseline: 10,000 immediate child tasks doing nothing", configuration: .init(maxIterations: 50)) {
+        benchmark async in
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<10_000 {
+                group.addImmediateTask { blackHole(index) }
+            }
+        }
+    }
+
     Benchmark("reference: 10,000 tasks awaiting one shared Task that sleeps 5 ms", configuration: .init(maxIterations: 50)) { benchmark async in
         let shared = Task { try? await Task.sleep(for: .milliseconds(5)); return 1 }
         await withTaskGroup(of: Void.self) { group in
@@ -201,6 +213,30 @@ let benchmarks: @Sendable () -> Void = {
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<10_000 {
                 group.addTask { blackHole(try? await fixture.manager.token(for: fixture.provider)) }
+            }
+        }
+        benchmark.stopMeasurement()
+        benchmark.measurement(.custom("idp_requests", useScalingFactor: false), fixture.requests() - before)
+    }
+
+    Benchmark(
+        "single-flight, immediate tasks: 10,000 callers on a stale token, IdP answers in 5 ms",
+        configuration: .init(
+            metrics: [.wallClock, .mallocCountTotal, .custom("idp_requests", useScalingFactor: false)],
+            maxDuration: .seconds(10),
+            maxIterations: 50,
+            setup: { flightFixture = try await Fixture(latency: .milliseconds(5)) }
+        )
+    ) { benchmark async in
+        guard let fixture = flightFixture, let stale = try? await fixture.manager.token(for: fixture.provider) else {
+            return
+        }
+        fixture.manager.reportRejected(stale, for: fixture.provider)
+        let before = fixture.requests()
+        benchmark.startMeasurement()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<10_000 {
+                group.addImmediateTask { blackHole(try? await fixture.manager.token(for: fixture.provider)) }
             }
         }
         benchmark.stopMeasurement()

@@ -22,7 +22,8 @@ struct RedisClientServerTests {
             #expect(try await !redis.set("lock", to: "owner-2", options: .ifAbsent(expiringAfter: .seconds(30))))
             #expect(try await redis.get("lock").map { String(buffer: $0) } == "owner-1")
             let ttl = try await redis.send(["PTTL", "lock"]).int ?? -1
-            #expect(ttl > 25_000 && ttl <= 30_000)
+            // Set with a 30 s expiry, not yet expired (no lower bound: a loaded machine may take seconds here).
+            #expect(ttl > 0 && ttl <= 30_000)
             #expect(try await redis.pexpire("lock", after: .seconds(60)))
             #expect(try await !redis.pexpire("missing", after: .seconds(60)))
             #expect(try await redis.del(["lock", "missing"]) == 1)

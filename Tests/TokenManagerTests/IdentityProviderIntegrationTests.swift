@@ -34,7 +34,12 @@ struct IdentityProviderIntegrationTests {
         // The latency holds the round in flight long enough for every caller to join it.
         try await withIdentityProvider(baseLatency: .milliseconds(300)) { idp in
             let refreshToken = idp.issueRefreshToken()
-            let configuration = try integrationProvider(idp, refreshToken: refreshToken)
+            // One patient step: what is counted here is requests, and a 5 s first step can run out on a loaded
+            // 2-core machine while the whole suite starts (then the retry meets a rotated refresh token).
+            let configuration = try integrationProvider(
+                idp, refreshToken: refreshToken,
+                timeouts: TimeoutLadder(steps: [TimeoutStep(connect: .seconds(10), total: .seconds(60))])
+            )
             try await withManager(configuration, clock: WallClock(ImmediateClock())) { fixture in
                 let first = try await Self.concurrentTokens(fixture, callers: 200)
                 #expect(first.count == 200)

@@ -24,7 +24,23 @@ func withValidatingIdentityProvider<T: Sendable>(
     schedule: FaultSchedule = .none,
     _ body: @Sendable (ValidatingIdentityProvider) async throws -> T
 ) async throws -> T {
-    let port = try freeLoopbackPort()
+    // The issuer names the port, so the port is chosen before the provider binds it; another test
+    // can take it in between. A bind failure happens before `body` runs, so another port is safe.
+    var attempt = 1
+    while true {
+        do {
+            return try await withValidatingIdentityProvider(port: try freeLoopbackPort(), schedule: schedule, body)
+        } catch let error as DemoIdentityProviderError where error == .bindFailed("") && attempt < 5 {
+            attempt += 1
+        }
+    }
+}
+
+private func withValidatingIdentityProvider<T: Sendable>(
+    port: Int,
+    schedule: FaultSchedule,
+    _ body: @Sendable (ValidatingIdentityProvider) async throws -> T
+) async throws -> T {
     let base = "http://127.0.0.1:\(port)"
     var configuration = DemoIdentityProviderConfiguration(
         endpoints: [DemoEndpointSpec(name: "primary", port: port)],

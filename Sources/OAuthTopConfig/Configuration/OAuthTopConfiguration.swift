@@ -28,6 +28,8 @@ public struct OAuthTopConfiguration: Sendable {
     public var sinks: [TokenSink]
     /// The `coordination:` section: refreshes shared with a fleet through Redis; `nil` refreshes alone.
     public var coordination: CoordinationSettings?
+    /// The `proxies:` section: authenticating API proxies, in file order; names are unique.
+    public var proxies: [ProxySettings]
 
     public init(
         providers: [ProviderConfiguration],
@@ -39,9 +41,11 @@ public struct OAuthTopConfiguration: Sendable {
         alerting: AlertingSettings? = nil,
         socket: SocketSettings = SocketSettings(),
         coordination: CoordinationSettings? = nil,
-        sinks: [TokenSink] = []
+        sinks: [TokenSink] = [],
+        proxies: [ProxySettings] = []
     ) {
         self.sinks = sinks
+        self.proxies = proxies
         self.coordination = coordination
         self.alerting = alerting
         self.socket = socket

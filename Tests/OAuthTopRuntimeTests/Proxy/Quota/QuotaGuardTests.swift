@@ -81,10 +81,10 @@ struct QuotaGuardTests {
         }
 
         var cacheHits: Int64 {
-            (try? self.metrics.expectCounter(QuotaMetricNames.cacheHits, [("proxy", "api")]).totalValue) ?? -1
+            (try? self.metrics.expectCounter(ProxyMetrics.cacheHits, [("proxy", "api")]).totalValue) ?? -1
         }
         var shed: Int64 {
-            (try? self.metrics.expectCounter(QuotaMetricNames.shed, [("proxy", "api")]).totalValue) ?? -1
+            (try? self.metrics.expectCounter(ProxyMetrics.shed, [("proxy", "api")]).totalValue) ?? -1
         }
     }
 
@@ -248,7 +248,7 @@ struct QuotaGuardTests {
         let fixture = Fixture(quota: nil, cache: nil)
         fixture.quota(remaining: 0)
         #expect(
-            try fixture.metrics.expectGauge(QuotaMetricNames.quotaUsedRatio, [("proxy", "api"), ("limit", "requests")])
+            try fixture.metrics.expectGauge(ProxyMetrics.quotaUsed, [("proxy", "api"), ("limit", "requests")])
                 .lastValue == 1)
         #expect(Self.isForward(fixture.decide("/v1/complete", .post)))
         #expect(!fixture.respond("/v1/items/1", body: "x"))

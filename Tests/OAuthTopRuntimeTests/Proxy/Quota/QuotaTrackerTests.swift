@@ -37,10 +37,10 @@ struct QuotaTrackerTests {
         #expect(status.limit == "tokens")
         #expect(!status.caching && !status.shedding)
         let requests = try metrics.expectGauge(
-            QuotaMetricNames.quotaUsedRatio, [("proxy", "claude"), ("limit", "requests")]
+            ProxyMetrics.quotaUsed, [("proxy", "claude"), ("limit", "requests")]
         )
         let tokens = try metrics.expectGauge(
-            QuotaMetricNames.quotaUsedRatio, [("proxy", "claude"), ("limit", "tokens")])
+            ProxyMetrics.quotaUsed, [("proxy", "claude"), ("limit", "tokens")])
         #expect(requests.lastValue == 0.4)
         #expect(tokens.lastValue == 0.7)
         tracker.observe([Self.reading("tokens", used: 10)], now: QuotaTime.at(.seconds(1)))
@@ -58,7 +58,7 @@ struct QuotaTrackerTests {
         #expect(after.used == 0)
         #expect(after.limit == nil)
         #expect(
-            try metrics.expectGauge(QuotaMetricNames.quotaUsedRatio, [("proxy", "claude"), ("limit", "requests")])
+            try metrics.expectGauge(ProxyMetrics.quotaUsed, [("proxy", "claude"), ("limit", "requests")])
                 .lastValue == 0)
         #expect(tracker.readings(now: QuotaTime.at(.seconds(30))).isEmpty)
     }
@@ -141,7 +141,7 @@ struct QuotaTrackerTests {
         #expect(!status.caching && !status.shedding)
         #expect(sink.all.isEmpty)
         #expect(
-            try metrics.expectGauge(QuotaMetricNames.quotaUsedRatio, [("proxy", "claude"), ("limit", "requests")])
+            try metrics.expectGauge(ProxyMetrics.quotaUsed, [("proxy", "claude"), ("limit", "requests")])
                 .lastValue == 1)
     }
 

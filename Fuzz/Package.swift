@@ -35,6 +35,9 @@ let targets: [(name: String, products: [String], nio: [String])] = [
     ("FuzzSealedState", ["Coordination"], []),
     // NIOCore's ByteBuffer comes with RedisClient (its API is in ByteBuffers).
     ("FuzzRESP", ["RedisClient"], []),
+    // The API proxy's quota awareness: rate-limit headers; Cache-Control, Vary and the critical rule.
+    ("FuzzRateLimitHeaders", ["OAuthTopConfig", "OAuthTopRuntime"], []),
+    ("FuzzCacheHeaders", ["OAuthTopConfig", "OAuthTopRuntime"], ["NIOCore"]),
 ]
 
 let package = Package(

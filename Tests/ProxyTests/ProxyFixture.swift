@@ -83,6 +83,8 @@ struct ProxyOptions: Sendable {
     var rateLimit = ProxySettings.RateLimit()
     var onRateLimit: ProxySettings.BodyRewrite?
     var readTimeout: Duration = .seconds(30)
+    var quota: ProxySettings.Quota?
+    var cache: ProxySettings.Cache?
 }
 
 /// Runs the identity provider, a manager, the scripted upstream and one proxy named `api` for `body`.
@@ -142,6 +144,8 @@ func withProxy<T: Sendable>(
         settings.rateLimit = options.rateLimit
         settings.onRateLimit = options.onRateLimit
         settings.readTimeout = options.readTimeout
+        settings.quota = options.quota
+        settings.cache = options.cache
         let listening = Mutex<APIProxyService.Listening?>(nil)
         let proxy = APIProxyService(
             settings: settings, secretFile: directory + "/api.secret", manager: manager, metricsFactory: metrics,

@@ -53,7 +53,8 @@ public struct APIProxyService: Service {
     ///   - defaultDirectory: The directory of the default secret file (the token socket's).
     ///   - manager: Gives the provider's tokens, refreshes after an auth error, publishes the events.
     ///   - metricsFactory: Where the `oauth_proxy_*` metrics go.
-    ///   - hooks: The quota seam (``ProxyHooks``); by default nothing is answered locally.
+    ///   - hooks: The quota seam (``ProxyHooks``); by default ``QuotaHooks`` over the settings' `quota` and
+    ///     `cache` (docs/proxy-quota.md).
     ///   - onListening: Called once the listener is bound.
     public init(
         settings: ProxySettings,
@@ -72,7 +73,13 @@ public struct APIProxyService: Service {
         self.manager = manager
         self.metrics = ProxyMetrics(proxy: settings.name, factory: metricsFactory)
         self.hooks = hooks
-            ?? NoProxyHooks(criticalHeader: settings.quota?.criticalHeader ?? ProxySettings.Quota.defaultCriticalHeader)
+            ?? QuotaHooks(
+                QuotaGuard(
+                    settings: settings, factory: metricsFactory, logger: logger,
+                    publish: { [manager] in manager.publish($0) }
+                ),
+                clock: clock
+            )
         self.clock = clock
         self.logger = Logger(label: logger.label) { _ in DeferredMetadataLogHandler(wrapping: logger) }
         self.onListening = onListening

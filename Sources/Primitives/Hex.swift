@@ -18,13 +18,7 @@ public enum Hex {
         var bytes: [UInt8] = []
         var high: UInt8?
         for unit in text.utf8 {
-            let nibble: UInt8
-            switch unit {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = unit - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = unit - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = unit - UInt8(ascii: "A") + 10
-            default: return nil
-            }
+            guard let nibble = Self.digitValue(unit) else { return nil }
             if let value = high {
                 bytes.append(value << 4 | nibble)
                 high = nil
@@ -33,5 +27,15 @@ public enum Hex {
             }
         }
         return high == nil ? bytes : nil
+    }
+
+    /// The value of one hex digit (either case), `nil` for any other byte: for decoders of `%XX` escapes.
+    public static func digitValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

@@ -23,7 +23,8 @@ struct ProxyCommandTests {
 
     @Test("oauthtop run serves each proxy, says where, and the demo's protected API accepts its calls", .timeLimit(.minutes(3)))
     func runServesProxies() async throws {
-        try await InProcessIdentityProvider.with { idp in
+        // A reuse interval: on a loaded machine a token answer may arrive after the 5 s step and be lost.
+        try await InProcessIdentityProvider.with(refreshTokenReuseInterval: .seconds(120)) { idp in
             try await Sandbox.with { sandbox in
                 let config = try sandbox.write("oauthtop.yaml", Self.configuration(idp, sandbox: sandbox))
                 let check = try await ChildProcess.run(["config", "check", config], environment: sandbox.environment(idp.environment))
@@ -68,7 +69,8 @@ struct ProxyCommandTests {
 
     @Test("oauthtop exec exports the proxies' URLs and secret file, and the child's calls go through", .timeLimit(.minutes(3)))
     func execExportsProxies() async throws {
-        try await InProcessIdentityProvider.with { idp in
+        // A reuse interval: on a loaded machine a token answer may arrive after the 5 s step and be lost.
+        try await InProcessIdentityProvider.with(refreshTokenReuseInterval: .seconds(120)) { idp in
             try await Sandbox.with { sandbox in
                 let config = try sandbox.write("oauthtop.yaml", Self.configuration(idp, sandbox: sandbox))
                 let script = """

@@ -55,7 +55,7 @@ struct ProxySecurityTests {
     func rawAbsoluteForm() async throws {
         try await withProxy { proxy in
             let port = try #require(Int(proxy.url.split(separator: ":").last ?? ""))
-            let reply = try rawExchange(
+            let reply = try await rawExchange(
                 port: port,
                 "GET http://127.0.0.1:\(proxy.upstream.port)/base/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Authorization: Bearer \(try proxy.secret)\r\nConnection: close\r\n\r\n"
@@ -91,8 +91,15 @@ struct ProxySecurityTests {
     }
 }
 
-/// Sends `request` over a new TCP connection to 127.0.0.1:`port` and returns what came back until close.
-func rawExchange(port: Int, _ request: String) throws -> String {
+/// Sends `request` over a new TCP connection to 127.0.0.1:`port` and returns what came back until close, on a
+/// thread of its own: blocking a cooperative-pool thread (two on this machine) would starve the servers.
+func rawExchange(port: Int, _ request: String) async throws -> String {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
+        Thread.detachNewThread { continuation.resume(with: Result { try blockingExchange(port: port, request) }) }
+    }
+}
+
+private func blockingExchange(port: Int, _ request: String) throws -> String {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw ProxyTestFailure("socket() failed") }
     defer { close(fd) }

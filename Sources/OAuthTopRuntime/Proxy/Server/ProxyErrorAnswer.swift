@@ -9,36 +9,15 @@ enum ProxyErrorAnswer {
         status: Int, error: String, description: String, proxy: String, fields extra: HTTPFields = HTTPFields(),
         more: [(String, String)] = []
     ) -> ProxyLocalAnswer {
-        var json = "{\"error\":\(Self.quote(error)),\"error_description\":\(Self.quote(description))"
-        json += ",\"proxy\":\(Self.quote(proxy))"
-        for (key, value) in more { json += ",\(Self.quote(key)):\(value)" }
+        var json = "{\"error\":\(EventJSON.quote(error)),\"error_description\":\(EventJSON.quote(description))"
+        json += ",\"proxy\":\(EventJSON.quote(proxy))"
+        for (key, value) in more { json += ",\(EventJSON.quote(key)):\(value)" }
         json += "}"
         var fields = extra
         fields[.contentType] = "application/json"
         fields[.contentLength] = String(json.utf8.count)
         fields[.cacheControl] = "no-store"
         return ProxyLocalAnswer(status: HTTPResponse.Status(code: status), fields: fields, body: ByteBuffer(string: json))
-    }
-
-    /// A JSON string literal.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }
 

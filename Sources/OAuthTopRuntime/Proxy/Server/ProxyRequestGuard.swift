@@ -1,3 +1,5 @@
+import Primitives
+
 /// Decides whether a request may be forwarded at all: the proxy forwards only to its configured upstream,
 /// so every request target that could name another host or escape the upstream's base path is refused.
 ///
@@ -97,7 +99,7 @@ public enum ProxyRequestGuard {
                 continue
             }
             if byte == UInt8(ascii: "%"), index + 2 < bytes.count {
-                let decoded = (self.hexValue(bytes[index + 1]) ?? 0) << 4 | (self.hexValue(bytes[index + 2]) ?? 0)
+                let decoded = (Hex.digitValue(bytes[index + 1]) ?? 0) << 4 | (Hex.digitValue(bytes[index + 2]) ?? 0)
                 switch decoded {
                 case UInt8(ascii: "/"), UInt8(ascii: "\\"):
                     return "the path has an encoded slash or backslash (%2F, %5C)"
@@ -121,7 +123,7 @@ public enum ProxyRequestGuard {
         var index = 0
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "%") {
-                guard index + 2 < bytes.count, self.hexValue(bytes[index + 1]) != nil, self.hexValue(bytes[index + 2]) != nil
+                guard index + 2 < bytes.count, Hex.digitValue(bytes[index + 1]) != nil, Hex.digitValue(bytes[index + 2]) != nil
                 else { return false }
                 index += 3
             } else {
@@ -129,14 +131,5 @@ public enum ProxyRequestGuard {
             }
         }
         return true
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

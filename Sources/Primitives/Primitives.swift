@@ -5,7 +5,8 @@
 /// streams (``JSONLineWriter``), the injected wall clock (``WallClock``), a task executor with a
 /// thread of its own (``ThreadExecutor``), a signal that wakes a sleeping task (``WakeSignal``),
 /// `Duration`'s unit conversions, octal file modes (``FileMode``), RFC 3339 timestamps
-/// (``RFC3339``), a program run without a shell and with a time limit (``ChildProcess``), and the
+/// (``RFC3339``), starting a program without a shell (``SpawnedChild``: `exec`'s command, approval
+/// commands, command notifiers) and running one to completion with a time limit (``ChildProcess``), and the
 /// description of a metric family (``MetricDescription``, ``MetricType``), so
 /// that the layer emitting a family can describe it without importing the collector.
 ///

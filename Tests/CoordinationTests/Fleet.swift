@@ -6,14 +6,6 @@ import OAuthTopTestKit
 import Synchronization
 import TokenManager
 
-/// Collects events for assertions.
-final class EventRecorder: Sendable {
-    private let events = Mutex<[TokenEvent]>([])
-    func record(_ event: TokenEvent) { self.events.withLock { $0.append(event) } }
-    var all: [TokenEvent] { self.events.withLock { $0 } }
-    func kinds(_ kind: TokenEvent.Kind) -> [TokenEvent] { self.all.filter { $0.kind == kind } }
-}
-
 /// Several managers sharing one in-memory store and one identity provider, as processes share Redis:
 /// one test clock for all of them.
 struct Fleet {

@@ -4,53 +4,19 @@ import Notifiers
 import OAuthTopTestKit
 import Testing
 
-/// A real Alertmanager (Debian's prometheus-alertmanager) on a free loopback port.
-final class AlertmanagerProcess: Sendable {
-    static let binary = "/usr/bin/prometheus-alertmanager"
-    let port: Int
-    let directory: URL
-    let pid: Int32
+/// Reads a real Alertmanager (``AlertmanagerServer``) over HTTP.
+struct AlertmanagerAPI: Sendable {
+    let baseURL: String
 
-    var baseURL: String { "http://127.0.0.1:\(self.port)" }
-
-    init() throws {
-        self.port = try freeLoopbackPort()
-        self.directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("oauthtop-am-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
-        let config = self.directory.appendingPathComponent("alertmanager.yml")
-        try "route: {receiver: none}\nreceivers: [{name: none}]\n".write(to: config, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = [
-            "--web.listen-address=127.0.0.1:\(self.port)",
-            "--storage.path=\(self.directory.appendingPathComponent("data").path)",
-            "--cluster.listen-address=",
-            "--config.file=\(config.path)",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        self.pid = process.processIdentifier
-    }
-
-    /// Kills the process and removes its directory.
-    func stop() {
-        _ = kill(self.pid, SIGKILL)
-        try? FileManager.default.removeItem(at: self.directory)
-    }
-
-    func get(_ path: String) async throws -> (status: Int, body: Any?) {
-        let response = try await HTTPClient.shared.execute(
-            HTTPClientRequest(url: self.baseURL + path), timeout: .seconds(5)
-        )
+    static func get(_ url: String) async throws -> (status: Int, body: Any?) {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
         let buffer = try await response.body.collect(upTo: 1 << 20)
         return (Int(response.status.code), try? JSONSerialization.jsonObject(with: Data(buffer: buffer)))
     }
 
     /// The alerts `GET /api/v2/alerts{query}` lists.
     func alerts(_ query: String = "") async -> [[String: Any]] {
-        ((try? await self.get("/api/v2/alerts" + query))?.body as? [[String: Any]]) ?? []
+        ((try? await Self.get(self.baseURL + "/api/v2/alerts" + query))?.body as? [[String: Any]]) ?? []
     }
 }
 
@@ -58,17 +24,17 @@ final class AlertmanagerProcess: Sendable {
 struct AlertmanagerEndToEndTests {
     @Test(
         "a real Alertmanager receives a firing alert, then its resolution",
-        .enabled(if: FileManager.default.isExecutableFile(atPath: AlertmanagerProcess.binary),
+        .enabled(if: AlertmanagerServer.isInstalled,
                  "needs /usr/bin/prometheus-alertmanager (apt-get install prometheus-alertmanager)")
     )
     func firingThenResolved() async throws {
-        let alertmanager = try AlertmanagerProcess()
-        defer { alertmanager.stop() }
-        let ready = await eventually(timeout: .seconds(30)) {
-            (try? await alertmanager.get("/-/ready"))?.status == 200
+        try await AlertmanagerServer.with(ready: { (try? await AlertmanagerAPI.get($0 + "/-/ready"))?.status == 200 }) {
+            server in
+            try await self.firingThenResolved(AlertmanagerAPI(baseURL: server.baseURL))
         }
-        try #require(ready, "Alertmanager did not become ready on port \(alertmanager.port)")
+    }
 
+    private func firingThenResolved(_ alertmanager: AlertmanagerAPI) async throws {
         let notifier = AlertmanagerNotifier(name: "am", baseURL: alertmanager.baseURL, httpClient: .shared)
         let startsAt = Date().addingTimeInterval(-60)
         var alert = AlertNotification(

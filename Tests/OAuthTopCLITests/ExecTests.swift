@@ -108,7 +108,10 @@ struct ExecTests {
         }
     }
 
-    /// oauthtop.yaml for the test provider, with refresh windows scaled to 5-second tokens.
+    /// oauthtop.yaml for the test provider, with refresh windows scaled to 5-second tokens: the background
+    /// refresh starts 4 s before expiry, so that a round slowed by the faults and by a whole suite starting
+    /// on 2 cores still replaces the file's token before the resource refuses it (the token's `exp` is in
+    /// whole seconds, up to 1 s before `expires_in` says).
     static func configuration(endpoints: [DemoEndpoint], sandbox: Sandbox) -> String {
         """
         state_dir: '\(sandbox.path("state-dir"))'
@@ -119,7 +122,7 @@ struct ExecTests {
             client_id: \(Self.clientID)
             client_secret: {env: EXEC_TEST_CLIENT_SECRET}
             refresh_token: {env: EXEC_TEST_REFRESH_TOKEN}
-            refresh: {advisory: 0.6, mandatory: 0.2, jitter: 0, min_mandatory: 1s}
+            refresh: {advisory: 0.8, mandatory: 0.2, jitter: 0, min_mandatory: 1s}
             retry: {max_attempts: 4, base_delay: 100ms, max_delay: 400ms}
             timeouts: [{connect: 500ms, total: 1s}, {connect: 1s, total: 3s}]
             breaker: {failure_threshold: 6, cool_down: 1s}

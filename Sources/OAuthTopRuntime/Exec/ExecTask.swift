@@ -139,9 +139,9 @@ public struct ExecTask: Sendable {
         if let tokenURL { environment[Self.tokenURLVariable] = tokenURL }
         if let tokenVariable { environment[tokenVariable] = token.value.revealed }
 
-        let child: SpawnedProcess
+        let child: SpawnedChild
         do {
-            child = try SpawnedProcess.spawn(self.command, environment: environment)
+            child = try Self.spawn(self.command, environment: environment)
         } catch {
             location.remove()
             forwarder?.detach()
@@ -169,9 +169,9 @@ public struct ExecTask: Sendable {
 
         let keeping = Task { await keeper.run() }
         let status = await withTaskCancellationHandler {
-            await child.waitForExit()
+            await child.waitForExit().shellStatus
         } onCancel: {
-            child.send(SIGTERM)
+            child.signal(SIGTERM)
         }
         forwarder?.detach()
         keeper.stop()
@@ -190,6 +190,23 @@ public struct ExecTask: Sendable {
             ]
         )
         return status
+    }
+
+    /// Starts the command (looked up on `PATH`) with stdin, stdout and stderr inherited, so they pass
+    /// through untouched, and the forwarded signals back at their default disposition.
+    ///
+    /// - Throws: ``ExecError`` for a command not found (127) or not executable (126).
+    static func spawn(_ command: [String], environment: [String: String]) throws(ExecError) -> SpawnedChild {
+        guard let program = command.first else { throw .usage("no command given") }
+        var options = SpawnedChild.Options()
+        options.searchPath = true
+        options.defaultSignals = SignalForwarder.forwarded + [SIGPIPE]
+        do {
+            return try SpawnedChild.spawn(command, environment: environment, options: options)
+        } catch {
+            if error.notFound { throw .commandNotFound(program) }
+            throw .notExecutable(program, reason: error.reason)
+        }
     }
 
     private enum FirstToken: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 import Synchronization
 
 #if canImport(Glibc)
@@ -35,7 +36,7 @@ final class SignalForwarder: Sendable {
     private static let siKernel: Int32 = 0x80
 
     private struct State {
-        var target: SpawnedProcess?
+        var target: SpawnedChild?
         var pending: [Int32] = []
         var forwardedCount = 0
         var beforeStart: (@Sendable (Int32) -> Void)?
@@ -91,13 +92,13 @@ final class SignalForwarder: Sendable {
     }
 
     /// Forwards signals to `process` from now on, first those that arrived before it started.
-    func attach(_ process: SpawnedProcess) {
+    func attach(_ process: SpawnedChild) {
         let pending = self.state.withLock { state -> [Int32] in
             state.target = process
             defer { state.pending = [] }
             return state.pending
         }
-        for signal in pending { process.send(signal) }
+        for signal in pending { process.signal(signal) }
     }
 
     /// Stops forwarding (the command has ended); later signals are dropped.
@@ -119,7 +120,7 @@ final class SignalForwarder: Sendable {
             if count < 0, errno == EINTR { continue }
             guard count == MemoryLayout<(Int32, Int32)>.size else { return }
             let (signal, code) = record
-            typealias Action = (target: SpawnedProcess?, beforeStart: (@Sendable (Int32) -> Void)?)
+            typealias Action = (target: SpawnedChild?, beforeStart: (@Sendable (Int32) -> Void)?)
             let (target, beforeStart) = self.state.withLock { state -> Action in
                 guard let target = state.target else {
                     // No command yet: nobody else got it, whoever sent it.
@@ -130,7 +131,7 @@ final class SignalForwarder: Sendable {
                 state.forwardedCount += 1
                 return (target, nil)
             }
-            target?.send(signal)
+            target?.signal(signal)
             beforeStart?(signal)
         }
     }

@@ -32,6 +32,14 @@ struct ExecCommand: AsyncParsableCommand {
             store, and $OAUTHTOP_TOKEN_URL names a private socket of this process serving the same \
             endpoint. With one provider it is used; with several, name one with --provider.
 
+            With a token manager in this process, each API proxy of the configuration (`proxies:`, \
+            docs/proxy.md) is served to CMD on a private listener (a Unix socket, or 127.0.0.1 on a free \
+            port with a 0600 secret file, in a new 0700 directory): $OAUTHTOP_PROXY_URL names the first \
+            (http://127.0.0.1:PORT or unix:PATH), $OAUTHTOP_PROXY_<NAME>_URL each, and \
+            $OAUTHTOP_PROXY_SECRET_FILE / $OAUTHTOP_PROXY_<NAME>_SECRET_FILE the TCP listeners' secret \
+            files (send Authorization: Bearer SECRET). CMD points its API client's base URL there and \
+            sends no credential: the proxy attaches the token, refreshes and replays once on a 401.
+
             Exit status: CMD's, or 2 for a usage or configuration error, 69 when no token could be \
             had, 73 when the token file cannot be written, 126 when CMD cannot be run, 127 when it is \
             not found, 128 + N when signal N arrived before CMD started.
@@ -121,7 +129,8 @@ struct ExecCommand: AsyncParsableCommand {
         let loaded = try ConfiguredManager.loadOrExit(explicitPath: self.config)
         let logger = Logger(label: "oauthtop.exec")
         let listen = try self.listen.map(RuntimeOptions.parseListen)
-        let runtime = ExecRuntime(loaded: loaded, listen: listen, logger: logger)
+        var runtime = ExecRuntime(loaded: loaded, listen: listen, logger: logger)
+        runtime.proxies = loaded.configuration.proxies
         let status: Int32
         do {
             let provider = try ExecProviderChoice.choose(

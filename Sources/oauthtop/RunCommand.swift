@@ -31,6 +31,11 @@ struct RunCommand: AsyncParsableCommand {
             (/tmp/oauthtop-UID/oauthtop.sock without XDG_RUNTIME_DIR); `oauthtop token`, `status` \
             and `refresh` talk to it. The socket_listening event says where it listens.
 
+            API proxies (`proxies:` in the file, docs/proxy.md) listen on a 0600 Unix socket or a \
+            loopback port (which requires the per-run bearer secret in its secret file) and forward each \
+            request to their upstream with the provider's token attached, refreshing and replaying once \
+            on an auth error and honouring Retry-After; the proxy_listening event says where each listens.
+
             Sinks (each provider's `sinks:` in the file) are token files rewritten atomically, with \
             their mode, owner and group, at start and after every refresh (docs/exec-and-sinks.md).
 
@@ -81,11 +86,13 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         do {
-            try await ManagerRuntime(
+            var runtime = ManagerRuntime(
                 manager: loaded.manager, collector: loaded.collector, listen: listen, duration: self.duration?.duration,
                 alerting: alerting, tokenSocket: tokenSocket, sinks: configuration.sinks, consumers: loaded.consumers,
                 tokenRequests: loaded.tokenRequests, logger: logger
-            ).run()
+            )
+            runtime.proxies = configuration.proxies
+            try await runtime.run()
         } catch {
             await loaded.fleet?.shutdown()
             throw error

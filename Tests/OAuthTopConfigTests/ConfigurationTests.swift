@@ -327,14 +327,14 @@ struct ConfigurationTests {
             with: "redis: {}\nproviders:",
             at: "1:1",
             "unknown key 'redis' in the top level "
-                + "(allowed: listen, state_dir, log_level, theme, dashboard, providers, alerting, socket, coordination)"
+                + "(allowed: listen, state_dir, log_level, theme, dashboard, providers, alerting, socket, coordination, proxies)"
         ),
         .replacing(
             "providers:",
             with: "state_dirr: /tmp\nproviders:",
             at: "1:1",
             "unknown key 'state_dirr' in the top level; did you mean 'state_dir'? "
-                + "(allowed: listen, state_dir, log_level, theme, dashboard, providers, alerting, socket, coordination)"
+                + "(allowed: listen, state_dir, log_level, theme, dashboard, providers, alerting, socket, coordination, proxies)"
         ),
         .replacing(
             "    grant:",
@@ -356,7 +356,7 @@ struct ConfigurationTests {
             position: "1:1",
             message:
                 "expected a mapping with keys listen, state_dir, log_level, theme, dashboard, providers, alerting, "
-                + "socket, coordination, found a list"
+                + "socket, coordination, proxies, found a list"
         ),
     ]
 

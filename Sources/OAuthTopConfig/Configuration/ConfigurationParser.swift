@@ -14,7 +14,7 @@ struct ConfigurationParser {
 
     static let topLevelKeys = [
         "listen", "state_dir", "log_level", "theme", "dashboard", "providers", "alerting", "socket",
-        "coordination",
+        "coordination", "proxies",
     ]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
@@ -41,6 +41,9 @@ struct ConfigurationParser {
         let coordination = top.optional("coordination") {
             CoordinationSettingsParser(secrets: self.secrets).settings($0)
         }
+        let proxies = top.optional("proxies") { field in
+            ProxySettingsParser(reader: self.reader).proxies(field).map { self.checkProxyProviders($0, known: parsed) }
+        }
         return OAuthTopConfiguration(
             providers: parsed.map(\.configuration),
             listen: listen,
@@ -53,8 +56,24 @@ struct ConfigurationParser {
             coordination: coordination,
             sinks: parsed.flatMap { provider in
                 provider.sinks.map { TokenSink(provider: provider.configuration.name, file: $0.file) }
-            }
+            },
+            proxies: proxies ?? []
         )
+    }
+
+    /// Reports each proxy whose `provider` is not in `providers:`; returns the proxies' settings.
+    private func checkProxyProviders(_ proxies: [ProxySettingsParser.Parsed], known: [ParsedProvider]) -> [ProxySettings] {
+        let names = known.map(\.configuration.name)
+        // Without providers (a mistake reported already) every name would be unknown.
+        for proxy in proxies where !names.isEmpty && !names.contains(proxy.settings.provider) {
+            var message = "unknown provider '\(proxy.settings.provider)'"
+            if let suggestion = Suggestion.closest(to: proxy.settings.provider, in: names) {
+                message += "; did you mean '\(suggestion)'?"
+            }
+            message += " (providers: \(names.joined(separator: ", ")))"
+            self.reader.error(message, at: proxy.providerField)
+        }
+        return proxies.map(\.settings)
     }
 
     /// `HOST:PORT`, with `[::1]:PORT` for IPv6.

@@ -43,7 +43,7 @@ public struct ProxySettings: Sendable, Hashable {
     /// Where the TCP listener's per-run bearer secret is written (0600); `nil`: beside the token socket,
     /// as `proxy-NAME.secret`.
     public var secretFile: String?
-    /// A PEM file of certificate authorities to trust for the upstream instead of the system's. The
+    /// A PEM file of certificate authorities to trust for the upstream besides the system's. The
     /// upstream's certificate is always verified.
     public var caFile: String?
     /// The most connections kept open to the upstream (keep-alive pool).

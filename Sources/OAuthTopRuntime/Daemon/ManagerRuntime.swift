@@ -1,5 +1,8 @@
+import Foundation
 import Hummingbird
 import Logging
+import OAuthTopConfig
+import Primitives
 import ServiceLifecycle
 import Telemetry
 import TokenManager
@@ -29,6 +32,10 @@ public struct ManagerRuntime: Sendable {
     public var tokenSocketRoutes: @Sendable (Router<TokenSocketRequestContext>) -> Void
     /// Token files kept fresh for other programs (`sinks:`); none by default.
     public var sinks: [TokenSink]
+    /// The authenticating API proxies (`proxies:`), one ``APIProxyService`` each; none by default.
+    public var proxies: [ProxySettings] = []
+    /// The quota seam of each proxy (``ProxyHooks``); `nil` gives a proxy no quota awareness.
+    public var proxyHooks: @Sendable (ProxySettings) -> (any ProxyHooks)? = { _ in nil }
     /// Where the sinks show up as consumers.
     public var consumers: ConsumerRegistry
     /// The token socket's clients; shared with whoever else lists consumers (a dashboard).
@@ -109,6 +116,10 @@ public struct ManagerRuntime: Sendable {
             // After the manager, so that it stops first: no request waits on a stopped manager.
             services.append(.init(service: socket))
         }
+        for proxy in self.makeProxies(writer: writer) {
+            // After the manager, so that they stop before it: no request waits on a stopped manager.
+            services.append(.init(service: proxy))
+        }
         if !self.sinks.isEmpty {
             let sinks = TokenSinkService(
                 sinks: self.sinks, source: ManagerTokenSource(manager: self.manager), consumers: self.consumers,
@@ -140,6 +151,32 @@ public struct ManagerRuntime: Sendable {
         )
         try await group.run()
         writer?.emit(EventJSON.line(event: "stopped", timestamp: WallClock.realtimeNanos(), fields: []))
+    }
+
+    /// One service per proxy, each reporting where it listens as a `proxy_listening` event and a log line.
+    private func makeProxies(writer: JSONLineWriter?) -> [APIProxyService] {
+        // TCP listeners' secret files go beside the token socket unless a proxy names its own.
+        let directory = self.tokenSocket.map { ($0.path as NSString).deletingLastPathComponent } ?? NSTemporaryDirectory()
+        let logger = self.logger
+        return self.proxies.map { settings in
+            APIProxyService(
+                settings: settings, defaultDirectory: directory, manager: self.manager, metricsFactory: self.collector,
+                hooks: self.proxyHooks(settings), logger: logger
+            ) { listening in
+                var fields: [(key: String, value: TokenEvent.Value)] = [
+                    ("proxy", .string(listening.name)), ("url", .string(listening.url)),
+                    ("provider", .string(settings.provider)), ("upstream", .string(settings.upstream)),
+                ]
+                if let file = listening.secretFile { fields.append(("secret_file", .string(file))) }
+                writer?.emit(
+                    EventJSON.line(event: "proxy_listening", timestamp: WallClock.realtimeNanos(), fields: fields)
+                )
+                logger.info(
+                    "proxy listening",
+                    metadata: ["proxy": "\(listening.name)", "url": "\(listening.url)", "upstream": "\(settings.upstream)"]
+                )
+            }
+        }
     }
 
     /// The token socket's service, reporting where it listens as a `socket_listening` event.

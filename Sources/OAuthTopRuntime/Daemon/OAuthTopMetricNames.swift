@@ -76,11 +76,11 @@ public enum OAuthTopMetricNames {
 extension TelemetryCollector {
     /// Registers the help texts of every family oauthtop emits: the token manager's
     /// (``OAuthMetricNames/all``, ``OAuthMetricNames/coordination``) and oauthtop's own
-    /// (``OAuthTopMetricNames/alerting``, ``OAuthTopMetricNames/consumers``).
+    /// (``OAuthTopMetricNames/alerting``, ``OAuthTopMetricNames/consumers``, the proxies' ``ProxyMetrics/descriptions``).
     public func describeOAuthMetrics() {
         self.describe(
             OAuthMetricNames.all + OAuthMetricNames.coordination + OAuthTopMetricNames.alerting
-                + OAuthTopMetricNames.consumers
+                + OAuthTopMetricNames.consumers + ProxyMetrics.descriptions
         )
     }
 }

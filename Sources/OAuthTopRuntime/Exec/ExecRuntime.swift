@@ -1,4 +1,5 @@
 import Logging
+import OAuthTopConfig
 import ServiceLifecycle
 import Telemetry
 import TokenManager
@@ -23,6 +24,8 @@ public struct ExecRuntime: Sendable {
     public var shutdownGrace: Duration = .seconds(3)
     /// Whether to serve the command a private token socket (`$OAUTHTOP_TOKEN_URL`).
     public var servesTokenSocket = true
+    /// The API proxies to serve the command on private listeners (``ExecProxies``); none by default.
+    public var proxies: [ProxySettings] = []
 
     public init(loaded: ConfiguredManager, listen: ListenAddress? = nil, logger: Logger) {
         self.loaded = loaded
@@ -69,13 +72,29 @@ public struct ExecRuntime: Sendable {
             announce.finish()
         }
         defer { socketDirectory?.remove() }
+        let (proxyListening, announceProxy) = AsyncStream<APIProxyService.Listening>.makeStream()
+        let privateProxies = try ExecProxies.make(self.proxies, environment: task.environment)
+        defer { privateProxies?.directory.remove() }
+        for settings in privateProxies?.settings ?? [] {
+            services.append(
+                .init(
+                    service: APIProxyService(
+                        settings: settings, manager: manager, metricsFactory: self.loaded.collector, logger: self.logger,
+                        onListening: { announceProxy.yield($0) }
+                    )
+                )
+            )
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: self.logger
             )
         )
         let running = Task {
-            defer { announce.finish() }
+            defer {
+                announce.finish()
+                announceProxy.finish()
+            }
             try await group.run()
         }
         var announced = listening.makeAsyncIterator()
@@ -83,6 +102,17 @@ public struct ExecRuntime: Sendable {
             task.tokenURL = ExecTask.tokenURL(socket: path, provider: task.provider)
         } else if socketDirectory != nil {
             self.logger.warning("the private token socket did not start; $OAUTHTOP_TOKEN_URL is not set")
+        }
+        if let privateProxies {
+            var bound: [APIProxyService.Listening] = []
+            for await listening in proxyListening {
+                bound.append(listening)
+                if bound.count == privateProxies.settings.count { break }
+            }
+            if bound.count < privateProxies.settings.count {
+                self.logger.warning("not every API proxy started; their variables are not set")
+            }
+            task.environment.merge(ExecProxies.variables(bound, order: privateProxies.settings)) { _, new in new }
         }
         let result: Result<Int32, ExecError>
         do {

@@ -1,0 +1,348 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import OAuthTopConfig
+import Primitives
+import TokenManager
+
+/// One proxy's request pipeline, in order:
+/// 1. admission (the Unix peer's uid, or the TCP listener's bearer secret);
+/// 2. the request guard (``ProxyRequestGuard``: no absolute-form, `CONNECT`, `..`);
+/// 3. hooks: a local answer (quota: cache, shedding), the first seam of ``ProxyHooks``;
+/// 4. the body read (kept when replayable, else streamed), the token, the rate-limit block;
+/// 5. forwarding; an auth error refreshes through the manager (single-flight) and replays once; a 429/503
+///    with `Retry-After` blocks the upstream and the request is retried once after it (rewritten first with
+///    `on_rate_limit`);
+/// 6. hooks: the response head observed, the second seam; the body streamed to the client.
+final class ProxyPipeline: Sendable {
+    enum Admission: Sendable {
+        case unix(PeerAccessPolicy)
+        case tcp(BearerSecret)
+    }
+
+    let settings: ProxySettings
+    let client: HTTPClient
+    let manager: OAuthTokenManager
+    let provider: ProviderID
+    let block = UpstreamBlock()
+    let metrics: ProxyMetrics
+    let events: ProxyEvents
+    let hooks: any ProxyHooks
+    let clock: WallClock
+    let logger: Logger
+
+    init(
+        settings: ProxySettings, client: HTTPClient, manager: OAuthTokenManager, provider: ProviderID,
+        metrics: ProxyMetrics, hooks: any ProxyHooks, clock: WallClock, logger: Logger
+    ) {
+        self.settings = settings
+        self.client = client
+        self.manager = manager
+        self.provider = provider
+        self.metrics = metrics
+        self.events = ProxyEvents(
+            proxy: settings.name, provider: settings.provider, publish: { [manager] in manager.publish($0) }, clock: clock
+        )
+        self.hooks = hooks
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Answers one request, counting the answer's status class.
+    func respond(to request: Request, channel: any Channel, admission: Admission) async -> Response {
+        let response: Response
+        do {
+            response = try await self.handle(request, channel: channel, admission: admission)
+        } catch {
+            response = self.failure(error).response
+        }
+        self.metrics.response(status: response.status.code)
+        return response
+    }
+
+    private func handle(_ request: Request, channel: any Channel, admission: Admission) async throws -> Response {
+        if let refusal = await self.admit(request, channel: channel, admission: admission) { return refusal.response }
+        let method = request.headers[ProxyHeaders.rawMethod] ?? request.method.rawValue
+        let rawTarget = request.headers[ProxyHeaders.rawTarget] ?? request.head.path ?? ""
+        let target: ProxyRequestGuard.Target
+        switch ProxyRequestGuard.check(method: method, target: rawTarget) {
+        case .success(let checked):
+            target = checked
+        case .failure(let refusal):
+            var fields = HTTPFields()
+            if refusal.status == 405 { fields[.allow] = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" }
+            self.logger.info(
+                "proxy request refused", metadata: ["proxy": "\(self.settings.name)", "why": "\(refusal.description)"]
+            )
+            return self.answer(refusal.status, refusal.error, refusal.description, fields: fields).response
+        }
+        let contentLength = request.headers[.contentLength].flatMap { Int($0) }
+        if let contentLength, contentLength > self.settings.maxRequestBody {
+            return self.tooLarge().response
+        }
+        let fields = ProxyHeaders.upstreamRequestFields(request.headers, tokenHeader: self.settings.header)
+        let summary = ProxyRequestSummary(
+            proxy: self.settings.name, method: request.method, path: target.path, query: target.query, fields: fields
+        )
+        if let local = await self.hooks.answerLocally(summary) { return local.response }
+        let critical = self.hooks.isCritical(summary)
+        var forwarded = fields
+        if let name = HTTPField.Name(self.settings.quota?.criticalHeader ?? ProxySettings.Quota.defaultCriticalHeader) {
+            forwarded[name] = nil
+        }
+        let body: ProxyRequestBody
+        do {
+            body = try await ProxyRequestBody.read(
+                request.body, contentLength: contentLength, keepUpTo: self.settings.authErrors.replayBodyLimit,
+                maxBody: self.settings.maxRequestBody
+            )
+        } catch is ProxyRequestBody.TooLarge {
+            return self.tooLarge().response
+        }
+        let exchange = Exchange(
+            method: method, target: target, fields: forwarded, body: body, critical: critical, summary: summary
+        )
+        return try await self.forward(exchange)
+    }
+
+    /// What one request needs on its way.
+    struct Exchange: Sendable {
+        var method: String
+        var target: ProxyRequestGuard.Target
+        var fields: HTTPFields
+        var body: ProxyRequestBody
+        var critical: Bool
+        var summary: ProxyRequestSummary
+
+        var keptBody: ByteBuffer? {
+            if case .kept(let bytes) = self.body { return bytes }
+            return nil
+        }
+    }
+
+    // MARK: Admission
+
+    private func admit(_ request: Request, channel: any Channel, admission: Admission) async -> ProxyLocalAnswer? {
+        switch admission {
+        case .unix(let policy):
+            let peer = await SocketPeer.unix(of: channel)
+            guard let reason = policy.check(peer) else { return nil }
+            return self.answer(403, "proxy_forbidden", reason)
+        case .tcp(let secret):
+            let given = request.headers[values: .authorization] + request.headers[values: .proxyAuthorization]
+            if given.contains(where: { secret.accepts(authorization: $0) }) { return nil }
+            var fields = HTTPFields()
+            fields[.wwwAuthenticate] = "Bearer realm=\"oauthtop-proxy\""
+            return self.answer(
+                401, "proxy_unauthorized",
+                "this proxy listener requires its local bearer secret (Authorization: Bearer SECRET, from its secret file)",
+                fields: fields
+            )
+        }
+    }
+
+    // MARK: Forwarding
+
+    private func forward(_ exchange: Exchange) async throws -> Response {
+        var token: AccessToken
+        do {
+            token = try await self.manager.token(for: self.provider)
+        } catch {
+            return self.answer(
+                502, "token_unavailable", "no token for provider '\(self.settings.provider)': \(error.reason)"
+            ).response
+        }
+        if let rejection = try await self.passBlock(critical: exchange.critical) { return rejection.response }
+        var response = try await self.send(exchange, body: exchange.body, token: token)
+
+        // Auth error: one refresh (single-flight in the manager) and one replay.
+        if AuthErrorRule.isAuthError(status: response.status, fields: response.fields, settings: self.settings.authErrors) {
+            let firstStatus = response.status
+            if let kept = exchange.keptBody {
+                self.manager.reportRejected(token, for: self.provider)
+                do {
+                    token = try await self.manager.token(for: self.provider)
+                    await response.discard()
+                    if let rejection = try await self.passBlock(critical: exchange.critical) {
+                        return rejection.response
+                    }
+                    response = try await self.send(exchange, body: .kept(kept), token: token)
+                    let again = AuthErrorRule.isAuthError(
+                        status: response.status, fields: response.fields, settings: self.settings.authErrors
+                    )
+                    self.replayed(exchange, status: firstStatus, outcome: again ? .failedAgain : .replayed)
+                } catch let error as TokenRefreshError {
+                    self.logger.info(
+                        "proxy: no new token after an auth error",
+                        metadata: ["proxy": "\(self.settings.name)", "error": "\(error.reason)"]
+                    )
+                    self.replayed(exchange, status: firstStatus, outcome: .refreshFailed)
+                }
+            } else {
+                self.replayed(exchange, status: firstStatus, outcome: .notReplayable)
+            }
+        }
+
+        // Rate limit: block the upstream; retry once after the block when the body was kept.
+        if let until = self.noteRateLimit(response), var kept = exchange.keptBody {
+            let remaining = Duration.nanoseconds(until - self.clock.now())
+            if remaining <= self.settings.rateLimit.maxWait {
+                if let rule = self.settings.onRateLimit {
+                    let outcome = JSONBodyRewrite.apply(rule, to: Array(kept.readableBytesView))
+                    if case .rewritten(let bytes) = outcome {
+                        kept = ByteBuffer(bytes: bytes)
+                        self.metrics.rewriteCounter.increment()
+                    }
+                    self.events.rewrite(rule, result: outcome.code)
+                }
+                await response.discard()
+                try await self.waitOutBlock()
+                response = try await self.send(exchange, body: .kept(kept), token: token)
+                _ = self.noteRateLimit(response)
+            }
+        }
+
+        let clientFields = ProxyHeaders.clientResponseFields(response.fields)
+        let tee = self.hooks.observe(
+            exchange.summary, status: HTTPResponse.Status(code: response.status), fields: clientFields
+        )
+        return response.streamed(fields: clientFields, tee: tee)
+    }
+
+    private func replayed(_ exchange: Exchange, status: Int, outcome: ProxyMetrics.ReplayOutcome) {
+        self.metrics.replay(outcome)
+        self.events.replay(method: exchange.method, path: exchange.target.path, status: status, outcome: outcome)
+    }
+
+    /// Sends the request to the upstream with `token`.
+    private func send(_ exchange: Exchange, body: ProxyRequestBody, token: AccessToken) async throws -> UpstreamResponse {
+        var request = HTTPClientRequest(url: self.settings.upstream + exchange.target.originForm)
+        request.method = HTTPMethod(rawValue: exchange.method)
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(exchange.fields.count + 1)
+        for field in exchange.fields { headers.add(name: field.name.rawName, value: field.value) }
+        headers.add(
+            name: self.settings.header.name, value: ProxyHeaders.tokenValue(token.value.revealed, header: self.settings.header)
+        )
+        request.headers = headers
+        switch body {
+        case .kept(let bytes):
+            // A body-less GET sends no `Content-Length: 0`.
+            if bytes.readableBytes > 0 || !["GET", "HEAD", "DELETE", "OPTIONS"].contains(exchange.method) {
+                request.body = .bytes(bytes)
+            }
+        case .streamed(let stream, let length):
+            let bodyLength: HTTPClientRequest.Body.Length = length.map { .known(Int64($0)) } ?? .unknown
+            request.body = .stream(stream, length: bodyLength)
+        }
+        let started = ContinuousClock.now
+        let response = try await self.client.execute(request, deadline: .distantFuture, logger: nil)
+        self.metrics.upstreamTimer.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+        return UpstreamResponse(response)
+    }
+
+    // MARK: Rate limits
+
+    /// Records a 429/503 with `Retry-After`: the block starts or grows; returns its end.
+    private func noteRateLimit(_ response: UpstreamResponse) -> Int64? {
+        guard self.settings.rateLimit.statuses.contains(response.status),
+            let value = response.fields[.retryAfter]
+        else { return nil }
+        let now = self.clock.now()
+        let serverNow = response.fields[.date].flatMap(HTTPDate.parse)
+        guard let wait = HTTPDate.retryAfter(value, serverNow: serverNow, localNow: Double(now) / 1e9) else { return nil }
+        let until = now + max(0, wait.nanoseconds)
+        self.metrics.rateLimitedCounter.increment()
+        if self.block.block(until: until) {
+            self.events.rateLimited(status: response.status, retryAfter: wait, until: until)
+        }
+        return until
+    }
+
+    /// Holds a request while the upstream is blocked (mode `wait`, the block within `max_wait`, or a critical
+    /// request), or answers 429 with the remaining `Retry-After`.
+    private func passBlock(critical: Bool) async throws -> ProxyLocalAnswer? {
+        var counted = false
+        while let until = self.block.blockedUntil(now: self.clock.now()) {
+            let remaining = Duration.nanoseconds(until - self.clock.now())
+            let waits = critical
+                || (self.settings.rateLimit.whenBlocked == .wait && remaining <= self.settings.rateLimit.maxWait)
+            guard waits else {
+                self.metrics.rejected.increment()
+                let seconds = max(1, remaining.wholeSecondsRoundedUp)
+                var fields = HTTPFields()
+                fields[.retryAfter] = String(seconds)
+                return self.answer(
+                    429, "rate_limited",
+                    "the upstream asked for no requests before the time its Retry-After named; try again then",
+                    fields: fields, more: [("retry_after_s", String(seconds))]
+                )
+            }
+            if !counted {
+                self.metrics.waited.increment()
+                counted = true
+            }
+            try await self.clock.sleep(untilNanos: until)
+        }
+        return nil
+    }
+
+    /// Waits until the upstream is not blocked (the rate-limited request's own retry).
+    private func waitOutBlock() async throws {
+        while let until = self.block.blockedUntil(now: self.clock.now()) {
+            try await self.clock.sleep(untilNanos: until)
+        }
+    }
+
+    // MARK: Answers
+
+    private func answer(
+        _ status: Int, _ error: String, _ description: String, fields: HTTPFields = HTTPFields(),
+        more: [(String, String)] = []
+    ) -> ProxyLocalAnswer {
+        ProxyErrorAnswer.make(
+            status: status, error: error, description: description, proxy: self.settings.name, fields: fields, more: more
+        )
+    }
+
+    private func tooLarge() -> ProxyLocalAnswer {
+        self.answer(
+            413, "request_too_large",
+            "the request body is larger than this proxy's max_request_body (\(self.settings.maxRequestBody) bytes)"
+        )
+    }
+
+    /// The answer for a failed exchange: 504 when the upstream was silent too long, 502 when it could not be
+    /// reached or broke off, 413 for a streamed body past the limit.
+    private func failure(_ error: any Error) -> ProxyLocalAnswer {
+        if error is ProxyRequestBody.TooLarge { return self.tooLarge() }
+        if error is CancellationError {
+            return self.answer(503, "proxy_stopping", "the proxy is stopping or the client went away")
+        }
+        let host = URLComponents(string: self.settings.upstream)?.host ?? "the upstream"
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .readTimeout, .deadlineExceeded:
+                return self.answer(
+                    504, "upstream_timeout",
+                    "\(host) did not answer within read_timeout (\(DurationSyntax.format(self.settings.readTimeout)))"
+                )
+            case .connectTimeout:
+                return self.answer(
+                    502, "upstream_unreachable",
+                    "no connection to \(host) within connect_timeout (\(DurationSyntax.format(self.settings.connectTimeout)))"
+                )
+            default:
+                break
+            }
+        }
+        self.logger.info(
+            "proxy: upstream request failed", metadata: ["proxy": "\(self.settings.name)", "error": "\(type(of: error))"]
+        )
+        return self.answer(502, "upstream_unreachable", "\(host) could not be reached or broke off the exchange")
+    }
+}

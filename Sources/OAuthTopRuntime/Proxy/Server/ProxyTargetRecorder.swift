@@ -1,0 +1,57 @@
+import HTTPTypes
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Records each request's raw method and request-target in two fields of the proxy's own
+/// (``ProxyHeaders/rawTarget``, ``ProxyHeaders/rawMethod``) before the conversion to swift-http-types, which
+/// turns an absolute-form target (`GET http://other/x`) into a plain path and so would hide it from
+/// ``ProxyRequestGuard``. Fields of those names a client sent are dropped first.
+final class ProxyTargetRecorder: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .head(var head) = self.unwrapInboundIn(data) else {
+            context.fireChannelRead(data)
+            return
+        }
+        head.headers.remove(name: ProxyHeaders.rawTarget.rawName)
+        head.headers.remove(name: ProxyHeaders.rawMethod.rawName)
+        head.headers.add(name: ProxyHeaders.rawTarget.rawName, value: head.uri)
+        head.headers.add(name: ProxyHeaders.rawMethod.rawName, value: head.method.rawValue)
+        // The conversion refuses what it cannot express; the guard refuses it with a proper answer.
+        if !head.uri.hasPrefix("/") || head.method == .CONNECT { head.uri = "/" }
+        if head.method == .CONNECT { head.method = .GET }
+        context.fireChannelRead(self.wrapInboundOut(.head(head)))
+    }
+}
+
+/// Hummingbird's HTTP/1.1 child channel with ``ProxyConnectRefusal`` in front of NIO's request parser and
+/// ``ProxyTargetRecorder`` right behind it, before the conversion to swift-http-types.
+struct ProxyChannel: ServerChildChannel {
+    typealias Value = HTTP1Channel.Value
+
+    let http1: HTTP1Channel
+    /// Makes the handler that refuses a `CONNECT` in front of the parser.
+    let connectRefusal: @Sendable () -> ProxyConnectRefusal
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        do {
+            try channel.pipeline.syncOperations.addHandler(self.connectRefusal())
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        return self.http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            // Right behind NIO's request decoder, so before the conversion (`HTTP1ToHTTPServerCodec`).
+            let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try channel.pipeline.syncOperations.addHandler(ProxyTargetRecorder(), position: .after(decoder))
+            return value
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await self.http1.handle(value: value, logger: logger)
+    }
+}

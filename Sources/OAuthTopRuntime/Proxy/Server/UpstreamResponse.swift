@@ -1,0 +1,53 @@
+import AsyncHTTPClient
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// An upstream's response head, with its body not yet read: passed to the client as a stream, or discarded
+/// before a replay.
+struct UpstreamResponse: Sendable {
+    let status: Int
+    /// The upstream's fields (all of them; hop-by-hop ones are removed on the way to the client).
+    let fields: HTTPFields
+    private let body: HTTPClientResponse.Body
+
+    /// A small body of a response that is replaced (a 401 before its replay) is read to its end, so the
+    /// connection goes back to the pool; a larger one is dropped with its connection.
+    static let drainLimit = 64 << 10
+
+    init(_ response: HTTPClientResponse) {
+        self.status = Int(response.status.code)
+        var fields = HTTPFields()
+        for header in response.headers {
+            guard let name = HTTPField.Name(header.name) else { continue }
+            fields.append(HTTPField(name: name, value: header.value))
+        }
+        self.fields = fields
+        self.body = response.body
+    }
+
+    /// Reads and drops the body (up to ``drainLimit``).
+    func discard() async {
+        _ = try? await self.body.collect(upTo: Self.drainLimit)
+    }
+
+    /// The client's response: the status, `fields`, and the body streamed chunk by chunk as the upstream
+    /// sends it (each chunk flushed, so server-sent events arrive as they are produced), seen by `tee`.
+    func streamed(fields: HTTPFields, tee: (any ProxyBodyTee)?) -> Response {
+        let body = self.body
+        return Response(
+            status: HTTPResponse.Status(code: self.status),
+            headers: fields,
+            body: ResponseBody { writer in
+                var complete = false
+                defer { tee?.finish(complete: complete) }
+                for try await chunk in body {
+                    tee?.append(chunk)
+                    try await writer.write(chunk)
+                }
+                complete = true
+                try await writer.finish(nil)
+            }
+        )
+    }
+}

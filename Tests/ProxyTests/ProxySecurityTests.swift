@@ -1,0 +1,119 @@
+import Foundation
+import OAuthTopRuntime
+import OAuthTopTestKit
+import Primitives
+import Testing
+import TokenManager
+
+@Suite("API proxy: security refusals")
+struct ProxySecurityTests {
+    @Test("TCP without the secret, or with a wrong one, is refused with 401 and never forwarded")
+    func secretRequired() async throws {
+        try await withProxy { proxy in
+            let missing = try await curl(proxy.url + "/x")
+            #expect(missing.status == 401)
+            #expect(JSONValue.parse(Array(missing.body.utf8))?.object?["error"]?.string == "proxy_unauthorized")
+            let wrong = try await curl(proxy.url + "/x", ["-H", "Authorization: Bearer \(String(repeating: "0", count: 64))"])
+            #expect(wrong.status == 401)
+            let scheme = try await curl(proxy.url + "/x", ["-H", "Authorization: Basic \(try proxy.secret)"])
+            #expect(scheme.status == 401)
+            #expect(proxy.upstream.received.isEmpty)
+            #expect(proxy.counter(ProxyMetrics.requests, [("class", "4xx")]) == 3)
+        }
+    }
+
+    @Test(
+        "request targets that could leave the upstream's base path or name another host are refused",
+        arguments: [
+            (["--request-target", "http://evil.example/steal"], 400),
+            (["--request-target", "evil.example:443"], 400),
+            (["--request-target", "*", "-X", "OPTIONS"], 400),
+            (["-X", "CONNECT", "--request-target", "evil.example:443"], 405),
+            (["-X", "TRACE"], 405),
+            (["--path-as-is", "--request-target", "/../admin"], 400),
+            (["--path-as-is", "--request-target", "/v1/../../admin"], 400),
+            (["--request-target", "/%2e%2e/admin"], 400),
+            (["--request-target", "/%2E%2e/admin"], 400),
+            (["--request-target", "/v1/.%2E/admin"], 400),
+            (["--request-target", "/./admin"], 400),
+            (["--request-target", "/a%2fb"], 400),
+            (["--request-target", "/a%5Cb"], 400),
+            (["--request-target", "/a%00b"], 400),
+            (["--request-target", "/a\\b"], 400),
+            (["--request-target", "/a%zzb"], 400),
+        ]
+    )
+    func refusedTargets(extra: [String], status: Int) async throws {
+        try await withProxy { proxy in
+            let answer = try await curl(proxy.url + "/", ["-H", "Authorization: Bearer \(try proxy.secret)"] + extra)
+            #expect(answer.status == status, "\(extra): \(answer.body)")
+            #expect(proxy.upstream.received.isEmpty, "\(extra) reached the upstream")
+        }
+    }
+
+    @Test("a raw absolute-form request over a plain socket is refused too")
+    func rawAbsoluteForm() async throws {
+        try await withProxy { proxy in
+            let port = try #require(Int(proxy.url.split(separator: ":").last ?? ""))
+            let reply = try rawExchange(
+                port: port,
+                "GET http://127.0.0.1:\(proxy.upstream.port)/base/x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer \(try proxy.secret)\r\nConnection: close\r\n\r\n"
+            )
+            #expect(reply.hasPrefix("HTTP/1.1 400"), "\(reply.prefix(80))")
+            #expect(proxy.upstream.received.isEmpty)
+        }
+    }
+
+    @Test("no token, secret or request body appears in the logs, events or answers")
+    func nothingSecretInOutput() async throws {
+        try await withProxy { proxy in
+            let secret = try proxy.secret
+            let marker = "body-marker-\(UUID().uuidString)"
+            let first = try await proxy.currentToken()
+            proxy.upstream.revoke(token: first)
+            let answer = try await curl(
+                proxy.url + "/v1/chat?api_key=query-secret", method: "POST",
+                ["-H", "Authorization: Bearer \(secret)", "--data", "{\"text\":\"\(marker)\"}"]
+            )
+            #expect(answer.status == 200)
+            _ = try await curl(proxy.url + "/x")  // refused: no secret
+            let second = try await proxy.currentToken()
+            #expect(first != second)
+            let events = proxy.events.all.map { EventJSON.line(for: $0) }
+            #expect(events.contains { $0.contains("proxy_replay") })
+            for text in proxy.logs.lines + events {
+                for secretText in [secret, first, second, marker, "query-secret"] {
+                    #expect(!text.contains(secretText), "a secret or body in: \(text.prefix(120))")
+                }
+            }
+        }
+    }
+}
+
+/// Sends `request` over a new TCP connection to 127.0.0.1:`port` and returns what came back until close.
+func rawExchange(port: Int, _ request: String) throws -> String {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw ProxyTestFailure("socket() failed") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw ProxyTestFailure("connect failed: errno \(errno)") }
+    var timeout = timeval(tv_sec: 30, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    let bytes = Array(request.utf8)
+    _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+    var reply: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if count <= 0 { break }
+        reply += buffer[0..<count]
+    }
+    return String(decoding: reply, as: UTF8.self)
+}

@@ -19,6 +19,8 @@ struct QuotaFields: Equatable {
     var window: Int
     var remaining: Int
     var reset: Int
+    /// `X-RateLimit-Reset`: the reset as Unix seconds.
+    var resetAt: Int
 
     /// Reads `RateLimit-Policy: "NAME";q=Q;w=W` and `RateLimit: "NAME";r=R;t=T` (the IETF draft's
     /// structured-field form), and checks that the `X-RateLimit-*` trio says the same.
@@ -44,15 +46,14 @@ struct QuotaFields: Equatable {
             let reset = current.values["t"]
         else { return nil }
         guard reply.header("X-RateLimit-Limit") == "\(limit)", reply.header("X-RateLimit-Remaining") == "\(remaining)",
-            let resetAt = reply.header("X-RateLimit-Reset").flatMap(Double.init),
-            // The reset as Unix seconds: the window's end, never earlier (a second of rounding at most later).
-            resetAt >= Date().timeIntervalSince1970 + Double(reset) - 2
+            let resetAt = reply.header("X-RateLimit-Reset").flatMap({ Int($0) })
         else { return nil }
         self.policy = policy.name
         self.limit = limit
         self.window = window
         self.remaining = remaining
         self.reset = reset
+        self.resetAt = resetAt
     }
 }
 

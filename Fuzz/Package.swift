@@ -18,6 +18,7 @@ let targets: [(name: String, products: [String], nio: [String])] = [
     ("FuzzTheme", ["OAuthTopConfig"], []),
     ("FuzzDashboardFile", ["OAuthTopConfig"], []),
     ("FuzzFaultSchedule", ["OAuthTopConfig"], []),
+    ("FuzzDemoAPIRequest", ["DemoIdentityProvider"], []),
     ("FuzzTokenResponse", ["TokenManager"], []),
     ("FuzzGitHubInstallationToken", ["TokenManager"], []),
     ("FuzzJWT", ["TokenManager"], []),

@@ -1,8 +1,9 @@
 /// DemoIdentityProvider owns a real OAuth 2.0 token endpoint (RFC 6749 §2.3.1, §4.4, §5, §6) served
 /// on loopback with Hummingbird, a protected resource that verifies the tokens it issued (RFC 6750,
-/// `GET /api/resource`), and a schedule of faults (slow answers, error statuses, rate limits,
-/// revoked grants, broken bodies, refused connections) that it injects by time window, endpoint and
-/// count. `oauthtop demo` rehearses refresh settings against it; the token manager's tests and
+/// `GET /api/resource`), a protected API with a quota (`/api/v1/...`: JSON and server-sent events,
+/// rate-limit headers), and a schedule of faults (slow answers, error statuses, rate limits,
+/// revoked grants and tokens, broken bodies, refused connections) that it injects by time window,
+/// endpoint and count. `oauthtop demo` rehearses refresh settings against it; the token manager's tests and
 /// benchmarks use it as their identity provider.
 ///
 /// It must not be used as a production identity provider, listen beyond loopback unless told to,
@@ -267,6 +268,25 @@ public final class DemoIdentityProvider: Service, Sendable {
     /// - Returns: The tokens. Treat them as secrets: never print them.
     public func issuedTokens() -> [String] {
         self.state.withLock { $0.issuedTokens ?? [] }
+    }
+
+    /// The protected API's latest requests (at most ``DemoAPIConfiguration/requestLogCapacity``), in the order
+    /// they were answered. `arrivedDuringRetryAfter()` on the result lists those that came too early.
+    public func apiRequests() -> [DemoAPIRequest] {
+        self.state.withLock { $0.api.log }
+    }
+
+    /// Revokes one access token, as the `revoke_token` fault does: the protected resource, the API and
+    /// introspection refuse it from then on.
+    ///
+    /// - Returns: Whether the token was one of this provider's valid tokens (a bad one needs no revoking).
+    @discardableResult
+    public func revokeAccessToken(_ token: String) async -> Bool {
+        let verifier = AccessTokenVerifier(provider: self, keys: self.keys)
+        guard case .success(let claims) = await verifier.verify(token: token) else { return false }
+        _ = self.state.withLock { $0.revokedTokenIDs.insert(claims.jti.value) }
+        self.logger.info("access token revoked", metadata: ["jti": "\(claims.jti.value)"])
+        return true
     }
 
     /// The counts so far.

@@ -42,6 +42,9 @@ public struct DemoIdentityProviderConfiguration: Sendable {
     public var introspectionPath = "/oauth/introspect"
     /// The largest request body accepted; larger bodies get 413.
     public var maximumBodySize: Int
+    /// The protected API (`/api/v1/...`, served on every listener): its routes, quota and limits. Its faults
+    /// are the schedule's `revoke_token`, `api_rate_limit` and `api_error`.
+    public var api = DemoAPIConfiguration()
 
     /// Creates a configuration.
     ///
@@ -122,6 +125,7 @@ public struct DemoIdentityProviderConfiguration: Sendable {
         if self.maximumBodySize < 1 {
             throw DemoIdentityProviderError.invalidConfiguration("maximumBodySize: must be positive")
         }
+        try self.api.validate(field: "api", tokenPath: self.path)
     }
 }
 

@@ -58,6 +58,8 @@ public struct DemoStatistics: Sendable, Hashable {
     public var introspectionRequests = 0
     /// Signing key rotations so far.
     public var keyRotations = 0
+    /// The protected API's requests (`/api/v1/...`) by outcome and by model.
+    public var api = DemoAPIStatistics()
 
     /// Creates statistics.
     public init(endpoints: [String: Counts], accessTokensIssued: Int, refreshTokensIssued: Int, faultHits: [Int]) {

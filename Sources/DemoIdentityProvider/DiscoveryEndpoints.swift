@@ -59,12 +59,13 @@ struct DiscoveryEndpoints: Sendable {
     }
 
     /// RFC 7662 §2: the client authenticates; the token is active when it verifies with the provider's keys,
-    /// has not expired and names this issuer (and audience, if one is configured).
+    /// has not expired, names this issuer (and audience, if one is configured) and was not revoked
+    /// (``AccessTokenVerifier``).
     private func introspect(_ request: Request) async -> Response {
         let arrival = self.provider.elapsed()
         let fault = self.provider.state.withLock { state in
             state.introspectionRequests += 1
-            return state.decideFault(endpoint: self.endpoint, at: arrival, introspection: true)
+            return state.decideFault(endpoint: self.endpoint, at: arrival, request: .introspection)
         }
         guard request.method == .post else {
             return TokenResponses.error("invalid_request", "introspection accepts only POST", status: .methodNotAllowed)
@@ -87,9 +88,9 @@ struct DiscoveryEndpoints: Sendable {
             self.logger.debug("introspection answered inactive (injected fault)")
             return Self.json(["active": false])
         }
-        guard let claims = try? await self.keys.verify(token, as: DemoAccessTokenClaims.self),
-            claims.iss.value == self.configuration.issuer,
-            self.configuration.audience.map({ claims.aud?.value.contains($0) ?? false }) ?? true
+        // Active exactly when the protected resource would accept it (revoked tokens included).
+        guard case .success(let claims) = await AccessTokenVerifier(provider: self.provider, keys: self.keys)
+            .verify(token: token)
         else {
             return Self.json(["active": false])
         }

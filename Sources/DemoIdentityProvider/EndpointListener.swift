@@ -111,8 +111,11 @@ struct EndpointListener: Sendable {
         let resource = ProtectedResource(provider: self.provider, keys: self.keys, logger: self.logger)
         let resourcePath = provider.configuration.resourcePath
         let discovery = DiscoveryEndpoints(provider: self.provider, keys: self.keys, endpoint: name, logger: self.logger)
+        let api = DemoAPI(provider: self.provider, keys: self.keys, endpoint: name, logger: self.logger)
+        let apiPrefix = provider.configuration.api.pathPrefix
         let responder = CallbackResponder<DemoRequestContext> { request, context in
             if request.uri.path == resourcePath { return await resource.respond(to: request) }
+            if DemoAPI.serves(request.uri.path, prefix: apiPrefix) { return await api.respond(to: request) }
             if let answer = await discovery.respond(to: request) { return answer }
             let channel = context.channel
             return try await endpoint.respond(to: request) { channel.close(promise: nil) }

@@ -1,4 +1,4 @@
-/// A plan of faults the demo identity provider injects into its token endpoints.
+/// A plan of faults the demo identity provider injects into its token endpoints and its protected API.
 ///
 /// Each fault applies to requests that arrive inside its time window (measured from the
 /// provider's start), on the endpoints it names, up to `count` requests. The first fault that
@@ -74,9 +74,48 @@ public enum FaultKind: Sendable, Hashable {
     /// to the JWKS, the old one stays published. The first token request in the window rotates; the
     /// request is then answered normally.
     case rotateKeys
+    /// A request to the protected API (`/api/v1/...`) presenting a valid access token revokes that token:
+    /// it gets 401 with `WWW-Authenticate: Bearer error="invalid_token"`, and so does every later request
+    /// with it (and introspection answers `active: false`), so a client must get a new token. Token
+    /// requests ignore it.
+    case revokeToken
+    /// The protected API answers 429 (or the given status, e.g. 503) with `Retry-After`, in seconds or as
+    /// an HTTP date. Token requests ignore it.
+    case apiRateLimit(retryAfter: Duration, status: Int, httpDate: Bool)
+    /// The protected API answers an HTTP error status with a small JSON body. Token requests ignore it.
+    case apiError(status: Int)
 
     /// Whether the fault applies to introspection requests rather than token requests.
     public var isIntrospectionFault: Bool { self == .inactiveToken }
+
+    /// Whether the fault applies to requests to the protected API rather than token requests.
+    public var isAPIFault: Bool {
+        switch self {
+        case .revokeToken, .apiRateLimit, .apiError: true
+        default: false
+        }
+    }
+
+    /// Whether the fault can decide a request of this kind: each request sees only the faults meant for
+    /// its kind, so an API fault's `count` is not used up by token requests (and the other way round).
+    func decides(_ request: FaultedRequest) -> Bool {
+        switch request {
+        case .token: !self.isIntrospectionFault && !self.isAPIFault
+        case .introspection: self.isIntrospectionFault
+        // An API request arriving as an outage begins is answered like a draining server, as a token request is.
+        case .api: self.isAPIFault || self == .outage
+        }
+    }
+}
+
+/// The kinds of request a fault can decide.
+enum FaultedRequest: Sendable {
+    /// A request to the token path.
+    case token
+    /// An RFC 7662 introspection request.
+    case introspection
+    /// A request to the protected API (`/api/v1/...`).
+    case api
 }
 
 /// Ways a token response can be wrong while the status says 200.

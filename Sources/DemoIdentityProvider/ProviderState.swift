@@ -42,11 +42,11 @@ struct ProviderState: Sendable {
 
     /// The first fault, in schedule order, that applies to a request on `endpoint` at `time`; it is counted as used.
     ///
-    /// - Parameter introspection: Whether the request is an introspection request: those see only
-    ///   introspection faults, token requests only the others.
-    mutating func decideFault(endpoint: String, at time: Duration, introspection: Bool = false) -> Fault? {
+    /// - Parameter request: What kind of request it is: each sees only the faults meant for its kind
+    ///   (``FaultKind/decides(_:)``).
+    mutating func decideFault(endpoint: String, at time: Duration, request: FaultedRequest = .token) -> Fault? {
         for (index, fault) in self.faults.enumerated() where fault.applies(to: endpoint, at: time) {
-            guard fault.kind.isIntrospectionFault == introspection else { continue }
+            guard fault.kind.decides(request) else { continue }
             if let count = fault.count, self.faultHits[index] >= count { continue }
             self.faultHits[index] += 1
             return fault
@@ -113,6 +113,10 @@ struct ProviderState: Sendable {
 
     var resourceAccepted = 0
     var resourceRejected = 0
+    /// The `jti` of every access token the `revoke_token` fault revoked: refused by the resource, the API
+    /// and introspection from then on.
+    var revokedTokenIDs: Set<String> = []
+    var api = APIState()
 
     var statistics: DemoStatistics {
         var statistics = DemoStatistics(
@@ -127,6 +131,7 @@ struct ProviderState: Sendable {
         statistics.metadataRequests = self.metadataRequests
         statistics.introspectionRequests = self.introspectionRequests
         statistics.keyRotations = self.keyRotations
+        statistics.api = self.api.statistics
         return statistics
     }
 }

@@ -97,8 +97,8 @@ struct TokenEndpoint: Sendable {
             metadata["fault"] = "rotate_keys"
             _ = try? await self.provider.rotateSigningKey()
             reply = await self.process(request, body: body, metadata: &metadata)
-        case .inactiveToken:
-            // Never chosen for a token request (decideFault keeps introspection faults apart).
+        case .inactiveToken, .revokeToken, .apiRateLimit, .apiError:
+            // Never chosen for a token request (decideFault keeps introspection and API faults apart).
             reply = await self.process(request, body: body, metadata: &metadata)
         case nil:
             reply = await self.process(request, body: body, metadata: &metadata)

@@ -19,9 +19,15 @@ struct DemoCommand: AsyncParsableCommand {
             long-running tasks ask for tokens all along. A second provider, "reports", runs on an \
             identity provider of its own with 45-second tokens and lighter faults, and an exec'd task \
             holds its token as `oauthtop exec` would (a shell loop that reads $OAUTHTOP_TOKEN_FILE and \
-            calls the identity provider's protected /api/resource; it prints nothing).
+            calls the identity provider's protected /api/resource; it prints nothing). API calls go \
+            through an API proxy ("demo-api", the "api" provider's token attached) to a third \
+            identity provider's protected API, which has a quota of 60 requests per 30 s and faults \
+            of its own: the proxy's token is revoked at 12s (the proxy refreshes and replays the \
+            call), the quota runs out in each window (the proxy waits out the API's 429), and a \
+            429 at 40s is waited out too (docs/proxy.md, docs/faults.md).
 
-            Without --headless it opens the dashboard: the six panels, alerts, recent events; press \
+            Without --headless it opens the dashboard: the seven panels (the API calls strip last), \
+            alerts, recent events; press \
             r to refresh the selected provider now, Enter for its detail view (token times and \
             windows, endpoints, breaker history, fallback, last error, consumers), c for the \
             consumers (the exec'd task), ? for help, q to quit. With --headless, events \

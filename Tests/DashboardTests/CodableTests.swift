@@ -30,9 +30,10 @@ struct CodableTests {
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(TimeRange.self, from: Data(#""2m""#.utf8)) }
     }
 
-    @Test("a dashboard of seven panels puts the seventh on a third row and draws it")
+    @Test("a dashboard of seven panels puts the seventh on a third row, a strip the screen's width, and draws it")
     func extraPanel() {
         var snapshot = DashboardFixtures.sample(columns: 120, rows: 40)
+        snapshot.panels = Array(snapshot.panels.prefix(6))
         let definition = PanelDefinition(
             name: "token_requests", title: "Token requests", style: .graph, unit: "per_second",
             queries: [PanelQuery(expression: "sum(rate(oauth_token_requests_total[$__rate_interval]))", legend: "all")])
@@ -46,6 +47,33 @@ struct CodableTests {
         let layout = DashboardLayout(size: TerminalSize(columns: 120, rows: 40), panelCount: 7)
         #expect(layout?.panels.count == 7)
         #expect(title?.y == layout?.panels[6].y)
+        #expect(layout?.panels[6].width == 120 && layout?.panels[6].x == 0)
+        #expect((layout?.panels[6].height ?? 0) >= 3 && (layout?.panels[6].height ?? 0) < (layout?.panels[0].height ?? 0))
+    }
+
+    @Test(
+        "the layout fits: panels and lists inside the screen, without overlap, the seed's panels 7 rows at 80x24",
+        arguments: [(80, 24), (120, 40), (200, 60)]
+    )
+    func layoutFits(columns: Int, rows: Int) throws {
+        for count in 1...9 {
+            let layout = try #require(DashboardLayout(size: TerminalSize(columns: columns, rows: rows), panelCount: count))
+            let parts = layout.panels + [layout.alerts, layout.events]
+            for part in parts {
+                #expect(part.x >= 0 && part.y >= 1 && part.maxX <= columns && part.maxY <= rows - 1, "\(count): \(part)")
+                #expect(part.width >= 26 && part.height >= 3, "\(count) panels: \(part)")
+            }
+            #expect(layout.alerts.height >= 5, "\(count) panels: the lists keep 5 rows")
+            for (index, part) in parts.enumerated() {
+                for other in parts[(index + 1)...] {
+                    let overlaps = part.x < other.maxX && other.x < part.maxX && part.y < other.maxY && other.y < part.maxY
+                    #expect(!overlaps, "\(count) panels: \(part) overlaps \(other)")
+                }
+            }
+        }
+        let seven = try #require(DashboardLayout(size: TerminalSize(columns: columns, rows: rows), panelCount: 7))
+        #expect(seven.panels.prefix(6).allSatisfy { $0.height >= 7 })
+        if columns == 80 { #expect(seven.panels[6].height == 3 && seven.alerts.height == 5) }
     }
 }
 

@@ -84,6 +84,64 @@ struct PanelTests {
         #expect(grid[open.x, open.y].style.background == .ansi(1))
     }
 
+    /// The API panel (the default dashboard's seventh) drawn at `width` x `height`, with the sample's series or
+    /// none at all (a dashboard without proxy metrics).
+    static func apiPanel(width: Int, height: Int, series: [DashboardSeries]? = nil) -> CellGrid {
+        var grid = sentinelGrid(width: width, height: height)
+        var state = DashboardState()
+        let snapshot = DashboardFixtures.sample(columns: 80, rows: 24)
+        _ = state.present(snapshot)
+        var panel = snapshot.panels[6]
+        if let series { panel.series = series }
+        PanelRenderer.draw(
+            panel, index: 6, snapshot: snapshot, state: state, in: Rect(x: 0, y: 0, width: width, height: height),
+            theme: .default, ascii: false, into: &grid
+        )
+        return grid
+    }
+
+    @Test("API calls as the 80-column strip: the rate and every figure on one line, coloured by how bad")
+    func apiStrip() throws {
+        let grid = Self.apiPanel(width: 80, height: 3)
+        expectLines(grid, [
+            "┌ 7 API calls through the proxies ─────────────────────────────────────────────┐",
+            "│12.3/s¤▲¤requests, 5m¤¤errors¤2.1%¤¤replays¤3¤¤quota¤92.0%¤¤shed¤0¤¤¤¤¤¤¤¤¤¤¤¤│",
+            "└──────────────────────────────────────────────────────────────────────────────┘",
+        ])
+        let quota = try #require(find("92.0%", in: grid))
+        #expect(grid[quota.x, quota.y].style == Theme.default[.warning], "from 90% of the quota: cached answers")
+        let shed = try #require(find("shed¤0", in: grid))
+        #expect(grid[shed.x + 5, shed.y].style == Theme.default[.good])
+        let errors = try #require(find("2.1%", in: grid))
+        #expect(grid[errors.x, errors.y].style == Theme.default[.warning])
+        #expect(grid[1, 1].style == Theme.default[.value])
+        #expect(grid[8, 1].character == "▲" && grid[8, 1].style == Theme.default[.trendGood])
+    }
+
+    @Test("API calls without proxy metrics: empty, not broken")
+    func apiEmpty() {
+        expectLines(Self.apiPanel(width: 80, height: 3, series: []), [
+            "┌ 7 API calls through the proxies ─────────────────────────────────────────────┐",
+            "│no API calls yet¤¤errors¤-¤¤replays¤-¤¤quota¤-¤¤shed¤-¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤¤│",
+            "└──────────────────────────────────────────────────────────────────────────────┘",
+        ])
+        let grid = Self.apiPanel(width: 40, height: 11, series: [])
+        #expect(find("no API calls yet", in: grid) != nil)
+        #expect(grid[1, 1].style == Theme.default[.muted])
+    }
+
+    @Test("API calls: the quota at the shedding threshold is red; in a grid cell the figures are lines with a gauge")
+    func apiLines() throws {
+        var series = DashboardFixtures.apiSeries(points: 25)
+        series[3].value = 0.97
+        let grid = Self.apiPanel(width: 27, height: 11, series: series)
+        let quota = try #require(find("97.0%", in: grid))
+        #expect(grid[quota.x, quota.y].style == Theme.default[.bad])
+        #expect(find("quota", in: grid)?.y == quota.y, "a line of its own")
+        SnapshotFiles.expectMatches(grid, "panel-api-27x11")
+        SnapshotFiles.expectMatches(Self.apiPanel(width: 200, height: 6), "panel-api-200x6")
+    }
+
     @Test("the selected panel has the focused border")
     func focus() {
         #expect(Self.panel(.conflicts)[0, 0].style == Theme.default[.borderFocused])

@@ -44,7 +44,7 @@ struct StateTests {
         #expect(state.selectedPanel == 1)
         _ = state.handle(.backTab)
         _ = state.handle(.left)
-        #expect(state.selectedPanel == 5)
+        #expect(state.selectedPanel == 6, "the default dashboard's seven panels: the left of the first is the last")
         #expect(state.range == .fiveMinutes)
         for _ in 0..<5 { _ = state.handle(.character("+")) }
         #expect(state.range == .oneHour)

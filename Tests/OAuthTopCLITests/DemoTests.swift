@@ -47,6 +47,14 @@ struct DemoTests {
                     events.contains { $0.event == "refresh_succeeded" && $0.string("provider") == "reports" },
                     "the reports provider refreshes"
                 )
+                // The API calls go through the demo's proxy: the revoked token is refreshed and the call replayed
+                // (at 12s), and the API's 429s are waited out.
+                #expect(events.contains { $0.event == "proxy_listening" && $0.string("proxy") == "demo-api" })
+                #expect(
+                    events.contains { $0.event == "proxy_replay" && $0.string("outcome") == "replayed" },
+                    "the revoked token: one refresh, the call replayed"
+                )
+                #expect(events.contains { $0.event == "proxy_rate_limited" && $0.string("provider") == "api" })
                 self.checkNoSecret(stdout: demo.stdoutText, stderr: demo.stderrText, events: events)
             }
         }

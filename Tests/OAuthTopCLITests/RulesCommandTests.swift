@@ -19,7 +19,7 @@ struct RulesCommandTests {
             directory: CLIBinary.packageRoot
         )
         #expect(result.status == 0, "stdout: \(result.stdout) stderr: \(result.stderr)")
-        #expect(result.stdoutLines == ["rules/seed.rules.yaml: OK (1 group, 5 rules)"])
+        #expect(result.stdoutLines == ["rules/seed.rules.yaml: OK (1 group, 6 rules)"])
         #expect(result.stderr.isEmpty, "stderr: \(result.stderr)")
     }
 
@@ -83,7 +83,7 @@ struct RulesCommandTests {
                 environment: sandbox.environment(), directory: sandbox.directory
             )
             #expect(result.status == 1, "stderr: \(result.stderr)")
-            #expect(result.stdoutLines.first?.hasSuffix("rules/seed.rules.yaml: OK (1 group, 5 rules)") == true)
+            #expect(result.stdoutLines.first?.hasSuffix("rules/seed.rules.yaml: OK (1 group, 6 rules)") == true)
             #expect(
                 result.stdout.contains("absent.yaml: error: cannot read the file: no such file"), "\(result.stdout)"
             )

@@ -20,7 +20,7 @@ struct DashboardFileTests {
         let outcome = DashboardFile.parse(yaml: file, file: "dashboards/default.dashboard.yaml")
         #expect(outcome.diagnostics.isEmpty)
         #expect(outcome.value == DashboardFile.defaultDashboard())
-        #expect(outcome.value?.panels.count == 6)
+        #expect(outcome.value?.panels.count == 7)
     }
 
     @Test("a panel of the default dashboard by name beside a panel of one's own")

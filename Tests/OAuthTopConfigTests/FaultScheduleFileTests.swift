@@ -33,13 +33,43 @@ struct FaultScheduleFileTests {
         #expect(try FaultScheduleFile.parse(yaml: "faults: []", file: "f").get() == .none)
     }
 
+    @Test("the API's fault kinds parse with their options, defaults and scoping")
+    func apiFaults() throws {
+        let yaml = """
+            faults:
+              - {kind: revoke_token, at: 20s, count: 1}
+              - {kind: api_rate_limit}
+              - kind: api_rate_limit
+                status: 503
+                retry_after: 4s
+                retry_after_format: http_date
+                endpoints: [primary]
+              - {kind: api_error, at: 5s, until: 9s}
+              - {kind: api_error, status: 502, count: 3}
+            """
+        let schedule = try FaultScheduleFile.parse(yaml: yaml, file: "faults.yaml").get()
+        #expect(
+            schedule.faults == [
+                Fault(kind: .revokeToken, start: .seconds(20), count: 1),
+                Fault(kind: .apiRateLimit(retryAfter: .seconds(1), status: 429, httpDate: false)),
+                Fault(
+                    kind: .apiRateLimit(retryAfter: .seconds(4), status: 503, httpDate: true), endpoints: ["primary"]
+                ),
+                Fault(kind: .apiError(status: 500), start: .seconds(5), end: .seconds(9)),
+                Fault(kind: .apiError(status: 502), count: 3),
+            ]
+        )
+        #expect(schedule.faults.allSatisfy { $0.kind.isAPIFault })
+    }
+
     @Test(
         "each mistake is reported at its position",
         arguments: [
             (
                 "- {kind: slo, delay: 1s}", "2:12",
                 "kind: expected one of slow | error | rate_limit | invalid_grant | outage | bad_response | "
-                    + "lost_answer | bad_token | inactive_token | rotate_keys, found 'slo'; did you mean 'slow'?"
+                    + "lost_answer | bad_token | inactive_token | rotate_keys | revoke_token | api_rate_limit | "
+                    + "api_error, found 'slo'; did you mean 'slow'?"
             ),
             ("- {kind: slow}", "2:5", "missing required key 'delay' in fault"),
             (
@@ -70,7 +100,7 @@ struct FaultScheduleFileTests {
             ),
             (
                 "- {kind: slow, delay: 1s, status: 500}", "2:29",
-                "'status' does not apply to kind 'slow' (only to error, rate_limit)"
+                "'status' does not apply to kind 'slow' (only to error, rate_limit, api_error, api_rate_limit)"
             ),
             (
                 "- {kind: error, endpoint: [primary]}", "2:19",
@@ -81,9 +111,23 @@ struct FaultScheduleFileTests {
                 "- {kind: error, endpoints: primary}", "2:30",
                 "endpoints: expected a list of endpoint names, found 'primary'"
             ),
+            ("- {kind: api_error, status: 302}", "2:31", "status: must be between 400 and 599, found 302"),
+            ("- {kind: api_rate_limit, status: 500}", "2:36", "status: a rate limit answers 429 or 503, found 500"),
+            (
+                "- {kind: revoke_token, status: 401}", "2:26",
+                "'status' does not apply to kind 'revoke_token' (only to error, rate_limit, api_error, api_rate_limit)"
+            ),
+            (
+                "- {kind: api_error, retry_after: 2s}", "2:23",
+                "'retry_after' does not apply to kind 'api_error' (only to rate_limit, api_rate_limit)"
+            ),
+            (
+                "- {kind: api_rate_limit, retry_after: soon}", "2:41",
+                "retry_after: expected a duration like 500ms, 15s, 2m, 1h, found 'soon'"
+            ),
             (
                 "- kind: error\n  retry_after: 1s", "3:5",
-                "'retry_after' does not apply to kind 'error' (only to rate_limit)"
+                "'retry_after' does not apply to kind 'error' (only to rate_limit, api_rate_limit)"
             ),
         ]
     )
@@ -131,7 +175,8 @@ struct FaultScheduleFileTests {
             error?.diagnostics.map(\.description) == [
                 "/f.yaml:2:5: error: missing required key 'delay' in fault",
                 "/f.yaml:3:12: error: kind: expected one of slow | error | rate_limit | invalid_grant | outage | "
-                    + "bad_response | lost_answer | bad_token | inactive_token | rotate_keys, found 'nope'",
+                    + "bad_response | lost_answer | bad_token | inactive_token | rotate_keys | revoke_token | "
+                    + "api_rate_limit | api_error, found 'nope'",
             ]
         )
     }

@@ -37,7 +37,7 @@ struct LostAnswerScheduleTests {
             ),
             (
                 "faults:\n  - {kind: lost_answer, status: 500}", "2:25",
-                "'status' does not apply to kind 'lost_answer' (only to error, rate_limit)"
+                "'status' does not apply to kind 'lost_answer' (only to error, rate_limit, api_error, api_rate_limit)"
             ),
             (
                 "refresh_token_reuse_interval: soon\nfaults: []", "1:31",

@@ -18,7 +18,7 @@ struct RuleFileParserTests {
         #expect(demo == DefaultRules.demoYAML)
     }
 
-    @Test("the seed's four rules and the emergency rule: names, severities, actions, conditions as written")
+    @Test("the seed's four rules, the emergency rule and the quota rule: names, severities, actions, conditions")
     func seedRules() throws {
         let groups = RuleFileParser.defaultGroups()
         let rules = try #require(groups.first).rules.compactMap { rule -> AlertingRule? in
@@ -28,18 +28,43 @@ struct RuleFileParserTests {
         #expect(
             rules.map(\.name) == [
                 "oauth_refresh_failure_rate", "oauth_circuit_breaker_open", "fallback_auth_usage",
-                "token_expiry_during_execution", "oauth_emergency_mode",
+                "token_expiry_during_execution", "oauth_emergency_mode", "oauth_proxy_quota_high",
             ])
         #expect(
             rules.map(\.action) == [
                 "notify_slack", "page_oncall", "notify_team", "investigate_long_running_tasks", "page_oncall",
+                "notify_team",
             ])
         #expect(
-            rules.map { $0.labels["severity"]?.source } == ["warning", "critical", "warning", "warning", "critical"]
+            rules.map { $0.labels["severity"]?.source }
+                == ["warning", "critical", "warning", "warning", "critical", "warning"]
         )
         #expect(rules[1].expression.text == "oauth_circuit_breaker_state == \"open\"")
         #expect(rules[4].expression.text == "oauth_emergency_mode == 1")
-        #expect(RuleFileParser.demoGroups().first?.rules.count == 5)
+        #expect(rules[5].expression.text == "max by (proxy, limit) (oauth_proxy_quota_used_ratio) > 0.9")
+        #expect(rules[5].holdDuration == 60_000)
+        #expect(rules[5].annotations["description"] != nil)
+        #expect(RuleFileParser.demoGroups().first?.rules.count == 6)
+    }
+
+    @Test("the quota rule's promtool fixture is the default rule itself: expression, for, labels and annotations")
+    func quotaRuleFixture() throws {
+        func quotaRule(_ groups: [RuleGroup]) throws -> AlertingRule {
+            let rule = groups.flatMap(\.rules).compactMap { rule -> AlertingRule? in
+                if case .alerting(let alerting) = rule, alerting.name == "oauth_proxy_quota_high" { return alerting }
+                return nil
+            }.first
+            return try #require(rule)
+        }
+        let fixture = Self.repository.appendingPathComponent(
+            "Tests/AlertingTests/Fixtures/promtool/seed_proxy_quota_high.rules.yaml")
+        let tested = try quotaRule(
+            try RuleFileParser.parse(yaml: String(contentsOf: fixture, encoding: .utf8), file: "fixture").get())
+        let shipped = try quotaRule(RuleFileParser.defaultGroups())
+        #expect(tested.expression.text == shipped.expression.text)
+        #expect(tested.holdDuration == shipped.holdDuration)
+        #expect(tested.labels["severity"]?.source == shipped.labels["severity"]?.source)
+        #expect(tested.annotations.mapValues(\.source) == shipped.annotations.mapValues(\.source))
     }
 
     @Test("the emergency rule joins rule files that do not define it, and yields to one that does")
@@ -73,7 +98,7 @@ struct RuleFileParserTests {
             return nil
         }.first
         #expect(rule?.action == "wake_everyone")
-        #expect(alertNames(RuleFileParser.withEmergencyRule(RuleFileParser.defaultGroups())).count == 5, "once")
+        #expect(alertNames(RuleFileParser.withEmergencyRule(RuleFileParser.defaultGroups())).count == 6, "once")
         #expect(alertNames(RuleFileParser.emergencyGroups()) == ["oauth_emergency_mode"])
     }
 

@@ -51,16 +51,16 @@ struct PanelQueriesTests {
 
     static let success = [("provider", "a"), ("endpoint", "primary"), ("outcome", "success")]
 
-    @Test("the default dashboard: the seed's six panels in order, each with its queries")
+    @Test("the default dashboard: the seed's six panels and the API calls, in order, each with its queries")
     func defaultDashboard() {
         let dashboard = DashboardFile.defaultDashboard()
         #expect(dashboard.name == "oauth_health")
         #expect(
             dashboard.panels.map(\.name) == [
                 "token_refresh_success_rate", "average_token_lifetime", "refresh_latency_p99",
-                "fallback_usage_trend", "circuit_breaker_state", "concurrent_refresh_conflicts",
+                "fallback_usage_trend", "circuit_breaker_state", "concurrent_refresh_conflicts", "api_calls",
             ])
-        #expect(dashboard.panels.map(\.style) == [.ratio, .lifetime, .quantiles, .count, .breaker, .rate])
+        #expect(dashboard.panels.map(\.style) == [.ratio, .lifetime, .quantiles, .count, .breaker, .rate, .api])
         #expect(dashboard.panels.allSatisfy { !$0.queries.isEmpty })
     }
 
@@ -208,6 +208,72 @@ struct PanelQueriesTests {
         #expect(panels[4].series.map(\.label) == ["a"])
         #expect(panels[4].series[0].value == 2)
         #expect(panels[4].series[0].points == [0, 2, 2, 2, 2, 2])
+    }
+
+    @Test("API calls: the proxies' request rate, error share, replays, highest quota used and shed, by legend")
+    func apiCalls() async throws {
+        let claude2xx = [("proxy", "claude"), ("class", "2xx")]
+        let claude4xx = [("proxy", "claude"), ("class", "4xx")]
+        let openai2xx = [("proxy", "openai"), ("class", "2xx")]
+        let replayed = [("proxy", "claude"), ("outcome", "replayed")]
+        let notReplayable = [("proxy", "claude"), ("outcome", "not_replayable")]
+        let collector = Self.collector({ collector in
+            for labels in [claude2xx, claude4xx, openai2xx] {
+                _ = Self.counter(collector, "oauth_proxy_requests_total", labels)
+            }
+            _ = Self.counter(collector, "oauth_proxy_auth_replays_total", replayed)
+            _ = Self.counter(collector, "oauth_proxy_auth_replays_total", notReplayable)
+            _ = Self.counter(collector, "oauth_proxy_shed_total", [("proxy", "claude")])
+        }) { collector, second in
+            guard second > 0 else { return }
+            Self.counter(collector, "oauth_proxy_requests_total", claude2xx).increment(by: 2)
+            Self.counter(collector, "oauth_proxy_requests_total", openai2xx).increment(by: 1)
+            if second % 10 == 5 {
+                Self.counter(collector, "oauth_proxy_requests_total", claude4xx).increment(by: 1)
+            }
+            if second == 30 { Self.counter(collector, "oauth_proxy_auth_replays_total", replayed).increment(by: 1) }
+            if second == 40 {
+                Self.counter(collector, "oauth_proxy_auth_replays_total", notReplayable).increment(by: 1)
+            }
+            if (50...55).contains(second) {
+                Self.counter(collector, "oauth_proxy_shed_total", [("proxy", "claude")]).increment(by: 1)
+            }
+            collector.makeRecorder(
+                label: "oauth_proxy_quota_used_ratio", dimensions: [("proxy", "claude"), ("limit", "requests")],
+                aggregate: false
+            ).record(second < 30 ? 0.5 : 0.97)
+            collector.makeRecorder(
+                label: "oauth_proxy_quota_used_ratio", dimensions: [("proxy", "openai"), ("limit", "tokens")],
+                aggregate: false
+            ).record(0.3)
+        }
+        let panel = try #require(await Self.panels(collector).last)
+        #expect(panel.definition.name == "api_calls" && panel.error == nil)
+        #expect(panel.series.map(\.label) == ["requests", "errors", "replays", "quota", "shed"])
+        func value(_ label: String) throws -> Double {
+            try #require(panel.series.first { $0.label == label }?.value, "\(label)")
+        }
+        // Prometheus extrapolates a counter's increase to the window's edges: within a few percent.
+        #expect(abs(try value("requests") - 3.1) < 0.1, "2/s + 1/s + one 4xx every 10 s")
+        #expect(abs(try value("errors") - 0.1 / 3.1) < 0.005, "the 4xx share")
+        #expect(abs(try value("replays") - 1) < 0.1, "replayed only, not the request that could not be")
+        #expect(try value("quota") == 0.97, "the highest quota used, over proxies and limits")
+        #expect(abs(try value("shed") - 6) < 0.5)
+        let quota = try #require(panel.series.first { $0.label == "quota" })
+        #expect(quota.points == [0.5, 0.5, 0.97, 0.97, 0.97, 0.97])
+        let errors = try #require(panel.series.first { $0.label == "errors" })
+        #expect(errors.points.allSatisfy { ($0 ?? -1) >= 0 && ($0 ?? 1) < 0.1 }, "a share each step: \(errors.points)")
+    }
+
+    @Test("API calls without any proxy: no series and no error, so the panel reads as empty")
+    func apiCallsWithoutProxies() async throws {
+        let collector = Self.collector({ collector in
+            _ = Self.counter(collector, "oauth_refresh_attempts_total", Self.success)
+        }) { _, _ in }
+        let panel = try #require(await Self.panels(collector).last)
+        #expect(panel.definition.style == .api)
+        #expect(panel.series.isEmpty)
+        #expect(panel.error == nil)
     }
 
     @Test("one step per graph column, at least two sample intervals wide")

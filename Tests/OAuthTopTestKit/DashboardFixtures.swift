@@ -22,18 +22,46 @@ public enum DashboardFixtures {
             unit: "races"),
     ]
 
+    /// The default dashboard's seventh panel, API calls through the proxies, without its queries.
+    public static let apiPanel = PanelDefinition(
+        name: "api_calls", title: "API calls through the proxies", shortTitle: "API calls", style: .api,
+        unit: "per_second")
+
+    /// The default dashboard's panels: the seed's six and the API calls strip.
+    public static let defaultPanels = seedPanels + [apiPanel]
+
+    /// The API panel's series as the default dashboard's queries give them: requests per second, the share of
+    /// errors, replays, the highest quota used and requests shed.
+    public static func apiSeries(points: Int) -> [DashboardSeries] {
+        func series(_ label: String, _ value: Double?, _ make: (Int) -> Double?) -> DashboardSeries {
+            DashboardSeries(label: label, value: value, points: (0..<points).map(make))
+        }
+        return [
+            series("requests", 12.3) { index in 8 + Double(index % 12) / 2 },
+            series("errors", 0.021) { $0 % 10 == 3 ? 0.1 : 0 },
+            series("replays", 3) { $0 % 20 == 7 ? 1 : 0 },
+            series("quota", 0.92) { index in min(0.92, Double(index) / Double(max(1, points))) },
+            series("shed", 0) { _ in 0 },
+        ]
+    }
+
     /// A fixed capture time: 2023-11-14 22:13:20 UTC.
     public static let now: Int64 = 1_700_000_000_000_000_000
 
-    /// A snapshot of three providers (one with its breaker open) with their detail, five minutes of history
-    /// sized for a terminal of `columns` x `rows`, two alerts, a few dozen events and four consumers.
+    /// A snapshot of three providers (one with its breaker open) with their detail, the default dashboard's
+    /// seven panels with five minutes of history sized for a terminal of `columns` x `rows`, two alerts, a few
+    /// dozen events and four consumers.
     ///
     /// - Parameters:
     ///   - columns: The terminal's width.
     ///   - rows: The terminal's height.
     /// - Returns: The snapshot; the same for the same size.
     public static func sample(columns: Int, rows: Int) -> DashboardSnapshot {
-        let points = max(1, DashboardRenderer.graphPoints(for: TerminalSize(columns: columns, rows: rows)))
+        let points = max(
+            1,
+            DashboardRenderer.graphPoints(
+                for: TerminalSize(columns: columns, rows: rows), panelCount: self.defaultPanels.count)
+        )
         let now = self.now
         let second: Int64 = 1_000_000_000
         func outcomes(_ marks: String, every: Int64, durationMilliseconds: Double = 118.4) -> [EndpointRow.Outcome] {
@@ -151,7 +179,9 @@ public enum DashboardFixtures {
                 series("okta", 0) { _ in 0 },
             ],
         ]
-        let panels = zip(self.seedPanels, panelSeries).map { Panel(definition: $0, series: $1) }
+        let panels = zip(self.defaultPanels, panelSeries + [self.apiSeries(points: points)]).map {
+            Panel(definition: $0, series: $1)
+        }
         let alerts = [
             AlertRow(
                 name: "CircuitBreakerOpen", state: .firing, severity: "critical", since: now - 40 * second,

@@ -2,7 +2,7 @@ import Foundation
 import OAuthTopTestKit
 import Testing
 
-/// Drives the real `oauthtop demo` dashboard in a private tmux server, as a user would: the six
+/// Drives the real `oauthtop demo` dashboard in a private tmux server, as a user would: the seven
 /// panels appear, `r` produces a refresh event, `Enter` opens the provider detail view, `c` the
 /// consumers with the demo's exec'd task, `?` shows the help, a resize to 80x24 re-lays out the
 /// screen, and `q` exits 0 with the terminal restored.
@@ -19,10 +19,10 @@ import Testing
 
     static let panelTitles = [
         "Token refresh success rate", "Token lifetime", "Refresh latency p99", "Fallback usage", "Circuit breaker",
-        "Refresh conflicts",
+        "Refresh conflicts", "API calls through the proxies",
     ]
 
-    @Test("the demo dashboard: six panels, manual refresh, help, resize, quit")
+    @Test("the demo dashboard: seven panels, manual refresh, help, resize, quit")
     func dashboard() async throws {
         let tmux = try #require(TmuxServer.locate(), "tmux is not installed (scripts/test installs it)")
         let binary = try Self.oauthtop()
@@ -35,7 +35,7 @@ import Testing
         let pane = "dash"
 
         let first = try await server.waitFor(
-            "the six panels", timeout: .seconds(60), read: { try server.capture(target: pane) }
+            "the seven panels", timeout: .seconds(60), read: { try server.capture(target: pane) }
         ) { screen in
             // The `demo` provider's first refresh has ended (the `reports` provider's comes sooner), so `r`
             // starts a round of its own instead of joining that one.
@@ -94,7 +94,7 @@ import Testing
         let small = try await server.waitFor("the 80x24 layout", read: { try server.capture(target: pane) }) { screen in
             let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
             return lines.allSatisfy { $0.count <= 80 } && screen.contains("Refresh conflicts")
-                && screen.contains("Circuit breaker")
+                && screen.contains("Circuit breaker") && screen.contains("API calls")
         }
         #expect(small.contains("Token lifetime"))
         try server.run(["send-keys", "-t", pane, "Enter"])

@@ -27,6 +27,9 @@ enum PanelRenderer {
         var graphRole: ThemeRole = .graph
         var badge: BreakerStatus?
         var details: [Detail]
+        /// Whether the details follow the headline on its row when they all fit there (a wide, short panel),
+        /// leaving the rows below to the graph.
+        var inlineDetails = false
     }
 
     static func draw(
@@ -66,7 +69,7 @@ enum PanelRenderer {
         if let badge = content.badge {
             x += Badge.draw(breaker: badge, x: x, y: inner.y, maxWidth: inner.width, theme: theme, into: &grid) + 1
         }
-        SingleStat.draw(
+        x += SingleStat.draw(
             value: content.value,
             valueStyle: theme[content.valueRole],
             trend: content.trend,
@@ -79,11 +82,22 @@ enum PanelRenderer {
             ascii: ascii,
             into: &grid
         )
-        let detailRows = inner.height >= 3 ? min(content.details.count, max(1, (inner.height - 1) / 2)) : 0
+        // Details on the headline's row: when the style asks and they all fit, or when no line fits below (a
+        // strip one line high), as many as fit.
+        let inlineWidth = content.details.reduce(0) { $0 + 2 + $1.label.count + 1 + $1.value.count }
+        let inline = (content.inlineDetails && x + inlineWidth <= inner.maxX) || inner.height < 3
+        if inline {
+            self.drawInline(content.details, x: x, y: inner.y, maxX: inner.maxX, theme: theme, into: &grid)
+        }
+        let detailRows = !inline && inner.height >= 3 ? min(content.details.count, max(1, (inner.height - 1) / 2)) : 0
         let graphRows = inner.height - 1 - detailRows
         if graphRows > 0 {
+            // A strip is wider than the steps the queries ask for (as many as the narrowest panel's columns):
+            // each point takes as many whole columns as fit, rather than leaving most of the strip empty.
+            let factor = content.graph.isEmpty ? 1 : max(1, inner.width / content.graph.count)
+            let graph = factor == 1 ? content.graph : content.graph.flatMap { Array(repeating: $0, count: factor) }
             Sparkline.draw(
-                content.graph,
+                graph,
                 in: Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: graphRows),
                 minimum: content.graphMinimum,
                 maximum: content.graphMaximum,
@@ -115,6 +129,19 @@ enum PanelRenderer {
                     into: &grid
                 )
             }
+        }
+    }
+
+    /// Writes `label value` pairs after the headline, two spaces apart, as many as fit whole.
+    private static func drawInline(
+        _ details: [Detail], x: Int, y: Int, maxX: Int, theme: Theme, into grid: inout CellGrid
+    ) {
+        var column = x + 2
+        for detail in details {
+            guard column + detail.label.count + 1 + detail.value.count <= maxX else { return }
+            column += grid.write(detail.label, x: column, y: y, style: theme[.muted], maxWidth: maxX - column) + 1
+            column += grid.write(detail.value, x: column, y: y, style: theme[detail.valueRole], maxWidth: maxX - column)
+            column += 2
         }
     }
 
@@ -258,6 +285,8 @@ enum PanelRenderer {
                 graph: all.points, graphMinimum: 0, graphMaximum: nil,
                 details: details
             )
+        case .api:
+            return self.apiContent(series, range: range)
         case .graph:
             let unit = panel.definition.unit
             let first = series.first
@@ -278,6 +307,53 @@ enum PanelRenderer {
                 details: details
             )
         }
+    }
+
+    /// The API panel: the series by their legends (``PanelStyle/api``).
+    private static func apiContent(_ series: [DashboardSeries], range: String) -> Content {
+        func named(_ label: String) -> DashboardSeries? { series.first { $0.label == label } }
+        let requests = named("requests")
+        let known: Set<String> = ["requests", "errors", "replays", "quota", "shed"]
+        func count(_ label: String) -> Detail {
+            let value = named(label)?.value
+            let role: ThemeRole = value == nil ? .muted : ((value ?? 0) > 0 ? .warning : .good)
+            return Detail(label: label, labelRole: .text, value: value.map(ValueFormat.number) ?? "-", valueRole: role)
+        }
+        let errors = named("errors")?.value
+        let quota = named("quota")?.value
+        // The quota's colours follow the proxy's default thresholds: cached answers from 90%, shedding from 95%.
+        let quotaRole: ThemeRole = quota.map { used -> ThemeRole in
+            used >= 0.95 ? .bad : (used >= 0.9 ? .warning : .good)
+        } ?? .muted
+        let errorsRole: ThemeRole = errors.map { share -> ThemeRole in
+            share >= 0.1 ? .bad : (share > 0 ? .warning : .good)
+        } ?? .muted
+        var details = [
+            Detail(
+                label: "errors", labelRole: .text, value: errors.map(ValueFormat.percent) ?? "-",
+                valueRole: errorsRole
+            ),
+            count("replays"),
+            Detail(
+                label: "quota", labelRole: .text, value: quota.map(ValueFormat.percent) ?? "-", valueRole: quotaRole,
+                gauge: quota.map { min(1, max(0, $0)) } ?? 0, gaugeRole: quota == nil ? .gaugeFilled : quotaRole
+            ),
+            count("shed"),
+        ]
+        details += series.filter { !known.contains($0.label) }.map { other in
+            Detail(
+                label: other.label, labelRole: .text, value: other.value.map(ValueFormat.number) ?? "-",
+                valueRole: other.value == nil ? .muted : .text
+            )
+        }
+        return Content(
+            value: requests?.value.map(ValueFormat.rate) ?? "no API calls yet",
+            valueRole: requests?.value == nil ? .muted : .value,
+            trend: requests?.trend, higherIsBetter: true,
+            note: requests?.value == nil ? "" : "requests, \(range)",
+            graph: requests?.points ?? [], graphMinimum: 0, graphMaximum: nil,
+            details: details, inlineDetails: true
+        )
     }
 
     /// The role of a panel's query error: the theme's role for failures.

@@ -6,16 +6,16 @@ public enum FaultScheduleFile {
     /// The fault kinds, as written in the file.
     public static let kinds = [
         "slow", "error", "rate_limit", "invalid_grant", "outage", "bad_response", "lost_answer", "bad_token",
-        "inactive_token", "rotate_keys",
+        "inactive_token", "rotate_keys", "revoke_token", "api_rate_limit", "api_error",
     ]
 
     static let commonKeys = ["kind", "at", "until", "count", "endpoints"]
     /// Keys that only some kinds take.
     static let kindKeys: [String: [String]] = [
         "delay": ["slow", "lost_answer"],
-        "status": ["error", "rate_limit"],
-        "retry_after": ["rate_limit"],
-        "retry_after_format": ["rate_limit"],
+        "status": ["error", "rate_limit", "api_error", "api_rate_limit"],
+        "retry_after": ["rate_limit", "api_rate_limit"],
+        "retry_after_format": ["rate_limit", "api_rate_limit"],
         "body": ["bad_response"],
         "token": ["bad_token"],
     ]
@@ -95,10 +95,10 @@ public enum FaultScheduleFile {
             if let delay = map.required("delay", { reader.duration($0, positive: true) }) {
                 faultKind = .slow(delay: delay)
             }
-        case "error":
+        case "error", "api_error":
             let status = map.optional("status") { reader.int($0, in: 400...599) } ?? 500
-            faultKind = .httpError(status: status)
-        case "rate_limit":
+            faultKind = kind == "error" ? FaultKind.httpError(status: status) : FaultKind.apiError(status: status)
+        case "rate_limit", "api_rate_limit":
             var status = 429
             if let statusField = map["status"], let value = reader.int(statusField) {
                 if value == 429 || value == 503 {
@@ -109,7 +109,9 @@ public enum FaultScheduleFile {
             }
             let retryAfter = map.optional("retry_after") { reader.duration($0) } ?? .seconds(1)
             let format = map.optional("retry_after_format") { reader.choice($0, from: ["seconds", "http_date"]) }
-            faultKind = .rateLimit(retryAfter: retryAfter, status: status, httpDate: format == "http_date")
+            faultKind = kind == "rate_limit"
+                ? FaultKind.rateLimit(retryAfter: retryAfter, status: status, httpDate: format == "http_date")
+                : FaultKind.apiRateLimit(retryAfter: retryAfter, status: status, httpDate: format == "http_date")
         case "invalid_grant":
             faultKind = .invalidGrant
         case "outage":
@@ -140,6 +142,8 @@ public enum FaultScheduleFile {
             faultKind = .inactiveToken
         case "rotate_keys":
             faultKind = .rotateKeys
+        case "revoke_token":
+            faultKind = .revokeToken
         default:
             break
         }

@@ -34,6 +34,8 @@ public struct ManagerRuntime: Sendable {
     public var sinks: [TokenSink]
     /// The authenticating API proxies (`proxies:`), one ``APIProxyService`` each; none by default.
     public var proxies: [ProxySettings] = []
+    /// Told where each proxy listens, once it does (the demo's API calls go to its URL).
+    public var onProxyListening: @Sendable (APIProxyService.Listening) async -> Void = { _ in }
     /// The quota seam of each proxy (``ProxyHooks``); `nil` gives a proxy no quota awareness.
     public var proxyHooks: @Sendable (ProxySettings) -> (any ProxyHooks)? = { _ in nil }
     /// Where the sinks show up as consumers.
@@ -158,6 +160,7 @@ public struct ManagerRuntime: Sendable {
         // TCP listeners' secret files go beside the token socket unless a proxy names its own.
         let directory = self.tokenSocket.map { ($0.path as NSString).deletingLastPathComponent } ?? NSTemporaryDirectory()
         let logger = self.logger
+        let onListening = self.onProxyListening
         return self.proxies.map { settings in
             APIProxyService(
                 settings: settings, defaultDirectory: directory, manager: self.manager, metricsFactory: self.collector,
@@ -175,6 +178,7 @@ public struct ManagerRuntime: Sendable {
                     "proxy listening",
                     metadata: ["proxy": "\(listening.name)", "url": "\(listening.url)", "upstream": "\(settings.upstream)"]
                 )
+                await onListening(listening)
             }
         }
     }

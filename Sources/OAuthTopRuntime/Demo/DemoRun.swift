@@ -8,8 +8,9 @@ import TokenManager
 /// One run of `oauthtop demo`: the embedded identity provider with its fault schedule, a manager
 /// pointed at it with the demo's provider, a second provider (`reports`) on an identity provider of its
 /// own with longer tokens and lighter faults, simulated tasks asking for tokens, an exec'd task
-/// holding a `reports` token (``DemoExecTask``), the demo's alert rules every second, and either the
-/// dashboard or JSON event lines.
+/// holding a `reports` token (``DemoExecTask``), API calls through an API proxy to a third identity
+/// provider's protected API with a quota and faults of its own (the `api` provider, ``DemoAPIWorkload``),
+/// the demo's alert rules every second, and either the dashboard or JSON event lines.
 ///
 /// The executable only parses arguments into this value and calls ``run()``.
 public struct DemoRun: Sendable {
@@ -61,6 +62,14 @@ public struct DemoRun: Sendable {
             schedule: DemoSetup.reportsSchedule(),
             logger: Logger(label: "oauthtop.demo.idp.reports")
         )
+        let apiSecret = DemoSetup.randomSecret()
+        let apiIdentityProvider = DemoIdentityProvider(
+            configuration: DemoSetup.apiIdentityProviderConfiguration(clientSecret: apiSecret),
+            schedule: DemoSetup.apiSchedule(),
+            logger: Logger(label: "oauthtop.demo.idp.api")
+        )
+        // Where the demo's proxy listens, for the API calls: told once it does.
+        let (proxyAddresses, proxyListening) = AsyncStream.makeStream(of: APIProxyService.Listening.self)
         let writer: JSONLineWriter? = self.dashboard == nil ? JSONLineWriter() : nil
         let approvalDirectory = try DemoApproval.makeDirectory()
         defer { try? FileManager.default.removeItem(atPath: approvalDirectory) }
@@ -69,8 +78,10 @@ public struct DemoRun: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await identityProvider.run() }
             group.addTask { try await reportsIdentityProvider.run() }
+            group.addTask { try await apiIdentityProvider.run() }
             let endpoints = try await identityProvider.waitUntilListening()
             let reportsEndpoints = try await reportsIdentityProvider.waitUntilListening()
+            let apiEndpoints = try await apiIdentityProvider.waitUntilListening()
             writer?.emit(
                 EventJSON.line(
                     event: "demo_started", timestamp: WallClock.realtimeNanos(),
@@ -89,6 +100,10 @@ public struct DemoRun: Sendable {
                         endpoints: reportsEndpoints.map(\.url), clientSecret: reportsSecret,
                         refreshToken: reportsIdentityProvider.issueRefreshToken(clientID: DemoSetup.clientID)
                     ),
+                    DemoSetup.apiProviderConfiguration(
+                        endpoints: apiEndpoints.map(\.url), clientSecret: apiSecret,
+                        refreshToken: apiIdentityProvider.issueRefreshToken(clientID: DemoSetup.clientID)
+                    ),
                 ],
                 logger: Logger(label: "oauthtop.manager")
             )
@@ -103,14 +118,29 @@ public struct DemoRun: Sendable {
                 groups: self.ruleGroups, settings: nil, interval: .seconds(1), collector: collector, manager: manager,
                 logger: self.logger
             )
-            let runtime = ManagerRuntime(
+            let apiBase = apiEndpoints.first.map {
+                "http://\($0.host):\($0.port)\(apiIdentityProvider.configuration.api.pathPrefix)"
+            } ?? ""
+            let apiCalls = DemoAPIWorkload(
+                proxy: {
+                    var addresses = proxyAddresses.makeAsyncIterator()
+                    return await addresses.next()
+                },
+                logger: self.logger
+            )
+            // The simulated token users ask for the `demo` and `reports` tokens; the API calls use `api`'s.
+            let workloads = manager.providers.filter { $0.name != DemoSetup.apiProvider }.map {
+                DemoWorkload(manager: manager, provider: $0, tasks: self.tasks)
+            }
+            var runtime = ManagerRuntime(
                 manager: manager,
                 collector: collector,
                 listen: self.listen,
                 duration: self.duration,
-                extraServices: manager.providers.map { DemoWorkload(manager: manager, provider: $0, tasks: self.tasks) }
+                extraServices: workloads
                     + [
                         execTask,
+                        apiCalls,
                         DemoApproval(
                             manager: manager, provider: "demo", file: approvalFile, at: approvalAt, logger: self.logger
                         ),
@@ -126,7 +156,15 @@ public struct DemoRun: Sendable {
                 consumers: assembly.consumers,
                 logger: self.logger
             )
+            runtime.proxies = [
+                DemoSetup.apiProxySettings(
+                    upstream: apiBase,
+                    secretFile: approvalDirectory + "/proxy-\(DemoSetup.apiProxyName).secret"
+                )
+            ]
+            runtime.onProxyListening = { listening in proxyListening.yield(listening) }
             try await runtime.run()
+            proxyListening.finish()
             group.cancelAll()
         }
     }

@@ -93,6 +93,10 @@ struct YAMLReaderTests {
                 == "c.yaml: OK (2 providers, 1 warning)"
         )
         #expect(
+            ConfigCheckReport(file: "c.yaml", diagnostics: [], providerCount: 1, proxyCount: 2).summary
+                == "c.yaml: OK (1 provider, 2 proxies)"
+        )
+        #expect(
             ConfigCheckReport(file: "c.yaml", diagnostics: [error, warning], providerCount: nil).summary
                 == "1 error, 1 warning in c.yaml"
         )

@@ -102,4 +102,18 @@ struct ProxyRateLimitTests {
             #expect(proxy.counter(ProxyMetrics.rewrites) == 0)
         }
     }
+
+    @Test("a request without a body (a GET) is retried with no rewrite and no rewrite event")
+    func rewriteWithoutBody() async throws {
+        var options = ProxyOptions()
+        options.onRateLimit = ProxySettings.BodyRewrite(jsonField: "model", to: "small")
+        try await withProxy(options) { proxy in
+            proxy.upstream.script([.init(status: 429, headers: ["Retry-After": "1"])])
+            let answer = try await curl(proxy.url + "/v1/items/1", ["-H", "Authorization: Bearer \(try proxy.secret)"])
+            #expect(answer.status == 200)
+            #expect(proxy.upstream.received.count == 2, "the GET was retried once after the block")
+            #expect(proxy.events.of(.proxyRewrite).isEmpty)
+            #expect(proxy.counter(ProxyMetrics.rewrites) == 0)
+        }
+    }
 }

@@ -134,7 +134,8 @@ public struct OAuthTopConfiguration: Sendable {
             file: path,
             diagnostics: diagnostics,
             providerCount: outcome.value?.providers.count,
-            coordinationURL: outcome.value?.coordination?.redis.url
+            coordinationURL: outcome.value?.coordination?.redis.url,
+            proxyCount: outcome.value?.proxies.count ?? 0
         )
     }
 }

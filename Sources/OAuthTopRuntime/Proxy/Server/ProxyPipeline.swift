@@ -191,7 +191,8 @@ final class ProxyPipeline: Sendable {
         if let until = self.noteRateLimit(response), var kept = exchange.keptBody {
             let remaining = Duration.nanoseconds(until - self.clock.now())
             if remaining <= self.settings.rateLimit.maxWait {
-                if let rule = self.settings.onRateLimit {
+                // A request without a body (a GET) has nothing to rewrite, and says nothing about it.
+                if let rule = self.settings.onRateLimit, kept.readableBytes > 0 {
                     let outcome = JSONBodyRewrite.apply(rule, to: Array(kept.readableBytesView))
                     if case .rewritten(let bytes) = outcome {
                         kept = ByteBuffer(bytes: bytes)

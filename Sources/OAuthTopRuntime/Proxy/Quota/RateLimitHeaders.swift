@@ -51,7 +51,7 @@ public struct RateLimitHeaders: Sendable {
     public func read(_ fields: HTTPFields, localNow: Int64) -> Report {
         var report = Report()
         let context = Context(
-            fields: fields, serverNow: fields[.date].flatMap(HTTPDate.parse), localNow: Double(localNow) / 1e9
+            fields: fields, localNow: Double(localNow) / 1e9
         )
         for form in [Self.currentDraft, Self.draft07, Self.draft06, Self.xRateLimit] {
             let readings = form(context, &report.problems)
@@ -71,8 +71,10 @@ public struct RateLimitHeaders: Sendable {
 
     private struct Context {
         var fields: HTTPFields
-        var serverNow: Double?
         var localNow: Double
+
+        /// The response's `Date` in Unix seconds: parsed only when an absolute reset time needs it.
+        func serverNow() -> Double? { self.fields[.date].flatMap(HTTPDate.parse) }
 
         /// Every line of the field named `name`, or `nil` when there is none.
         func lines(_ name: String) -> [String]? {

@@ -22,6 +22,14 @@ enum RateLimitReset {
     ///   - localNow: Local wall time in Unix seconds, used when the response has no `Date`.
     /// - Returns: The delay (never negative: a reset in the past is 0), or why the value is unreadable.
     static func parse(_ text: String, serverNow: Double?, localNow: Double) -> Result<Duration, RateLimitProblem> {
+        self.parse(text, serverNow: { serverNow }, localNow: localNow)
+    }
+
+    /// ``parse(_:serverNow:localNow:)`` with the response's `Date` read only when the value is an absolute time:
+    /// most APIs send a delay, and parsing an HTTP date on every response cost the proxy a third of its CPU.
+    static func parse(
+        _ text: String, serverNow: () -> Double?, localNow: Double
+    ) -> Result<Duration, RateLimitProblem> {
         let trimmed = text.trimmingOWS
         guard !trimmed.isEmpty else { return .failure(.init("is empty")) }
         guard trimmed.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
@@ -85,8 +93,8 @@ enum RateLimitReset {
         return total.isFinite ? total : nil
     }
 
-    private static func until(_ time: Double, serverNow: Double?, localNow: Double) -> Duration {
-        Self.clamped(seconds: time - (serverNow ?? localNow))
+    private static func until(_ time: Double, serverNow: () -> Double?, localNow: Double) -> Duration {
+        Self.clamped(seconds: time - (serverNow() ?? localNow))
     }
 
     private static func clamped(seconds: Double) -> Duration {

@@ -30,7 +30,9 @@ struct FleetCoordinationTests {
     )
     func eightDaemonsOneRefreshPerCycle() async throws {
         try await RedisServer.with { redis in
-            try await InProcessIdentityProvider.with(tokenLifetime: .seconds(10), recordsIssuedTokens: true) { idp in
+            try await InProcessIdentityProvider.with(
+                tokenLifetime: .seconds(10), refreshTokenReuseInterval: .zero, recordsIssuedTokens: true
+            ) { idp in
                 try await TokenRequestLog.recording(idp.provider) { log in
                     try await RedisFleet.with(count: 8, redis: redis, idp: idp) { fleet in
                         try await TokenSocketWatch.watching(fleet.daemons.map(\.socket), provider: Self.provider) {
@@ -56,7 +58,9 @@ struct FleetCoordinationTests {
     )
     func slowIdentityProvider() async throws {
         try await RedisServer.with { redis in
-            try await InProcessIdentityProvider.with(tokenLifetime: .seconds(10), baseLatency: .seconds(3)) { idp in
+            try await InProcessIdentityProvider.with(
+                tokenLifetime: .seconds(10), baseLatency: .seconds(3), refreshTokenReuseInterval: .zero
+            ) { idp in
                 try await TokenRequestLog.recording(idp.provider) { log in
                     try await RedisFleet.with(
                         count: 5, redis: redis, idp: idp, lease: "2s", refresh: "{advisory: 70%, jitter: 5%}"

@@ -249,6 +249,15 @@ public final class OAuthTokenManager: Service, Sendable {
         self.sessions[provider.index].reportRejected(token)
     }
 
+    /// What was tried, OAuth first, when `error` (thrown by ``token(for:)-(ProviderID)``) means that no
+    /// method gives `provider` a token (emergency mode): the error's own list, or, for a provider without a
+    /// fallback chain (OAuth its only method), its emergency status. Empty for any other failure. The token
+    /// socket and the API proxy answer with it; nothing in it is a secret.
+    public func attemptsInEmergency(after error: TokenRefreshError, for provider: ProviderID) -> [FallbackAttempt] {
+        if error.isEmergency { return error.tried }
+        return self.sessions[provider.index].emergency.status?.tried ?? []
+    }
+
     // MARK: State
 
     /// A point-in-time view of every provider, for dashboards and status commands.

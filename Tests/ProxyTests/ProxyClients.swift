@@ -28,8 +28,23 @@ func runProgram(_ executable: String, _ arguments: [String], environment: [Strin
 ///
 /// - Parameters:
 ///   - extra: Further curl arguments (`-H`, `--data`, `--path-as-is`, `--request-target` ...).
-func curl(_ url: String, unixSocket: String? = nil, method: String? = nil, _ extra: [String] = []) async throws -> ClientAnswer {
+///   - bearer: A secret to send as `Authorization: Bearer SECRET`, through a 0600 header file (`-H @FILE`) so
+///     that it never appears in curl's argv.
+func curl(
+    _ url: String, unixSocket: String? = nil, method: String? = nil, bearer: String? = nil, _ extra: [String] = []
+) async throws -> ClientAnswer {
     var arguments = ["-s", "-w", "\n%{http_code}"]
+    var headerFile: String?
+    defer { if let headerFile { try? FileManager.default.removeItem(atPath: headerFile) } }
+    if let bearer {
+        let file = "/tmp/oauthtop-proxy-header-\(UUID().uuidString.prefix(8))"
+        guard FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw ProxyTestFailure("cannot create \(file)")
+        }
+        headerFile = file
+        try Data("Authorization: Bearer \(bearer)\n".utf8).write(to: URL(fileURLWithPath: file))
+        arguments += ["-H", "@" + file]
+    }
     if let method { arguments += ["-X", method] }
     if let unixSocket { arguments += ["--unix-socket", unixSocket] }
     arguments += extra + [url]

@@ -85,6 +85,9 @@ struct ProxyOptions: Sendable {
     var readTimeout: Duration = .seconds(30)
     var quota: ProxySettings.Quota?
     var cache: ProxySettings.Cache?
+    /// A token endpoint for the provider instead of the identity provider's (one that refuses connections
+    /// puts the provider in emergency mode).
+    var tokenEndpoint: String?
 }
 
 /// Runs the identity provider, a manager, the scripted upstream and one proxy named `api` for `body`.
@@ -118,7 +121,8 @@ func withProxy<T: Sendable>(
         let manager = OAuthTokenManager(
             providers: [
                 ProviderConfiguration(
-                    name: ProxyFixture.providerName, grant: .refreshToken, tokenEndpoints: [endpoint.url],
+                    name: ProxyFixture.providerName, grant: .refreshToken,
+                    tokenEndpoints: [options.tokenEndpoint ?? endpoint.url],
                     clientID: ProxyFixture.clientID, clientSecret: Secret(ProxyFixture.clientSecret),
                     refreshToken: Secret(identityProvider.issueRefreshToken(clientID: ProxyFixture.clientID))
                 )

@@ -123,17 +123,14 @@ public final class TokenSocketHandler: Sendable {
         do {
             token = try await self.manager.token(for: provider)
         } catch {
-            let emergency = self.manager.snapshot().first { $0.name == name }?.emergency
-            return Self.failure(error, provider: name, emergency: emergency)
+            return Self.failure(error, provider: name, tried: self.manager.attemptsInEmergency(after: error, for: provider))
         }
         return SocketReply(status: 200, body: Self.tokenJSON(token, now: self.clock.now()), outcome: "success")
     }
 
     /// The 503 `refresh_failed` for a failed `token(for:)`; when no method gives the provider a token it also
-    /// says `emergency` and lists what was tried: the error's own list, or, for a provider without a fallback
-    /// chain (OAuth its only method), its emergency status.
-    static func failure(_ error: TokenRefreshError, provider: String, emergency: EmergencyStatus?) -> SocketReply {
-        let tried = error.isEmergency ? error.tried : (emergency?.tried ?? [])
+    /// says `emergency` and lists what was `tried` (``OAuthTokenManager/attemptsInEmergency(after:for:)``).
+    static func failure(_ error: TokenRefreshError, provider: String, tried: [FallbackAttempt]) -> SocketReply {
         let body = tried.isEmpty
             ? SocketErrorBody(error: "refresh_failed", message: error.description)
             : SocketErrorBody(

@@ -152,9 +152,7 @@ final class ProxyPipeline: Sendable {
         do {
             token = try await self.manager.token(for: self.provider)
         } catch {
-            return self.answer(
-                502, "token_unavailable", "no token for provider '\(self.settings.provider)': \(error.reason)"
-            ).response
+            return self.tokenUnavailable(error).response
         }
         if let rejection = try await self.passBlock(critical: exchange.critical) { return rejection.response }
         var response = try await self.send(exchange, body: exchange.body, token: token)
@@ -307,6 +305,26 @@ final class ProxyPipeline: Sendable {
     ) -> ProxyLocalAnswer {
         ProxyErrorAnswer.make(
             status: status, error: error, description: description, proxy: self.settings.name, fields: fields, more: more
+        )
+    }
+
+    /// 502 `token_unavailable`; when no method gives the provider a token (emergency mode) it also says
+    /// `"emergency": true` and lists what was tried, OAuth first, as the token socket does.
+    private func tokenUnavailable(_ error: TokenRefreshError) -> ProxyLocalAnswer {
+        let description = "no token for provider '\(self.settings.provider)': \(error.reason)"
+        let tried = self.manager.attemptsInEmergency(after: error, for: self.provider)
+        guard !tried.isEmpty else { return self.answer(502, "token_unavailable", description) }
+        let attempts = tried.map { attempt in
+            "{\"method\":\(EventJSON.quote(attempt.method)),\"entry\":\(EventJSON.quote(attempt.entry))"
+                + ",\"reason\":\(EventJSON.quote(attempt.reason)),\"detail\":\(EventJSON.quote(attempt.detail))}"
+        }
+        return self.answer(
+            502, "token_unavailable",
+            "provider '\(self.settings.provider)' is in emergency mode: no method gives it a token",
+            more: [
+                ("emergency", "true"), ("provider", EventJSON.quote(self.settings.provider)),
+                ("tried", "[" + attempts.joined(separator: ",") + "]"),
+            ]
         )
     }
 

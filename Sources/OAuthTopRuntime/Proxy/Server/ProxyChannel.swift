@@ -1,0 +1,38 @@
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Hummingbird's HTTP/1.1 child channel with ``ProxyConnectRefusal`` in front of NIO's request parser and
+/// ``ProxyTargetRecorder`` right behind it, before the conversion to swift-http-types.
+struct ProxyChannel: ServerChildChannel {
+    typealias Value = HTTP1Channel.Value
+
+    let http1: HTTP1Channel
+    /// Makes the handler that refuses a `CONNECT` in front of the parser.
+    let connectRefusal: @Sendable () -> ProxyConnectRefusal
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        do {
+            try channel.pipeline.syncOperations.addHandler(self.connectRefusal())
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        return self.http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            // Right behind NIO's request decoder, so before the conversion (`HTTP1ToHTTPServerCodec`).
+            let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try channel.pipeline.syncOperations.addHandler(ProxyTargetRecorder(), position: .after(decoder))
+            return value
+        }
+    }
+
+    /// Serves the connection's requests in a task that prefers the connection's own event loop as its
+    /// executor, so a request, its upstream exchange (AsyncHTTPClient leases a connection on the loop it is
+    /// called from when one is idle) and its response stay on one thread instead of hopping between the
+    /// loops and Swift's global executor for each head and chunk.
+    func handle(value: Value, logger: Logger) async {
+        await withTaskExecutorPreference(EventLoopTaskExecutor(value.channel.eventLoop)) {
+            await self.http1.handle(value: value, logger: logger)
+        }
+    }
+}

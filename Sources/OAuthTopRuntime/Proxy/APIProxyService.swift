@@ -1,11 +1,9 @@
-import AsyncHTTPClient
 import CoreMetrics
 import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
-import NIOSSL
 import OAuthTopConfig
 import Primitives
 import ServiceLifecycle
@@ -95,18 +93,21 @@ public struct APIProxyService: Service {
         guard let provider = self.manager.provider(named: settings.provider) else {
             throw ProxyError.unknownProvider(proxy: settings.name, provider: settings.provider)
         }
-        let client = try Self.makeClient(settings)
+        let pool = UpstreamPool(
+            endpoint: try UpstreamEndpoint(settings), maxConnections: settings.maxConnections,
+            connectTimeout: settings.connectTimeout, readTimeout: settings.readTimeout
+        )
         let pipeline = ProxyPipeline(
-            settings: settings, client: client, manager: self.manager, provider: provider, metrics: self.metrics,
+            settings: settings, pool: pool, manager: self.manager, provider: provider, metrics: self.metrics,
             hooks: self.hooks, clock: self.clock, logger: self.logger
         )
         do {
             try await self.serve(pipeline)
         } catch {
-            try? await client.shutdown()
+            await pool.shutdown()
             throw error
         }
-        try? await client.shutdown()
+        await pool.shutdown()
     }
 
     private func serve(_ pipeline: ProxyPipeline) async throws {
@@ -182,33 +183,6 @@ public struct APIProxyService: Service {
             )
             try await application.run()
         }
-    }
-
-    /// The proxy's upstream client: a bounded keep-alive pool, the connect and read timeouts, no redirects
-    /// followed, bodies passed as sent (no decompression), TLS verified against the system's roots plus the
-    /// configured CA file.
-    static func makeClient(_ settings: ProxySettings) throws -> HTTPClient {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(
-            connect: .nanoseconds(settings.connectTimeout.nanoseconds), read: .nanoseconds(settings.readTimeout.nanoseconds)
-        )
-        configuration.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: settings.maxConnections
-        )
-        // An unreachable upstream is a 502 at once, not retried until a deadline.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.redirectConfiguration = .disallow
-        configuration.decompression = .disabled
-        var tls = TLSConfiguration.makeClientConfiguration()
-        tls.certificateVerification = .fullVerification
-        if let caFile = settings.caFile {
-            guard FileManager.default.isReadableFile(atPath: caFile) else {
-                throw ProxyError.caFile(proxy: settings.name, path: caFile)
-            }
-            tls.additionalTrustRoots = [.file(caFile)]
-        }
-        configuration.tlsConfiguration = tls
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 }
 

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -25,7 +24,7 @@ final class ProxyPipeline: Sendable {
     }
 
     let settings: ProxySettings
-    let client: HTTPClient
+    let pool: UpstreamPool
     let manager: OAuthTokenManager
     let provider: ProviderID
     let block = UpstreamBlock()
@@ -36,11 +35,11 @@ final class ProxyPipeline: Sendable {
     let logger: Logger
 
     init(
-        settings: ProxySettings, client: HTTPClient, manager: OAuthTokenManager, provider: ProviderID,
+        settings: ProxySettings, pool: UpstreamPool, manager: OAuthTokenManager, provider: ProviderID,
         metrics: ProxyMetrics, hooks: any ProxyHooks, clock: WallClock, logger: Logger
     ) {
         self.settings = settings
-        self.client = client
+        self.pool = pool
         self.manager = manager
         self.provider = provider
         self.metrics = metrics
@@ -104,7 +103,8 @@ final class ProxyPipeline: Sendable {
             return self.tooLarge().response
         }
         let exchange = Exchange(
-            method: method, target: target, fields: forwarded, body: body, critical: critical, summary: summary
+            method: method, target: target, fields: forwarded, body: body, critical: critical, summary: summary,
+            eventLoop: channel.eventLoop
         )
         return try await self.forward(exchange)
     }
@@ -117,6 +117,8 @@ final class ProxyPipeline: Sendable {
         var body: ProxyRequestBody
         var critical: Bool
         var summary: ProxyRequestSummary
+        /// The loop of the client's connection: the upstream connection is leased there when one is idle.
+        var eventLoop: any EventLoop
 
         var keptBody: ByteBuffer? {
             if case .kept(let bytes) = self.body { return bytes }
@@ -217,31 +219,51 @@ final class ProxyPipeline: Sendable {
         self.events.replay(method: exchange.method, path: exchange.target.path, status: status, outcome: outcome)
     }
 
-    /// Sends the request to the upstream with `token`.
+    /// Sends the request to the upstream with `token`. A kept body is sent again on a new connection when a
+    /// pooled one turns out to have been closed by the upstream before any answer (its keep-alive ended).
     private func send(_ exchange: Exchange, body: ProxyRequestBody, token: AccessToken) async throws -> UpstreamResponse {
-        var request = HTTPClientRequest(url: self.settings.upstream + exchange.target.originForm)
-        request.method = HTTPMethod(rawValue: exchange.method)
+        let head = self.upstreamHead(exchange, body: body, token: token)
+        let started = ContinuousClock.now
+        var lease = try await self.pool.lease(on: exchange.eventLoop)
+        let response: UpstreamExchangeHandler.Head
+        do {
+            response = try await lease.connection.exchange(head: head, body: body, pool: self.pool)
+        } catch UpstreamError.closed(beforeResponse: true) where lease.reused {
+            guard case .kept = body else { throw UpstreamError.closed(beforeResponse: true) }
+            lease = try await self.pool.lease(on: exchange.eventLoop, fresh: true)
+            response = try await lease.connection.exchange(head: head, body: body, pool: self.pool)
+        }
+        self.metrics.upstreamTimer.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+        return UpstreamResponse(response)
+    }
+
+    /// The upstream request's head: the method, the base path and the target, `Host` of the upstream, the
+    /// client's fields as ``ProxyHeaders`` leave them, the body's framing, and the token header.
+    private func upstreamHead(_ exchange: Exchange, body: ProxyRequestBody, token: AccessToken) -> HTTPRequestHead {
         var headers = HTTPHeaders()
-        headers.reserveCapacity(exchange.fields.count + 1)
+        headers.reserveCapacity(exchange.fields.count + 3)
+        headers.add(name: "Host", value: self.pool.endpoint.hostField)
         for field in exchange.fields { headers.add(name: field.name.rawName, value: field.value) }
-        headers.add(
-            name: self.settings.header.name, value: ProxyHeaders.tokenValue(token.value.revealed, header: self.settings.header)
-        )
-        request.headers = headers
         switch body {
         case .kept(let bytes):
             // A body-less GET sends no `Content-Length: 0`.
             if bytes.readableBytes > 0 || !["GET", "HEAD", "DELETE", "OPTIONS"].contains(exchange.method) {
-                request.body = .bytes(bytes)
+                headers.add(name: "Content-Length", value: String(bytes.readableBytes))
             }
-        case .streamed(let stream, let length):
-            let bodyLength: HTTPClientRequest.Body.Length = length.map { .known(Int64($0)) } ?? .unknown
-            request.body = .stream(stream, length: bodyLength)
+        case .streamed(_, let length):
+            if let length {
+                headers.add(name: "Content-Length", value: String(length))
+            } else {
+                headers.add(name: "Transfer-Encoding", value: "chunked")
+            }
         }
-        let started = ContinuousClock.now
-        let response = try await self.client.execute(request, deadline: .distantFuture, logger: nil)
-        self.metrics.upstreamTimer.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
-        return UpstreamResponse(response)
+        headers.add(
+            name: self.settings.header.name, value: ProxyHeaders.tokenValue(token.value.revealed, header: self.settings.header)
+        )
+        return HTTPRequestHead(
+            version: .http1_1, method: HTTPMethod(rawValue: exchange.method),
+            uri: self.pool.endpoint.basePath + exchange.target.originForm, headers: headers
+        )
     }
 
     // MARK: Rate limits
@@ -342,10 +364,10 @@ final class ProxyPipeline: Sendable {
         if error is CancellationError {
             return self.answer(503, "proxy_stopping", "the proxy is stopping or the client went away")
         }
-        let host = URLComponents(string: self.settings.upstream)?.host ?? "the upstream"
-        if let error = error as? HTTPClientError {
+        let host = self.pool.endpoint.host
+        if let error = error as? UpstreamError {
             switch error {
-            case .readTimeout, .deadlineExceeded:
+            case .readTimeout:
                 return self.answer(
                     504, "upstream_timeout",
                     "\(host) did not answer within read_timeout (\(DurationSyntax.format(self.settings.readTimeout)))"
@@ -355,12 +377,18 @@ final class ProxyPipeline: Sendable {
                     502, "upstream_unreachable",
                     "no connection to \(host) within connect_timeout (\(DurationSyntax.format(self.settings.connectTimeout)))"
                 )
-            default:
+            case .shutdown:
+                return self.answer(503, "proxy_stopping", "the proxy is stopping or the client went away")
+            case .connectFailed, .closed, .badResponse:
                 break
             }
         }
         self.logger.info(
-            "proxy: upstream request failed", metadata: ["proxy": "\(self.settings.name)", "error": "\(type(of: error))"]
+            "proxy: upstream request failed",
+            metadata: [
+                "proxy": "\(self.settings.name)",
+                "error": "\((error as? UpstreamError).map { "\($0)" } ?? "\(type(of: error))")",
+            ]
         )
         return self.answer(502, "upstream_unreachable", "\(host) could not be reached or broke off the exchange")
     }

@@ -1,7 +1,7 @@
-import AsyncHTTPClient
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 
 /// An upstream's response head, with its body not yet read: passed to the client as a stream, or discarded
 /// before a replay.
@@ -9,16 +9,17 @@ struct UpstreamResponse: Sendable {
     let status: Int
     /// The upstream's fields (all of them; hop-by-hop ones are removed on the way to the client).
     let fields: HTTPFields
-    private let body: HTTPClientResponse.Body
+    private let body: UpstreamExchangeHandler.Body
 
     /// A small body of a response that is replaced (a 401 before its replay) is read to its end, so the
     /// connection goes back to the pool; a larger one is dropped with its connection.
     static let drainLimit = 64 << 10
 
-    init(_ response: HTTPClientResponse) {
-        self.status = Int(response.status.code)
+    init(_ response: UpstreamExchangeHandler.Head) {
+        self.status = Int(response.head.status.code)
         var fields = HTTPFields()
-        for header in response.headers {
+        fields.reserveCapacity(response.head.headers.count)
+        for header in response.head.headers {
             guard let name = HTTPField.Name(header.name) else { continue }
             fields.append(HTTPField(name: name, value: header.value))
         }
@@ -26,9 +27,17 @@ struct UpstreamResponse: Sendable {
         self.body = response.body
     }
 
-    /// Reads and drops the body (up to ``drainLimit``).
+    /// Reads and drops the body (up to ``drainLimit``; past it the connection is closed).
     func discard() async {
-        _ = try? await self.body.collect(upTo: Self.drainLimit)
+        var read = 0
+        do {
+            for try await chunk in self.body {
+                read += chunk.readableBytes
+                if read > Self.drainLimit { return }
+            }
+        } catch {
+            return
+        }
     }
 
     /// The client's response: the status, `fields`, and the body streamed chunk by chunk as the upstream

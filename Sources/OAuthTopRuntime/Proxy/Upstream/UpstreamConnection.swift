@@ -1,0 +1,77 @@
+import NIOCore
+import NIOHTTP1
+
+/// One connection to the upstream, leased from ``UpstreamPool`` for one exchange at a time.
+final class UpstreamConnection: Sendable {
+    let channel: any Channel
+    /// Touched on the channel's event loop only.
+    private let handler: NIOLoopBound<UpstreamExchangeHandler>
+
+    init(channel: any Channel, handler: UpstreamExchangeHandler) {
+        self.channel = channel
+        self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+    }
+
+    /// Sends `head` and `body` and waits for the response head; the body follows as the head's `body`.
+    ///
+    /// A kept body is written with the head at once; a streamed one is written as it arrives from the
+    /// client, beside the response (an upstream may answer before it has read the whole request).
+    ///
+    /// - Parameter pool: Takes the connection back when the exchange leaves it reusable.
+    func exchange(
+        head: HTTPRequestHead, body: ProxyRequestBody, pool: UpstreamPool
+    ) async throws -> UpstreamExchangeHandler.Head {
+        let eventLoop = self.channel.eventLoop
+        let promise = eventLoop.makePromise(of: UpstreamExchangeHandler.Head.self)
+        let streamed: ProxyStreamedBody?
+        if case .streamed(let stream, _) = body { streamed = stream } else { streamed = nil }
+        let start: @Sendable () -> Void = { [handler = self.handler, channel = self.channel] in
+            let exchange = handler.value
+            exchange.onReusable = { [weak pool] in
+                guard let pool else { return }
+                pool.release(self)
+            }
+            exchange.begin(promise, requestCloses: !head.isKeepAlive, bodyPending: streamed != nil)
+            channel.write(HTTPClientRequestPart.head(head), promise: nil)
+            if case .kept(let bytes) = body {
+                if bytes.readableBytes > 0 { channel.write(HTTPClientRequestPart.body(.byteBuffer(bytes)), promise: nil) }
+                channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            } else {
+                channel.flush()
+            }
+        }
+        if eventLoop.inEventLoop {
+            start()
+        } else {
+            eventLoop.execute(start)
+        }
+        // The upload runs beside the wait for the head: an upstream may answer before it has read the whole
+        // request, and then the answer is returned at once while the upload goes on.
+        let upload = streamed.map { stream in Task { await self.upload(stream) } }
+        do {
+            return try await promise.futureResult.get()
+        } catch {
+            // A body past max_request_body cut the exchange off: that, not the closed connection, is why.
+            if let upload, let failure = await upload.value, failure is ProxyRequestBody.TooLarge { throw failure }
+            throw error
+        }
+    }
+
+    /// Writes a streamed request body, each chunk once the previous one was written (back-pressure);
+    /// returns why it stopped early, if it did (the connection is then closed).
+    private func upload(_ body: ProxyStreamedBody) async -> (any Error)? {
+        let handler = self.handler
+        var failure: (any Error)?
+        do {
+            for try await chunk in body {
+                try await self.channel.writeAndFlush(HTTPClientRequestPart.body(.byteBuffer(chunk))).get()
+            }
+            try await self.channel.writeAndFlush(HTTPClientRequestPart.end(nil)).get()
+        } catch {
+            failure = error
+        }
+        let success = failure == nil
+        self.channel.eventLoop.execute { handler.value.requestFinished(success: success) }
+        return failure
+    }
+}

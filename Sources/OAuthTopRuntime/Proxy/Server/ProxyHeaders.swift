@@ -31,15 +31,22 @@ public enum ProxyHeaders {
     public static func upstreamRequestFields(
         _ incoming: HTTPFields, tokenHeader: ProxySettings.TokenHeader, removing: [String] = []
     ) -> HTTPFields {
-        var removed = Set(self.hopByHop)
+        var removed = self.consumedOnTheWayUp
         removed.formUnion(self.connectionOptions(incoming))
-        removed.formUnion([self.host, .contentLength, .expect, .authorization, self.rawTarget, self.rawMethod])
         if let name = HTTPField.Name(tokenHeader.name) { removed.insert(name) }
         for name in removing { if let name = HTTPField.Name(name) { removed.insert(name) } }
-        var fields = HTTPFields()
-        for field in incoming where !removed.contains(field.name) { fields.append(field) }
+        var fields = incoming
+        fields.removeAll { removed.contains($0.name) }
         return fields
     }
+
+    /// Hop-by-hop fields, as a set.
+    private static let hopByHopSet = Set(hopByHop)
+    /// What never goes up besides hop-by-hop fields: `Host` (the upstream's is sent), `Content-Length` (set from
+    /// the body sent), `Expect`, the client's credentials and the proxy's own fields.
+    private static let consumedOnTheWayUp = hopByHopSet.union([
+        host, .contentLength, .expect, .authorization, rawTarget, rawMethod,
+    ])
 
     /// The value of the token header: `SCHEME TOKEN`, or the bare token with an empty scheme.
     static func tokenValue(_ token: String, header: ProxySettings.TokenHeader) -> String {
@@ -48,25 +55,35 @@ public enum ProxyHeaders {
 
     /// The fields of an upstream response as sent to the client: without hop-by-hop fields.
     public static func clientResponseFields(_ upstream: HTTPFields) -> HTTPFields {
-        var removed = Set(self.hopByHop)
-        removed.formUnion(self.connectionOptions(upstream))
-        var fields = HTTPFields()
-        for field in upstream where !removed.contains(field.name) { fields.append(field) }
+        let options = self.connectionOptions(upstream)
+        var fields = upstream
+        fields.removeAll { self.hopByHopSet.contains($0.name) || options.contains($0.name) }
         return fields
     }
 
-    /// The fields named by `Connection` (comma-separated tokens).
+    /// The fields named by `Connection` (comma-separated tokens), besides `close` and `keep-alive` (which name
+    /// no field but `Keep-Alive`, hop-by-hop anyway); empty at once when there is no `Connection` field.
     static func connectionOptions(_ fields: HTTPFields) -> [HTTPField.Name] {
-        fields[values: .connection].flatMap { value in
-            value.split(separator: ",").compactMap { HTTPField.Name(String($0).trimmingOptionalWhitespace) }
+        var names: [HTTPField.Name] = []
+        for field in fields where field.name == .connection {
+            for token in field.value.utf8.split(separator: UInt8(ascii: ",")) {
+                let trimmed = token.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
+                let option = String(decoding: trimmed, as: UTF8.self)
+                if option.isEmpty || option.caseInsensitiveEquals("close") || option.caseInsensitiveEquals("keep-alive") {
+                    continue
+                }
+                if let name = HTTPField.Name(option) { names.append(name) }
+            }
         }
+        return names
     }
 }
 
 extension String {
-    /// The string without leading and trailing spaces and tabs (RFC 9110 OWS).
-    fileprivate var trimmingOptionalWhitespace: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        return String(self.drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+    /// Whether the string equals `other` (ASCII lower case) ignoring ASCII case.
+    fileprivate func caseInsensitiveEquals(_ other: StaticString) -> Bool {
+        let bytes = UnsafeBufferPointer(start: other.utf8Start, count: other.utf8CodeUnitCount)
+        guard self.utf8.count == bytes.count else { return false }
+        return zip(self.utf8, bytes).allSatisfy { ($0 | 0x20) == $1 }
     }
 }

@@ -28,7 +28,14 @@ final class UpstreamPool: Sendable {
     private let state = Mutex(State())
 
     /// A request waiting for a connection: given one released, or one made for it, or why none could be.
-    private typealias Waiter = CheckedContinuation<Result<UpstreamConnection, UpstreamError>, Never>
+    private struct Waiter {
+        let eventLoop: ObjectIdentifier
+        let continuation: CheckedContinuation<Result<UpstreamConnection, UpstreamError>, Never>
+
+        func resume(returning result: Result<UpstreamConnection, UpstreamError>) {
+            self.continuation.resume(returning: result)
+        }
+    }
 
     init(endpoint: UpstreamEndpoint, maxConnections: Int, connectTimeout: Duration, readTimeout: Duration) {
         self.endpoint = endpoint
@@ -85,10 +92,10 @@ final class UpstreamPool: Sendable {
                 throw error
             }
         case .wait:
-            let handed = await withCheckedContinuation { (continuation: Waiter) in
+            let handed = await withCheckedContinuation { continuation in
                 let stopped = self.state.withLock { state -> Bool in
                     if state.stopped { return true }
-                    state.waiters.append(continuation)
+                    state.waiters.append(Waiter(eventLoop: key, continuation: continuation))
                     return false
                 }
                 if stopped { continuation.resume(returning: .failure(.shutdown)) }
@@ -158,8 +165,12 @@ final class UpstreamPool: Sendable {
         }
         let next = self.state.withLock { state -> Next in
             if state.stopped { return .close }
-            if !state.waiters.isEmpty { return .waiter(state.waiters.removeFirst()) }
-            state.idle[ObjectIdentifier(connection.channel.eventLoop), default: []].append(connection)
+            let key = ObjectIdentifier(connection.channel.eventLoop)
+            // A waiter on the connection's own loop first (no thread switch for its exchange), else the longest.
+            if let index = state.waiters.firstIndex(where: { $0.eventLoop == key }) ?? state.waiters.indices.first {
+                return .waiter(state.waiters.remove(at: index))
+            }
+            state.idle[key, default: []].append(connection)
             return .pooled
         }
         switch next {

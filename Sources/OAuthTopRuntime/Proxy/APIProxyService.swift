@@ -1,9 +1,9 @@
 import CoreMetrics
 import Foundation
-import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOPosix
 import OAuthTopConfig
 import Primitives
 import ServiceLifecycle
@@ -119,10 +119,8 @@ public struct APIProxyService: Service {
         )
         let body = String(buffer: refusal.body)
         let metrics = self.metrics
-        let server = HTTPServerBuilder { responder in
-            ProxyChannel(http1: HTTP1Channel(responder: responder)) {
-                ProxyConnectRefusal(body: body) { metrics.response(status: 405) }
-            }
+        let refusing: @Sendable () -> ProxyConnectRefusal = {
+            ProxyConnectRefusal(body: body) { metrics.response(status: 405) }
         }
         switch settings.listen {
         case .unix(let path):
@@ -133,10 +131,9 @@ public struct APIProxyService: Service {
                 throw ProxyError.listener(proxy: settings.name, "\(error)")
             }
             defer { SocketFiles.remove(path) }
-            let responder = ProxyResponder(pipeline: pipeline, admission: .unix(PeerAccessPolicy()))
-            let application = Application(
-                responder: responder, server: server,
-                configuration: ApplicationConfiguration(address: .unixDomainSocket(path: path)),
+            let channel = ProxyChannel(pipeline: pipeline, admission: .unix(PeerAccessPolicy()), connectRefusal: refusing)
+            let server = channel.server(
+                configuration: ServerConfiguration(address: .unixDomainSocket(path: path)),
                 onServerRunning: { _ in
                     do {
                         try SocketFiles.applyPermissions(files)
@@ -145,9 +142,9 @@ public struct APIProxyService: Service {
                     }
                     await report(Listening(name: settings.name, url: "unix:\(path)", socketPath: path))
                 },
-                logger: self.logger
+                eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: self.logger
             )
-            try await application.run()
+            try await server.run()
         case .tcp(let text):
             let address: ListenAddress
             do {
@@ -170,31 +167,18 @@ public struct APIProxyService: Service {
                 throw ProxyError.listener(proxy: settings.name, "cannot write the secret file \(secretFile): \(error)")
             }
             defer { try? FileManager.default.removeItem(atPath: secretFile) }
-            let responder = ProxyResponder(pipeline: pipeline, admission: .tcp(secret))
-            let application = Application(
-                responder: responder, server: server,
-                configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port)),
+            let channel = ProxyChannel(pipeline: pipeline, admission: .tcp(secret), connectRefusal: refusing)
+            let server = channel.server(
+                configuration: ServerConfiguration(address: .hostname(address.host, port: address.port)),
                 onServerRunning: { channel in
                     let host = address.host.contains(":") ? "[\(address.host)]" : address.host
                     let url = "http://\(host):\(channel.localAddress?.port ?? address.port)"
                     await report(Listening(name: settings.name, url: url, secretFile: secretFile))
                 },
-                logger: self.logger
+                eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: self.logger
             )
-            try await application.run()
+            try await server.run()
         }
-    }
-}
-
-/// The Hummingbird responder of a proxy listener: every request goes through the pipeline (no routes).
-struct ProxyResponder: HTTPResponder {
-    typealias Context = ProxyRequestContext
-
-    let pipeline: ProxyPipeline
-    let admission: ProxyPipeline.Admission
-
-    func respond(to request: Request, context: ProxyRequestContext) async throws -> Response {
-        await self.pipeline.respond(to: request, channel: context.channel, admission: self.admission)
     }
 }
 

@@ -1,6 +1,5 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
 import NIOCore
 
 /// What a proxy's pipeline tells its hooks about a request: never the body, and the fields after the

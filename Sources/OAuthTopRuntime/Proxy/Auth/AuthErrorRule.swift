@@ -1,4 +1,4 @@
-import Hummingbird
+import HTTPTypes
 import OAuthTopConfig
 
 /// Whether an upstream response says the token was refused: 401, a status the configuration adds

@@ -3,36 +3,35 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Hummingbird's HTTP/1.1 child channel with ``ProxyConnectRefusal`` in front of NIO's request parser and
-/// ``ProxyTargetRecorder`` right behind it, before the conversion to swift-http-types.
+/// A proxy listener's child channel, for Hummingbird's server (which binds, accepts and shuts down
+/// gracefully): ``ProxyConnectRefusal`` in front of NIO's HTTP/1.1 server pipeline (with pipelining
+/// assistance, which also closes idle connections when the server quiesces), no conversion to
+/// swift-http-types, and each connection served by ``ProxyConnection`` in a task that prefers the
+/// connection's own event loop as its executor, so that a request, its upstream exchange (leased on the same
+/// loop when an idle connection is there) and its answer stay on one thread.
 struct ProxyChannel: ServerChildChannel {
-    typealias Value = HTTP1Channel.Value
+    typealias Value = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
 
-    let http1: HTTP1Channel
+    let pipeline: ProxyPipeline
+    let admission: ProxyPipeline.Admission
     /// Makes the handler that refuses a `CONNECT` in front of the parser.
     let connectRefusal: @Sendable () -> ProxyConnectRefusal
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        do {
-            try channel.pipeline.syncOperations.addHandler(self.connectRefusal())
-        } catch {
-            return channel.eventLoop.makeFailedFuture(error)
-        }
-        return self.http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            // Right behind NIO's request decoder, so before the conversion (`HTTP1ToHTTPServerCodec`).
-            let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            try channel.pipeline.syncOperations.addHandler(ProxyTargetRecorder(), position: .after(decoder))
-            return value
+        channel.eventLoop.makeCompletedFuture {
+            let sync = channel.pipeline.syncOperations
+            try sync.addHandler(self.connectRefusal())
+            try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+            return try NIOAsyncChannel(
+                wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true)
+            )
         }
     }
 
-    /// Serves the connection's requests in a task that prefers the connection's own event loop as its
-    /// executor, so a request, its upstream exchange (AsyncHTTPClient leases a connection on the loop it is
-    /// called from when one is idle) and its response stay on one thread instead of hopping between the
-    /// loops and Swift's global executor for each head and chunk.
     func handle(value: Value, logger: Logger) async {
         await withTaskExecutorPreference(EventLoopTaskExecutor(value.channel.eventLoop)) {
-            await self.http1.handle(value: value, logger: logger)
+            await ProxyConnection(channel: value, pipeline: self.pipeline, admission: self.admission, logger: logger)
+                .serve()
         }
     }
 }

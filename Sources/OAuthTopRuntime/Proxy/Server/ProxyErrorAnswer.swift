@@ -1,5 +1,5 @@
 import Foundation
-import Hummingbird
+import HTTPTypes
 import NIOCore
 
 /// The proxy's own error answers: JSON `{"error": "...", "error_description": "...", "proxy": "..."}` in the
@@ -18,12 +18,5 @@ enum ProxyErrorAnswer {
         fields[.contentLength] = String(json.utf8.count)
         fields[.cacheControl] = "no-store"
         return ProxyLocalAnswer(status: HTTPResponse.Status(code: status), fields: fields, body: ByteBuffer(string: json))
-    }
-}
-
-extension ProxyLocalAnswer {
-    /// The Hummingbird response.
-    var response: Response {
-        Response(status: self.status, headers: self.fields, body: ResponseBody(byteBuffer: self.body))
     }
 }

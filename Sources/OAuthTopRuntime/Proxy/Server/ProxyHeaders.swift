@@ -1,5 +1,4 @@
 import HTTPTypes
-import Hummingbird
 import OAuthTopConfig
 
 /// The header rules of the proxy (RFC 9110 §7.6.1): hop-by-hop fields never cross it, in either direction;
@@ -14,12 +13,6 @@ public enum ProxyHeaders {
 
     /// `Host` (swift-http-types marks its name unavailable: HTTP/2 has `:authority`; HTTP/1 clients send it).
     static let host = HTTPField.Name("Host")!
-
-    /// The raw request-target, as the proxy's channel handler recorded it before HTTP parsing normalised it
-    /// (``ProxyTargetRecorder``); always removed before forwarding.
-    public static let rawTarget = HTTPField.Name("OAuthtop-Raw-Target")!
-    /// The raw method, recorded beside the target (NIO maps unknown methods).
-    public static let rawMethod = HTTPField.Name("OAuthtop-Raw-Method")!
 
     /// The fields of a client's request as sent to the upstream.
     ///
@@ -45,7 +38,7 @@ public enum ProxyHeaders {
     /// What never goes up besides hop-by-hop fields: `Host` (the upstream's is sent), `Content-Length` (set from
     /// the body sent), `Expect`, the client's credentials and the proxy's own fields.
     private static let consumedOnTheWayUp = hopByHopSet.union([
-        host, .contentLength, .expect, .authorization, rawTarget, rawMethod,
+        host, .contentLength, .expect, .authorization,
     ])
 
     /// The value of the token header: `SCHEME TOKEN`, or the bare token with an empty scheme.

@@ -1,6 +1,5 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -52,23 +51,26 @@ final class ProxyPipeline: Sendable {
     }
 
     /// Answers one request, counting the answer's status class.
-    func respond(to request: Request, channel: any Channel, admission: Admission) async -> Response {
-        let response: Response
+    func respond(
+        to request: HTTPRequestHead, body: ProxyInboundBody, channel: any Channel, admission: Admission
+    ) async -> ProxyReply {
+        let reply: ProxyReply
         do {
-            response = try await self.handle(request, channel: channel, admission: admission)
+            reply = try await self.handle(request, body: body, channel: channel, admission: admission)
         } catch {
-            response = self.failure(error).response
+            reply = .local(self.failure(error))
         }
-        self.metrics.response(status: response.status.code)
-        return response
+        self.metrics.response(status: reply.status)
+        return reply
     }
 
-    private func handle(_ request: Request, channel: any Channel, admission: Admission) async throws -> Response {
-        if let refusal = await self.admit(request, channel: channel, admission: admission) { return refusal.response }
-        let method = request.headers[ProxyHeaders.rawMethod] ?? request.method.rawValue
-        let rawTarget = request.headers[ProxyHeaders.rawTarget] ?? request.head.path ?? ""
+    private func handle(
+        _ request: HTTPRequestHead, body requestBody: ProxyInboundBody, channel: any Channel, admission: Admission
+    ) async throws -> ProxyReply {
+        if let refusal = await self.admit(request, channel: channel, admission: admission) { return .local(refusal) }
+        let method = request.method.rawValue
         let target: ProxyRequestGuard.Target
-        switch ProxyRequestGuard.check(method: method, target: rawTarget) {
+        switch ProxyRequestGuard.check(method: method, target: request.uri) {
         case .success(let checked):
             target = checked
         case .failure(let refusal):
@@ -77,17 +79,18 @@ final class ProxyPipeline: Sendable {
             self.logger.info(
                 "proxy request refused", metadata: ["proxy": "\(self.settings.name)", "why": "\(refusal.description)"]
             )
-            return self.answer(refusal.status, refusal.error, refusal.description, fields: fields).response
+            return .local(self.answer(refusal.status, refusal.error, refusal.description, fields: fields))
         }
-        let contentLength = request.headers[.contentLength].flatMap { Int($0) }
+        let contentLength = request.headers.first(name: "Content-Length").flatMap { Int($0) }
         if let contentLength, contentLength > self.settings.maxRequestBody {
-            return self.tooLarge().response
+            return .local(self.tooLarge())
         }
-        let fields = ProxyHeaders.upstreamRequestFields(request.headers, tokenHeader: self.settings.header)
+        let fields = ProxyHeaders.upstreamRequestFields(HTTPFields(request.headers), tokenHeader: self.settings.header)
         let summary = ProxyRequestSummary(
-            proxy: self.settings.name, method: request.method, path: target.path, query: target.query, fields: fields
+            proxy: self.settings.name, method: HTTPRequest.Method(method) ?? .get, path: target.path,
+            query: target.query, fields: fields
         )
-        if let local = await self.hooks.answerLocally(summary) { return local.response }
+        if let local = await self.hooks.answerLocally(summary) { return .local(local) }
         let critical = self.hooks.isCritical(summary)
         var forwarded = fields
         if let name = HTTPField.Name(self.settings.quota?.criticalHeader ?? ProxySettings.Quota.defaultCriticalHeader) {
@@ -96,11 +99,11 @@ final class ProxyPipeline: Sendable {
         let body: ProxyRequestBody
         do {
             body = try await ProxyRequestBody.read(
-                request.body, contentLength: contentLength, keepUpTo: self.settings.authErrors.replayBodyLimit,
+                requestBody, contentLength: contentLength, keepUpTo: self.settings.authErrors.replayBodyLimit,
                 maxBody: self.settings.maxRequestBody
             )
         } catch is ProxyRequestBody.TooLarge {
-            return self.tooLarge().response
+            return .local(self.tooLarge())
         }
         let exchange = Exchange(
             method: method, target: target, fields: forwarded, body: body, critical: critical, summary: summary,
@@ -128,14 +131,14 @@ final class ProxyPipeline: Sendable {
 
     // MARK: Admission
 
-    private func admit(_ request: Request, channel: any Channel, admission: Admission) async -> ProxyLocalAnswer? {
+    private func admit(_ request: HTTPRequestHead, channel: any Channel, admission: Admission) async -> ProxyLocalAnswer? {
         switch admission {
         case .unix(let policy):
             let peer = await SocketPeer.unix(of: channel)
             guard let reason = policy.check(peer) else { return nil }
             return self.answer(403, "proxy_forbidden", reason)
         case .tcp(let secret):
-            let given = request.headers[values: .authorization] + request.headers[values: .proxyAuthorization]
+            let given = request.headers["Authorization"] + request.headers["Proxy-Authorization"]
             if given.contains(where: { secret.accepts(authorization: $0) }) { return nil }
             var fields = HTTPFields()
             fields[.wwwAuthenticate] = "Bearer realm=\"oauthtop-proxy\""
@@ -149,14 +152,14 @@ final class ProxyPipeline: Sendable {
 
     // MARK: Forwarding
 
-    private func forward(_ exchange: Exchange) async throws -> Response {
+    private func forward(_ exchange: Exchange) async throws -> ProxyReply {
         var token: AccessToken
         do {
             token = try await self.manager.token(for: self.provider)
         } catch {
-            return self.tokenUnavailable(error).response
+            return .local(self.tokenUnavailable(error))
         }
-        if let rejection = try await self.passBlock(critical: exchange.critical) { return rejection.response }
+        if let rejection = try await self.passBlock(critical: exchange.critical) { return .local(rejection) }
         var response = try await self.send(exchange, body: exchange.body, token: token)
 
         // Auth error: one refresh (single-flight in the manager) and one replay.
@@ -168,7 +171,7 @@ final class ProxyPipeline: Sendable {
                     token = try await self.manager.token(for: self.provider)
                     await response.discard()
                     if let rejection = try await self.passBlock(critical: exchange.critical) {
-                        return rejection.response
+                        return .local(rejection)
                     }
                     response = try await self.send(exchange, body: .kept(kept), token: token)
                     let again = AuthErrorRule.isAuthError(
@@ -211,7 +214,7 @@ final class ProxyPipeline: Sendable {
         let tee = self.hooks.observe(
             exchange.summary, status: HTTPResponse.Status(code: response.status), fields: clientFields
         )
-        return response.streamed(fields: clientFields, tee: tee)
+        return response.reply(fields: clientFields, tee: tee)
     }
 
     private func replayed(_ exchange: Exchange, status: Int, outcome: ProxyMetrics.ReplayOutcome) {

@@ -1,6 +1,4 @@
-import Hummingbird
 import NIOCore
-import Synchronization
 
 /// A client's request body as the proxy forwards it: kept in memory when small enough to replay after an
 /// auth error or a rate limit (up to `replay_body_limit`), otherwise streamed through as it arrives.
@@ -22,10 +20,10 @@ enum ProxyRequestBody: Sendable {
     /// Reads as much of `body` as the rules above say.
     ///
     /// - Throws: ``TooLarge`` when a body of unknown length passes `maxBody` while it is collected.
-    static func read(_ body: RequestBody, contentLength: Int?, keepUpTo limit: Int, maxBody: Int) async throws -> ProxyRequestBody {
+    static func read(_ body: ProxyInboundBody, contentLength: Int?, keepUpTo limit: Int, maxBody: Int) async throws -> ProxyRequestBody {
         if let contentLength {
             if contentLength == 0 { return .kept(ByteBuffer()) }
-            if contentLength <= limit { return .kept(try await body.collect(upTo: limit)) }
+            if contentLength <= limit { return .kept(try await Self.collect(body, upTo: limit)) }
             return .streamed(ProxyStreamedBody(prefix: [], rest: body.makeAsyncIterator(), limit: maxBody), length: contentLength)
         }
         var iterator = body.makeAsyncIterator()
@@ -41,6 +39,20 @@ enum ProxyRequestBody: Sendable {
         }
         return .kept(collected)
     }
+
+    /// The whole body, at most `limit` bytes.
+    private static func collect(_ body: ProxyInboundBody, upTo limit: Int) async throws -> ByteBuffer {
+        var collected = ByteBuffer()
+        for try await var chunk in body {
+            guard collected.readableBytes + chunk.readableBytes <= limit else { throw TooLarge(limit: limit) }
+            if collected.readableBytes == 0 {
+                collected = chunk
+            } else {
+                collected.writeBuffer(&chunk)
+            }
+        }
+        return collected
+    }
 }
 
 /// The streamed part of a request body: the chunks read while deciding, then the rest of the client's
@@ -50,7 +62,7 @@ struct ProxyStreamedBody: AsyncSequence, Sendable {
 
     private let source: Source
 
-    init(prefix: [ByteBuffer], rest: RequestBody.AsyncIterator, limit: Int) {
+    init(prefix: [ByteBuffer], rest: ProxyInboundBody.Iterator, limit: Int) {
         self.source = Source(prefix: prefix, rest: rest, limit: limit)
     }
 
@@ -63,16 +75,16 @@ struct ProxyStreamedBody: AsyncSequence, Sendable {
 
     /// The client's body iterator, partly consumed.
     ///
-    /// `@unchecked Sendable`: AsyncHTTPClient makes one iterator of a request body and calls `next()` on it
-    /// one call at a time (a streamed body is never replayed, so no second iterator is made); the mutable
-    /// state is only touched from those calls, never concurrently.
+    /// `@unchecked Sendable`: the upstream connection's upload makes one iterator of a request body and calls
+    /// `next()` on it one call at a time (a streamed body is never replayed, so no second iterator is made);
+    /// the mutable state is only touched from those calls, never concurrently.
     final class Source: @unchecked Sendable {
         private var prefix: [ByteBuffer]
-        private var rest: RequestBody.AsyncIterator
+        private var rest: ProxyInboundBody.Iterator
         private let limit: Int
         private var sent = 0
 
-        init(prefix: [ByteBuffer], rest: RequestBody.AsyncIterator, limit: Int) {
+        init(prefix: [ByteBuffer], rest: ProxyInboundBody.Iterator, limit: Int) {
             self.prefix = prefix
             self.rest = rest
             self.limit = limit

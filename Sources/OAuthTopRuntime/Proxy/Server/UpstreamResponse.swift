@@ -1,5 +1,4 @@
 import HTTPTypes
-import Hummingbird
 import NIOCore
 import NIOHTTP1
 
@@ -17,13 +16,7 @@ struct UpstreamResponse: Sendable {
 
     init(_ response: UpstreamExchangeHandler.Head) {
         self.status = Int(response.head.status.code)
-        var fields = HTTPFields()
-        fields.reserveCapacity(response.head.headers.count)
-        for header in response.head.headers {
-            guard let name = HTTPField.Name(header.name) else { continue }
-            fields.append(HTTPField(name: name, value: header.value))
-        }
-        self.fields = fields
+        self.fields = HTTPFields(response.head.headers)
         self.body = response.body
     }
 
@@ -40,23 +33,10 @@ struct UpstreamResponse: Sendable {
         }
     }
 
-    /// The client's response: the status, `fields`, and the body streamed chunk by chunk as the upstream
-    /// sends it (each chunk flushed, so server-sent events arrive as they are produced), seen by `tee`.
-    func streamed(fields: HTTPFields, tee: (any ProxyBodyTee)?) -> Response {
-        let body = self.body
-        return Response(
-            status: HTTPResponse.Status(code: self.status),
-            headers: fields,
-            body: ResponseBody { writer in
-                var complete = false
-                defer { tee?.finish(complete: complete) }
-                for try await chunk in body {
-                    tee?.append(chunk)
-                    try await writer.write(chunk)
-                }
-                complete = true
-                try await writer.finish(nil)
-            }
-        )
+    /// The client's answer: the status, `fields`, and the body streamed chunk by chunk as the upstream sends it
+    /// (``ProxyConnection`` writes each chunk as it comes, so server-sent events arrive as they are produced),
+    /// seen by `tee`.
+    func reply(fields: HTTPFields, tee: (any ProxyBodyTee)?) -> ProxyReply {
+        .upstream(status: self.status, fields: fields, body: self.body, tee: tee)
     }
 }

@@ -15,7 +15,7 @@ final class UpstreamConnection: Sendable {
     /// Sends `head` and `body` and waits for the response head; the body follows as the head's `body`.
     ///
     /// A kept body is written with the head at once; a streamed one is written as it arrives from the
-    /// client, beside the response (an upstream may answer before it has read the whole request).
+    /// client.
     ///
     /// - Parameter pool: Takes the connection back when the exchange leaves it reusable.
     func exchange(
@@ -45,16 +45,15 @@ final class UpstreamConnection: Sendable {
         } else {
             eventLoop.execute(start)
         }
-        // The upload runs beside the wait for the head: an upstream may answer before it has read the whole
-        // request, and then the answer is returned at once while the upload goes on.
-        let upload = streamed.map { stream in Task { await self.upload(stream) } }
-        do {
-            return try await promise.futureResult.get()
-        } catch {
+        // The upload runs beside the wait for the head (an upstream may answer early, and its answer then
+        // ends the upload when it closes the connection); the exchange returns once both are done, so that
+        // the client's connection reads its next request only after this one's body.
+        if let streamed {
+            let failure = await self.upload(streamed)
             // A body past max_request_body cut the exchange off: that, not the closed connection, is why.
-            if let upload, let failure = await upload.value, failure is ProxyRequestBody.TooLarge { throw failure }
-            throw error
+            if let failure = failure as? ProxyRequestBody.TooLarge { throw failure }
         }
+        return try await promise.futureResult.get()
     }
 
     /// Writes a streamed request body, each chunk once the previous one was written (back-pressure);

@@ -120,7 +120,7 @@ public struct APIProxyService: Service {
         let metrics = self.metrics
         let server = HTTPServerBuilder { responder in
             ProxyChannel(http1: HTTP1Channel(responder: responder)) {
-                ProxyConnectRefusal(body: body) { metrics.response(status: 405) }
+                ProxyConnectionGuard(connectRefusal: body) { metrics.response(status: 405) }
             }
         }
         switch settings.listen {

@@ -3,25 +3,22 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Hummingbird's HTTP/1.1 child channel with ``ProxyConnectRefusal`` in front of NIO's request parser and
-/// ``ProxyTargetRecorder`` right behind it, before the conversion to swift-http-types.
+/// Hummingbird's HTTP/1.1 child channel with ``ProxyConnectionGuard`` and ``ProxyTargetRecorder`` right behind NIO's
+/// request parser, before the conversion to swift-http-types.
 struct ProxyChannel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
 
     let http1: HTTP1Channel
-    /// Makes the handler that refuses a `CONNECT` in front of the parser.
-    let connectRefusal: @Sendable () -> ProxyConnectRefusal
+    /// Makes the handler that keeps a connection's rules (`CONNECT` refused, `Expect: 100-continue` answered).
+    let connectionGuard: @Sendable () -> ProxyConnectionGuard
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        do {
-            try channel.pipeline.syncOperations.addHandler(self.connectRefusal())
-        } catch {
-            return channel.eventLoop.makeFailedFuture(error)
-        }
-        return self.http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            // Right behind NIO's request decoder, so before the conversion (`HTTP1ToHTTPServerCodec`).
+        self.http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            // Right behind NIO's request decoder, so before the conversion (`HTTP1ToHTTPServerCodec`) and before
+            // NIO's pipelining handler holds back later requests: the guard, then the recorder.
             let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             try channel.pipeline.syncOperations.addHandler(ProxyTargetRecorder(), position: .after(decoder))
+            try channel.pipeline.syncOperations.addHandler(self.connectionGuard(), position: .after(decoder))
             return value
         }
     }

@@ -24,6 +24,11 @@ enum ProxyErrorAnswer {
 extension ProxyLocalAnswer {
     /// The Hummingbird response.
     var response: Response {
-        Response(status: self.status, headers: self.fields, body: ResponseBody(byteBuffer: self.body))
+        // An empty body without `Content-Length` (a cached answer to a HEAD whose upstream sent none) gets no
+        // `Content-Length: 0`, which would tell a HEAD's client the wrong length: NIO frames it.
+        if self.body.readableBytes == 0, self.fields[.contentLength] == nil {
+            return Response(status: self.status, headers: self.fields, body: ResponseBody { try await $0.finish(nil) })
+        }
+        return Response(status: self.status, headers: self.fields, body: ResponseBody(byteBuffer: self.body))
     }
 }

@@ -27,7 +27,9 @@ public enum ProxyHeaders {
     ///   - incoming: The client's fields.
     ///   - removing: Further fields the proxy consumes (the critical-request header).
     /// - Returns: The fields without hop-by-hop fields, `Host`, `Content-Length` (set from the body sent),
-    ///   `Expect`, `Authorization` and `Proxy-Authorization`, the token header, and `removing`.
+    ///   `Expect` (the proxy answers it), `Authorization` and `Proxy-Authorization`, the token header, and
+    ///   `removing`; with ``via`` after any `Via` the client sent (RFC 9110 §7.6.3: a gateway MUST send one in
+    ///   each request it forwards).
     public static func upstreamRequestFields(
         _ incoming: HTTPFields, tokenHeader: ProxySettings.TokenHeader, removing: [String] = []
     ) -> HTTPFields {
@@ -38,8 +40,12 @@ public enum ProxyHeaders {
         for name in removing { if let name = HTTPField.Name(name) { removed.insert(name) } }
         var fields = HTTPFields()
         for field in incoming where !removed.contains(field.name) { fields.append(field) }
+        fields.append(self.via)
         return fields
     }
+
+    /// The proxy's `Via` entry: the protocol it received (HTTP/1.1) and a pseudonym, no host name or port.
+    static let via = HTTPField(name: .via, value: "1.1 oauthtop")
 
     /// The value of the token header: `SCHEME TOKEN`, or the bare token with an empty scheme.
     static func tokenValue(_ token: String, header: ProxySettings.TokenHeader) -> String {

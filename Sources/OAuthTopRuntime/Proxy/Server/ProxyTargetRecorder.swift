@@ -21,7 +21,8 @@ final class ProxyTargetRecorder: ChannelInboundHandler, RemovableChannelHandler 
         head.headers.remove(name: ProxyHeaders.rawMethod.rawName)
         head.headers.add(name: ProxyHeaders.rawTarget.rawName, value: head.uri)
         head.headers.add(name: ProxyHeaders.rawMethod.rawName, value: head.method.rawValue)
-        // The conversion refuses what it cannot express; the guard refuses it with a proper answer.
+        // The conversion refuses what it cannot express; the guard refuses it with a proper answer. (A CONNECT is
+        // answered before it gets here, by ProxyConnectionGuard; rewritten all the same should it ever pass.)
         if !head.uri.hasPrefix("/") || head.method == .CONNECT { head.uri = "/" }
         if head.method == .CONNECT { head.method = .GET }
         context.fireChannelRead(self.wrapInboundOut(.head(head)))

@@ -5,9 +5,9 @@ import Primitives
 import Testing
 
 /// HTTP/1.1 on the wire through the proxy (RFC 9110, RFC 9112): `HEAD`, `CONNECT` and a protocol switch on a
-/// kept-alive connection, pipelined requests, `Expect: 100-continue`; with raw sockets (the bytes, several
-/// requests on one connection) and curl.
-@Suite("API proxy: HTTP/1.1 on the wire (HEAD, CONNECT, pipelining, Expect)")
+/// kept-alive connection, pipelined requests, `Expect: 100-continue`, the origin's `Date`; with raw sockets (the
+/// bytes, several requests on one connection) and curl.
+@Suite("API proxy: HTTP/1.1 on the wire (HEAD, CONNECT, pipelining, Expect, Date)")
 struct ProxyWireTests {
     /// The listener's port.
     static func port(_ proxy: ProxyFixture) throws -> Int {
@@ -212,6 +212,56 @@ struct ProxyWireTests {
             let received = try #require(proxy.upstream.received.last)
             #expect(received.body.utf8.count == size && received.body == body)
             #expect(received.headers["expect"] == nil)
+        }
+    }
+
+    /// An upstream that sends the `Date` it is given (Hummingbird, the scripted upstream's server, sets its own):
+    /// a cacheable JSON answer at 92% of its quota.
+    static let datedUpstream = #"""
+        import http.server, sys
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                body = b'{"item":1}'
+                self.send_response_only(200)
+                for name, value in [("Date", sys.argv[2]), ("Content-Type", "application/json"),
+                                    ("Cache-Control", "max-age=60"), ("RateLimit-Policy", '"requests";q=100;w=60'),
+                                    ("RateLimit", '"requests";r=8;t=60'), ("Content-Length", str(len(body)))]:
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+        """#
+
+    @Test("the upstream's Date reaches the client, forwarded and from the cache, not the proxy's own clock's")
+    func upstreamDate() async throws {
+        let python = try #require(["/usr/bin/python3", "/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) })
+        // Seven seconds ago: never the time Hummingbird would stamp on the answer.
+        let date = HTTPDate.format(Date().timeIntervalSince1970.rounded(.down) - 7)
+        try await LoopbackServerProcess.with(
+            name: "dated-upstream", binary: python, files: ["upstream.py": Self.datedUpstream],
+            arguments: { port, directory in [directory.appendingPathComponent("upstream.py").path, String(port), date] },
+            ready: { url in (try? await curl(url + "/ready"))?.status == 200 }
+        ) { upstream in
+            var options = ProxyQuotaTests.options
+            options.upstreamURL = upstream.baseURL
+            try await withProxy(options) { proxy in
+                let secret = try proxy.secret
+                let forwarded = try await curl(proxy.url + "/v1/items/1", bearer: secret, ["-i"])
+                let cached = try await curl(proxy.url + "/v1/items/1", bearer: secret, ["-i"])
+                #expect(cached.body.lowercased().contains("oauthtop-cache: hit"), "\(cached.body)")
+                for answer in [forwarded, cached] {
+                    let lines = answer.body.lowercased().components(separatedBy: "\r\n")
+                    #expect(lines.filter { $0.hasPrefix("date:") } == ["date: \(date.lowercased())"], "\(answer.body)")
+                    #expect(!lines.contains { $0.hasPrefix("oauthtop-upstream-date") })
+                }
+            }
         }
     }
 }

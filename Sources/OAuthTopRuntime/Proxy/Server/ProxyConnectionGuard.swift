@@ -16,6 +16,8 @@ import NIOHTTP1
 /// - **`Expect: 100-continue`** (HTTP/1.1, RFC 9110 §10.1.1) gets `100 Continue` once the answers before it are
 ///   written, so a client that holds its body back for it (curl does for large bodies) sends it at once instead
 ///   of after its own timeout. The proxy answers the expectation itself; it is not forwarded.
+/// - **`Date`**: a forwarded (or cached) answer gets the upstream's `Date` back from ``ProxyHeaders/upstreamDate``,
+///   in place of the one Hummingbird set.
 final class ProxyConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -66,8 +68,18 @@ final class ProxyConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler 
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch self.unwrapOutboundIn(data) {
-        case .head(var head) where self.pending.first?.closeAfter == true && !Self.isInterim(head.status):
-            head.headers.replaceOrAdd(name: "connection", value: "close")
+        case .head(var head) where !Self.isInterim(head.status):
+            let upstreamDate = head.headers.first(name: ProxyHeaders.upstreamDate.rawName)
+            let closes = self.pending.first?.closeAfter == true
+            guard upstreamDate != nil || closes else {
+                context.write(data, promise: promise)
+                return
+            }
+            if let upstreamDate {
+                head.headers.remove(name: ProxyHeaders.upstreamDate.rawName)
+                head.headers.replaceOrAdd(name: "date", value: upstreamDate)
+            }
+            if closes { head.headers.replaceOrAdd(name: "connection", value: "close") }
             context.write(self.wrapOutboundOut(.head(head)), promise: promise)
         case .end:
             let answered = self.pending.popFirst()

@@ -52,12 +52,20 @@ public enum ProxyHeaders {
         header.scheme.isEmpty ? token : "\(header.scheme) \(token)"
     }
 
-    /// The fields of an upstream response as sent to the client: without hop-by-hop fields.
+    /// The upstream's `Date`, carried past Hummingbird's `Application` (which sets every response's `Date` to its
+    /// own clock) to ``ProxyConnectionGuard``, which puts it back in `Date`: a response's `Date` is its origin's
+    /// (RFC 9110 §6.6.1), and clients read `Retry-After` dates and rate-limit resets against it. Never sent.
+    public static let upstreamDate = HTTPField.Name("OAuthtop-Upstream-Date")!
+
+    /// The fields of an upstream response as sent to the client: without hop-by-hop fields; with the upstream's
+    /// `Date` also in ``upstreamDate`` (one the upstream sent itself is dropped).
     public static func clientResponseFields(_ upstream: HTTPFields) -> HTTPFields {
         var removed = Set(self.hopByHop)
         removed.formUnion(self.connectionOptions(upstream))
+        removed.insert(self.upstreamDate)
         var fields = HTTPFields()
         for field in upstream where !removed.contains(field.name) { fields.append(field) }
+        if let date = upstream[.date] { fields.append(HTTPField(name: self.upstreamDate, value: date)) }
         return fields
     }
 

@@ -146,6 +146,35 @@ struct ProxyWireTests {
         }
     }
 
+    @Test("HTTP/1.0: an answer without a length is HTTP/1.0, not chunked, ended by the close; every 1.0 answer closes")
+    func http10() async throws {
+        try await withProxy { proxy in
+            let (port, secret) = (try Self.port(proxy), try proxy.secret)
+            let (stream, sized, sizedRest, closing, closingRest) = try await onThread {
+                let streaming = try RawHTTPConnection(port: port)
+                try streaming.send(
+                    "GET /v1/sse?chunks=3&pause_ms=10 HTTP/1.0\r\nAuthorization: Bearer \(secret)\r\n\r\n"
+                )
+                let stream = try streaming.readAnswer()
+                let plain = try RawHTTPConnection(port: port)
+                try plain.send("GET /v1/a HTTP/1.0\r\nAuthorization: Bearer \(secret)\r\n\r\n")
+                let sized = try plain.readAnswer()
+                // HTTP/1.1 asking for the close among other options.
+                let asking = try RawHTTPConnection(port: port)
+                try asking.send(Self.head("GET", "/v1/b", secret: secret, "Connection: close, X-Trace\r\nX-Trace: 1\r\n"))
+                let closing = try asking.readAnswer()
+                return (stream, sized, plain.readToClose(), closing, asking.readToClose())
+            }
+            #expect(stream.status == 200 && stream.version == "HTTP/1.0")
+            #expect(stream.field("transfer-encoding") == nil && stream.field("connection") == "close")
+            #expect(stream.text.components(separatedBy: "data: ").count == 4, "three events, unchunked: \(stream.text)")
+            #expect(sized.status == 200 && sized.field("content-length") != nil && sized.field("connection") == "close")
+            #expect(sizedRest.closed && sizedRest.bytes.isEmpty)
+            #expect(closing.status == 200 && closing.field("connection") == "close")
+            #expect(closingRest.closed && closingRest.bytes.isEmpty)
+        }
+    }
+
     @Test("Expect: 100-continue gets 100 Continue before the body is sent; after earlier pipelined answers; not for HTTP/1.0")
     func expectContinueOnTheWire() async throws {
         try await withProxy { proxy in

@@ -13,6 +13,8 @@ import Glibc
 final class RawHTTPConnection {
     /// One answer as read off the wire.
     struct Answer: Sendable {
+        /// `HTTP/1.1`, `HTTP/1.0`.
+        var version: String
         var status: Int
         /// Field names lower-cased, in order.
         var fields: [(name: String, value: String)]
@@ -80,7 +82,7 @@ final class RawHTTPConnection {
             guard let colon = line.firstIndex(of: ":") else { return nil }
             return (line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
-        var answer = Answer(status: status, fields: fields, body: [])
+        var answer = Answer(version: String(statusLine[0]), status: status, fields: fields, body: [])
         if toHEAD || (100..<200).contains(status) || status == 204 || status == 304 { return answer }
         if let length = answer.field("content-length").flatMap({ Int($0) }) {
             _ = try self.fill(until: { $0.count >= length ? length : nil })
@@ -89,7 +91,9 @@ final class RawHTTPConnection {
         } else if answer.field("transfer-encoding")?.lowercased() == "chunked" {
             answer.body = try self.readChunks()
         } else {
-            answer.body = self.readToClose().bytes
+            let (bytes, closed) = self.readToClose()
+            guard closed else { throw ProxyTestFailure("an answer ended by the close, but no close within 30 s") }
+            answer.body = bytes
         }
         return answer
     }

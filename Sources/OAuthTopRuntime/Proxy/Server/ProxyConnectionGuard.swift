@@ -18,6 +18,10 @@ import NIOHTTP1
 ///   of after its own timeout. The proxy answers the expectation itself; it is not forwarded.
 /// - **`Date`**: a forwarded (or cached) answer gets the upstream's `Date` back from ``ProxyHeaders/upstreamDate``,
 ///   in place of the one Hummingbird set.
+/// - **Closing** (RFC 9112 §9.3, §9.6): a request that does not keep the connection alive (`Connection: close`, or
+///   HTTP/1.0 without `keep-alive`) is answered with `Connection: close` and the connection closed after it. An
+///   answer without `Content-Length` to an HTTP/1.0 request is sent as HTTP/1.0, its body ended by the close:
+///   never chunked, which an HTTP/1.0 client cannot read (RFC 9112 §6.1).
 final class ProxyConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -26,8 +30,10 @@ final class ProxyConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler 
 
     /// A request passed on whose answer has not been written to its end.
     private struct Pending {
-        /// The parser reads nothing after it: close once it is answered.
+        /// Close once it is answered: the parser reads nothing after it, or the client does not keep it alive.
         var closeAfter: Bool
+        /// An HTTP/1.0 request.
+        var legacy: Bool
         /// It expects `100 Continue`, not sent yet.
         var awaitsContinue: Bool
     }
@@ -61,7 +67,12 @@ final class ProxyConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler 
             return
         }
         let awaitsContinue = Self.expectsContinue(head)
-        self.pending.append(Pending(closeAfter: head.headers.contains(name: "upgrade"), awaitsContinue: awaitsContinue))
+        self.pending.append(
+            Pending(
+                closeAfter: !head.isKeepAlive || head.headers.contains(name: "upgrade"),
+                legacy: head.version.major == 1 && head.version.minor == 0, awaitsContinue: awaitsContinue
+            )
+        )
         if awaitsContinue, self.pending.count == 1 { self.sendContinue(context: context) }
         context.fireChannelRead(data)
     }
@@ -70,7 +81,9 @@ final class ProxyConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler 
         switch self.unwrapOutboundIn(data) {
         case .head(var head) where !Self.isInterim(head.status):
             let upstreamDate = head.headers.first(name: ProxyHeaders.upstreamDate.rawName)
-            let closes = self.pending.first?.closeAfter == true
+            let unframed = self.pending.first?.legacy == true && head.status.mayHaveResponseBody
+                && !head.headers.contains(name: "content-length")
+            let closes = self.pending.first?.closeAfter == true || unframed
             guard upstreamDate != nil || closes else {
                 context.write(data, promise: promise)
                 return
@@ -78,6 +91,11 @@ final class ProxyConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler 
             if let upstreamDate {
                 head.headers.remove(name: ProxyHeaders.upstreamDate.rawName)
                 head.headers.replaceOrAdd(name: "date", value: upstreamDate)
+            }
+            if unframed {
+                // NIO's encoder chunks an HTTP/1.1 answer without a length; as HTTP/1.0 it ends with the close.
+                head.version = .http1_0
+                self.pending[self.pending.startIndex].closeAfter = true
             }
             if closes { head.headers.replaceOrAdd(name: "connection", value: "close") }
             context.write(self.wrapOutboundOut(.head(head)), promise: promise)

@@ -50,6 +50,25 @@ struct ProxyWireTests {
         }
     }
 
+    @Test("the proxy's own answer to a HEAD (no secret: 401) has its length and no body; the connection stays usable")
+    func headRefused() async throws {
+        try await withProxy { proxy in
+            let (port, secret) = (try Self.port(proxy), try proxy.secret)
+            let (refused, get) = try await onThread {
+                let connection = try RawHTTPConnection(port: port)
+                try connection.send("HEAD /v1/doc HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                let refused = try connection.readAnswer(toHEAD: true)
+                try connection.send(Self.head("GET", "/v1/doc", secret: secret))
+                return (refused, try connection.readAnswer())
+            }
+            #expect(refused.status == 401 && refused.field("content-type") == "application/json")
+            #expect(refused.field("content-length").flatMap { Int($0) }.map { $0 > 0 } == true)
+            #expect(get.status == 200)
+            #expect(try Echo(get.text).target == "/base/v1/doc", "the refusal's body was not sent: the GET's answer came next")
+            #expect(proxy.upstream.received.map(\.method) == ["GET"])
+        }
+    }
+
     @Test("in cache mode a HEAD is answered from the stored GET, or from a stored HEAD; the upstream sees neither")
     func headFromCache() async throws {
         try await withProxy(ProxyQuotaTests.options) { proxy in

@@ -249,7 +249,9 @@ private struct Daemon: Sendable {
 private enum FakeServer {
     static let script = #"""
         import base64, http.server, json, ssl, sys
-        log, expected = sys.argv[1], sys.argv[2]
+        log = sys.argv[1]
+        with open(sys.argv[2]) as file:
+            expected = file.read()
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
@@ -302,7 +304,9 @@ private enum FakeServer {
     ) async throws {
         let python = try #require(Tool.find("python3"))
         let script = try sandbox.write("fake-server.py", Self.script)
-        let arguments = [script, log, expected] + (tls.map { [$0.certificate, $0.key] } ?? [])
+        // The expected token from a 0600 file: never in the server's argv.
+        let expectedFile = try sandbox.writeSecret("fake-server.expected", expected)
+        let arguments = [script, log, expectedFile] + (tls.map { [$0.certificate, $0.key] } ?? [])
         try await ChildProcess.with(executable: python, arguments, environment: sandbox.environment()) { server in
             #expect(await eventually(timeout: .seconds(30)) { !server.stdoutLines.isEmpty }, "\(server.stderrText)")
             let port = try #require(server.stdoutLines.first.flatMap { Int($0) })

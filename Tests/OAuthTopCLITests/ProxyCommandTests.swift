@@ -44,9 +44,10 @@ struct ProxyCommandTests {
                     #expect(stat(secretFile, &info) == 0 && info.st_mode & 0o777 == 0o600)
                     let secret = try String(contentsOfFile: secretFile, encoding: .utf8)
                         .trimmingCharacters(in: .whitespacesAndNewlines)
+                    // The secret through a 0600 header file, never in curl's argv.
+                    let header = try sandbox.writeSecret("proxy-header", "Authorization: Bearer \(secret)\n")
                     let viaTCP = try await ChildProcess.run(
-                        executable: "/usr/bin/curl",
-                        ["-s", "-H", "Authorization: Bearer \(secret)", url + "/api/resource"],
+                        executable: "/usr/bin/curl", ["-s", "-H", "@" + header, url + "/api/resource"],
                         environment: sandbox.environment()
                     )
                     #expect(viaTCP.stdout.contains("\"sub\""), "\(viaTCP.combined)")
@@ -73,8 +74,9 @@ struct ProxyCommandTests {
         try await InProcessIdentityProvider.with(refreshTokenReuseInterval: .seconds(120)) { idp in
             try await Sandbox.with { sandbox in
                 let config = try sandbox.write("oauthtop.yaml", Self.configuration(idp, sandbox: sandbox))
+                // The secret reaches curl on its stdin (`-H @-`; printf is a builtin), never in an argv.
                 let script = """
-                    curl -s -H "Authorization: Bearer $(cat "$OAUTHTOP_PROXY_SECRET_FILE")" "$OAUTHTOP_PROXY_URL/api/resource"
+                    { printf 'Authorization: Bearer '; cat "$OAUTHTOP_PROXY_SECRET_FILE"; } | curl -s -H @- "$OAUTHTOP_PROXY_URL/api/resource"
                     echo
                     curl -s --unix-socket "${OAUTHTOP_PROXY_LOCAL_SOCK_URL#unix:}" http://localhost/api/resource
                     echo

@@ -34,6 +34,18 @@ struct Sandbox: Sendable {
         return destination
     }
 
+    /// Writes `text`, which holds a secret, to a new 0600 file `name` inside the sandbox and returns its path: a
+    /// secret a test hands to a program goes in such a file (`curl -H @FILE`, a script that reads it), never in
+    /// argv, which every user of the machine can read in /proc.
+    @discardableResult
+    func writeSecret(_ name: String, _ text: String) throws -> String {
+        let destination = self.path(name)
+        guard FileManager.default.createFile(atPath: destination, contents: nil, attributes: [.posixPermissions: 0o600])
+        else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination]) }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: destination))
+        return destination
+    }
+
     /// A minimal environment that keeps the binary away from the user's own files, plus `extra`.
     func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var environment = [

@@ -13,7 +13,7 @@ import Synchronization
 /// with `401` and `WWW-Authenticate: Bearer error="invalid_token"`, and plays scripted answers (a 429 with
 /// `Retry-After`, a 401) in order before echoing again.
 ///
-/// Paths (any method, by their last segment): `.../sse?chunks=N&pause_ms=M` streams N `data:` events M ms
+/// Paths (any method, by their last segment; a `HEAD` gets the head of what a `GET` would get): `.../sse?chunks=N&pause_ms=M` streams N `data:` events M ms
 /// apart; `.../slow?delay_ms=D` answers after D ms; everything else
 /// answers the next scripted answer if any, else 401 for a revoked (or `reject_all`) token, else 200 with
 /// the echo `{"method", "target", "headers": {lower-cased name: value}, "body"}` (a credential in it only as
@@ -120,6 +120,12 @@ public final class ScriptedUpstream: Sendable {
 
     /// By the last path segment: `sse` streams events, `slow` answers after `delay_ms`, anything else echoes.
     private func dispatch(_ request: Request) async throws -> Response {
+        // A HEAD gets the GET's head without its body (`Content-Length` the body's), as HTTP says.
+        let response = try await self.route(request)
+        return request.method == .head ? response.createHeadResponse() : response
+    }
+
+    private func route(_ request: Request) async throws -> Response {
         switch request.uri.path.split(separator: "/").last ?? "" {
         case "sse":
             return self.events(request)

@@ -19,7 +19,7 @@ struct ProxyAuthReplayTests {
             proxy.upstream.revoke(token: first)
             let answer = try await curl(
                 proxy.url + "/v1/chat?stream=false", method: "POST",
-                ["-H", "Authorization: Bearer \(secret)", "--data", "{\"q\":1}"]
+                bearer: secret, ["--data", "{\"q\":1}"]
             )
             #expect(answer.status == 200)
             let second = try await proxy.currentToken()
@@ -86,7 +86,7 @@ struct ProxyAuthReplayTests {
     func failedAgain() async throws {
         try await withProxy { proxy in
             proxy.upstream.rejectAll(true)
-            let answer = try await curl(proxy.url + "/v1/x", ["-H", "Authorization: Bearer \(try proxy.secret)"])
+            let answer = try await curl(proxy.url + "/v1/x", bearer: try proxy.secret)
             #expect(answer.status == 401)
             #expect(answer.body.trimmingCharacters(in: .newlines) == "token refused")
             #expect(proxy.upstream.received.count == 2, "the request and one replay")
@@ -103,7 +103,7 @@ struct ProxyAuthReplayTests {
             proxy.upstream.rejectAll(true)
             let body = String(repeating: "x", count: 4096)
             let answer = try await curl(
-                proxy.url + "/v1/upload", method: "POST", ["-H", "Authorization: Bearer \(try proxy.secret)", "--data", body]
+                proxy.url + "/v1/upload", method: "POST", bearer: try proxy.secret, ["--data", body]
             )
             #expect(answer.status == 401)
             #expect(proxy.upstream.received.count == 1)
@@ -112,7 +112,7 @@ struct ProxyAuthReplayTests {
             // Chunked (unknown length) beyond the limit: streamed too, not replayed.
             let chunked = try await curl(
                 proxy.url + "/v1/upload", method: "POST",
-                ["-H", "Authorization: Bearer \(try proxy.secret)", "-H", "Transfer-Encoding: chunked", "--data", body]
+                bearer: try proxy.secret, ["-H", "Transfer-Encoding: chunked", "--data", body]
             )
             #expect(chunked.status == 401)
             #expect(proxy.upstream.received.count == 2 && proxy.upstream.received.last?.body.count == 4096)
@@ -126,7 +126,7 @@ struct ProxyAuthReplayTests {
         options.authErrors = ProxySettings.AuthErrors(statuses: [403])
         try await withProxy(options) { proxy in
             proxy.upstream.script([.init(status: 403, body: "forbidden")])
-            let answer = try await curl(proxy.url + "/v1/x", ["-H", "Authorization: Bearer \(try proxy.secret)"])
+            let answer = try await curl(proxy.url + "/v1/x", bearer: try proxy.secret)
             #expect(answer.status == 200)
             #expect(proxy.counter(ProxyMetrics.authReplays, [("outcome", "replayed")]) == 1)
         }

@@ -27,30 +27,38 @@ func runProgram(_ executable: String, _ arguments: [String], environment: [Strin
 /// `curl` against `url` (or through `--unix-socket`), returning the status and body.
 ///
 /// - Parameters:
-///   - extra: Further curl arguments (`-H`, `--data`, `--path-as-is`, `--request-target` ...).
-///   - bearer: A secret to send as `Authorization: Bearer SECRET`, through a 0600 header file (`-H @FILE`) so
-///     that it never appears in curl's argv.
+///   - extra: Further curl arguments (`-H`, `--data`, `--path-as-is`, `--request-target` ...), never a secret.
+///   - bearer: A secret to send as `Authorization: Bearer SECRET`.
+///   - secretHeaders: Further header lines that carry a secret (`Proxy-Authorization: Bearer SECRET`).
+///
+///   Secrets go through a 0600 header file (`-H @FILE`), so that they never appear in curl's argv (which every
+///   user of the machine can read in /proc).
 func curl(
-    _ url: String, unixSocket: String? = nil, method: String? = nil, bearer: String? = nil, _ extra: [String] = []
+    _ url: String, unixSocket: String? = nil, method: String? = nil, bearer: String? = nil,
+    secretHeaders: [String] = [], _ extra: [String] = []
 ) async throws -> ClientAnswer {
     var arguments = ["-s", "-w", "\n%{http_code}"]
-    var headerFile: String?
+    let headerFile = try secretHeaderFile((bearer.map { ["Authorization: Bearer \($0)"] } ?? []) + secretHeaders)
     defer { if let headerFile { try? FileManager.default.removeItem(atPath: headerFile) } }
-    if let bearer {
-        let file = "/tmp/oauthtop-proxy-header-\(UUID().uuidString.prefix(8))"
-        guard FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw ProxyTestFailure("cannot create \(file)")
-        }
-        headerFile = file
-        try Data("Authorization: Bearer \(bearer)\n".utf8).write(to: URL(fileURLWithPath: file))
-        arguments += ["-H", "@" + file]
-    }
+    if let headerFile { arguments += ["-H", "@" + headerFile] }
     if let method { arguments += ["-X", method] }
     if let unixSocket { arguments += ["--unix-socket", unixSocket] }
     arguments += extra + [url]
     let (_, output) = try await runProgram("/usr/bin/curl", arguments)
     let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
     return ClientAnswer(status: lines.last.flatMap { Int($0) } ?? 0, body: lines.dropLast().joined(separator: "\n"))
+}
+
+/// Writes header lines that carry a secret to a new 0600 file for curl's `-H @FILE`; `nil` for none. The caller
+/// removes the file.
+func secretHeaderFile(_ lines: [String]) throws -> String? {
+    guard !lines.isEmpty else { return nil }
+    let file = "/tmp/oauthtop-proxy-header-\(UUID().uuidString.prefix(8))"
+    guard FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+        throw ProxyTestFailure("cannot create \(file)")
+    }
+    try Data(lines.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: file))
+    return file
 }
 
 /// A Python interpreter that can `import httpx` (Debian's python3-httpx is for /usr/bin/python3; a pyenv

@@ -52,7 +52,8 @@ struct ProxyComponentTests {
         incoming[.te] = "trailers"
         let header = ProxySettings.TokenHeader(name: "x-api-key", scheme: "")
         let up = ProxyHeaders.upstreamRequestFields(incoming, tokenHeader: header, removing: ["OAuthtop-Priority"])
-        #expect(up.map(\.name.canonicalName) == ["content-type"])
+        #expect(up.map(\.name.canonicalName) == ["content-type", "via"])
+        #expect(up[.via] == "1.1 oauthtop", "a gateway's Via (RFC 9110 §7.6.3)")
 
         var response = HTTPFields()
         response[.transferEncoding] = "chunked"

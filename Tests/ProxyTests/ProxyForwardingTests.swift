@@ -31,7 +31,7 @@ struct ProxyForwardingTests {
             let secret = try proxy.secret
             let answer = try await curl(
                 proxy.url + "/v1/things?limit=2&b=%20x", method: "POST",
-                ["-H", "Authorization: Bearer \(secret)", "-H", "Content-Type: application/json", "--data", "{\"a\":1}"]
+                bearer: secret, ["-H", "Content-Type: application/json", "--data", "{\"a\":1}"]
             )
             #expect(answer.status == 200)
             let echo = try Echo(answer.body)
@@ -68,7 +68,7 @@ struct ProxyForwardingTests {
         var options = ProxyOptions()
         options.toIdentityProvider = true
         try await withProxy(options) { proxy in
-            let answer = try await curl(proxy.url + "/api/resource", ["-H", "Authorization: Bearer \(try proxy.secret)"])
+            let answer = try await curl(proxy.url + "/api/resource", bearer: try proxy.secret)
             #expect(answer.status == 200, "\(answer.body)")
             #expect(answer.body.contains("\"sub\""))
             #expect(proxy.identityProvider.statistics().resourceAccepted == 1)
@@ -81,8 +81,8 @@ struct ProxyForwardingTests {
             let secret = try proxy.secret
             let answer = try await curl(
                 proxy.url + "/x",
+                secretHeaders: ["Proxy-Authorization: Bearer \(secret)", "Authorization: Bearer client-own-key-123"],
                 [
-                    "-H", "Proxy-Authorization: Bearer \(secret)", "-H", "Authorization: Bearer client-own-key-123",
                     "-H", "Connection: keep-alive, X-Hop", "-H", "X-Hop: 1", "-H", "Keep-Alive: timeout=5",
                     "-H", "TE: trailers", "-H", "Upgrade: h2c", "-H", "OAuthtop-Priority: critical",
                     "-H", "X-Kept: yes",
@@ -96,6 +96,7 @@ struct ProxyForwardingTests {
                 #expect(echo.headers[name] == nil, "\(name) was forwarded")
             }
             #expect(echo.headers["x-kept"] == "yes")
+            #expect(echo.headers["via"] == "1.1 oauthtop", "a gateway's Via (RFC 9110 §7.6.3)")
         }
     }
 
@@ -104,7 +105,7 @@ struct ProxyForwardingTests {
         var options = ProxyOptions()
         options.upstreamURL = "http://127.0.0.1:\(try freeLoopbackPort())/v1"
         try await withProxy(options) { proxy in
-            let answer = try await curl(proxy.url + "/x", ["-H", "Authorization: Bearer \(try proxy.secret)"])
+            let answer = try await curl(proxy.url + "/x", bearer: try proxy.secret)
             #expect(answer.status == 502)
             let json = try #require(JSONValue.parse(Array(answer.body.utf8))?.object)
             #expect(json["error"]?.string == "upstream_unreachable")
@@ -117,7 +118,7 @@ struct ProxyForwardingTests {
             // The upstream sends its head only after the first pause: longer than the read timeout.
             proxy.upstream.script([])
             let answer = try await curl(
-                proxy.url + "/slow?delay_ms=3000", ["-H", "Authorization: Bearer \(try proxy.secret)"]
+                proxy.url + "/slow?delay_ms=3000", bearer: try proxy.secret
             )
             #expect(answer.status == 504, "\(answer.body)")
             #expect(JSONValue.parse(Array(answer.body.utf8))?.object?["error"]?.string == "upstream_timeout")

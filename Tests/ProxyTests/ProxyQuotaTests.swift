@@ -31,12 +31,12 @@ struct ProxyQuotaTests {
     @Test("at 92% used a GET is answered from the cache: the upstream sees no request; Age and OAuthtop-Cache: hit")
     func cacheAbove() async throws {
         try await withProxy(Self.options) { proxy in
-            let auth = ["-H", "Authorization: Bearer \(try proxy.secret)"]
+            let secret = try proxy.secret
             proxy.upstream.script([Self.answer(remaining: 8)])
-            let first = try await curl(proxy.url + "/v1/items/1?full=1", auth)
+            let first = try await curl(proxy.url + "/v1/items/1?full=1", bearer: secret)
             #expect(first.status == 200 && first.body == #"{"item":1}"#)
             #expect(proxy.upstream.received.count == 1)
-            let second = try await curl(proxy.url + "/v1/items/1?full=1", auth + ["-i"])
+            let second = try await curl(proxy.url + "/v1/items/1?full=1", bearer: secret, ["-i"])
             #expect(second.status == 200)
             #expect(second.body.lowercased().contains("oauthtop-cache: hit"))
             #expect(second.body.lowercased().contains("\r\nage: "))
@@ -53,10 +53,10 @@ struct ProxyQuotaTests {
     @Test("at 97% used non-critical requests get 429 locally; critical ones (header, path rule) reach the upstream")
     func shedAbove() async throws {
         try await withProxy(Self.options) { proxy in
-            let auth = ["-H", "Authorization: Bearer \(try proxy.secret)"]
+            let secret = try proxy.secret
             proxy.upstream.script([Self.answer(remaining: 3)])
-            #expect(try await curl(proxy.url + "/v1/complete", method: "POST", auth + ["--data", "{}"]).status == 200)
-            let refused = try await curl(proxy.url + "/v1/complete", method: "POST", auth + ["--data", "{}", "-i"])
+            #expect(try await curl(proxy.url + "/v1/complete", method: "POST", bearer: secret, ["--data", "{}"]).status == 200)
+            let refused = try await curl(proxy.url + "/v1/complete", method: "POST", bearer: secret, ["--data", "{}", "-i"])
             #expect(refused.status == 429)
             #expect(refused.body.contains(#""error":"quota_shed""#))
             #expect(refused.body.contains(#""quota_used":0.97"#))
@@ -65,11 +65,11 @@ struct ProxyQuotaTests {
 
             let critical = try await curl(
                 proxy.url + "/v1/complete", method: "POST",
-                auth + ["--data", "{}", "-H", "OAuthtop-Priority: CRITICAL"]
+                bearer: secret, ["--data", "{}", "-H", "OAuthtop-Priority: CRITICAL"]
             )
             #expect(critical.status == 200)
             #expect(!critical.body.lowercased().contains("oauthtop-priority"), "the critical header is not forwarded")
-            let byPath = try await curl(proxy.url + "/v1/batches/9", method: "POST", auth + ["--data", "{}"])
+            let byPath = try await curl(proxy.url + "/v1/batches/9", method: "POST", bearer: secret, ["--data", "{}"])
             #expect(byPath.status == 200)
             #expect(proxy.upstream.received.count == 3)
             #expect(proxy.counter(ProxyMetrics.shed) == 1)
@@ -82,13 +82,13 @@ struct ProxyQuotaTests {
     @Test("at 50% used nothing is cached or shed")
     func belowThresholds() async throws {
         try await withProxy(Self.options) { proxy in
-            let auth = ["-H", "Authorization: Bearer \(try proxy.secret)"]
+            let secret = try proxy.secret
             proxy.upstream.script([Self.answer(remaining: 50), Self.answer(remaining: 49)])
-            #expect(try await curl(proxy.url + "/v1/items/1", auth).status == 200)
-            let second = try await curl(proxy.url + "/v1/items/1", auth + ["-i"])
+            #expect(try await curl(proxy.url + "/v1/items/1", bearer: secret).status == 200)
+            let second = try await curl(proxy.url + "/v1/items/1", bearer: secret, ["-i"])
             #expect(second.status == 200)
             #expect(!second.body.lowercased().contains("oauthtop-cache"))
-            #expect(try await curl(proxy.url + "/v1/complete", method: "POST", auth + ["--data", "{}"]).status == 200)
+            #expect(try await curl(proxy.url + "/v1/complete", method: "POST", bearer: secret, ["--data", "{}"]).status == 200)
             #expect(proxy.upstream.received.count == 3)
             #expect(proxy.counter(ProxyMetrics.cacheHits) == 0)
             #expect(proxy.counter(ProxyMetrics.shed) == 0)

@@ -13,12 +13,12 @@ struct ProxyRateLimitTests {
         try await withProxy { proxy in
             let secret = try proxy.secret
             proxy.upstream.script([.init(status: 429, headers: ["Retry-After": "2"], body: "slow down")])
-            async let first = curl(proxy.url + "/v1/a", method: "POST", ["-H", "Authorization: Bearer \(secret)", "--data", "{}"])
+            async let first = curl(proxy.url + "/v1/a", method: "POST", bearer: secret, ["--data", "{}"])
             // A second request arriving during the block waits for its end too.
             guard await eventually({ proxy.counter(ProxyMetrics.rateLimited) == 1 }) else {
                 throw ProxyTestFailure("the first request's 429 never blocked the upstream")
             }
-            let second = try await curl(proxy.url + "/v1/b", ["-H", "Authorization: Bearer \(secret)"])
+            let second = try await curl(proxy.url + "/v1/b", bearer: secret)
             #expect(try await first.status == 200)
             #expect(second.status == 200)
             let received = proxy.upstream.received
@@ -43,9 +43,9 @@ struct ProxyRateLimitTests {
             let secret = try proxy.secret
             proxy.upstream.script([.init(status: 429, headers: ["Retry-After": "30"], body: "slow down")])
             // The block (30 s) is beyond max_wait: the rate-limited request is not retried; its 429 goes back.
-            let first = try await curl(proxy.url + "/v1/a", ["-H", "Authorization: Bearer \(secret)"])
+            let first = try await curl(proxy.url + "/v1/a", bearer: secret)
             #expect(first.status == 429 && first.body.trimmingCharacters(in: .newlines) == "slow down")
-            let second = try await curl(proxy.url + "/v1/b", ["-H", "Authorization: Bearer \(secret)", "-i"])
+            let second = try await curl(proxy.url + "/v1/b", bearer: secret, ["-i"])
             #expect(second.status == 429)
             let retryAfter = second.body.split(separator: "\r\n").first { $0.lowercased().hasPrefix("retry-after:") }
             let seconds = try #require(retryAfter.flatMap { Int($0.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "") })
@@ -68,7 +68,7 @@ struct ProxyRateLimitTests {
             ])
             let answer = try await curl(
                 proxy.url + "/v1/messages", method: "POST",
-                ["-H", "Authorization: Bearer \(try proxy.secret)", "-H", "Content-Type: application/json",
+                bearer: try proxy.secret, ["-H", "Content-Type: application/json",
                  "--data", "{\"model\": \"big-model\", \"max_tokens\": 10, \"z\": [1.50, {\"model\": \"x\"}]}"]
             )
             // The retry met a 429 again: passed through, no second rewrite and no third request.
@@ -94,7 +94,7 @@ struct ProxyRateLimitTests {
         try await withProxy(options) { proxy in
             proxy.upstream.script([.init(status: 503, headers: ["Retry-After": "1"])])
             let answer = try await curl(
-                proxy.url + "/v1/x", method: "POST", ["-H", "Authorization: Bearer \(try proxy.secret)", "--data", "model=big"]
+                proxy.url + "/v1/x", method: "POST", bearer: try proxy.secret, ["--data", "model=big"]
             )
             #expect(answer.status == 200)
             #expect(proxy.upstream.received.map(\.body) == ["model=big", "model=big"])
@@ -109,7 +109,7 @@ struct ProxyRateLimitTests {
         options.onRateLimit = ProxySettings.BodyRewrite(jsonField: "model", to: "small")
         try await withProxy(options) { proxy in
             proxy.upstream.script([.init(status: 429, headers: ["Retry-After": "1"])])
-            let answer = try await curl(proxy.url + "/v1/items/1", ["-H", "Authorization: Bearer \(try proxy.secret)"])
+            let answer = try await curl(proxy.url + "/v1/items/1", bearer: try proxy.secret)
             #expect(answer.status == 200)
             #expect(proxy.upstream.received.count == 2, "the GET was retried once after the block")
             #expect(proxy.events.of(.proxyRewrite).isEmpty)

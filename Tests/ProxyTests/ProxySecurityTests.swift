@@ -13,9 +13,9 @@ struct ProxySecurityTests {
             let missing = try await curl(proxy.url + "/x")
             #expect(missing.status == 401)
             #expect(JSONValue.parse(Array(missing.body.utf8))?.object?["error"]?.string == "proxy_unauthorized")
-            let wrong = try await curl(proxy.url + "/x", ["-H", "Authorization: Bearer \(String(repeating: "0", count: 64))"])
+            let wrong = try await curl(proxy.url + "/x", bearer: String(repeating: "0", count: 64))
             #expect(wrong.status == 401)
-            let scheme = try await curl(proxy.url + "/x", ["-H", "Authorization: Basic \(try proxy.secret)"])
+            let scheme = try await curl(proxy.url + "/x", secretHeaders: ["Authorization: Basic \(try proxy.secret)"])
             #expect(scheme.status == 401)
             #expect(proxy.upstream.received.isEmpty)
             #expect(proxy.counter(ProxyMetrics.requests, [("class", "4xx")]) == 3)
@@ -45,7 +45,7 @@ struct ProxySecurityTests {
     )
     func refusedTargets(extra: [String], status: Int) async throws {
         try await withProxy { proxy in
-            let answer = try await curl(proxy.url + "/", ["-H", "Authorization: Bearer \(try proxy.secret)"] + extra)
+            let answer = try await curl(proxy.url + "/", bearer: try proxy.secret, extra)
             #expect(answer.status == status, "\(extra): \(answer.body)")
             #expect(proxy.upstream.received.isEmpty, "\(extra) reached the upstream")
         }
@@ -74,7 +74,7 @@ struct ProxySecurityTests {
             proxy.upstream.revoke(token: first)
             let answer = try await curl(
                 proxy.url + "/v1/chat?api_key=query-secret", method: "POST",
-                ["-H", "Authorization: Bearer \(secret)", "--data", "{\"text\":\"\(marker)\"}"]
+                bearer: secret, ["--data", "{\"text\":\"\(marker)\"}"]
             )
             #expect(answer.status == 200)
             _ = try await curl(proxy.url + "/x")  // refused: no secret
@@ -89,38 +89,4 @@ struct ProxySecurityTests {
             }
         }
     }
-}
-
-/// Sends `request` over a new TCP connection to 127.0.0.1:`port` and returns what came back until close, on a
-/// thread of its own: blocking a cooperative-pool thread (two on this machine) would starve the servers.
-func rawExchange(port: Int, _ request: String) async throws -> String {
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
-        Thread.detachNewThread { continuation.resume(with: Result { try blockingExchange(port: port, request) }) }
-    }
-}
-
-private func blockingExchange(port: Int, _ request: String) throws -> String {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw ProxyTestFailure("socket() failed") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else { throw ProxyTestFailure("connect failed: errno \(errno)") }
-    var timeout = timeval(tv_sec: 30, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    let bytes = Array(request.utf8)
-    _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-    var reply: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if count <= 0 { break }
-        reply += buffer[0..<count]
-    }
-    return String(decoding: reply, as: UTF8.self)
 }

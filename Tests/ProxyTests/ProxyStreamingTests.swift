@@ -5,10 +5,13 @@ import Testing
 
 @Suite("API proxy: streamed responses")
 struct ProxyStreamingTests {
-    /// Streams `URL` with httpx and prints one line per chunk: seconds since the request, then the chunk.
+    /// Streams `URL` with httpx and prints one line per chunk: seconds since the request, then the chunk. The
+    /// local secret is read from its file (never passed in argv).
     static let script = """
         import sys, time, httpx
-        url, secret = sys.argv[1], sys.argv[2]
+        url = sys.argv[1]
+        with open(sys.argv[2]) as file:
+            secret = file.read().strip()
         start = time.monotonic()
         with httpx.Client(timeout=60) as client:
             with client.stream("GET", url, headers={"Authorization": "Bearer " + secret}) as response:
@@ -25,7 +28,7 @@ struct ProxyStreamingTests {
             let file = proxy.directory + "/stream.py"
             try Self.script.write(toFile: file, atomically: true, encoding: .utf8)
             let (status, output) = try await runProgram(
-                python, [file, proxy.url + "/v1/sse?chunks=5&pause_ms=400", try proxy.secret]
+                python, [file, proxy.url + "/v1/sse?chunks=5&pause_ms=400", try #require(proxy.listening.secretFile)]
             )
             #expect(status == 0, "\(output)")
             let lines = output.split(separator: "\n")

@@ -119,8 +119,8 @@ public struct APIProxyService: Service {
         )
         let body = String(buffer: refusal.body)
         let metrics = self.metrics
-        let refusing: @Sendable () -> ProxyConnectRefusal = {
-            ProxyConnectRefusal(body: body) { metrics.response(status: 405) }
+        let guarding: @Sendable () -> ProxyConnectionGuard = {
+            ProxyConnectionGuard(connectRefusal: body) { metrics.response(status: 405) }
         }
         switch settings.listen {
         case .unix(let path):
@@ -131,7 +131,7 @@ public struct APIProxyService: Service {
                 throw ProxyError.listener(proxy: settings.name, "\(error)")
             }
             defer { SocketFiles.remove(path) }
-            let channel = ProxyChannel(pipeline: pipeline, admission: .unix(PeerAccessPolicy()), connectRefusal: refusing)
+            let channel = ProxyChannel(pipeline: pipeline, admission: .unix(PeerAccessPolicy()), connectionGuard: guarding)
             let server = channel.server(
                 configuration: ServerConfiguration(address: .unixDomainSocket(path: path)),
                 onServerRunning: { _ in
@@ -167,7 +167,7 @@ public struct APIProxyService: Service {
                 throw ProxyError.listener(proxy: settings.name, "cannot write the secret file \(secretFile): \(error)")
             }
             defer { try? FileManager.default.removeItem(atPath: secretFile) }
-            let channel = ProxyChannel(pipeline: pipeline, admission: .tcp(secret), connectRefusal: refusing)
+            let channel = ProxyChannel(pipeline: pipeline, admission: .tcp(secret), connectionGuard: guarding)
             let server = channel.server(
                 configuration: ServerConfiguration(address: .hostname(address.host, port: address.port)),
                 onServerRunning: { channel in

@@ -10,8 +10,9 @@ import TokenManager
 /// Quota awareness for one proxy: the one type the proxy's pipeline calls.
 ///
 /// - Before forwarding a request, ``decide(method:path:headers:now:)``: at or above the cache threshold a `GET` or
-///   `HEAD` with a fresh cached response is answered from the cache; at or above the shedding threshold a
-///   non-critical request is refused with `429`; otherwise (and always for critical requests) it is forwarded.
+///   `HEAD` with a fresh cached response is answered from the cache (a `HEAD` also from a stored `GET`); at or above
+///   the shedding threshold a non-critical request is refused with `429`; otherwise (and always for critical
+///   requests) it is forwarded.
 /// - When the upstream's response head arrives, ``observe(status:headers:now:)`` reads its rate-limit headers into
 ///   the quota, and ``cacheAdmission(method:path:request:status:response:now:)`` says whether to tee its body into
 ///   the cache; ``store(_:now:)`` once the body has ended.
@@ -128,12 +129,21 @@ public final class QuotaGuard: Sendable {
         guard self.cacheSettings != nil, let acceptable = CachePolicy.acceptableAge(method: method, request: headers)
         else { return nil }
         let primary = CacheKey.Primary(method: method.rawValue, target: path)
-        guard let stored = self.cache.withLock({ $0.lookup(primary, request: headers, now: now) }) else { return nil }
+        // A HEAD is answered from a stored HEAD, else with the head of the stored GET: the fields a GET would
+        // have had (RFC 9110 §9.3.2), `Content-Length` the GET body's.
+        let found = self.cache.withLock { cache -> (CachedResponse, fromGET: Bool)? in
+            if let stored = cache.lookup(primary, request: headers, now: now) { return (stored, false) }
+            guard method == .head else { return nil }
+            let get = CacheKey.Primary(method: HTTPRequest.Method.get.rawValue, target: path)
+            return cache.lookup(get, request: headers, now: now).map { ($0, true) }
+        }
+        guard let (stored, fromGET) = found else { return nil }
         let age = stored.age(now: now)
         guard age <= acceptable else { return nil }
         var fields = stored.headers
         fields[.age] = String(age.components.seconds)
         fields[.oauthtopCache] = "hit"
+        if fromGET, fields[.contentLength] == nil { fields[.contentLength] = String(stored.body.readableBytes) }
         return LocalResponse(status: .ok, headers: fields, body: method == .head ? ByteBuffer() : stored.body)
     }
 

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import Primitives
 
 /// One client connection of a proxy listener: its requests in order, each answered through the pipeline,
 /// on the connection's event loop (the task prefers it as its executor).
@@ -67,6 +68,10 @@ struct ProxyConnection {
         case .local(let answer):
             head = HTTPResponseHead(version: request.version, status: .init(statusCode: Int(answer.status.code)))
             head.headers = HTTPHeaders(answer.fields)
+            // The proxy's own answers carry its clock's Date (a cached one keeps the upstream's).
+            if !head.headers.contains(name: "Date") {
+                head.headers.add(name: "Date", value: HTTPDate.format(secondsSince1970: self.pipeline.clock.now() / 1_000_000_000))
+            }
             Self.connection(&head, keepAlive: keepAlive, request: request)
             channel.write(HTTPServerResponsePart.head(head), promise: nil)
             if answer.body.readableBytes > 0, request.method != .HEAD {

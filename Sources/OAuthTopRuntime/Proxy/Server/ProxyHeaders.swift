@@ -20,7 +20,9 @@ public enum ProxyHeaders {
     ///   - incoming: The client's fields.
     ///   - removing: Further fields the proxy consumes (the critical-request header).
     /// - Returns: The fields without hop-by-hop fields, `Host`, `Content-Length` (set from the body sent),
-    ///   `Expect`, `Authorization` and `Proxy-Authorization`, the token header, and `removing`.
+    ///   `Expect` (the proxy answers it), `Authorization` and `Proxy-Authorization`, the token header, and
+    ///   `removing`; with ``via`` after any `Via` the client sent (RFC 9110 §7.6.3: a gateway MUST send one in
+    ///   each request it forwards).
     public static func upstreamRequestFields(
         _ incoming: HTTPFields, tokenHeader: ProxySettings.TokenHeader, removing: [String] = []
     ) -> HTTPFields {
@@ -30,8 +32,12 @@ public enum ProxyHeaders {
         for name in removing { if let name = HTTPField.Name(name) { removed.insert(name) } }
         var fields = incoming
         fields.removeAll { removed.contains($0.name) }
+        fields.append(self.via)
         return fields
     }
+
+    /// The proxy's `Via` entry: the protocol it received (HTTP/1.1) and a pseudonym, no host name or port.
+    static let via = HTTPField(name: .via, value: "1.1 oauthtop")
 
     /// Hop-by-hop fields, as a set.
     private static let hopByHopSet = Set(hopByHop)

@@ -47,7 +47,7 @@ struct ExecCommand: AsyncParsableCommand {
             Examples:
               oauthtop exec -- python3 long_job.py
               oauthtop exec --provider github -- \\
-                sh -c 'curl -H "Authorization: Bearer $(cat "$OAUTHTOP_TOKEN_FILE")" https://api.github.com/user'
+                sh -c '{ printf "Authorization: Bearer "; cat "$OAUTHTOP_TOKEN_FILE"; } | curl -H @- https://api.github.com/user'
               oauthtop exec --provider github --env GITHUB_TOKEN -- gh repo list
               oauthtop exec --config ./oauthtop.yaml --token-file /run/job/token -- ./batch.sh
             """

@@ -25,7 +25,7 @@ struct OAuthTop: AsyncParsableCommand {
             Act on a running daemon over its token socket (docs/socket.md):
               oauthtop status
               oauthtop refresh github
-              curl -H "Authorization: Bearer $(oauthtop token github)" https://api.github.com/user
+              oauthtop token github | sed 's/^/Authorization: Bearer /' | curl -H @- https://api.github.com/user
             Run a long job with a token file kept valid for it (docs/exec-and-sinks.md):
               oauthtop exec --provider github -- python3 long_job.py
 

@@ -23,7 +23,7 @@ struct TokenCommand: AsyncParsableCommand {
             provider is unknown, its refresh failed, or no daemon answers.
 
             Examples:
-              curl -H "Authorization: Bearer $(oauthtop token github)" https://api.github.com/user
+              oauthtop token github | sed 's/^/Authorization: Bearer /' | curl -H @- https://api.github.com/user
               oauthtop token github --json | jq -r .expires_at
               oauthtop token github --show
             """

@@ -58,7 +58,8 @@ final class UpstreamPool: Sendable {
         case stopped
     }
 
-    /// An idle connection (one on `eventLoop` first), a new one, or the next one released.
+    /// An idle connection on `eventLoop`, else a new one there (below the limit), else another loop's idle one,
+    /// else the next one released.
     ///
     /// - Parameter fresh: Make a new connection (the retry of a request a reused one dropped).
     /// - Throws: ``UpstreamError`` when a new connection cannot be made, or the pool is stopping.
@@ -66,15 +67,17 @@ final class UpstreamPool: Sendable {
         let key = ObjectIdentifier(eventLoop)
         let decision = self.state.withLock { state -> Decision in
             if state.stopped { return .stopped }
-            if !fresh {
-                if let connection = state.idle[key]?.popLast() { return .use(connection) }
-                for other in state.idle.keys {
-                    if let connection = state.idle[other]?.popLast() { return .use(connection) }
-                }
-            }
+            if !fresh, let connection = state.idle[key]?.popLast() { return .use(connection) }
+            // A new connection on this loop rather than another loop's idle one: borrowing it would cost a
+            // thread switch on every write and read of this exchange, and of every later one that borrows it.
             if state.open < self.maxConnections {
                 state.open += 1
                 return .connect
+            }
+            if !fresh {
+                for other in state.idle.keys {
+                    if let connection = state.idle[other]?.popLast() { return .use(connection) }
+                }
             }
             return .wait
         }

@@ -177,6 +177,8 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
             return
         }
         switch self.state {
+        // Reads held back for a slow client are not the upstream's silence.
+        case .streaming where self.paused: break
         case .awaitingHead, .streaming: self.close(UpstreamError.readTimeout)
         // An idle pooled connection is closed after a quiet read timeout, before the upstream closes it.
         case .idle: self.close(nil)

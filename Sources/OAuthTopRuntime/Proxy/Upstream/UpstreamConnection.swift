@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// One connection to the upstream, leased from ``UpstreamPool`` for one exchange at a time.
 final class UpstreamConnection: Sendable {
@@ -47,19 +48,29 @@ final class UpstreamConnection: Sendable {
         }
         // The upload runs beside the wait for the head: an upstream may answer before it has read the whole
         // request, and then the answer is returned at once while the upload goes on.
-        let upload = streamed.map { stream in Task { await self.upload(stream) } }
+        let stopped = UploadFailure()
+        if let streamed { Task { await self.upload(streamed, stopped: stopped) } }
         do {
             return try await promise.futureResult.get()
         } catch {
-            // A body past max_request_body cut the exchange off: that, not the closed connection, is why.
-            if let upload, let failure = await upload.value, failure is ProxyRequestBody.TooLarge { throw failure }
+            // A body past max_request_body cut the exchange off: that, not the closed connection, is why. (The
+            // upload records it before it closes the connection, so it is known here without waiting for the
+            // upload, which may wait on a slow client.)
+            if let failure = stopped.error, failure is ProxyRequestBody.TooLarge { throw failure }
             throw error
         }
     }
 
-    /// Writes a streamed request body, each chunk once the previous one was written (back-pressure);
-    /// returns why it stopped early, if it did (the connection is then closed).
-    private func upload(_ body: ProxyStreamedBody) async -> (any Error)? {
+    /// Why a streamed upload stopped early, set before the connection is closed for it.
+    private final class UploadFailure: Sendable {
+        private let failure = Mutex<(any Error)?>(nil)
+        var error: (any Error)? { self.failure.withLock { $0 } }
+        func record(_ error: any Error) { self.failure.withLock { $0 = error } }
+    }
+
+    /// Writes a streamed request body, each chunk once the previous one was written (back-pressure); records
+    /// in `stopped` why it stopped early, if it did (the connection is then closed).
+    private func upload(_ body: ProxyStreamedBody, stopped: UploadFailure) async {
         let handler = self.handler
         var failure: (any Error)?
         do {
@@ -70,8 +81,8 @@ final class UpstreamConnection: Sendable {
         } catch {
             failure = error
         }
+        if let failure { stopped.record(failure) }
         let success = failure == nil
         self.channel.eventLoop.execute { handler.value.requestFinished(success: success) }
-        return failure
     }
 }

@@ -169,6 +169,28 @@ struct UpstreamConnectionTests {
         }
     }
 
+    @Test("an unreachable upstream and more concurrent requests than max_connections: every one gets its 502")
+    func unreachableWithWaiters() async throws {
+        var options = ProxyOptions()
+        options.maxConnections = 1
+        // A port nothing listens on any more: a raw upstream started and stopped.
+        let url = try await withRawUpstream { upstream in upstream.baseURL }
+        options.upstreamURL = url
+        try await withProxy(options) { proxy in
+            let secret = try proxy.secret
+            let answers = try await withThrowingTaskGroup(of: CurlOutcome.self) { group in
+                for _ in 0..<5 {
+                    group.addTask { try await curlThrough(proxy.url + "/ok", secret: secret, ["-m", "60"]) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(
+                answers.allSatisfy { $0.status == 502 && $0.body.contains("\"upstream_unreachable\"") },
+                "\(answers.map { "curl \($0.exit): \($0.status) \($0.body)" })"
+            )
+        }
+    }
+
     @Test("read_timeout: silence before the head is a 504; silence mid-body cuts the client's response off")
     func readTimeout() async throws {
         var options = ProxyOptions()

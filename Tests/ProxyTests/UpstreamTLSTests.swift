@@ -10,7 +10,7 @@ import Testing
 struct UpstreamTLSTests {
     private static let names = ["IP:127.0.0.1", "DNS:localhost"]
 
-    @Test("a certificate the CA signed, for 127.0.0.1 (IP SAN) and localhost (DNS name): served, kept alive", arguments: ["127.0.0.1", "localhost"])
+    @Test("a certificate the CA signed, for 127.0.0.1 (IP SAN) and localhost (DNS name): served, kept alive, a dropped one retried", arguments: ["127.0.0.1", "localhost"])
     func trusted(host: String) async throws {
         try await withRawUpstreamProxy(
             certificate: { try await TestCertificates.server(in: $0, name: "upstream", names: Self.names) },
@@ -22,6 +22,11 @@ struct UpstreamTLSTests {
                 #expect(answer.status == 200 && answer.body.hasPrefix("ok "), "\(answer.status) \(answer.body)")
             }
             #expect(upstream.accepted == 1, "one TLS connection for the three: \(upstream.events)")
+            // The upstream drops the kept-alive connection without close_notify as the next request arrives:
+            // that is a close like any other, and the request is sent again on a new connection.
+            let retried = try await curlThrough(proxy.url + "/drop-if-reused", secret: secret)
+            #expect(retried.status == 200 && retried.body.hasPrefix("ok "), "\(retried.status) \(retried.body)")
+            #expect(upstream.events.contains { $0.hasPrefix("dropped ") })
         }
     }
 

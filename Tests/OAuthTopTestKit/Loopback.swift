@@ -32,6 +32,36 @@ public func freeLoopbackPort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
+/// A loopback port that refuses connections for as long as this object lives: a socket bound to 127.0.0.1
+/// port 0 that never listens. Unlike ``freeLoopbackPort()``, the port cannot be taken meanwhile by a server
+/// the test starts (a proxy bound to port 0 got the "free" port of an unreachable token endpoint once).
+public final class RefusingLoopbackPort: @unchecked Sendable {
+    public let port: Int
+    private let fd: Int32
+
+    /// - Throws: ``LoopbackError`` when no socket can be made or bound.
+    public init() throws {
+        let fd = makeTCPSocket()
+        guard fd >= 0 else { throw LoopbackError(description: "cannot create a socket: errno \(errno)") }
+        var address = loopbackAddress(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard bound == 0, named == 0 else {
+            close(fd)
+            throw LoopbackError(description: "cannot bind 127.0.0.1:0: errno \(errno)")
+        }
+        self.fd = fd
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(self.fd) }
+}
+
 /// Whether a plain TCP connect to `port` on 127.0.0.1 is refused (nothing listens there).
 public func connectionRefused(port: Int) -> Bool {
     let fd = makeTCPSocket()

@@ -9,9 +9,11 @@ import TokenManager
 struct ProxyEmergencyTests {
     @Test("the provider's token endpoint refusing connections: emergency true, OAuth tried, nothing forwarded")
     func emergencyAnswer() async throws {
+        let refusing = try RefusingLoopbackPort()
         var options = ProxyOptions()
-        options.tokenEndpoint = "http://127.0.0.1:\(try freeLoopbackPort())/oauth/token"
+        options.tokenEndpoint = "http://127.0.0.1:\(refusing.port)/oauth/token"
         try await withProxy(options) { proxy in
+            defer { withExtendedLifetime(refusing) {} }
             let answer = try await curl(proxy.url + "/v1/items", bearer: try proxy.secret)
             #expect(answer.status == 502, "\(answer.body)")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])

@@ -83,6 +83,9 @@ struct ProxyOptions: Sendable {
     var rateLimit = ProxySettings.RateLimit()
     var onRateLimit: ProxySettings.BodyRewrite?
     var readTimeout: Duration = .seconds(30)
+    /// The upstream's CA file (`ca_file`) and the pool's `max_connections` (the settings' default when `nil`).
+    var caFile: String?
+    var maxConnections: Int?
     var quota: ProxySettings.Quota?
     var cache: ProxySettings.Cache?
     /// A token endpoint for the provider instead of the identity provider's (one that refuses connections
@@ -148,6 +151,8 @@ func withProxy<T: Sendable>(
         settings.rateLimit = options.rateLimit
         settings.onRateLimit = options.onRateLimit
         settings.readTimeout = options.readTimeout
+        settings.caFile = options.caFile
+        if let maxConnections = options.maxConnections { settings.maxConnections = maxConnections }
         settings.quota = options.quota
         settings.cache = options.cache
         let listening = Mutex<APIProxyService.Listening?>(nil)

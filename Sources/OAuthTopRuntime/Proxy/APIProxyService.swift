@@ -102,7 +102,13 @@ public struct APIProxyService: Service {
             hooks: self.hooks, clock: self.clock, logger: self.logger
         )
         do {
-            try await self.serve(pipeline)
+            // Requests waiting for an upstream connection end when the shutdown begins (503), not after the
+            // requests in flight, which the server lets finish.
+            try await withGracefulShutdownHandler {
+                try await self.serve(pipeline)
+            } onGracefulShutdown: {
+                pool.stop()
+            }
         } catch {
             await pool.shutdown()
             throw error

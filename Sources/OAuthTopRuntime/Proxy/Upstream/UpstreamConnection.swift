@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// One connection to the upstream, leased from ``UpstreamPool`` for one exchange at a time.
 final class UpstreamConnection: Sendable {
@@ -15,7 +16,7 @@ final class UpstreamConnection: Sendable {
     /// Sends `head` and `body` and waits for the response head; the body follows as the head's `body`.
     ///
     /// A kept body is written with the head at once; a streamed one is written as it arrives from the
-    /// client.
+    /// client, beside the response (an upstream may answer before it has read the whole request).
     ///
     /// - Parameter pool: Takes the connection back when the exchange leaves it reusable.
     func exchange(
@@ -45,20 +46,31 @@ final class UpstreamConnection: Sendable {
         } else {
             eventLoop.execute(start)
         }
-        // The upload runs beside the wait for the head (an upstream may answer early, and its answer then
-        // ends the upload when it closes the connection); the exchange returns once both are done, so that
-        // the client's connection reads its next request only after this one's body.
-        if let streamed {
-            let failure = await self.upload(streamed)
-            // A body past max_request_body cut the exchange off: that, not the closed connection, is why.
-            if let failure = failure as? ProxyRequestBody.TooLarge { throw failure }
+        // The upload runs beside the wait for the head: an upstream may answer before it has read the whole
+        // request, and then the answer is returned at once while the upload goes on.
+        let stopped = UploadFailure()
+        if let streamed { Task { await self.upload(streamed, stopped: stopped) } }
+        do {
+            return try await promise.futureResult.get()
+        } catch {
+            // A body past max_request_body cut the exchange off: that, not the closed connection, is why. (The
+            // upload records it before it closes the connection, so it is known here without waiting for the
+            // upload, which may wait on a slow client.)
+            if let failure = stopped.error, failure is ProxyRequestBody.TooLarge { throw failure }
+            throw error
         }
-        return try await promise.futureResult.get()
     }
 
-    /// Writes a streamed request body, each chunk once the previous one was written (back-pressure);
-    /// returns why it stopped early, if it did (the connection is then closed).
-    private func upload(_ body: ProxyStreamedBody) async -> (any Error)? {
+    /// Why a streamed upload stopped early, set before the connection is closed for it.
+    private final class UploadFailure: Sendable {
+        private let failure = Mutex<(any Error)?>(nil)
+        var error: (any Error)? { self.failure.withLock { $0 } }
+        func record(_ error: any Error) { self.failure.withLock { $0 = error } }
+    }
+
+    /// Writes a streamed request body, each chunk once the previous one was written (back-pressure); records
+    /// in `stopped` why it stopped early, if it did (the connection is then closed).
+    private func upload(_ body: ProxyStreamedBody, stopped: UploadFailure) async {
         let handler = self.handler
         var failure: (any Error)?
         do {
@@ -69,8 +81,8 @@ final class UpstreamConnection: Sendable {
         } catch {
             failure = error
         }
+        if let failure { stopped.record(failure) }
         let success = failure == nil
         self.channel.eventLoop.execute { handler.value.requestFinished(success: success) }
-        return failure
     }
 }

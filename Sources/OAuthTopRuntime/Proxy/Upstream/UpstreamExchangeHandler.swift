@@ -8,6 +8,11 @@ import NIOSSL
 /// `NIOThrowingAsyncSequenceProducer` whose back-pressure holds the channel's reads (a client that reads
 /// slowly slows the upstream, nothing piles up), and tells the pool when the connection can carry another
 /// request: the response ended, the request was sent whole, and neither side said `Connection: close`.
+///
+/// It also keeps the read timeout (not NIO's `IdleStateHandler`, which counts from the last read only): the
+/// upstream is silent when nothing was read or written for `readTimeout` while an exchange waits for it; an
+/// exchange starts the count afresh (a pooled connection's quiet time is not the upstream's), and reads held
+/// back for a slow client do not count (the upstream is not silent, the client is slow).
 final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = HTTPClientRequestPart
@@ -36,6 +41,10 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private var state = State.idle
     private var context: ChannelHandlerContext?
+    private let readTimeout: TimeAmount
+    /// The last read or write (or the start of the exchange, or the end of held-back reads).
+    private var lastActivity = NIODeadline.now()
+    private var timer: Scheduled<Void>?
     /// Whether the response allows another request on this connection.
     private var responseKeepsAlive = true
     /// Whether the request (head, body, end) was written whole.
@@ -52,11 +61,36 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// Called on the event loop once, when the connection closes.
     var onClosed: (() -> Void)?
 
+    /// - Parameter readTimeout: How long the upstream may be silent during an exchange; also how long an idle
+    ///   pooled connection is kept.
+    init(readTimeout: TimeAmount) {
+        self.readTimeout = readTimeout
+    }
+
+    /// Whether the connection closed (an exchange begun on it fails at once).
+    var isClosed: Bool {
+        if case .closed = self.state { return true }
+        return false
+    }
+
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        if context.channel.isActive {
+            self.lastActivity = .now()
+            self.armTimer(context: context)
+        }
+    }
+
+    /// Connected: the read timeout starts (the connect has its own).
+    func channelActive(context: ChannelHandlerContext) {
+        self.lastActivity = .now()
+        if self.timer == nil { self.armTimer(context: context) }
+        context.fireChannelActive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        self.timer?.cancel()
+        self.timer = nil
         self.context = nil
     }
 
@@ -73,6 +107,8 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.responseKeepsAlive = true
         self.requestSent = !bodyPending
         self.requestCloses = requestCloses
+        self.lastActivity = .now()
+        self.resumeReads()
     }
 
     /// The streamed request body was written whole (or failed: the connection is not reused).
@@ -88,6 +124,7 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
     // MARK: Reads
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.lastActivity = .now()
         switch self.unwrapInboundIn(data) {
         case .head(let head):
             guard case .awaitingHead(let promise) = self.state else {
@@ -110,8 +147,16 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
             guard case .streaming(let source) = self.state else { return }
             self.state = .idle
             source.finish()
+            // The body's consumer may still hold reads back: the next exchange (and the upstream's close of
+            // an idle connection) must be read.
+            self.resumeReads()
             self.reuseOrClose()
         }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        self.lastActivity = .now()
+        context.write(data, promise: promise)
     }
 
     func read(context: ChannelHandlerContext) {
@@ -125,7 +170,13 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// The consumer wants more: reads resume.
     fileprivate func resume(exchange: Int) {
         guard exchange == self.exchange else { return }
+        self.resumeReads()
+    }
+
+    private func resumeReads() {
+        guard self.paused else { return }
         self.paused = false
+        self.lastActivity = .now()
         if self.readPending, let context = self.context {
             self.readPending = false
             context.read()
@@ -164,16 +215,34 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
         switch error {
         case let error as UpstreamError: failure = error
         case let error as HTTPParserError: failure = .badResponse("\(error)")
+        // A TLS upstream that closes without close_notify (many do, on idle keep-alive connections) closed
+        // the connection: a pooled one may be retried as after a plain close.
+        case NIOSSLError.uncleanShutdown: failure = .closed(beforeResponse: self.awaitingHead)
         case let error as NIOSSLError: failure = .connectFailed("TLS: \(error)")
+        case let error as NIOSSLExtraError: failure = .connectFailed("TLS: \(error)")
         case let error as BoringSSLError: failure = .connectFailed("TLS: \(error)")
         default: failure = .closed(beforeResponse: self.awaitingHead)
         }
         self.close(failure)
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard let event = event as? IdleStateHandler.IdleStateEvent, event == .read else {
-            context.fireUserInboundEventTriggered(event)
+    // MARK: The read timeout
+
+    private func armTimer(context: ChannelHandlerContext) {
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        self.timer = context.eventLoop.scheduleTask(deadline: self.lastActivity + self.readTimeout) {
+            handler.value.timerFired()
+        }
+    }
+
+    private func timerFired() {
+        self.timer = nil
+        guard let context = self.context else { return }
+        if case .closed = self.state { return }
+        // Reads held back for a slow consumer: the silence is ours, not the upstream's.
+        if self.paused { self.lastActivity = .now() }
+        if NIODeadline.now() < self.lastActivity + self.readTimeout {
+            self.armTimer(context: context)
             return
         }
         switch self.state {
@@ -195,6 +264,8 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func fail(_ error: UpstreamError) {
         let state = self.state
         self.state = .closed
+        self.timer?.cancel()
+        self.timer = nil
         switch state {
         case .awaitingHead(let promise): promise.fail(error)
         case .streaming(let source): source.finish(error)

@@ -22,19 +22,23 @@ final class UpstreamPool: Sendable {
         /// Open connections (idle, leased, being made).
         var open = 0
         var waiters: [Waiter] = []
+        var nextWaiter = 0
         var stopped = false
     }
 
     private let state = Mutex(State())
 
-    /// A request waiting for a connection: given one released, or one made for it, or why none could be.
-    private struct Waiter {
-        let eventLoop: ObjectIdentifier
-        let continuation: CheckedContinuation<Result<UpstreamConnection, UpstreamError>, Never>
+    /// What a waiting request is given: a connection released, a free slot to make one in, or why neither.
+    private enum Handed: Sendable {
+        case connection(UpstreamConnection)
+        case connect
+        case failure(UpstreamError)
+    }
 
-        func resume(returning result: Result<UpstreamConnection, UpstreamError>) {
-            self.continuation.resume(returning: result)
-        }
+    /// A request waiting for a connection (its number finds it again when its task is cancelled).
+    private struct Waiter {
+        let id: Int
+        let continuation: CheckedContinuation<Handed, Never>
     }
 
     init(endpoint: UpstreamEndpoint, maxConnections: Int, connectTimeout: Duration, readTimeout: Duration) {
@@ -51,41 +55,43 @@ final class UpstreamPool: Sendable {
         let reused: Bool
     }
 
-    private enum Decision {
-        case use(UpstreamConnection)
-        case connect
-        case wait
-        case stopped
-    }
-
-    /// An idle connection on `eventLoop`, else a new one there (below the limit), else another loop's idle one,
-    /// else the next one released.
+    /// An idle connection (one on `eventLoop` first), a new one, or the next one released or the next free
+    /// slot. A waiting request whose task is cancelled (its client went away, the proxy stops) stops waiting.
     ///
     /// - Parameter fresh: Make a new connection (the retry of a request a reused one dropped).
     /// - Throws: ``UpstreamError`` when a new connection cannot be made, or the pool is stopping.
     func lease(on eventLoop: any EventLoop, fresh: Bool = false) async throws(UpstreamError) -> Lease {
         let key = ObjectIdentifier(eventLoop)
-        let decision = self.state.withLock { state -> Decision in
-            if state.stopped { return .stopped }
-            if !fresh, let connection = state.idle[key]?.popLast() { return .use(connection) }
-            // A new connection on this loop rather than another loop's idle one: borrowing it would cost a
-            // thread switch on every write and read of this exchange, and of every later one that borrows it.
-            if state.open < self.maxConnections {
-                state.open += 1
-                return .connect
+        let handed: Handed
+        if let now = self.state.withLock({ self.take(&$0, key: key, fresh: fresh) }) {
+            handed = now
+        } else {
+            let id = self.state.withLock { state in
+                state.nextWaiter &+= 1
+                return state.nextWaiter
             }
-            if !fresh {
-                for other in state.idle.keys {
-                    if let connection = state.idle[other]?.popLast() { return .use(connection) }
+            handed = await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Handed, Never>) in
+                    // Decided again under the lock that queues the waiter: a slot freed since is not missed.
+                    let now = self.state.withLock { state -> Handed? in
+                        if let handed = self.take(&state, key: key, fresh: fresh) { return handed }
+                        if Task.isCancelled { return .failure(.shutdown) }
+                        state.waiters.append(Waiter(id: id, continuation: continuation))
+                        return nil
+                    }
+                    if let now { continuation.resume(returning: now) }
                 }
+            } onCancel: {
+                let waiter = self.state.withLock { state -> Waiter? in
+                    guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                    return state.waiters.remove(at: index)
+                }
+                waiter?.continuation.resume(returning: .failure(.shutdown))
             }
-            return .wait
         }
-        switch decision {
-        case .use(let connection):
+        switch handed {
+        case .connection(let connection):
             return Lease(connection: connection, reused: true)
-        case .stopped:
-            throw .shutdown
         case .connect:
             do {
                 return Lease(connection: try await self.connect(on: eventLoop), reused: false)
@@ -94,20 +100,29 @@ final class UpstreamPool: Sendable {
                 self.handOnSlot()
                 throw error
             }
-        case .wait:
-            let handed = await withCheckedContinuation { continuation in
-                let stopped = self.state.withLock { state -> Bool in
-                    if state.stopped { return true }
-                    state.waiters.append(Waiter(eventLoop: key, continuation: continuation))
-                    return false
-                }
-                if stopped { continuation.resume(returning: .failure(.shutdown)) }
-            }
-            return Lease(connection: try handed.get(), reused: true)
+        case .failure(let error):
+            throw error
         }
     }
 
-    /// Makes a connection on `eventLoop`: TCP (no Nagle), TLS for https, HTTP/1.1, the read timeout.
+    /// An idle connection, or a slot for a new one, or the pool's end; `nil` when the request must wait.
+    private func take(_ state: inout State, key: ObjectIdentifier, fresh: Bool) -> Handed? {
+        if state.stopped { return .failure(.shutdown) }
+        if !fresh {
+            if let connection = state.idle[key]?.popLast() { return .connection(connection) }
+            for other in state.idle.keys {
+                if let connection = state.idle[other]?.popLast() { return .connection(connection) }
+            }
+        }
+        if state.open < self.maxConnections {
+            state.open += 1
+            return .connect
+        }
+        return nil
+    }
+
+    /// Makes a connection on `eventLoop`: TCP (no Nagle), TLS for https, HTTP/1.1, the exchange handler (which
+    /// keeps the read timeout).
     private func connect(on eventLoop: any EventLoop) async throws(UpstreamError) -> UpstreamConnection {
         let endpoint = self.endpoint
         let readTimeout = self.readTimeout
@@ -121,8 +136,7 @@ final class UpstreamPool: Sendable {
                         try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: endpoint.serverHostname))
                     }
                     try sync.addHTTPClientHandlers()
-                    try sync.addHandler(IdleStateHandler(readTimeout: readTimeout))
-                    try sync.addHandler(UpstreamExchangeHandler())
+                    try sync.addHandler(UpstreamExchangeHandler(readTimeout: readTimeout))
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)
@@ -139,6 +153,8 @@ final class UpstreamPool: Sendable {
         do {
             let connection = try await channel.eventLoop.submit { () throws -> UpstreamConnection in
                 let handler = try channel.pipeline.syncOperations.handler(type: UpstreamExchangeHandler.self)
+                // Closed before `onClosed` was set (the upstream closed at once): it would never free its slot.
+                if handler.isClosed { throw UpstreamError.closed(beforeResponse: true) }
                 let connection = UpstreamConnection(channel: channel, handler: handler)
                 handler.onClosed = { [weak self] in self?.closed(connection) }
                 return connection
@@ -162,22 +178,18 @@ final class UpstreamPool: Sendable {
     /// Takes back a connection after an exchange that left it reusable (called on its event loop).
     func release(_ connection: UpstreamConnection) {
         enum Next {
-            case waiter(Waiter)
+            case waiter(CheckedContinuation<Handed, Never>)
             case pooled
             case close
         }
         let next = self.state.withLock { state -> Next in
             if state.stopped { return .close }
-            let key = ObjectIdentifier(connection.channel.eventLoop)
-            // A waiter on the connection's own loop first (no thread switch for its exchange), else the longest.
-            if let index = state.waiters.firstIndex(where: { $0.eventLoop == key }) ?? state.waiters.indices.first {
-                return .waiter(state.waiters.remove(at: index))
-            }
-            state.idle[key, default: []].append(connection)
+            if !state.waiters.isEmpty { return .waiter(state.waiters.removeFirst().continuation) }
+            state.idle[ObjectIdentifier(connection.channel.eventLoop), default: []].append(connection)
             return .pooled
         }
         switch next {
-        case .waiter(let waiter): waiter.resume(returning: .success(connection))
+        case .waiter(let waiter): waiter.resume(returning: .connection(connection))
         case .pooled: break
         case .close: connection.channel.close(promise: nil)
         }
@@ -193,27 +205,20 @@ final class UpstreamPool: Sendable {
         self.handOnSlot()
     }
 
-    /// A free slot goes to the first waiter: a connection is made for it.
+    /// A free slot goes to the first waiter, which makes a connection in it (on its own event loop).
     private func handOnSlot() {
         let waiter = self.state.withLock { state -> Waiter? in
-            guard state.open < self.maxConnections, !state.waiters.isEmpty else { return nil }
+            guard !state.stopped, state.open < self.maxConnections, !state.waiters.isEmpty else { return nil }
             state.open += 1
             return state.waiters.removeFirst()
         }
-        guard let waiter else { return }
-        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
-        Task {
-            do throws(UpstreamError) {
-                waiter.resume(returning: .success(try await self.connect(on: eventLoop)))
-            } catch {
-                self.state.withLock { $0.open -= 1 }
-                waiter.resume(returning: .failure(error))
-            }
-        }
+        waiter?.continuation.resume(returning: .connect)
     }
 
-    /// Closes every connection; waiting requests fail.
-    func shutdown() async {
+    /// Stops the pool: closes every idle connection, and each leased one when its exchange ends; waiting
+    /// requests fail with ``UpstreamError/shutdown`` at once, and so do later leases. Called when a graceful
+    /// shutdown begins (requests waiting for a connection end then, not after the slow ones ahead of them).
+    func stop() {
         let (idle, waiters) = self.state.withLock { state in
             state.stopped = true
             let idle = state.idle.values.flatMap { $0 }
@@ -222,7 +227,14 @@ final class UpstreamPool: Sendable {
             state.waiters = []
             return (idle, waiters)
         }
-        for waiter in waiters { waiter.resume(returning: .failure(.shutdown)) }
-        for connection in idle { try? await connection.channel.close() }
+        for waiter in waiters { waiter.continuation.resume(returning: .failure(.shutdown)) }
+        for connection in idle { connection.channel.close(promise: nil) }
+    }
+
+    /// ``stop()``, then waits until the idle connections are closed.
+    func shutdown() async {
+        let idle = self.state.withLock { state in state.idle.values.flatMap { $0 } }
+        self.stop()
+        for connection in idle { try? await connection.channel.closeFuture.get() }
     }
 }

@@ -188,12 +188,8 @@ struct CurlOutcome: Sendable {
 
 /// `curl` through the proxy at `url` with the listener's secret (from a 0600 header file, never argv).
 func curlThrough(_ url: String, secret: String, _ extra: [String] = []) async throws -> CurlOutcome {
-    let file = "/tmp/oauthtop-proxy-header-\(UUID().uuidString.prefix(8))"
-    guard FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-        throw ProxyTestFailure("cannot create \(file)")
-    }
+    let file = try secretHeaderFile(["Authorization: Bearer \(secret)"]) ?? ""
     defer { try? FileManager.default.removeItem(atPath: file) }
-    try Data("Authorization: Bearer \(secret)\n".utf8).write(to: URL(fileURLWithPath: file))
     let (exit, output) = try await runProgram(
         "/usr/bin/curl", ["-s", "-m", "120", "-w", "\n%{http_code}", "-H", "@" + file] + extra + [url]
     )

@@ -1,9 +1,11 @@
+import HTTPTypes
 import OAuthTopConfig
 import OAuthTopRuntime
 
 /// Feeds bytes to the API proxy's parsers of outside input: the request guard (method and raw request
-/// target), the `WWW-Authenticate` rule, and the `on_rate_limit` JSON body rewrite. The first line is the
-/// method, the second the target (also read as a `WWW-Authenticate` value), the rest a request body.
+/// target), the `WWW-Authenticate` rule, the `Connection` field's options, and the `on_rate_limit` JSON body
+/// rewrite. The first line is the method, the second the target (also read as a `WWW-Authenticate` value
+/// and as a `Connection` value), the rest a request body.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzProxyRequest(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
@@ -21,6 +23,12 @@ public func fuzzProxyRequest(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         precondition(refusal.status == 400 || refusal.status == 405, "a refusal must be 400 or 405")
     }
     _ = AuthErrorRule.isInvalidTokenChallenge(target)
+    // Hop-by-hop fields never cross the proxy, whatever `Connection` names.
+    var fields = HTTPFields()
+    fields.append(HTTPField(name: .connection, value: target))
+    fields.append(HTTPField(name: .transferEncoding, value: "chunked"))
+    let down = ProxyHeaders.clientResponseFields(fields)
+    precondition(!down.contains { $0.name == .connection || $0.name == .transferEncoding }, "a hop-by-hop field crossed")
     let body = parts.count > 2 ? Array(parts[2].utf8) : bytes
     for rule in [
         ProxySettings.BodyRewrite(jsonField: "model", from: "big", to: "small"),

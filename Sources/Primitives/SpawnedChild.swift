@@ -38,6 +38,8 @@ public final class SpawnedChild: Sendable {
         /// Whether the child leads a process group of its own; ``SpawnedChild/signal(_:)`` then reaches
         /// everything it started.
         public var ownProcessGroup = false
+        /// The child's working directory; `nil`: ours.
+        public var directory: String?
         /// Signals set back to their default action in the child.
         public var defaultSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGALRM, SIGUSR1, SIGUSR2]
 
@@ -123,6 +125,12 @@ public final class SpawnedChild: Sendable {
             }
         }
         if let closeFrom = Self.closeFrom { _ = closeFrom(&actions, 3) }
+        if let directory = options.directory {
+            guard let changeDirectory = Self.changeDirectory else {
+                throw SpawnError(program: program, notFound: false, reason: "this C library cannot start a child in a directory")
+            }
+            _ = changeDirectory(&actions, directory)
+        }
 
         let arguments = argv.map { strdup($0) } + [nil]
         let variables = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -157,6 +165,12 @@ public final class SpawnedChild: Sendable {
     /// show: looked up once by name. Where glibc lacks it, descriptors without close-on-exec are inherited.
     private static let closeFrom: CloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np")
         .map { unsafeBitCast($0, to: CloseFrom.self) }
+
+    private typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), looked up as `closeFrom` is.
+    private static let changeDirectory: ChangeDirectory? = dlsym(nil, "posix_spawn_file_actions_addchdir_np")
+        .map { unsafeBitCast($0, to: ChangeDirectory.self) }
 
     /// Sends `signal` to the child (to its whole process group when it leads one), unless it has exited.
     public func signal(_ signal: Int32) {

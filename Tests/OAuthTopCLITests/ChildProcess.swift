@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 import Synchronization
 
 #if canImport(Glibc)
@@ -29,13 +30,23 @@ final class ChildProcess: Sendable {
 
     let executable: String
     let arguments: [String]
-    private let process: Process
+    /// Started with posix_spawn (Primitives' `SpawnedChild`, as oauthtop starts its own children): Foundation's
+    /// `Process.run()` crashed once in CI (a bad pointer in its memmove) with many tests spawning at once.
+    private let child: SpawnedChild
+    /// How the child ended, once a waiting thread reaped it (a box of its own: the waiting task may outlive this).
+    private let termination = TerminationBox()
+
+    private final class TerminationBox: Sendable {
+        let state = Mutex<SpawnedChild.Termination?>(nil)
+
+        func withLock<T>(_ body: (inout SpawnedChild.Termination?) -> T) -> T { self.state.withLock { body(&$0) } }
+    }
     private let output: OutputBuffer
     /// The pipes' read ends, kept open while the reader threads use their descriptors.
     private let readers: [FileHandle]
 
     /// The child's process id.
-    var pid: Int32 { self.process.processIdentifier }
+    var pid: Int32 { self.child.pid }
 
     /// Starts `executable` (by default the oauthtop binary) with `arguments`, an explicit environment,
     /// a working directory and optional stdin.
@@ -49,33 +60,43 @@ final class ChildProcess: Sendable {
         let executable = try executable ?? CLIBinary.located()
         self.executable = executable
         self.arguments = arguments
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        if let directory { process.currentDirectoryURL = directory }
-        process.standardInput = stdin ?? FileHandle.nullDevice
-        self.process = process
         let output = OutputBuffer()
         self.output = output
-        // Foundation's `Pipe()` is not close-on-exec, so a child started concurrently by another
-        // test would inherit this one's write ends and hold them open: the readers would not see end
-        // of file until that other child exits. So the pipes are close-on-exec (`posix_spawn`'s dup2
-        // onto fd 1 and 2 clears the flag on this child's copies), and since `pipe` and `fcntl` are
-        // two steps, pipes are made and children started under one lock.
-        self.readers = try Self.spawnLock.withLock { _ in try Self.spawn(process, into: output) }
+        var options = SpawnedChild.Options()
+        options.directory = directory?.path
+        options.stdin = stdin.map { .descriptor($0.fileDescriptor) } ?? .devNull
+        // The pipes are close-on-exec, so a child started concurrently by another test does not inherit this
+        // one's write ends (posix_spawn's dup2 onto fd 1 and 2 clears the flag on this child's copies).
+        let (child, readers) = try Self.spawnLock.withLock { _ in
+            try Self.spawn([executable] + arguments, environment: environment, options: options, into: output)
+        }
+        self.child = child
+        self.readers = readers
+        let termination = self.termination
+        Task.detached {
+            let ended = await child.waitForExit()
+            termination.withLock { $0 = ended }
+        }
     }
 
     /// Serialises pipe creation and spawning (see `init`).
     private static let spawnLock = Mutex(())
 
-    /// Starts `process` with stdout and stderr on new pipes read into `output`; returns the read ends.
-    private static func spawn(_ process: Process, into output: OutputBuffer) throws -> [FileHandle] {
+    /// Starts `argv` with stdout and stderr on new pipes read into `output`; returns the child and the read ends.
+    private static func spawn(
+        _ argv: [String], environment: [String: String], options: SpawnedChild.Options, into output: OutputBuffer
+    ) throws -> (SpawnedChild, [FileHandle]) {
         let (stdoutRead, stdoutWrite) = try Self.closeOnExecPipe()
         let (stderrRead, stderrWrite) = try Self.closeOnExecPipe()
-        process.standardOutput = stdoutWrite
-        process.standardError = stderrWrite
-        try process.run()
+        var options = options
+        options.stdout = .descriptor(stdoutWrite.fileDescriptor)
+        options.stderr = .descriptor(stderrWrite.fileDescriptor)
+        let child: SpawnedChild
+        do {
+            child = try SpawnedChild.spawn(argv, environment: environment, options: options)
+        } catch {
+            throw CLITestFailure("\(error)")
+        }
         // The parent's copies of the write ends must close, or the readers never see end of file.
         try stdoutWrite.close()
         try stderrWrite.close()
@@ -89,7 +110,7 @@ final class ChildProcess: Sendable {
         } closed: {
             $0.stderrClosed = true
         }
-        return [stdoutRead, stderrRead]
+        return (child, [stdoutRead, stderrRead])
     }
 
     /// Reads `descriptor` on a thread of its own with blocking read(2) until end of file: simpler and
@@ -205,7 +226,16 @@ final class ChildProcess: Sendable {
         try self.stdoutLines.map { try EventLine(parsing: $0) }
     }
 
-    var isRunning: Bool { self.process.isRunning }
+    var isRunning: Bool { self.termination.withLock { $0 == nil } }
+
+    /// The exit status, or the signal for a child killed by one (0 while it runs).
+    private var terminationStatus: Int32 {
+        switch self.termination.withLock({ $0 }) {
+        case .exited(let code): code
+        case .signalled(let signal): signal
+        case nil: 0
+        }
+    }
 
     /// Waits until an event named `name` (and matching `predicate`) has been printed.
     ///
@@ -224,7 +254,7 @@ final class ChildProcess: Sendable {
             if !self.isRunning, self.output.withLock({ $0.stdoutClosed }) {
                 if let found = try self.events().first(where: { $0.event == name && predicate($0) }) { return found }
                 throw CLITestFailure(
-                    "\(self.commandLine) exited (status \(self.process.terminationStatus))"
+                    "\(self.commandLine) exited (status \(self.terminationStatus))"
                         + " before printing a '\(name)' event; events: \(try self.eventNames());"
                         + " stderr: \(self.stderrTail)"
                 )
@@ -255,29 +285,29 @@ final class ChildProcess: Sendable {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        guard self.process.terminationReason == .exit else {
+        guard case .exited(let status) = self.termination.withLock({ $0 }) else {
             throw CLITestFailure(
-                "\(self.commandLine) was killed by signal \(self.process.terminationStatus);"
+                "\(self.commandLine) was killed by signal \(self.terminationStatus);"
                     + " stderr: \(self.stderrTail)"
             )
         }
-        return self.process.terminationStatus
+        return status
     }
 
     /// Sends SIGTERM, as a service manager would to stop the daemon.
     func terminate() {
-        if self.isRunning { kill(self.pid, SIGTERM) }
+        self.child.signal(SIGTERM)
     }
 
     /// Sends `signal` (e.g. SIGHUP) if the child still runs.
     func send(_ signal: Int32) {
-        if self.isRunning { kill(self.pid, signal) }
+        self.child.signal(signal)
     }
 
     /// Kills the child with SIGKILL if it still runs and waits (bounded) until it is gone.
     func stop() async {
         guard self.isRunning else { return }
-        kill(self.pid, SIGKILL)
+        self.child.signal(SIGKILL)
         let deadline = ContinuousClock.now + .seconds(10)
         while self.isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
@@ -299,6 +329,6 @@ final class ChildProcess: Sendable {
 
     deinit {
         // Backstop: a child must never outlive its test.
-        if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
+        self.child.signal(SIGKILL)
     }
 }

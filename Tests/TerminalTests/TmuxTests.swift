@@ -82,8 +82,11 @@ import Testing
         try Self.startDemo(tmux, demo: demo, environment: variant.environment)
         let pane = "demo"
 
-        let first = try await tmux.waitFor("the first frame", read: { try tmux.capture(target: pane) }) {
-            $0.contains("size: 100x30") && $0.contains("last key: none")
+        // The whole first frame: tmux may be captured while a frame is still arriving (its bottom not drawn yet).
+        let first = try await tmux.waitFor("the first frame", read: { try tmux.capture(target: pane) }) { screen in
+            let rows = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            return screen.contains("size: 100x30") && screen.contains("last key: none") && rows.count >= 30
+                && rows[29].hasPrefix("└")
         }
         let lines = first.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first?.hasPrefix("┌─ terminal-demo ─") == true, "top border, UTF-8:\n\(first)")

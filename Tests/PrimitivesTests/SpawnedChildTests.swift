@@ -28,6 +28,23 @@ struct SpawnedChildTests {
         sleeping.signal(SIGKILL)  // after the reap: sent to nobody
     }
 
+    @Test("a working directory: the child starts in it, and ours is not changed")
+    func workingDirectory() async throws {
+        let directory = NSTemporaryDirectory() + "oauthtop-spawn-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let ours = FileManager.default.currentDirectoryPath
+        var options = SpawnedChild.Options()
+        options.searchPath = true
+        options.directory = directory
+        let child = try SpawnedChild.spawn(["sh", "-c", "pwd > here"], environment: Self.environment, options: options)
+        #expect(await child.waitForExit() == .exited(0))
+        let written = try String(contentsOfFile: directory + "/here", encoding: .utf8)
+        #expect(URL(fileURLWithPath: written.trimmingCharacters(in: .newlines)).resolvingSymlinksInPath().path
+            == URL(fileURLWithPath: directory).resolvingSymlinksInPath().path)
+        #expect(FileManager.default.currentDirectoryPath == ours)
+    }
+
     @Test("a missing program and a relative path without the PATH lookup are clear errors")
     func launchErrors() {
         #expect {

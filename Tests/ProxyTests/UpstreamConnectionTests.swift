@@ -173,10 +173,11 @@ struct UpstreamConnectionTests {
     func unreachableWithWaiters() async throws {
         var options = ProxyOptions()
         options.maxConnections = 1
-        // A port nothing listens on any more: a raw upstream started and stopped.
-        let url = try await withRawUpstream { upstream in upstream.baseURL }
-        options.upstreamURL = url
+        // A port that refuses connections and that no server started meanwhile can take.
+        let refusing = try RefusingLoopbackPort()
+        options.upstreamURL = "http://127.0.0.1:\(refusing.port)"
         try await withProxy(options) { proxy in
+            defer { withExtendedLifetime(refusing) {} }
             let secret = try proxy.secret
             let answers = try await withThrowingTaskGroup(of: CurlOutcome.self) { group in
                 for _ in 0..<5 {

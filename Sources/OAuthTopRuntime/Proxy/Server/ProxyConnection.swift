@@ -26,8 +26,9 @@ struct ProxyConnection {
                         to: head, body: ProxyInboundBody(parts: parts), channel: channel, admission: self.admission
                     )
                     // A body the pipeline left unread (a refusal) is read to its end after the answer when it is
-                    // small (a GET's empty one, a short form); with a larger one the connection closes.
-                    let keepAlive = head.isKeepAlive && (parts.bodyEnded || Self.isSmall(head))
+                    // small (a GET's empty one, a short form); with a larger one, or one an upload may still be
+                    // reading, the connection closes.
+                    let keepAlive = head.isKeepAlive && !parts.handedOff && (parts.bodyEnded || Self.isSmall(head))
                     try await self.write(reply, for: head, keepAlive: keepAlive)
                     if keepAlive, !parts.bodyEnded, try await !Self.drain(parts) {
                         try? await channel.close()

@@ -1,17 +1,28 @@
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// The request parts of one client connection, read in order by one reader at a time: the connection's loop
 /// reads each head, and the request's body (``ProxyInboundBody``) reads that request's body parts up to its
 /// `.end`.
 ///
-/// `@unchecked Sendable`: the iterator is touched by one caller at a time. The connection's loop hands the
-/// body to the pipeline and reads the next head only after the pipeline's answer was written; a streamed
-/// body is read by the upload, which the exchange awaits before it returns.
+/// `@unchecked Sendable`: the iterator is touched by one reader at a time. The connection's loop hands the
+/// body to the pipeline and reads the next head only after the pipeline's answer was written. A body streamed
+/// upstream (``handOff()``) is read by the upload, which may still run after the answer (an upstream may answer
+/// early): the loop then never reads again and closes the connection after the answer.
 final class ProxyInboundParts: @unchecked Sendable {
     private var iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator
+    /// Whether the current request's `.end` was read (or the connection ended), and whether its body was handed
+    /// to an upload: read by the connection's loop while the upload may set the first.
+    private let flags = Mutex((bodyEnded: true, handedOff: false))
+
     /// Whether the current request's `.end` was read (or the connection ended).
-    private(set) var bodyEnded = true
+    var bodyEnded: Bool { self.flags.withLock { $0.bodyEnded } }
+    /// Whether the current request's body went to an upload that reads it on its own.
+    var handedOff: Bool { self.flags.withLock { $0.handedOff } }
+
+    /// The body is read by an upload from now on.
+    func handOff() { self.flags.withLock { $0.handedOff = true } }
 
     init(_ iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator) {
         self.iterator = iterator
@@ -22,7 +33,7 @@ final class ProxyInboundParts: @unchecked Sendable {
     func nextHead() async throws -> HTTPRequestHead? {
         while let part = try await self.iterator.next() {
             if case .head(let head) = part {
-                self.bodyEnded = false
+                self.flags.withLock { $0.bodyEnded = false }
                 return head
             }
         }
@@ -35,12 +46,9 @@ final class ProxyInboundParts: @unchecked Sendable {
         switch try await self.iterator.next() {
         case .body(let bytes):
             return bytes
-        case .end, .none:
-            self.bodyEnded = true
-            return nil
-        case .head:
-            // The decoder never sends a head before the previous request's end.
-            self.bodyEnded = true
+        case .end, .none, .head:
+            // (The decoder never sends a head before the previous request's end.)
+            self.flags.withLock { $0.bodyEnded = true }
             return nil
         }
     }

@@ -1,3 +1,4 @@
+import Dashboard
 import Foundation
 import HTTPTypes
 import Logging
@@ -339,16 +340,15 @@ final class ProxyPipeline: Sendable {
         let description = "no token for provider '\(self.settings.provider)': \(error.reason)"
         let tried = self.manager.attemptsInEmergency(after: error, for: self.provider)
         guard !tried.isEmpty else { return self.answer(502, "token_unavailable", description) }
-        let attempts = tried.map { attempt in
-            "{\"method\":\(EventJSON.quote(attempt.method)),\"entry\":\(EventJSON.quote(attempt.entry))"
-                + ",\"reason\":\(EventJSON.quote(attempt.reason)),\"detail\":\(EventJSON.quote(attempt.detail))}"
-        }
+        // The socket's form of an attempt (`EmergencyRow.Attempt`), encoded the same way.
+        let attempts = (try? JSONEncoder().encode(tried.map(EmergencyRow.Attempt.init)))
+            .map { String(decoding: $0, as: UTF8.self) }
         return self.answer(
             502, "token_unavailable",
             "provider '\(self.settings.provider)' is in emergency mode: no method gives it a token",
             more: [
                 ("emergency", "true"), ("provider", EventJSON.quote(self.settings.provider)),
-                ("tried", "[" + attempts.joined(separator: ",") + "]"),
+                ("tried", attempts ?? "[]"),
             ]
         )
     }

@@ -24,6 +24,7 @@ enum ProxyRequestBody: Sendable {
         if let contentLength {
             if contentLength == 0 { return .kept(ByteBuffer()) }
             if contentLength <= limit { return .kept(try await Self.collect(body, upTo: limit)) }
+            body.parts.handOff()
             return .streamed(ProxyStreamedBody(prefix: [], rest: body.makeAsyncIterator(), limit: maxBody), length: contentLength)
         }
         var iterator = body.makeAsyncIterator()
@@ -32,6 +33,7 @@ enum ProxyRequestBody: Sendable {
         while let chunk = try await iterator.next() {
             chunks.append(chunk)
             if collected.readableBytes + chunk.readableBytes > limit {
+                body.parts.handOff()
                 return .streamed(ProxyStreamedBody(prefix: chunks, rest: iterator, limit: maxBody), length: nil)
             }
             var chunk = chunk

@@ -117,8 +117,10 @@ import Testing
         }
 
         try tmux.run(["resize-window", "-t", pane, "-x", "80", "-y", "24"])
-        let resized = try await tmux.waitFor("the resized frame", read: { try tmux.capture(target: pane) }) {
-            $0.contains("size: 80x24")
+        // The whole resized frame, as for the first one.
+        let resized = try await tmux.waitFor("the resized frame", read: { try tmux.capture(target: pane) }) { screen in
+            let rows = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            return screen.contains("size: 80x24") && rows.count >= 24 && rows[23].hasPrefix("└")
         }
         let resizedLines = resized.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(resizedLines.first?.count == 80 && resizedLines.first?.hasSuffix("─┐") == true, "\(resized)")

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// The result of a command run to completion.
 struct CommandResult: Sendable {
@@ -7,39 +8,48 @@ struct CommandResult: Sendable {
     var stderr: String
 }
 
-/// Runs `executable` with `arguments` to completion (polling, never blocking a thread on it).
+/// Runs `executable` with `arguments` to completion, killed after `timeout`.
+///
+/// Started with posix_spawn (Primitives' `SpawnedChild`, as oauthtop starts its own children): Foundation's
+/// `Process.run()` crashed in CI (a bad pointer in its memmove) with many tests spawning at once.
 func runCommand(
     _ executable: String, _ arguments: [String], timeout: Duration = .seconds(60)
 ) async throws -> CommandResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("oauthtop-cmd-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    // Files rather than pipes: a full pipe would block the child while the test polls for its exit.
+    // Files rather than pipes: a full pipe would block the child while the test waits for its exit.
     let stdoutURL = directory.appendingPathComponent("stdout")
     let stderrURL = directory.appendingPathComponent("stderr")
     _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
     _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
     let stdout = try FileHandle(forWritingTo: stdoutURL)
     let stderr = try FileHandle(forWritingTo: stderrURL)
-    process.standardOutput = stdout
-    process.standardError = stderr
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let deadline = ContinuousClock.now + timeout
-    while process.isRunning {
-        if ContinuousClock.now >= deadline {
-            process.terminate()
-            throw SocketTestFailure("\(executable) \(arguments.joined(separator: " ")) not finished within \(timeout)")
-        }
-        try await Task.sleep(for: .milliseconds(10))
-    }
+    var options = SpawnedChild.Options()
+    options.stdin = .devNull
+    options.stdout = .descriptor(stdout.fileDescriptor)
+    options.stderr = .descriptor(stderr.fileDescriptor)
+    let child = try SpawnedChild.spawn(
+        [executable] + arguments, environment: ProcessInfo.processInfo.environment, options: options
+    )
     try stdout.close()
     try stderr.close()
+    let ended = await withTaskGroup(of: SpawnedChild.Termination?.self) { group in
+        group.addTask { await child.waitForExit() }
+        group.addTask {
+            try? await Task.sleep(for: timeout)
+            return nil
+        }
+        let first = await group.next() ?? nil
+        if first == nil { child.signal(SIGKILL) }
+        group.cancelAll()
+        return first
+    }
+    guard let ended else {
+        throw SocketTestFailure("\(executable) \(arguments.joined(separator: " ")) not finished within \(timeout)")
+    }
     return CommandResult(
-        status: process.terminationStatus,
+        status: ended.shellStatus,
         stdout: try String(contentsOf: stdoutURL, encoding: .utf8),
         stderr: try String(contentsOf: stderrURL, encoding: .utf8)
     )

@@ -164,11 +164,17 @@ func withSocketServer<T: Sendable>(
 }
 
 /// A provider whose only endpoint refuses connections, so that every refresh fails at once.
+/// The refusing ports of ``unreachableProvider(name:)``, held for the test run: a port merely found free was
+/// once taken meanwhile by another test's server, and the "unreachable" endpoint answered.
+private let refusingPorts = Mutex<[RefusingLoopbackPort]>([])
+
 func unreachableProvider(name: String = "broken") throws -> ProviderConfiguration {
-    ProviderConfiguration(
+    let refusing = try RefusingLoopbackPort()
+    refusingPorts.withLock { $0.append(refusing) }
+    return ProviderConfiguration(
         name: name,
         grant: .clientCredentials,
-        tokenEndpoints: ["http://127.0.0.1:\(try freeLoopbackPort())/oauth/token"],
+        tokenEndpoints: ["http://127.0.0.1:\(refusing.port)/oauth/token"],
         clientID: "nobody",
         clientSecret: Secret("broken-provider-secret-0123456789-abcdefghij"),
         retry: RetryPolicy(maxAttempts: 1, baseDelay: .milliseconds(10), maxDelay: .milliseconds(10))

@@ -312,4 +312,33 @@ struct ProxyWireTests {
             }
         }
     }
+
+    /// A kept-alive client connection carried out of the fixture, to be read after the proxy stopped.
+    final class HeldConnection: @unchecked Sendable {
+        let connection: RawHTTPConnection
+        let status: Int
+        init(_ connection: RawHTTPConnection, status: Int) {
+            self.connection = connection
+            self.status = status
+        }
+    }
+
+    @Test(
+        "a graceful shutdown closes a kept-alive connection that is idle; it does not wait for the client",
+        .timeLimit(.minutes(2))
+    )
+    func shutdownClosesIdleConnections() async throws {
+        let held = try await withProxy { proxy in
+            let (port, secret) = (try Self.port(proxy), try proxy.secret)
+            return try await onThread {
+                let connection = try RawHTTPConnection(port: port)
+                try connection.send(Self.head("GET", "/v1/echo", secret: secret))
+                return HeldConnection(connection, status: try connection.readAnswer().status)
+            }
+        }
+        // The fixture stopped the proxy gracefully and returned: the kept connection did not hold the shutdown.
+        let rest = try await onThread { held.connection.readToClose() }
+        #expect(held.status == 200)
+        #expect(rest.closed && rest.bytes.isEmpty, "the idle connection was closed, with nothing sent on it")
+    }
 }

@@ -4,8 +4,8 @@ import NIOCore
 import NIOHTTP1
 
 /// A proxy listener's child channel, for Hummingbird's server (which binds, accepts and shuts down
-/// gracefully): NIO's HTTP/1.1 server pipeline (with pipelining assistance, which also closes idle
-/// connections when the server quiesces) with ``ProxyConnectionGuard`` right behind its parser, no conversion to
+/// gracefully): NIO's HTTP/1.1 server pipeline (without its pipelining handler: ``ProxyConnectionGuard``, right
+/// behind the parser, keeps the order of answers and closes connections when the server quiesces), no conversion to
 /// swift-http-types, and each connection served by ``ProxyConnection`` in a task that prefers the
 /// connection's own event loop as its executor, so that a request, its upstream exchange (leased on the same
 /// loop when an idle connection is there) and its answer stay on one thread.
@@ -20,8 +20,8 @@ struct ProxyChannel: ServerChildChannel {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let sync = channel.pipeline.syncOperations
-            try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
-            // Before the pipelining handler holds back later requests: the guard sees each head as it is parsed.
+            try sync.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
+            // The guard sees each head as it is parsed.
             let decoder = try sync.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             try sync.addHandler(self.connectionGuard(), position: .after(decoder))
             return try NIOAsyncChannel(

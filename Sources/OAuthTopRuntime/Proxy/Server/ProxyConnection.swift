@@ -78,7 +78,7 @@ struct ProxyConnection {
             if answer.body.readableBytes > 0, request.method != .HEAD {
                 channel.write(HTTPServerResponsePart.body(.byteBuffer(answer.body)), promise: nil)
             }
-            try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+            try await Self.end(channel, keepAlive: keepAlive)
         case .upstream(let status, let fields, let body, let tee):
             head = HTTPResponseHead(version: request.version, status: .init(statusCode: status))
             head.headers = HTTPHeaders(fields)
@@ -99,9 +99,20 @@ struct ProxyConnection {
                 }
             }
             complete = true
-            try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+            try await Self.end(channel, keepAlive: keepAlive)
         }
         if !keepAlive { try? await channel.close() }
+    }
+
+    /// Writes and flushes the answer's end. While the client keeps up and the connection stays open, the end is not
+    /// waited for (it leaves before anything of the next answer; a failed write closes the connection, and the next
+    /// read ends); before a close, or when the client is behind, it is.
+    private static func end(_ channel: any Channel, keepAlive: Bool) async throws {
+        if keepAlive, channel.isWritable {
+            channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
+        } else {
+            try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+        }
     }
 
     /// `Connection: close` when the connection ends after this answer; `keep-alive` for an HTTP/1.0 client

@@ -2,8 +2,8 @@ import NIOCore
 import NIOHTTP1
 
 /// The rules of one HTTP/1.1 connection that NIO's server pipeline does not keep for a reverse proxy. It sits
-/// right behind NIO's request parser (before the pipelining handler) and follows which answer belongs to which
-/// request (answers go out in request order, pipelined ones too):
+/// right behind NIO's request parser and follows which answer belongs to which request (answers go out in request
+/// order, pipelined ones too):
 ///
 /// - **`CONNECT`** gets 405 wherever it comes on a connection (its first request, or a later one on a keep-alive
 ///   connection), written once the answers to the requests before it are, and the connection is closed. NIO's
@@ -20,6 +20,11 @@ import NIOHTTP1
 ///   HTTP/1.0 without `keep-alive`) is answered with `Connection: close` and the connection closed after it. An
 ///   answer without `Content-Length` to an HTTP/1.0 request is sent as HTTP/1.0, its body ended by the close:
 ///   never chunked, which an HTTP/1.0 client cannot read (RFC 9112 §6.1).
+/// - **Quiescing** (the server's graceful shutdown, `ChannelShouldQuiesceEvent`): an idle connection closes at
+///   once; a busy one closes after the answer to the last request it has received, and requests after that are
+///   dropped. (This is what NIO's pipelining handler would do; the proxy does without that handler, which stops
+///   and restarts reading around every answer: two `epoll_ctl` calls per request. The connection's task reads
+///   one request at a time anyway, and NIO's async channel holds back reading when it is not keeping up.)
 final class ProxyConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -39,6 +44,10 @@ final class ProxyConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler 
     private var pending = CircularBuffer<Pending>(initialCapacity: 2)
     /// A `CONNECT` arrived: it is refused once `pending` is empty; what follows it is dropped.
     private var refusing = false
+    /// The server is shutting down: the last pending request is answered and the connection closed.
+    private var quiescing = false
+    /// A request came after the shutdown began: it and what follows it are dropped.
+    private var dropping = false
     private let refusal: ByteBuffer
     private let refused: @Sendable () -> Void
 
@@ -54,9 +63,15 @@ final class ProxyConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !self.refusing else { return }
+        guard !self.refusing, !self.dropping else { return }
         guard case .head(let head) = self.unwrapInboundIn(data) else {
             context.fireChannelRead(data)
+            return
+        }
+        if self.quiescing {
+            // A request after the shutdown began: dropped with what follows it (the close comes after the answer
+            // to the request before it).
+            self.dropping = true
             return
         }
         if head.method == .CONNECT {
@@ -110,6 +125,19 @@ final class ProxyConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler 
         default:
             context.write(data, promise: promise)
         }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        guard !self.pending.isEmpty else {
+            context.close(promise: nil)
+            return
+        }
+        self.quiescing = true
+        self.pending[self.pending.index(before: self.pending.endIndex)].closeAfter = true
     }
 
     /// Whether the request expects `100 Continue`: an HTTP/1.1 (or later) request whose `Expect` names

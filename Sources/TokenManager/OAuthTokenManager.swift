@@ -147,7 +147,7 @@ public final class OAuthTokenManager: Service, Sendable {
     nonisolated(nonsending)
     public func token(for provider: ProviderID) async throws(TokenRefreshError) -> AccessToken {
         let now = self.now()
-        if let token = self.cached(provider, now: now) { return token }
+        if let token = self.threadCached(provider, now: now) { return token }
         return try await self.slowToken(provider, now: now)
     }
 
@@ -173,6 +173,14 @@ public final class OAuthTokenManager: Service, Sendable {
     func cached(_ provider: ProviderID, now: Int64) -> AccessToken? {
         self.sessions.withUnsafeBufferPointer { sessions in
             Unmanaged.passUnretained(sessions[provider.index])._withUnsafeGuaranteedRef { $0.cachedToken(now: now) }
+        }
+    }
+
+    /// The hot path of `token(for:)`: this thread's copy only; a miss goes to the slow path, which refills it.
+    @usableFromInline
+    func threadCached(_ provider: ProviderID, now: Int64) -> AccessToken? {
+        self.sessions.withUnsafeBufferPointer { sessions in
+            Unmanaged.passUnretained(sessions[provider.index])._withUnsafeGuaranteedRef { $0.threadCachedToken(now: now) }
         }
     }
 

@@ -14,6 +14,15 @@ extension ProviderSession {
         }
     }
 
+    /// The token in this thread's cache if it is current and outside the mandatory window; `nil` otherwise (the
+    /// async slow path then decides under one lock: ``token(now:)``).
+    @inline(__always)
+    func threadCachedToken(now: Int64) -> AccessToken? {
+        ThreadTokenCache.withCurrent(key: self.cacheKey) { cache in
+            cache.token(slot: self.slot, generation: self.generation.load(ordering: .acquiring), now: now)
+        }
+    }
+
     /// Copies the current token into this thread's cache, if it is outside the mandatory window.
     func refillThreadCache(_ cache: ThreadTokenCache, now: Int64) -> AccessToken? {
         let entry = self.state.withLock { state -> ThreadTokenCache.Entry? in

@@ -26,18 +26,27 @@ final class RefreshFlight: Sendable {
     /// Waits for the outcome (returns at once when it is known).
     func wait() async -> Outcome {
         await withUnsafeContinuation { continuation in
-            let finished = self.state.withLock { state -> Outcome? in
-                switch state {
-                case .finished(let outcome):
-                    return outcome
-                case .running(var waiters):
-                    state = .running(waiters: [])  // keep the array uniquely referenced while appending
-                    waiters.append(continuation)
-                    state = .running(waiters: waiters)
-                    return nil
-                }
+            if let finished = self.enqueue(continuation) { continuation.resume(returning: finished) }
+        }
+    }
+
+    /// Adds a waiter, to be resumed with the outcome; returns the outcome instead when it is known already (the
+    /// caller resumes the continuation then).
+    ///
+    /// Callers of `token(for:)` enqueue while they hold the session's lock (the flight is the session's
+    /// `inflight`), so this lock is never contended on their way: a caller that finds no token takes one
+    /// contended lock, not three.
+    func enqueue(_ continuation: UnsafeContinuation<Outcome, Never>) -> Outcome? {
+        self.state.withLock { state -> Outcome? in
+            switch state {
+            case .finished(let outcome):
+                return outcome
+            case .running(var waiters):
+                state = .running(waiters: [])  // keep the array uniquely referenced while appending
+                waiters.append(continuation)
+                state = .running(waiters: waiters)
+                return nil
             }
-            if let finished { continuation.resume(returning: finished) }
         }
     }
 

@@ -86,7 +86,18 @@ struct ProxyConnection {
             channel.write(HTTPServerResponsePart.head(head), promise: nil)
             var complete = false
             defer { tee?.finish(complete: complete) }
-            let iterator = body.makeAsyncIterator()
+            if let chunks = body.whole {
+                // All here: head, body and end leave in one write.
+                for chunk in chunks {
+                    tee?.append(chunk)
+                    channel.write(HTTPServerResponsePart.body(.byteBuffer(chunk)), promise: nil)
+                }
+                complete = true
+                try await Self.end(channel, keepAlive: keepAlive)
+                if !keepAlive { try? await channel.close() }
+                return
+            }
+            var iterator = body.makeAsyncIterator()
             while true {
                 // The head and earlier chunks leave now unless the next chunk is already here.
                 channel.eventLoop.execute { channel.flush() }

@@ -8,7 +8,7 @@ struct UpstreamResponse: Sendable {
     let status: Int
     /// The upstream's fields (all of them; hop-by-hop ones are removed on the way to the client).
     let fields: HTTPFields
-    private let body: UpstreamExchangeHandler.Body
+    private let body: UpstreamBody
 
     /// A small body of a response that is replaced (a 401 before its replay) is read to its end, so the
     /// connection goes back to the pool; a larger one is dropped with its connection.

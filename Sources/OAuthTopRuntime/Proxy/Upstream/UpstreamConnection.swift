@@ -28,9 +28,11 @@ final class UpstreamConnection: Sendable {
         if case .streamed(let stream, _) = body { streamed = stream } else { streamed = nil }
         let start: @Sendable () -> Void = { [handler = self.handler, channel = self.channel] in
             let exchange = handler.value
-            exchange.onReusable = { [weak pool] in
-                guard let pool else { return }
-                pool.release(self)
+            if exchange.onReusable == nil {
+                exchange.onReusable = { [weak pool] in
+                    guard let pool else { return }
+                    pool.release(self)
+                }
             }
             exchange.begin(promise, requestCloses: !head.isKeepAlive, bodyPending: streamed != nil)
             channel.write(HTTPClientRequestPart.head(head), promise: nil)
@@ -48,15 +50,19 @@ final class UpstreamConnection: Sendable {
         }
         // The upload runs beside the wait for the head: an upstream may answer before it has read the whole
         // request, and then the answer is returned at once while the upload goes on.
-        let stopped = UploadFailure()
-        if let streamed { Task { await self.upload(streamed, stopped: stopped) } }
+        var stopped: UploadFailure?
+        if let streamed {
+            let failure = UploadFailure()
+            stopped = failure
+            Task { await self.upload(streamed, stopped: failure) }
+        }
         do {
             return try await promise.futureResult.get()
         } catch {
             // A body past max_request_body cut the exchange off: that, not the closed connection, is why. (The
             // upload records it before it closes the connection, so it is known here without waiting for the
             // upload, which may wait on a slow client.)
-            if let failure = stopped.error, failure is ProxyRequestBody.TooLarge { throw failure }
+            if let failure = stopped?.error, failure is ProxyRequestBody.TooLarge { throw failure }
             throw error
         }
     }

@@ -4,9 +4,10 @@ import NIOSSL
 
 /// The last handler of an upstream connection: one exchange at a time, on the channel's event loop.
 ///
-/// It hands the response head to the waiting exchange, then the body parts to a
+/// It hands the response head to the waiting exchange with its body: whole, when the response ended within the
+/// read that brought its head (most API answers: no stream is made for them), or else as a
 /// `NIOThrowingAsyncSequenceProducer` whose back-pressure holds the channel's reads (a client that reads
-/// slowly slows the upstream, nothing piles up), and tells the pool when the connection can carry another
+/// slowly slows the upstream, nothing piles up). It tells the pool when the connection can carry another
 /// request: the response ended, the request was sent whole, and neither side said `Connection: close`.
 ///
 /// It also keeps the read timeout (not NIO's `IdleStateHandler`, which counts from the last read only): the
@@ -18,14 +19,14 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = HTTPClientRequestPart
 
-    typealias Body = NIOThrowingAsyncSequenceProducer<
+    typealias Stream = NIOThrowingAsyncSequenceProducer<
         ByteBuffer, any Error, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, BodyDelegate
     >
 
     /// What the exchange waits for: the response head and its body.
     struct Head: Sendable {
         let head: HTTPResponseHead
-        let body: Body
+        let body: UpstreamBody
     }
 
     private enum State {
@@ -33,8 +34,11 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
         case idle
         /// A request was sent; no response byte yet.
         case awaitingHead(EventLoopPromise<Head>)
+        /// The head came in this read; the body's chunks so far. At the response's end the exchange gets them
+        /// whole; at the read's end (more is coming) a stream starts with them.
+        case collecting(EventLoopPromise<Head>, HTTPResponseHead, [ByteBuffer])
         /// The body is passed on.
-        case streaming(Body.Source)
+        case streaming(Stream.Source)
         /// Closed: nothing more happens.
         case closed
     }
@@ -133,25 +137,49 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
             }
             if head.status.code < 200 { return }  // 1xx: the final head follows
             self.responseKeepsAlive = head.isKeepAlive
-            let producer = Body.makeSequence(
-                backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16),
-                finishOnDeinit: false,
-                delegate: BodyDelegate(handler: NIOLoopBound(self, eventLoop: context.eventLoop), exchange: self.exchange)
-            )
-            self.state = .streaming(producer.source)
-            promise.succeed(Head(head: head, body: producer.sequence))
+            self.state = .collecting(promise, head, [])
         case .body(let bytes):
-            guard case .streaming(let source) = self.state else { return }
-            if source.yield(bytes) == .stopProducing { self.paused = true }
+            switch self.state {
+            case .collecting(let promise, let head, var chunks):
+                self.state = .idle  // keep the array uniquely referenced while appending
+                chunks.append(bytes)
+                self.state = .collecting(promise, head, chunks)
+            case .streaming(let source):
+                if source.yield(bytes) == .stopProducing { self.paused = true }
+            case .idle, .awaitingHead, .closed:
+                return
+            }
         case .end:
-            guard case .streaming(let source) = self.state else { return }
-            self.state = .idle
-            source.finish()
+            switch self.state {
+            case .collecting(let promise, let head, let chunks):
+                self.state = .idle
+                promise.succeed(Head(head: head, body: UpstreamBody(whole: chunks)))
+            case .streaming(let source):
+                self.state = .idle
+                source.finish()
+            case .idle, .awaitingHead, .closed:
+                return
+            }
             // The body's consumer may still hold reads back: the next exchange (and the upstream's close of
             // an idle connection) must be read.
             self.resumeReads()
             self.reuseOrClose()
         }
+    }
+
+    /// The read ended with the response still coming: its body becomes a stream, starting with what came.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if case .collecting(let promise, let head, let chunks) = self.state {
+            let producer = Stream.makeSequence(
+                backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16),
+                finishOnDeinit: false,
+                delegate: BodyDelegate(handler: NIOLoopBound(self, eventLoop: context.eventLoop), exchange: self.exchange)
+            )
+            self.state = .streaming(producer.source)
+            if !chunks.isEmpty, producer.source.yield(contentsOf: chunks) == .stopProducing { self.paused = true }
+            promise.succeed(Head(head: head, body: UpstreamBody(producer.sequence)))
+        }
+        context.fireChannelReadComplete()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -248,7 +276,7 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
         switch self.state {
         // Reads held back for a slow client are not the upstream's silence.
         case .streaming where self.paused: break
-        case .awaitingHead, .streaming: self.close(UpstreamError.readTimeout)
+        case .awaitingHead, .collecting, .streaming: self.close(UpstreamError.readTimeout)
         // An idle pooled connection is closed after a quiet read timeout, before the upstream closes it.
         case .idle: self.close(nil)
         case .closed: break
@@ -267,7 +295,7 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.timer?.cancel()
         self.timer = nil
         switch state {
-        case .awaitingHead(let promise): promise.fail(error)
+        case .awaitingHead(let promise), .collecting(let promise, _, _): promise.fail(error)
         case .streaming(let source): source.finish(error)
         case .idle, .closed: break
         }

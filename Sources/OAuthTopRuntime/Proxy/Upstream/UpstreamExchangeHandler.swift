@@ -5,7 +5,8 @@ import NIOSSL
 /// The last handler of an upstream connection: one exchange at a time, on the channel's event loop.
 ///
 /// It hands the response head to the waiting exchange with its body: whole, when the response ended within the
-/// read that brought its head (most API answers: no stream is made for them), or else as a
+/// read that brought its head or its `Content-Length` is at most ``wholeLimit`` (most API answers: no stream is made
+/// for them; nginx's `proxy_buffering` keeps whole answers too), or else as a
 /// `NIOThrowingAsyncSequenceProducer` whose back-pressure holds the channel's reads (a client that reads
 /// slowly slows the upstream, nothing piles up). It tells the pool when the connection can carry another
 /// request: the response ended, the request was sent whole, and neither side said `Connection: close`.
@@ -167,9 +168,13 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
-    /// The read ended with the response still coming: its body becomes a stream, starting with what came.
+    /// The largest `Content-Length` of a body that is gathered whole before the exchange gets it.
+    static let wholeLimit = 64 << 10
+
+    /// The read ended with the response still coming: its body becomes a stream, starting with what came, unless
+    /// its declared length is small (it is gathered whole; the read timeout still applies).
     func channelReadComplete(context: ChannelHandlerContext) {
-        if case .collecting(let promise, let head, let chunks) = self.state {
+        if case .collecting(let promise, let head, let chunks) = self.state, !Self.isSmall(head) {
             let producer = Stream.makeSequence(
                 backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16),
                 finishOnDeinit: false,
@@ -180,6 +185,12 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
             promise.succeed(Head(head: head, body: UpstreamBody(producer.sequence)))
         }
         context.fireChannelReadComplete()
+    }
+
+    /// Whether the response declares a body of at most ``wholeLimit`` bytes.
+    private static func isSmall(_ head: HTTPResponseHead) -> Bool {
+        guard let length = head.headers.first(name: "content-length").flatMap({ Int($0) }) else { return false }
+        return length <= Self.wholeLimit
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

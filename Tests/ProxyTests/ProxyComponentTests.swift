@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import NIOHTTP1
 import OAuthTopConfig
 import OAuthTopRuntime
 import Testing
@@ -41,27 +42,22 @@ struct ProxyComponentTests {
 
     @Test("hop-by-hop fields are removed both ways, with every field Connection names")
     func headers() {
-        var incoming = HTTPFields()
-        incoming[.connection] = "close, X-Private"
-        incoming[HTTPField.Name("X-Private")!] = "1"
-        incoming[HTTPField.Name("Host")!] = "127.0.0.1:8081"
-        incoming[.authorization] = "Bearer local-secret"
-        incoming[.proxyAuthorization] = "Bearer local-secret"
-        incoming[HTTPField.Name("x-api-key")!] = "client-key"
-        incoming[.contentType] = "application/json"
-        incoming[.te] = "trailers"
+        let incoming = HTTPHeaders([
+            ("Connection", "close, X-Private"), ("x-private", "1"), ("Host", "127.0.0.1:8081"),
+            ("Authorization", "Bearer local-secret"), ("Proxy-Authorization", "Bearer local-secret"),
+            ("X-API-Key", "client-key"), ("Content-Type", "application/json"), ("TE", "trailers"),
+            ("OAuthtop-Priority", "critical"), ("Expect", "100-continue"), ("Content-Length", "2"),
+        ])
         let header = ProxySettings.TokenHeader(name: "x-api-key", scheme: "")
         let up = ProxyHeaders.upstreamRequestFields(incoming, tokenHeader: header, removing: ["OAuthtop-Priority"])
-        #expect(up.map(\.name.canonicalName) == ["content-type", "via"])
-        #expect(up[.via] == "1.1 oauthtop", "a gateway's Via (RFC 9110 §7.6.3)")
+        #expect(up.map(\.name) == ["Content-Type", "Via"])
+        #expect(up["via"] == ["1.1 oauthtop"], "a gateway's Via (RFC 9110 §7.6.3)")
 
-        var response = HTTPFields()
-        response[.transferEncoding] = "chunked"
-        response[.connection] = "x-internal"
-        response[HTTPField.Name("x-internal")!] = "1"
-        response[.contentType] = "text/event-stream"
-        response[.wwwAuthenticate] = "Bearer"
-        #expect(ProxyHeaders.clientResponseFields(response).map(\.name.canonicalName) == ["content-type", "www-authenticate"])
+        let response = HTTPHeaders([
+            ("Transfer-Encoding", "chunked"), ("Connection", " x-internal ,keep-alive"), ("X-Internal", "1"),
+            ("Content-Type", "text/event-stream"), ("WWW-Authenticate", "Bearer"), ("Keep-Alive", "timeout=5"),
+        ])
+        #expect(ProxyHeaders.clientResponseFields(response).map(\.name) == ["Content-Type", "WWW-Authenticate"])
     }
 
     @Test(

@@ -79,9 +79,9 @@ struct ProxyConnection {
                 channel.write(HTTPServerResponsePart.body(.byteBuffer(answer.body)), promise: nil)
             }
             try await Self.end(channel, keepAlive: keepAlive)
-        case .upstream(let status, let fields, let body, let tee):
+        case .upstream(let status, let headers, let body, let tee):
             head = HTTPResponseHead(version: request.version, status: .init(statusCode: status))
-            head.headers = HTTPHeaders(fields)
+            head.headers = headers
             Self.connection(&head, keepAlive: keepAlive, request: request)
             channel.write(HTTPServerResponsePart.head(head), promise: nil)
             var complete = false

@@ -1,51 +1,52 @@
-import HTTPTypes
+import NIOHTTP1
 import OAuthTopConfig
 
 /// The header rules of the proxy (RFC 9110 §7.6.1): hop-by-hop fields never cross it, in either direction;
 /// on the way up the client's credentials, `Host` and the proxy's own fields are removed and the token
 /// header is set.
+///
+/// The rules work on NIO's headers as parsed, in one pass each way: the request's and the response's fields are
+/// converted to swift-http-types' only once, for the hooks (``ProxyHooks``).
 public enum ProxyHeaders {
-    /// Hop-by-hop fields, removed both ways (besides every field `Connection` names).
-    static let hopByHop: [HTTPField.Name] = [
-        .connection, .init("Keep-Alive")!, .init("Proxy-Connection")!, .proxyAuthenticate, .proxyAuthorization, .te,
-        .trailer, .transferEncoding, .upgrade,
+    /// Hop-by-hop fields, removed both ways (besides every field `Connection` names), lower case.
+    static let hopByHop: [String] = [
+        "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+        "transfer-encoding", "upgrade",
     ]
 
-    /// `Host` (swift-http-types marks its name unavailable: HTTP/2 has `:authority`; HTTP/1 clients send it).
-    static let host = HTTPField.Name("Host")!
+    /// What never goes up besides hop-by-hop fields: `Host` (the upstream's is sent), `Content-Length` (set from
+    /// the body sent), `Expect`, the client's credentials.
+    static let consumedOnTheWayUp: [String] = hopByHop + ["host", "content-length", "expect", "authorization"]
 
     /// The fields of a client's request as sent to the upstream.
     ///
     /// - Parameters:
     ///   - incoming: The client's fields.
+    ///   - tokenHeader: The header the token goes in (the client's is removed).
     ///   - removing: Further fields the proxy consumes (the critical-request header).
     /// - Returns: The fields without hop-by-hop fields, `Host`, `Content-Length` (set from the body sent),
     ///   `Expect` (the proxy answers it), `Authorization` and `Proxy-Authorization`, the token header, and
     ///   `removing`; with ``via`` after any `Via` the client sent (RFC 9110 §7.6.3: a gateway MUST send one in
     ///   each request it forwards).
     public static func upstreamRequestFields(
-        _ incoming: HTTPFields, tokenHeader: ProxySettings.TokenHeader, removing: [String] = []
-    ) -> HTTPFields {
-        var removed = self.consumedOnTheWayUp
-        removed.formUnion(self.connectionOptions(incoming))
-        if let name = HTTPField.Name(tokenHeader.name) { removed.insert(name) }
-        for name in removing { if let name = HTTPField.Name(name) { removed.insert(name) } }
-        var fields = incoming
-        fields.removeAll { removed.contains($0.name) }
-        fields.append(self.via)
+        _ incoming: HTTPHeaders, tokenHeader: ProxySettings.TokenHeader, removing: [String] = []
+    ) -> HTTPHeaders {
+        let options = self.connectionOptions(incoming)
+        var fields = HTTPHeaders()
+        fields.reserveCapacity(incoming.count + 1)
+        for (name, value) in incoming {
+            if self.consumedOnTheWayUp.contains(where: { name.equalsIgnoringASCIICase($0) }) { continue }
+            if name.equalsIgnoringASCIICase(tokenHeader.name) { continue }
+            if !removing.isEmpty, removing.contains(where: { name.equalsIgnoringASCIICase($0) }) { continue }
+            if !options.isEmpty, options.contains(where: { name.equalsIgnoringASCIICase($0) }) { continue }
+            fields.add(name: name, value: value)
+        }
+        fields.add(name: self.via.name, value: self.via.value)
         return fields
     }
 
     /// The proxy's `Via` entry: the protocol it received (HTTP/1.1) and a pseudonym, no host name or port.
-    static let via = HTTPField(name: .via, value: "1.1 oauthtop")
-
-    /// Hop-by-hop fields, as a set.
-    private static let hopByHopSet = Set(hopByHop)
-    /// What never goes up besides hop-by-hop fields: `Host` (the upstream's is sent), `Content-Length` (set from
-    /// the body sent), `Expect`, the client's credentials and the proxy's own fields.
-    private static let consumedOnTheWayUp = hopByHopSet.union([
-        host, .contentLength, .expect, .authorization,
-    ])
+    static let via = (name: "Via", value: "1.1 oauthtop")
 
     /// The value of the token header: `SCHEME TOKEN`, or the bare token with an empty scheme.
     static func tokenValue(_ token: String, header: ProxySettings.TokenHeader) -> String {
@@ -53,36 +54,50 @@ public enum ProxyHeaders {
     }
 
     /// The fields of an upstream response as sent to the client: without hop-by-hop fields.
-    public static func clientResponseFields(_ upstream: HTTPFields) -> HTTPFields {
+    public static func clientResponseFields(_ upstream: HTTPHeaders) -> HTTPHeaders {
         let options = self.connectionOptions(upstream)
-        var fields = upstream
-        fields.removeAll { self.hopByHopSet.contains($0.name) || options.contains($0.name) }
+        var fields = HTTPHeaders()
+        fields.reserveCapacity(upstream.count)
+        for (name, value) in upstream {
+            if self.hopByHop.contains(where: { name.equalsIgnoringASCIICase($0) }) { continue }
+            if !options.isEmpty, options.contains(where: { name.equalsIgnoringASCIICase($0) }) { continue }
+            fields.add(name: name, value: value)
+        }
         return fields
     }
 
     /// The fields named by `Connection` (comma-separated tokens), besides `close` and `keep-alive` (which name
     /// no field but `Keep-Alive`, hop-by-hop anyway); empty at once when there is no `Connection` field.
-    static func connectionOptions(_ fields: HTTPFields) -> [HTTPField.Name] {
-        var names: [HTTPField.Name] = []
-        for field in fields where field.name == .connection {
-            for token in field.value.utf8.split(separator: UInt8(ascii: ",")) {
-                let trimmed = token.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
-                let option = String(decoding: trimmed, as: UTF8.self)
-                if option.isEmpty || option.caseInsensitiveEquals("close") || option.caseInsensitiveEquals("keep-alive") {
+    static func connectionOptions(_ fields: HTTPHeaders) -> [Substring] {
+        var names: [Substring] = []
+        for (name, value) in fields where name.equalsIgnoringASCIICase("connection") {
+            for token in value.split(separator: ",") {
+                let option = token.trimmingASCIISpaces()
+                if option.isEmpty || option.equalsIgnoringASCIICase("close") || option.equalsIgnoringASCIICase("keep-alive") {
                     continue
                 }
-                if let name = HTTPField.Name(option) { names.append(name) }
+                names.append(option)
             }
         }
         return names
     }
 }
 
-extension String {
-    /// Whether the string equals `other` (ASCII lower case) ignoring ASCII case.
-    fileprivate func caseInsensitiveEquals(_ other: StaticString) -> Bool {
-        let bytes = UnsafeBufferPointer(start: other.utf8Start, count: other.utf8CodeUnitCount)
-        guard self.utf8.count == bytes.count else { return false }
-        return zip(self.utf8, bytes).allSatisfy { ($0 | 0x20) == $1 }
+extension StringProtocol {
+    /// Whether the string equals `other` ignoring ASCII case (field names are ASCII tokens).
+    func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
+        let (mine, theirs) = (self.utf8, other.utf8)
+        guard mine.count == theirs.count else { return false }
+        return zip(mine, theirs).allSatisfy { a, b in
+            a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z"))
+        }
+    }
+
+    /// The string without leading and trailing spaces and tabs.
+    fileprivate func trimmingASCIISpaces() -> Substring {
+        let text = Substring(self)
+        let start = text.firstIndex { $0 != " " && $0 != "\t" } ?? text.endIndex
+        let end = text[start...].lastIndex { $0 != " " && $0 != "\t" }.map { text.index(after: $0) } ?? start
+        return text[start..<end]
     }
 }

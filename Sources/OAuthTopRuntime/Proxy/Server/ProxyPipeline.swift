@@ -86,17 +86,14 @@ final class ProxyPipeline: Sendable {
         if let contentLength, contentLength > self.settings.maxRequestBody {
             return .local(self.tooLarge())
         }
-        let fields = ProxyHeaders.upstreamRequestFields(HTTPFields(request.headers), tokenHeader: self.settings.header)
+        var forwarded = ProxyHeaders.upstreamRequestFields(request.headers, tokenHeader: self.settings.header)
         let summary = ProxyRequestSummary(
             proxy: self.settings.name, method: HTTPRequest.Method(method) ?? .get, path: target.path,
-            query: target.query, fields: fields
+            query: target.query, fields: HTTPFields(forwarded)
         )
         if let local = await self.hooks.answerLocally(summary) { return .local(local) }
         let critical = self.hooks.isCritical(summary)
-        var forwarded = fields
-        if let name = HTTPField.Name(self.settings.quota?.criticalHeader ?? ProxySettings.Quota.defaultCriticalHeader) {
-            forwarded[name] = nil
-        }
+        forwarded.remove(name: self.settings.quota?.criticalHeader ?? ProxySettings.Quota.defaultCriticalHeader)
         let body: ProxyRequestBody
         do {
             body = try await ProxyRequestBody.read(
@@ -117,7 +114,8 @@ final class ProxyPipeline: Sendable {
     struct Exchange: Sendable {
         var method: String
         var target: ProxyRequestGuard.Target
-        var fields: HTTPFields
+        /// The client's fields as they go up (``ProxyHeaders``), without the token header and `Host`.
+        var fields: HTTPHeaders
         var body: ProxyRequestBody
         var critical: Bool
         var summary: ProxyRequestSummary
@@ -211,11 +209,10 @@ final class ProxyPipeline: Sendable {
             }
         }
 
-        let clientFields = ProxyHeaders.clientResponseFields(response.fields)
         let tee = self.hooks.observe(
-            exchange.summary, status: HTTPResponse.Status(code: response.status), fields: clientFields
+            exchange.summary, status: HTTPResponse.Status(code: response.status), fields: response.fields
         )
-        return response.reply(fields: clientFields, tee: tee)
+        return response.reply(tee: tee)
     }
 
     private func replayed(_ exchange: Exchange, status: Int, outcome: ProxyMetrics.ReplayOutcome) {
@@ -247,7 +244,7 @@ final class ProxyPipeline: Sendable {
         var headers = HTTPHeaders()
         headers.reserveCapacity(exchange.fields.count + 3)
         headers.add(name: "Host", value: self.pool.endpoint.hostField)
-        for field in exchange.fields { headers.add(name: field.name.rawName, value: field.value) }
+        headers.add(contentsOf: exchange.fields)
         switch body {
         case .kept(let bytes):
             // A body-less GET sends no `Content-Length: 0`.

@@ -7,7 +7,7 @@ import NIOHTTP1
 enum ProxyReply: Sendable {
     case local(ProxyLocalAnswer)
     /// The upstream's status and the fields for the client, its body, and who sees the body on the way.
-    case upstream(status: Int, fields: HTTPFields, body: UpstreamBody, tee: (any ProxyBodyTee)?)
+    case upstream(status: Int, headers: HTTPHeaders, body: UpstreamBody, tee: (any ProxyBodyTee)?)
 
     var status: Int {
         switch self {

@@ -6,7 +6,9 @@ import NIOHTTP1
 /// before a replay.
 struct UpstreamResponse: Sendable {
     let status: Int
-    /// The upstream's fields (all of them; hop-by-hop ones are removed on the way to the client).
+    /// The upstream's fields for the client: without hop-by-hop fields (``ProxyHeaders``).
+    let headers: HTTPHeaders
+    /// The same fields as swift-http-types', for the auth-error and rate-limit rules and the hooks.
     let fields: HTTPFields
     private let body: UpstreamBody
 
@@ -16,7 +18,8 @@ struct UpstreamResponse: Sendable {
 
     init(_ response: UpstreamExchangeHandler.Head) {
         self.status = Int(response.head.status.code)
-        self.fields = HTTPFields(response.head.headers)
+        self.headers = ProxyHeaders.clientResponseFields(response.head.headers)
+        self.fields = HTTPFields(self.headers)
         self.body = response.body
     }
 
@@ -33,10 +36,10 @@ struct UpstreamResponse: Sendable {
         }
     }
 
-    /// The client's answer: the status, `fields`, and the body streamed chunk by chunk as the upstream sends it
+    /// The client's answer: the status, ``headers``, and the body streamed chunk by chunk as the upstream sends it
     /// (``ProxyConnection`` writes each chunk as it comes, so server-sent events arrive as they are produced),
     /// seen by `tee`.
-    func reply(fields: HTTPFields, tee: (any ProxyBodyTee)?) -> ProxyReply {
-        .upstream(status: self.status, fields: fields, body: self.body, tee: tee)
+    func reply(tee: (any ProxyBodyTee)?) -> ProxyReply {
+        .upstream(status: self.status, headers: self.headers, body: self.body, tee: tee)
     }
 }

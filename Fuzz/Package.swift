@@ -27,7 +27,7 @@ let targets: [(name: String, products: [String], nio: [String])] = [
     ("FuzzAuthorizationServerMetadata", ["TokenManager"], []),
     ("FuzzHTTPDate", ["Primitives"], []),
     ("FuzzSocketRequest", ["OAuthTopRuntime", "Primitives"], []),
-    ("FuzzProxyRequest", ["OAuthTopConfig", "OAuthTopRuntime"], []),
+    ("FuzzProxyRequest", ["OAuthTopConfig", "OAuthTopRuntime"], ["NIOHTTP1"]),
     ("FuzzFileMode", ["Primitives"], []),
     ("FuzzGitCredential", ["OAuthTopRuntime", "Primitives"], []),
     ("FuzzPrometheusAPI", ["OAuthTopRuntime", "Telemetry"], []),

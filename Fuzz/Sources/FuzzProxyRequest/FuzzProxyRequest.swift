@@ -1,4 +1,4 @@
-import HTTPTypes
+import NIOHTTP1
 import OAuthTopConfig
 import OAuthTopRuntime
 
@@ -24,11 +24,11 @@ public func fuzzProxyRequest(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     _ = AuthErrorRule.isInvalidTokenChallenge(target)
     // Hop-by-hop fields never cross the proxy, whatever `Connection` names.
-    var fields = HTTPFields()
-    fields.append(HTTPField(name: .connection, value: target))
-    fields.append(HTTPField(name: .transferEncoding, value: "chunked"))
+    let fields = HTTPHeaders([("Connection", target), ("Transfer-Encoding", "chunked"), ("X-Named", "1")])
     let down = ProxyHeaders.clientResponseFields(fields)
-    precondition(!down.contains { $0.name == .connection || $0.name == .transferEncoding }, "a hop-by-hop field crossed")
+    precondition(
+        !down.contains { ["connection", "transfer-encoding"].contains($0.name.lowercased()) }, "a hop-by-hop field crossed"
+    )
     let body = parts.count > 2 ? Array(parts[2].utf8) : bytes
     for rule in [
         ProxySettings.BodyRewrite(jsonField: "model", from: "big", to: "small"),

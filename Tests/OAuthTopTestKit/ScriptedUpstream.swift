@@ -130,18 +130,27 @@ public final class ScriptedUpstream: Sendable {
         case "sse":
             return self.events(request)
         case "slow":
+            // Recorded on arrival, so that a test sees the request while its answer is still to come.
+            let body = String(buffer: try await request.body.collect(upTo: 64 << 20))
+            self.record(request, body: body)
             let delay = request.uri.queryParameters.get("delay_ms", as: Int.self) ?? 1000
             try await Task.sleep(for: .milliseconds(delay))
-            return try await self.answer(request)
+            return try await self.answer(request, recorded: body)
         default:
             return try await self.answer(request)
         }
     }
 
-    private func answer(_ request: Request) async throws -> Response {
-        let bytes = try await request.body.collect(upTo: 64 << 20)
-        let body = String(buffer: bytes)
-        self.record(request, body: body)
+    /// The scripted answer, a 401 for a revoked token, or the echo; `recorded` is the body of a request recorded
+    /// already (on its arrival).
+    private func answer(_ request: Request, recorded: String? = nil) async throws -> Response {
+        let body: String
+        if let recorded {
+            body = recorded
+        } else {
+            body = String(buffer: try await request.body.collect(upTo: 64 << 20))
+            self.record(request, body: body)
+        }
         let (scripted, rejected) = self.state.withLock { state -> (Answer?, Bool) in
             let token = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
             let rejected = state.rejectAll || token.map { state.revoked.contains($0) } == true

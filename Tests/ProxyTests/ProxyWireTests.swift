@@ -341,4 +341,30 @@ struct ProxyWireTests {
         #expect(held.status == 200)
         #expect(rest.closed && rest.bytes.isEmpty, "the idle connection was closed, with nothing sent on it")
     }
+
+    @Test(
+        "a graceful shutdown lets a request in flight finish: its answer comes with Connection: close, then the close",
+        .timeLimit(.minutes(2))
+    )
+    func shutdownFinishesBusyConnections() async throws {
+        let exchange = try await withProxy { proxy in
+            let (port, secret) = (try Self.port(proxy), try proxy.secret)
+            let exchange = Task {
+                try await onThread { () -> (status: Int, connection: String?, closed: Bool) in
+                    let connection = try RawHTTPConnection(port: port)
+                    try connection.send(Self.head("GET", "/v1/slow?delay_ms=1500", secret: secret))
+                    let answer = try connection.readAnswer()
+                    let rest = connection.readToClose()
+                    return (answer.status, answer.field("connection"), rest.closed && rest.bytes.isEmpty)
+                }
+            }
+            // The upstream has the request: the fixture's shutdown begins while it is in flight.
+            #expect(await eventually(timeout: .seconds(10)) { !proxy.upstream.received.isEmpty })
+            return exchange
+        }
+        let answer = try await exchange.value
+        #expect(answer.status == 200, "the request in flight was answered")
+        #expect(answer.connection == "close", "its answer said the connection closes")
+        #expect(answer.closed, "then the connection closed, with nothing more on it")
+    }
 }

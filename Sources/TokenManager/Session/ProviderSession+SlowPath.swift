@@ -3,7 +3,10 @@
 extension ProviderSession {
     enum Next {
         case token(AccessToken)
+        /// A round started for this caller.
         case wait(RefreshFlight)
+        /// The round in flight, joined: a refresh conflict, counted by the caller once the lock is released.
+        case join(RefreshFlight)
         case fail(TokenRefreshError)
     }
 
@@ -14,6 +17,7 @@ extension ProviderSession {
     /// every lock on their way is contended, so there is one.
     func token(now: Int64) async throws(TokenRefreshError) -> AccessToken {
         var expired = false
+        var conflict = false
         var joined: RefreshFlight?
         var refill: ThreadTokenCache.Entry?
         let outcome: RefreshFlight.Outcome = await withUnsafeContinuation { continuation in
@@ -33,17 +37,26 @@ extension ProviderSession {
                 let next = self.startOrJoin(
                     &state, now: now, reason: state.token == nil ? .initial : .mandatory, byCaller: true
                 )
-                guard case .wait(let flight) = next else { return next }
+                let flight: RefreshFlight
+                switch next {
+                case .wait(let started): flight = started
+                case .join(let inflight):
+                    flight = inflight
+                    conflict = true
+                case .token, .fail: return next
+                }
                 joined = flight
                 guard let finished = flight.enqueue(continuation) else { return nil }
                 return finished.next
             }
+            // Counted before the wait (an operator sees callers queue up), outside the lock.
+            if conflict { self.metrics.conflicts.increment() }
             if let refill { ThreadTokenCache.withCurrent(key: self.cacheKey) { $0.store(refill, slot: self.slot) } }
             switch next {
             case nil: break  // enqueued: the round's end resumes it
             case .token(let token): continuation.resume(returning: .success(token))
             case .fail(let error): continuation.resume(returning: .failure(error))
-            case .wait: preconditionFailure("a finished flight gives its outcome")
+            case .wait, .join: preconditionFailure("a finished flight gives its outcome")
             }
         }
         if expired { self.recordExpiredInUse(now: now) }
@@ -71,15 +84,16 @@ extension ProviderSession {
         let now = self.clock.now()
         let next = self.state.withLock { state -> Next in
             if reason == .manual { state.finalError = nil }
-            return self.startOrJoin(&state, now: now, reason: reason, countsAsConflict: countsAsConflict)
+            return self.startOrJoin(&state, now: now, reason: reason)
         }
+        if case .join = next, countsAsConflict { self.metrics.conflicts.increment() }
         switch next {
         case .token(let token): return token
         case .fail(let error):
             // Whoever asked (the dashboard's `r`, a script), the operator sees why at once.
             if reason == .manual { self.publishRefused(error, at: now) }
             throw error
-        case .wait(let flight):
+        case .wait(let flight), .join(let flight):
             switch await flight.wait() {
             case .success(let token): return token
             case .failure(let error): throw error
@@ -96,18 +110,15 @@ extension ProviderSession {
         }
     }
 
-    /// Decides, under the lock, whether to join a round, start one or fail at once.
+    /// Decides, under the lock, whether to join a round (`.join`: the caller counts the conflict after the lock),
+    /// start one or fail at once.
     func startOrJoin(
         _ state: inout SessionState,
         now: Int64,
         reason: RefreshReason,
-        countsAsConflict: Bool = true,
         byCaller: Bool = false
     ) -> Next {
-        if let inflight = state.inflight {
-            if countsAsConflict { self.metrics.conflicts.increment() }
-            return .wait(inflight)
-        }
+        if let inflight = state.inflight { return .join(inflight) }
         if let finalError = state.finalError {
             return .fail(.revoked(provider: self.name, previous: finalError))
         }

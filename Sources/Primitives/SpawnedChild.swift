@@ -179,6 +179,18 @@ public final class SpawnedChild: Sendable {
         }
     }
 
+    /// Whether the child has ended (it is not reaped: ``waitForExit()`` still gives its status).
+    public var hasExited: Bool {
+        self.exited.withLock { exited in
+            if exited { return true }
+            var info = siginfo_t()
+            // WNOHANG: a child still running leaves `info`'s pid 0.
+            guard waitid(P_PID, id_t(self.pid), &info, WEXITED | WNOWAIT | WNOHANG) == 0 else { return false }
+            exited = info._sifields._sigchld.si_pid == self.pid
+            return exited
+        }
+    }
+
     /// Waits (on a thread of its own, not the cooperative pool) until the child ends, and reaps it.
     public func waitForExit() async -> Termination {
         await withCheckedContinuation { (continuation: CheckedContinuation<Termination, Never>) in

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 #if canImport(Glibc)
 import Glibc
@@ -19,7 +20,7 @@ public final class LoopbackServerProcess: Sendable {
     public let port: Int
     /// The private directory: the files the server was given, its data, `server.log`.
     public let directory: URL
-    private let process: Process
+    private let child: SpawnedChild
 
     /// `http://127.0.0.1:PORT`.
     public var baseURL: String { "http://127.0.0.1:\(self.port)" }
@@ -34,17 +35,18 @@ public final class LoopbackServerProcess: Sendable {
             try contents.write(to: self.directory.appendingPathComponent(file), atomically: true, encoding: .utf8)
         }
         let log = self.directory.appendingPathComponent("server.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let logHandle = try FileHandle(forWritingTo: log)
-        defer { try? logHandle.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments(self.port, self.directory)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = logHandle
-        process.standardError = logHandle
-        try process.run()
-        self.process = process
+        let descriptor = open(log.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw LoopbackError(description: "cannot create \(log.path): errno \(errno)") }
+        defer { close(descriptor) }
+        // posix_spawn (SpawnedChild), not Foundation's Process, whose run() crashed under concurrent spawning in CI.
+        var options = SpawnedChild.Options()
+        options.stdin = .devNull
+        options.stdout = .descriptor(descriptor)
+        options.stderr = .descriptor(descriptor)
+        self.child = try SpawnedChild.spawn(
+            [binary] + arguments(self.port, self.directory), environment: ProcessInfo.processInfo.environment,
+            options: options
+        )
     }
 
     /// Starts the server, waits until it is ready, runs `body`, and stops it.
@@ -71,15 +73,15 @@ public final class LoopbackServerProcess: Sendable {
             let server = try LoopbackServerProcess(name: name, binary: binary, files: files, arguments: arguments)
             defer { server.stop() }
             let isReady = await eventually(timeout: readyTimeout) {
-                guard server.process.isRunning else { return true }  // ended: no use waiting
+                guard !server.child.hasExited else { return true }  // ended: no use waiting
                 return await ready(server.baseURL)
             }
-            if isReady, server.process.isRunning {
+            if isReady, !server.child.hasExited {
                 return try await body(server)
             }
             failures.append("port \(server.port): \(server.logTail)")
             // Only a server that exited (a port taken meanwhile) gets another try.
-            if server.process.isRunning { break }
+            if !server.child.hasExited { break }
         }
         throw LoopbackError(description: "\(name) did not become ready: \(failures.joined(separator: "; "))")
     }
@@ -91,12 +93,15 @@ public final class LoopbackServerProcess: Sendable {
     }
 
     private func stop() {
-        if self.process.isRunning {
-            kill(self.process.processIdentifier, SIGTERM)
+        if !self.child.hasExited {
+            self.child.signal(SIGTERM)
             // Bounded: these servers stop within a second on SIGTERM; SIGKILL if one does not.
-            for _ in 0..<400 where self.process.isRunning { usleep(25_000) }
-            if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
+            for _ in 0..<400 where !self.child.hasExited { usleep(25_000) }
+            self.child.signal(SIGKILL)
         }
+        // Reaped, so that no zombie is left.
+        var status: Int32 = 0
+        while waitpid(self.child.pid, &status, 0) < 0, errno == EINTR {}
         try? FileManager.default.removeItem(at: self.directory)
     }
 }

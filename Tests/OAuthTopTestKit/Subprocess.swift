@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 #if canImport(Glibc)
 import Glibc
@@ -6,11 +7,11 @@ import Glibc
 import Musl
 #endif
 
-/// Runs a program to completion with `posix_spawn` and `waitpid`.
+/// Runs a program with its output in a file, through ``SpawnedChild`` (posix_spawn).
 ///
 /// Not Foundation's `Process`: it passes on the spawning thread's signal mask (a Swift pool thread
 /// blocks SIGTERM, SIGHUP, SIGCHLD, ...), which a tmux server then keeps, so it never reaps its
-/// panes and ignores `kill-server`. Here the child starts with an empty mask and default actions.
+/// panes and ignores `kill-server`. A ``SpawnedChild`` starts with an empty mask and default actions.
 public enum Subprocess {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -41,36 +42,19 @@ public enum Subprocess {
         _ executable: String, _ arguments: [String], environment: [String: String], outputFile: String,
         append: Bool = false
     ) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        let mode = O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC)
-        posix_spawn_file_actions_addopen(&actions, 1, outputFile, mode, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        let descriptor = open(outputFile, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0o600)
+        guard descriptor >= 0 else { throw Failure(description: "cannot open \(outputFile): errno \(errno)") }
+        defer { close(descriptor) }
+        var options = SpawnedChild.Options()
+        options.stdin = .devNull
+        options.stdout = .descriptor(descriptor)
+        options.stderr = .descriptor(descriptor)
+        // Every signal back to its default action, as the servers a test starts expect.
+        options.defaultSignals = Array(1..<32)
+        do {
+            return try SpawnedChild.spawn([executable] + arguments, environment: environment, options: options).pid
+        } catch {
+            throw Failure(description: "posix_spawn \(executable) failed: \(error.reason)")
         }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard spawned == 0 else {
-            throw Failure(description: "posix_spawn \(executable) failed: \(String(cString: strerror(spawned)))")
-        }
-        return pid
     }
 }

@@ -256,17 +256,13 @@ struct PromtoolDifferentialTests {
     }
 
     static func runPromtool(_ file: URL) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.promtool)
-        process.arguments = ["test", "rules", file.lastPathComponent]
-        process.currentDirectoryURL = file.deletingLastPathComponent()
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        let output = file.path + ".out"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let status = try Subprocess.run(
+            Self.promtool, ["test", "rules", file.lastPathComponent], environment: ProcessInfo.processInfo.environment,
+            outputFile: output, directory: file.deletingLastPathComponent().path
+        )
+        return (status, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
     }
 
     /// Random alerting rules with `for` and `keep_firing_for` over gauges with gaps; our firing alerts (labels

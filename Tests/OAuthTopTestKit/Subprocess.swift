@@ -19,11 +19,18 @@ public enum Subprocess {
 
     /// Runs `executable` with `arguments` and `environment`, its output going to `outputFile`.
     ///
+    /// - Parameters:
+    ///   - directory: Its working directory (default: ours).
+    ///   - inputFile: A file for its standard input (default: `/dev/null`).
     /// - Returns: The exit status (128 + signal number when a signal ended it).
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String], outputFile: String)
-        throws -> Int32
-    {
-        let pid = try self.spawn(executable, arguments, environment: environment, outputFile: outputFile)
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String], outputFile: String,
+        directory: String? = nil, inputFile: String? = nil
+    ) throws -> Int32 {
+        let pid = try self.spawn(
+            executable, arguments, environment: environment, outputFile: outputFile, directory: directory,
+            inputFile: inputFile
+        )
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             guard errno == EINTR else { throw Failure(description: "waitpid \(pid) failed: errno \(errno)") }
@@ -40,21 +47,36 @@ public enum Subprocess {
     /// - Returns: The child's process id; the caller must reap it with `waitpid`.
     public static func spawn(
         _ executable: String, _ arguments: [String], environment: [String: String], outputFile: String,
-        append: Bool = false
+        append: Bool = false, directory: String? = nil, inputFile: String? = nil
     ) throws -> pid_t {
         let descriptor = open(outputFile, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0o600)
         guard descriptor >= 0 else { throw Failure(description: "cannot open \(outputFile): errno \(errno)") }
         defer { close(descriptor) }
         var options = SpawnedChild.Options()
+        options.directory = directory
+        if let inputFile {
+            let input = open(inputFile, O_RDONLY | O_CLOEXEC)
+            guard input >= 0 else { throw Failure(description: "cannot open \(inputFile): errno \(errno)") }
+            options.stdin = .descriptor(input)
+            defer { close(input) }
+            return try self.spawn([executable] + arguments, environment: environment, options: options, output: descriptor)
+        }
         options.stdin = .devNull
+        return try self.spawn([executable] + arguments, environment: environment, options: options, output: descriptor)
+    }
+
+    private static func spawn(
+        _ argv: [String], environment: [String: String], options: SpawnedChild.Options, output descriptor: Int32
+    ) throws -> pid_t {
+        var options = options
         options.stdout = .descriptor(descriptor)
         options.stderr = .descriptor(descriptor)
         // Every signal back to its default action, as the servers a test starts expect.
         options.defaultSignals = Array(1..<32)
         do {
-            return try SpawnedChild.spawn([executable] + arguments, environment: environment, options: options).pid
+            return try SpawnedChild.spawn(argv, environment: environment, options: options).pid
         } catch {
-            throw Failure(description: "posix_spawn \(executable) failed: \(error.reason)")
+            throw Failure(description: "posix_spawn \(argv[0]) failed: \(error.reason)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import OAuthTopTestKit
 import Testing
 import TokenManager
 
@@ -109,17 +110,14 @@ struct ExpositionTests {
         try text.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
 
-        let process = Process()
-        process.executableURL = promtool
-        process.arguments = ["check", "metrics"]
-        process.standardInput = try FileHandle(forReadingFrom: file)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "promtool said:\n\(report)\non:\n\(text)")
+        let output = file.path + ".out"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let status = try Subprocess.run(
+            promtool.path, ["check", "metrics"], environment: ProcessInfo.processInfo.environment, outputFile: output,
+            inputFile: file.path
+        )
+        let report = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        #expect(status == 0, "promtool said:\n\(report)\non:\n\(text)")
     }
 
     static func findPromtool() -> URL? {

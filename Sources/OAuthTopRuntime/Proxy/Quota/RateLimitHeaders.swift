@@ -53,7 +53,10 @@ public struct RateLimitHeaders: Sendable {
         let context = Context(
             fields: fields, localNow: Double(localNow) / 1e9
         )
-        for form in [Self.currentDraft, Self.draft07, Self.draft06, Self.xRateLimit] {
+        // Every standard form's fields are named `RateLimit...` or `X-RateLimit-...`: most answers have none, and
+        // are read with one pass over their names.
+        let standard = fields.contains { $0.name.canonicalName.contains("ratelimit") }
+        for form in [Self.currentDraft, Self.draft07, Self.draft06, Self.xRateLimit] where standard {
             let readings = form(context, &report.problems)
             if !readings.isEmpty {
                 report.readings = readings

@@ -52,31 +52,20 @@ public enum Subprocess {
         let descriptor = open(outputFile, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0o600)
         guard descriptor >= 0 else { throw Failure(description: "cannot open \(outputFile): errno \(errno)") }
         defer { close(descriptor) }
+        let input = inputFile.map { open($0, O_RDONLY | O_CLOEXEC) }
+        defer { if let input, input >= 0 { close(input) } }
+        if let inputFile, let input, input < 0 { throw Failure(description: "cannot open \(inputFile): errno \(errno)") }
         var options = SpawnedChild.Options()
         options.directory = directory
-        if let inputFile {
-            let input = open(inputFile, O_RDONLY | O_CLOEXEC)
-            guard input >= 0 else { throw Failure(description: "cannot open \(inputFile): errno \(errno)") }
-            options.stdin = .descriptor(input)
-            defer { close(input) }
-            return try self.spawn([executable] + arguments, environment: environment, options: options, output: descriptor)
-        }
-        options.stdin = .devNull
-        return try self.spawn([executable] + arguments, environment: environment, options: options, output: descriptor)
-    }
-
-    private static func spawn(
-        _ argv: [String], environment: [String: String], options: SpawnedChild.Options, output descriptor: Int32
-    ) throws -> pid_t {
-        var options = options
+        options.stdin = input.map { .descriptor($0) } ?? .devNull
         options.stdout = .descriptor(descriptor)
         options.stderr = .descriptor(descriptor)
         // Every signal back to its default action, as the servers a test starts expect.
         options.defaultSignals = Array(1..<32)
         do {
-            return try SpawnedChild.spawn(argv, environment: environment, options: options).pid
+            return try SpawnedChild.spawn([executable] + arguments, environment: environment, options: options).pid
         } catch {
-            throw Failure(description: "posix_spawn \(argv[0]) failed: \(error.reason)")
+            throw Failure(description: "posix_spawn \(executable) failed: \(error.reason)")
         }
     }
 }

@@ -92,21 +92,18 @@ struct ProxyConnection {
                     tee?.append(chunk)
                     channel.write(HTTPServerResponsePart.body(.byteBuffer(chunk)), promise: nil)
                 }
-                complete = true
-                try await Self.end(channel, keepAlive: keepAlive)
-                if !keepAlive { try? await channel.close() }
-                return
-            }
-            var iterator = body.makeAsyncIterator()
-            while true {
-                // The head and earlier chunks leave now unless the next chunk is already here.
-                channel.eventLoop.execute { channel.flush() }
-                guard let chunk = try await iterator.next() else { break }
-                tee?.append(chunk)
-                if channel.isWritable {
-                    channel.write(HTTPServerResponsePart.body(.byteBuffer(chunk)), promise: nil)
-                } else {
-                    try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk))).get()
+            } else {
+                var iterator = body.makeAsyncIterator()
+                while true {
+                    // The head and earlier chunks leave now unless the next chunk is already here.
+                    channel.eventLoop.execute { channel.flush() }
+                    guard let chunk = try await iterator.next() else { break }
+                    tee?.append(chunk)
+                    if channel.isWritable {
+                        channel.write(HTTPServerResponsePart.body(.byteBuffer(chunk)), promise: nil)
+                    } else {
+                        try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk))).get()
+                    }
                 }
             }
             complete = true

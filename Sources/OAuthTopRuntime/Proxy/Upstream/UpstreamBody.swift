@@ -1,7 +1,7 @@
 import NIOCore
 
 /// An upstream response's body as the exchange gets it: whole (the response ended within the read that brought
-/// its head, as most API answers do), or a stream of chunks as the upstream sends them (server-sent events, large
+/// its head, or its `Content-Length` was small: ``UpstreamExchangeHandler/wholeLimit``), or a stream of chunks as the upstream sends them (server-sent events, large
 /// bodies), with back-pressure on the connection's reads.
 struct UpstreamBody: AsyncSequence, Sendable {
     typealias Element = ByteBuffer

@@ -134,6 +134,8 @@ extension RedisClient {
         var isShutdown = false
         /// Failed connects in a row, across the pool: the server being down is the client's concern.
         var failures = 0
+        /// A connection closed under the pool (the server went away) and none was opened since.
+        var lost = false
         var retryAt: NIODeadline?
         var lastError = ""
         var subscriptions: [Int: Task<Void, Never>] = [:]
@@ -225,19 +227,22 @@ extension RedisClient {
     }
 
     private func opened(_ connection: RedisConnection, slot: Int, attempt: Int) {
-        let (keep, failuresBefore) = self.state.withLock { state -> (Bool, Int) in
-            let failures = state.failures
+        let (keep, failuresBefore, wasLost) = self.state.withLock { state -> (Bool, Int, Bool) in
+            let (failures, lost) = (state.failures, state.lost)
             state.failures = 0
             state.retryAt = nil
-            guard !state.isShutdown, case .connecting(_, attempt) = state.slots[slot] else { return (false, failures) }
+            guard !state.isShutdown, case .connecting(_, attempt) = state.slots[slot] else { return (false, failures, lost) }
             state.slots[slot] = .ready(connection, attempt: attempt)
-            return (true, failures)
+            state.lost = false
+            return (true, failures, lost)
         }
         guard keep else {
             connection.channel.close(promise: nil)
             return
         }
-        if failuresBefore > 0 {
+        // After a lost connection too, not only after failed connects: a server back before the next connect
+        // attempt (a quick restart) is a reconnection the operator should see.
+        if failuresBefore > 0 || wasLost {
             self.logger.info("Redis reconnected", metadata: ["redis.failed_attempts": "\(failuresBefore)"])
         } else {
             self.logger.debug("Redis pool connection opened", metadata: ["redis.slot": "\(slot)"])
@@ -246,6 +251,7 @@ extension RedisClient {
             let wasCurrent = self.state.withLock { state -> Bool in
                 guard !state.isShutdown, case .ready(_, attempt) = state.slots[slot] else { return false }
                 state.slots[slot] = .idle
+                state.lost = true
                 return true
             }
             if wasCurrent {

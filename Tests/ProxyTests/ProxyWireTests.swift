@@ -142,6 +142,51 @@ struct ProxyWireTests {
         }
     }
 
+    @Test("body-less requests (served on the event loop) and requests with a body (the connection's task) mix in order")
+    func fastPathHandsOverInOrder() async throws {
+        try await withProxy { proxy in
+            let (port, secret) = (try Self.port(proxy), try proxy.secret)
+            let answers = try await onThread {
+                let connection = try RawHTTPConnection(port: port)
+                // One at a time: two on the fast path, then a body hands the connection over, then more.
+                var answers: [RawHTTPConnection.Answer] = []
+                for request in [
+                    Self.head("GET", "/v1/1", secret: secret), Self.head("DELETE", "/v1/2", secret: secret),
+                    Self.head("POST", "/v1/3", secret: secret, "Content-Length: 3\r\n") + "abc",
+                    Self.head("GET", "/v1/4", secret: secret),
+                ] {
+                    try connection.send(request)
+                    answers.append(try connection.readAnswer())
+                }
+                // Then pipelined, in one write, after the handover.
+                try connection.send(Self.head("GET", "/v1/5", secret: secret) + Self.head("GET", "/v1/6", secret: secret))
+                answers.append(try connection.readAnswer())
+                answers.append(try connection.readAnswer())
+                return answers
+            }
+            #expect(try answers.map { try Echo($0.text).target } == (1...6).map { "/base/v1/\($0)" })
+            #expect(try Echo(answers[2].text).body == "abc")
+            #expect(proxy.upstream.received.map(\.target) == (1...6).map { "/base/v1/\($0)" })
+        }
+    }
+
+    @Test("a request followed at once by the client's end of input (half-close) is answered, then the connection closes")
+    func halfCloseAfterRequest() async throws {
+        try await withProxy { proxy in
+            let (port, secret) = (try Self.port(proxy), try proxy.secret)
+            let rest = try await onThread {
+                let connection = try RawHTTPConnection(port: port)
+                try connection.send(Self.head("GET", "/v1/a", secret: secret) + Self.head("GET", "/v1/b", secret: secret))
+                connection.closeWrite()
+                return connection.readToClose()
+            }
+            let text = String(decoding: rest.bytes, as: UTF8.self)
+            #expect(rest.closed)
+            #expect(text.components(separatedBy: "HTTP/1.1 200 ").count == 3, "\(text.prefix(400))")
+            #expect(proxy.upstream.received.map(\.target) == ["/base/v1/a", "/base/v1/b"])
+        }
+    }
+
     @Test("a protocol switch request (Upgrade: h2c) is answered without switching, with Connection: close, then closed")
     func upgradeIsAnsweredAndClosed() async throws {
         try await withProxy { proxy in

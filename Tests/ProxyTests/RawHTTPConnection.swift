@@ -48,6 +48,11 @@ final class RawHTTPConnection {
 
     deinit { close(self.fd) }
 
+    /// Ends the client's side of the connection (a FIN): the server reads no more, and may still answer.
+    func closeWrite() {
+        shutdown(self.fd, Int32(SHUT_WR))
+    }
+
     /// Writes `text` (all of it).
     func send(_ text: String) throws {
         try self.send(Array(text.utf8))

@@ -43,7 +43,8 @@ public protocol ProxyBodyTee: Sendable {
 ///
 /// 1. ``answerLocally(_:)`` before forwarding: after admission and the request guard, before the body is
 ///    read, the token is fetched or a rate-limit block is waited for. A non-nil answer is returned to the
-///    client as is (counted in `oauth_proxy_requests_total`).
+///    client as is (counted in `oauth_proxy_requests_total`). It is synchronous: the proxy's event-loop fast
+///    path calls it on the connection's loop, so it must decide from memory, without waiting.
 /// 2. ``observe(_:status:fields:)`` after the upstream's final response head (after any auth replay or
 ///    rate-limit retry): the fields are the upstream's (hop-by-hop removed); a returned tee sees the body's
 ///    chunks as they reach the client.
@@ -51,7 +52,7 @@ public protocol ProxyBodyTee: Sendable {
 /// ``isCritical(_:)`` says whether a request is critical (it waits out a rate-limit block instead of being
 /// refused).
 public protocol ProxyHooks: Sendable {
-    func answerLocally(_ request: ProxyRequestSummary) async -> ProxyLocalAnswer?
+    func answerLocally(_ request: ProxyRequestSummary) -> ProxyLocalAnswer?
     func observe(_ request: ProxyRequestSummary, status: HTTPResponse.Status, fields: HTTPFields) -> (any ProxyBodyTee)?
     func isCritical(_ request: ProxyRequestSummary) -> Bool
 }
@@ -65,7 +66,7 @@ public struct NoProxyHooks: ProxyHooks {
         self.criticalHeader = criticalHeader
     }
 
-    public func answerLocally(_ request: ProxyRequestSummary) async -> ProxyLocalAnswer? { nil }
+    public func answerLocally(_ request: ProxyRequestSummary) -> ProxyLocalAnswer? { nil }
 
     public func observe(_ request: ProxyRequestSummary, status: HTTPResponse.Status, fields: HTTPFields) -> (any ProxyBodyTee)? {
         nil

@@ -15,7 +15,7 @@ public struct QuotaHooks: ProxyHooks {
         self.clock = clock
     }
 
-    public func answerLocally(_ request: ProxyRequestSummary) async -> ProxyLocalAnswer? {
+    public func answerLocally(_ request: ProxyRequestSummary) -> ProxyLocalAnswer? {
         let decision = self.quota.decide(
             method: request.method, path: Self.target(request), headers: request.fields, now: self.clock.now()
         )

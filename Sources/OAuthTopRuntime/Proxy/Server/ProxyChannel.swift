@@ -6,9 +6,10 @@ import NIOHTTP1
 /// A proxy listener's child channel, for Hummingbird's server (which binds, accepts and shuts down
 /// gracefully): NIO's HTTP/1.1 server pipeline (without its pipelining handler: ``ProxyConnectionGuard``, right
 /// behind the parser, keeps the order of answers and closes connections when the server quiesces), no conversion to
-/// swift-http-types, and each connection served by ``ProxyConnection`` in a task that prefers the
-/// connection's own event loop as its executor, so that a request, its upstream exchange (leased on the same
-/// loop when an idle connection is there) and its answer stay on one thread.
+/// swift-http-types, ``ProxyFastPathHandler`` (body-less requests served on the event loop, without a task), and
+/// the rest of each connection served by ``ProxyConnection`` in a task that prefers the connection's own event loop
+/// as its executor, so that a request, its upstream exchange (leased on the same loop when an idle connection is
+/// there) and its answer stay on one thread.
 struct ProxyChannel: ServerChildChannel {
     typealias Value = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
 
@@ -23,7 +24,11 @@ struct ProxyChannel: ServerChildChannel {
             try sync.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
             // The guard sees each head as it is parsed.
             let decoder = try sync.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            try sync.addHandler(self.connectionGuard(), position: .after(decoder))
+            let connectionGuard = self.connectionGuard()
+            try sync.addHandler(connectionGuard, position: .after(decoder))
+            try sync.addHandler(
+                ProxyFastPathHandler(pipeline: self.pipeline, admission: self.admission), position: .after(connectionGuard)
+            )
             return try NIOAsyncChannel(
                 wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true)
             )

@@ -4,12 +4,9 @@ import NIOHTTP1
 import Primitives
 
 /// One client connection of a proxy listener: its requests in order, each answered through the pipeline,
-/// on the connection's event loop (the task prefers it as its executor).
-///
-/// An answer's head and body are written without a flush each; the flush comes when the body ends, or when
-/// the next chunk is not there yet (a flush queued behind the wait), so that a small response leaves in one
-/// write and a stream (server-sent events) leaves chunk by chunk as the upstream sends it. A client that
-/// reads slowly gets the rest only as fast as it reads (the channel's writability).
+/// on the connection's event loop (the task prefers it as its executor), and written by ``ProxyReplyWriter``.
+/// Requests the event-loop fast path (``ProxyFastPathHandler``) serves never reach it; it gets the connection
+/// from the first request the fast path hands over.
 struct ProxyConnection {
     let channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
     let pipeline: ProxyPipeline
@@ -63,73 +60,6 @@ struct ProxyConnection {
     }
 
     private func write(_ reply: ProxyReply, for request: HTTPRequestHead, keepAlive: Bool) async throws {
-        let channel = self.channel.channel
-        var head: HTTPResponseHead
-        switch reply {
-        case .local(let answer):
-            head = HTTPResponseHead(version: request.version, status: .init(statusCode: Int(answer.status.code)))
-            head.headers = HTTPHeaders(answer.fields)
-            // The proxy's own answers carry its clock's Date (a cached one keeps the upstream's).
-            if !head.headers.contains(name: "Date") {
-                head.headers.add(name: "Date", value: HTTPDate.format(secondsSince1970: self.pipeline.clock.now() / 1_000_000_000))
-            }
-            Self.connection(&head, keepAlive: keepAlive, request: request)
-            channel.write(HTTPServerResponsePart.head(head), promise: nil)
-            if answer.body.readableBytes > 0, request.method != .HEAD {
-                channel.write(HTTPServerResponsePart.body(.byteBuffer(answer.body)), promise: nil)
-            }
-            try await Self.end(channel, keepAlive: keepAlive)
-        case .upstream(let status, let headers, let body, let tee):
-            head = HTTPResponseHead(version: request.version, status: .init(statusCode: status))
-            head.headers = headers
-            Self.connection(&head, keepAlive: keepAlive, request: request)
-            channel.write(HTTPServerResponsePart.head(head), promise: nil)
-            var complete = false
-            defer { tee?.finish(complete: complete) }
-            if let chunks = body.whole {
-                // All here: head, body and end leave in one write.
-                for chunk in chunks {
-                    tee?.append(chunk)
-                    channel.write(HTTPServerResponsePart.body(.byteBuffer(chunk)), promise: nil)
-                }
-            } else {
-                var iterator = body.makeAsyncIterator()
-                while true {
-                    // The head and earlier chunks leave now unless the next chunk is already here.
-                    channel.eventLoop.execute { channel.flush() }
-                    guard let chunk = try await iterator.next() else { break }
-                    tee?.append(chunk)
-                    if channel.isWritable {
-                        channel.write(HTTPServerResponsePart.body(.byteBuffer(chunk)), promise: nil)
-                    } else {
-                        try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk))).get()
-                    }
-                }
-            }
-            complete = true
-            try await Self.end(channel, keepAlive: keepAlive)
-        }
-        if !keepAlive { try? await channel.close() }
-    }
-
-    /// Writes and flushes the answer's end. While the client keeps up and the connection stays open, the end is not
-    /// waited for (it leaves before anything of the next answer; a failed write closes the connection, and the next
-    /// read ends); before a close, or when the client is behind, it is.
-    private static func end(_ channel: any Channel, keepAlive: Bool) async throws {
-        if keepAlive, channel.isWritable {
-            channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
-        } else {
-            try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
-        }
-    }
-
-    /// `Connection: close` when the connection ends after this answer; `keep-alive` for an HTTP/1.0 client
-    /// that asked for it.
-    private static func connection(_ head: inout HTTPResponseHead, keepAlive: Bool, request: HTTPRequestHead) {
-        if !keepAlive {
-            head.headers.replaceOrAdd(name: "Connection", value: "close")
-        } else if request.version.major == 1, request.version.minor == 0 {
-            head.headers.replaceOrAdd(name: "Connection", value: "keep-alive")
-        }
+        try await ProxyReplyWriter(clock: self.pipeline.clock).write(reply, for: request, keepAlive: keepAlive, to: self.channel.channel)
     }
 }

@@ -71,8 +71,12 @@ public enum ProxyHeaders {
     static func connectionOptions(_ fields: HTTPHeaders) -> [Substring] {
         var names: [Substring] = []
         for (name, value) in fields where name.equalsIgnoringASCIICase("connection") {
-            for token in value.split(separator: ",") {
-                let option = token.trimmingASCIISpaces()
+            // Split by hand: most values are one `keep-alive` or `close`, and `split` builds an array for each.
+            var rest = value[...]
+            while !rest.isEmpty {
+                let comma = rest.utf8.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
+                let option = rest[..<comma].trimmingASCIISpaces()
+                rest = comma == rest.endIndex ? rest[rest.endIndex...] : rest[rest.index(after: comma)...]
                 if option.isEmpty || option.equalsIgnoringASCIICase("close") || option.equalsIgnoringASCIICase("keep-alive") {
                     continue
                 }

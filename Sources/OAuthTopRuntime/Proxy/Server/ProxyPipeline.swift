@@ -69,6 +69,43 @@ final class ProxyPipeline: Sendable {
         _ request: HTTPRequestHead, body requestBody: ProxyInboundBody, channel: any Channel, admission: Admission
     ) async throws -> ProxyReply {
         if let refusal = await self.admit(request, channel: channel, admission: admission) { return .local(refusal) }
+        let plan: Plan
+        switch self.prepare(request) {
+        case .answer(let answer): return .local(answer)
+        case .forward(let prepared): plan = prepared
+        }
+        let body: ProxyRequestBody
+        do {
+            body = try await ProxyRequestBody.read(
+                requestBody, contentLength: plan.contentLength, keepUpTo: self.settings.authErrors.replayBodyLimit,
+                maxBody: self.settings.maxRequestBody
+            )
+        } catch is ProxyRequestBody.TooLarge {
+            return .local(self.tooLarge())
+        }
+        return try await self.forward(Exchange(plan, body: body, eventLoop: channel.eventLoop))
+    }
+
+    /// What the steps before the body decide: an answer of the proxy's own, or the request to forward.
+    enum Preparation {
+        case answer(ProxyLocalAnswer)
+        case forward(Plan)
+    }
+
+    /// A request to forward, before its body is read.
+    struct Plan {
+        var method: String
+        var target: ProxyRequestGuard.Target
+        var fields: HTTPHeaders
+        var critical: Bool
+        var summary: ProxyRequestSummary
+        var contentLength: Int?
+    }
+
+    /// The steps between admission and the body, which need no waiting: the request guard, the body's declared
+    /// size, the forwarded fields, the hooks' local answer (quota: a cached answer, shedding) and criticality.
+    /// Both ways a request is served take them here (the async pipeline, and the event-loop fast path).
+    func prepare(_ request: HTTPRequestHead) -> Preparation {
         let method = request.method.rawValue
         let target: ProxyRequestGuard.Target
         switch ProxyRequestGuard.check(method: method, target: request.uri) {
@@ -80,34 +117,26 @@ final class ProxyPipeline: Sendable {
             self.logger.info(
                 "proxy request refused", metadata: ["proxy": "\(self.settings.name)", "why": "\(refusal.description)"]
             )
-            return .local(self.answer(refusal.status, refusal.error, refusal.description, fields: fields))
+            return .answer(self.answer(refusal.status, refusal.error, refusal.description, fields: fields))
         }
         let contentLength = request.headers.first(name: "Content-Length").flatMap { Int($0) }
         if let contentLength, contentLength > self.settings.maxRequestBody {
-            return .local(self.tooLarge())
+            return .answer(self.tooLarge())
         }
         var forwarded = ProxyHeaders.upstreamRequestFields(request.headers, tokenHeader: self.settings.header)
         let summary = ProxyRequestSummary(
             proxy: self.settings.name, method: HTTPRequest.Method(method) ?? .get, path: target.path,
             query: target.query, fields: HTTPFields(forwarded)
         )
-        if let local = await self.hooks.answerLocally(summary) { return .local(local) }
+        if let local = self.hooks.answerLocally(summary) { return .answer(local) }
         let critical = self.hooks.isCritical(summary)
         forwarded.remove(name: self.settings.quota?.criticalHeader ?? ProxySettings.Quota.defaultCriticalHeader)
-        let body: ProxyRequestBody
-        do {
-            body = try await ProxyRequestBody.read(
-                requestBody, contentLength: contentLength, keepUpTo: self.settings.authErrors.replayBodyLimit,
-                maxBody: self.settings.maxRequestBody
+        return .forward(
+            Plan(
+                method: method, target: target, fields: forwarded, critical: critical, summary: summary,
+                contentLength: contentLength
             )
-        } catch is ProxyRequestBody.TooLarge {
-            return .local(self.tooLarge())
-        }
-        let exchange = Exchange(
-            method: method, target: target, fields: forwarded, body: body, critical: critical, summary: summary,
-            eventLoop: channel.eventLoop
         )
-        return try await self.forward(exchange)
     }
 
     /// What one request needs on its way.
@@ -121,6 +150,16 @@ final class ProxyPipeline: Sendable {
         var summary: ProxyRequestSummary
         /// The loop of the client's connection: the upstream connection is leased there when one is idle.
         var eventLoop: any EventLoop
+
+        init(_ plan: Plan, body: ProxyRequestBody, eventLoop: any EventLoop) {
+            self.method = plan.method
+            self.target = plan.target
+            self.fields = plan.fields
+            self.body = body
+            self.critical = plan.critical
+            self.summary = plan.summary
+            self.eventLoop = eventLoop
+        }
 
         var keptBody: ByteBuffer? {
             if case .kept(let bytes) = self.body { return bytes }
@@ -151,15 +190,33 @@ final class ProxyPipeline: Sendable {
 
     // MARK: Forwarding
 
-    private func forward(_ exchange: Exchange) async throws -> ProxyReply {
-        var token: AccessToken
+    func forward(_ exchange: Exchange) async throws -> ProxyReply {
+        let token: AccessToken
         do {
             token = try await self.manager.token(for: self.provider)
         } catch {
             return .local(self.tokenUnavailable(error))
         }
         if let rejection = try await self.passBlock(critical: exchange.critical) { return .local(rejection) }
-        var response = try await self.send(exchange, body: exchange.body, token: token)
+        let response = try await self.send(exchange, body: exchange.body, token: token)
+        return try await self.settle(exchange, response: response, token: token)
+    }
+
+    /// Whether the upstream's first answer needs more than passing on: an auth error (refresh and replay) or a rate
+    /// limit with `Retry-After` (a block, and a retry).
+    func needsSettling(_ response: UpstreamResponse) -> Bool {
+        AuthErrorRule.isAuthError(status: response.status, fields: response.fields, settings: self.settings.authErrors)
+            || (self.settings.rateLimit.statuses.contains(response.status) && response.fields[.retryAfter] != nil)
+    }
+
+    /// The answer for the upstream's first response to `exchange`, sent with `token`: an auth error is refreshed
+    /// and replayed once, a rate limit blocks the upstream and is retried once after the block, and the hooks
+    /// observe the final response.
+    func settle(_ exchange: Exchange, response firstResponse: UpstreamResponse, token firstToken: AccessToken) async throws
+        -> ProxyReply
+    {
+        var response = firstResponse
+        var token = firstToken
 
         // Auth error: one refresh (single-flight in the manager) and one replay.
         if AuthErrorRule.isAuthError(status: response.status, fields: response.fields, settings: self.settings.authErrors) {
@@ -209,6 +266,11 @@ final class ProxyPipeline: Sendable {
             }
         }
 
+        return self.observed(exchange, response)
+    }
+
+    /// The final response as the client's answer, seen by the hooks.
+    func observed(_ exchange: Exchange, _ response: UpstreamResponse) -> ProxyReply {
         let tee = self.hooks.observe(
             exchange.summary, status: HTTPResponse.Status(code: response.status), fields: response.fields
         )
@@ -240,7 +302,7 @@ final class ProxyPipeline: Sendable {
 
     /// The upstream request's head: the method, the base path and the target, `Host` of the upstream, the
     /// client's fields as ``ProxyHeaders`` leave them, the body's framing, and the token header.
-    private func upstreamHead(_ exchange: Exchange, body: ProxyRequestBody, token: AccessToken) -> HTTPRequestHead {
+    func upstreamHead(_ exchange: Exchange, body: ProxyRequestBody, token: AccessToken) -> HTTPRequestHead {
         var headers = HTTPHeaders()
         headers.reserveCapacity(exchange.fields.count + 3)
         headers.add(name: "Host", value: self.pool.endpoint.hostField)
@@ -359,7 +421,7 @@ final class ProxyPipeline: Sendable {
 
     /// The answer for a failed exchange: 504 when the upstream was silent too long, 502 when it could not be
     /// reached or broke off, 413 for a streamed body past the limit.
-    private func failure(_ error: any Error) -> ProxyLocalAnswer {
+    func failure(_ error: any Error) -> ProxyLocalAnswer {
         if error is ProxyRequestBody.TooLarge { return self.tooLarge() }
         if error is CancellationError {
             return self.answer(503, "proxy_stopping", "the proxy is stopping or the client went away")

@@ -22,11 +22,37 @@ final class UpstreamConnection: Sendable {
     func exchange(
         head: HTTPRequestHead, body: ProxyRequestBody, pool: UpstreamPool
     ) async throws -> UpstreamExchangeHandler.Head {
-        let eventLoop = self.channel.eventLoop
-        let promise = eventLoop.makePromise(of: UpstreamExchangeHandler.Head.self)
         let streamed: ProxyStreamedBody?
         if case .streamed(let stream, _) = body { streamed = stream } else { streamed = nil }
-        let start: @Sendable () -> Void = { [handler = self.handler, channel = self.channel] in
+        let answered = self.start(head: head, body: body, pool: pool)
+        // The upload runs beside the wait for the head: an upstream may answer before it has read the whole
+        // request, and then the answer is returned at once while the upload goes on.
+        var stopped: UploadFailure?
+        if let streamed {
+            let failure = UploadFailure()
+            stopped = failure
+            Task { await self.upload(streamed, stopped: failure) }
+        }
+        do {
+            return try await answered.get()
+        } catch {
+            // A body past max_request_body cut the exchange off: that, not the closed connection, is why. (The
+            // upload records it before it closes the connection, so it is known here without waiting for the
+            // upload, which may wait on a slow client.)
+            if let failure = stopped?.error, failure is ProxyRequestBody.TooLarge { throw failure }
+            throw error
+        }
+    }
+
+    /// Sends `head` (and a kept body, with the end) and returns the response head's future, completed on the
+    /// connection's loop; a streamed body is the caller's to upload. Called on the loop, it writes at once (the
+    /// proxy's event-loop fast path waits for the future without a task).
+    func start(head: HTTPRequestHead, body: ProxyRequestBody, pool: UpstreamPool) -> EventLoopFuture<UpstreamExchangeHandler.Head> {
+        let eventLoop = self.channel.eventLoop
+        let promise = eventLoop.makePromise(of: UpstreamExchangeHandler.Head.self)
+        var bodyPending = false
+        if case .streamed = body { bodyPending = true }
+        let start: @Sendable () -> Void = { [handler = self.handler, channel = self.channel, bodyPending] in
             let exchange = handler.value
             if exchange.onReusable == nil {
                 exchange.onReusable = { [weak pool] in
@@ -34,7 +60,7 @@ final class UpstreamConnection: Sendable {
                     pool.release(self)
                 }
             }
-            exchange.begin(promise, requestCloses: !head.isKeepAlive, bodyPending: streamed != nil)
+            exchange.begin(promise, requestCloses: !head.isKeepAlive, bodyPending: bodyPending)
             channel.write(HTTPClientRequestPart.head(head), promise: nil)
             if case .kept(let bytes) = body {
                 if bytes.readableBytes > 0 { channel.write(HTTPClientRequestPart.body(.byteBuffer(bytes)), promise: nil) }
@@ -48,23 +74,7 @@ final class UpstreamConnection: Sendable {
         } else {
             eventLoop.execute(start)
         }
-        // The upload runs beside the wait for the head: an upstream may answer before it has read the whole
-        // request, and then the answer is returned at once while the upload goes on.
-        var stopped: UploadFailure?
-        if let streamed {
-            let failure = UploadFailure()
-            stopped = failure
-            Task { await self.upload(streamed, stopped: failure) }
-        }
-        do {
-            return try await promise.futureResult.get()
-        } catch {
-            // A body past max_request_body cut the exchange off: that, not the closed connection, is why. (The
-            // upload records it before it closes the connection, so it is known here without waiting for the
-            // upload, which may wait on a slow client.)
-            if let failure = stopped?.error, failure is ProxyRequestBody.TooLarge { throw failure }
-            throw error
-        }
+        return promise.futureResult
     }
 
     /// Why a streamed upload stopped early, set before the connection is closed for it.

@@ -105,6 +105,15 @@ final class UpstreamPool: Sendable {
         }
     }
 
+    /// An idle connection on `eventLoop`, taken at once; `nil` when there is none there (the proxy's event-loop fast
+    /// path then goes the async way, ``lease(on:fresh:)``).
+    func idleConnection(on eventLoop: any EventLoop) -> UpstreamConnection? {
+        let key = ObjectIdentifier(eventLoop)
+        return self.state.withLock { state in
+            state.stopped ? nil : state.idle[key]?.popLast()
+        }
+    }
+
     /// An idle connection, or a slot for a new one, or the pool's end; `nil` when the request must wait.
     private func take(_ state: inout State, key: ObjectIdentifier, fresh: Bool) -> Handed? {
         if state.stopped { return .failure(.shutdown) }

@@ -53,6 +53,15 @@ public struct SocketPeer: Sendable, Hashable {
         #endif
     }
 
+    /// The Unix peer of `channel` read at once, for handlers on its event loop (the token socket's and the proxy's
+    /// fast paths); `nil` when it is not at hand (then the async path decides).
+    static func unixNow(of channel: any Channel) -> SocketPeer? {
+        var peer: SocketPeer?
+        // Complete already on the event loop, so the callback runs before `whenSuccess` returns.
+        SocketPeer.unixPeer(of: channel).assumeIsolated().whenSuccess { peer = $0 }
+        return peer
+    }
+
     #if os(Linux)
     /// `struct ucred` of `<sys/socket.h>`: three 32-bit fields, which Swift lays out the same way.
     /// (The C type is only visible with `_GNU_SOURCE`.)

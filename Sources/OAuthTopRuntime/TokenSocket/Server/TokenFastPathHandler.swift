@@ -150,10 +150,7 @@ final class TokenFastPathHandler: ChannelInboundHandler, RemovableChannelHandler
     /// The Unix peer of `channel` if `policy` admits it; `nil` otherwise, or when its credentials are not
     /// at hand yet (then the middleware decides).
     private static func admitted(_ channel: any Channel, _ policy: PeerAccessPolicy) -> SocketPeer? {
-        var peer: SocketPeer?
-        // Complete already on the event loop, so the callback runs before `whenSuccess` returns.
-        SocketPeer.unixPeer(of: channel).assumeIsolated().whenSuccess { peer = $0 }
-        guard let peer, policy.check(peer) == nil else { return nil }
+        guard let peer = SocketPeer.unixNow(of: channel), policy.check(peer) == nil else { return nil }
         return peer
     }
 

@@ -32,16 +32,27 @@ public enum ProxyHeaders {
         _ incoming: HTTPHeaders, tokenHeader: ProxySettings.TokenHeader, removing: [String] = []
     ) -> HTTPHeaders {
         let options = self.connectionOptions(incoming)
-        var fields = HTTPHeaders()
-        fields.reserveCapacity(incoming.count + 1)
-        for (name, value) in incoming {
-            if self.consumedOnTheWayUp.contains(where: { name.equalsIgnoringASCIICase($0) }) { continue }
-            if name.equalsIgnoringASCIICase(tokenHeader.name) { continue }
-            if !removing.isEmpty, removing.contains(where: { name.equalsIgnoringASCIICase($0) }) { continue }
-            if !options.isEmpty, options.contains(where: { name.equalsIgnoringASCIICase($0) }) { continue }
-            fields.add(name: name, value: value)
+        var fields = self.without(incoming) { name in
+            self.consumedOnTheWayUp.contains(where: { name.equalsIgnoringASCIICase($0) })
+                || name.equalsIgnoringASCIICase(tokenHeader.name)
+                || (!removing.isEmpty && removing.contains(where: { name.equalsIgnoringASCIICase($0) }))
+                || (!options.isEmpty && options.contains(where: { name.equalsIgnoringASCIICase($0) }))
         }
         fields.add(name: self.via.name, value: self.via.value)
+        return fields
+    }
+
+    /// `headers` without the fields whose names `drops` says: the same headers when it drops none, else a copy with
+    /// those names removed (most messages carry one or two, and removing them from a copy is cheaper than adding
+    /// every other field to a new one).
+    private static func without(_ headers: HTTPHeaders, dropping drops: (String) -> Bool) -> HTTPHeaders {
+        var dropped: [String] = []
+        for (name, _) in headers where drops(name) {
+            if !dropped.contains(where: { $0.equalsIgnoringASCIICase(name) }) { dropped.append(name) }
+        }
+        guard !dropped.isEmpty else { return headers }
+        var fields = headers
+        for name in dropped { fields.remove(name: name) }
         return fields
     }
 
@@ -56,14 +67,10 @@ public enum ProxyHeaders {
     /// The fields of an upstream response as sent to the client: without hop-by-hop fields.
     public static func clientResponseFields(_ upstream: HTTPHeaders) -> HTTPHeaders {
         let options = self.connectionOptions(upstream)
-        var fields = HTTPHeaders()
-        fields.reserveCapacity(upstream.count)
-        for (name, value) in upstream {
-            if self.hopByHop.contains(where: { name.equalsIgnoringASCIICase($0) }) { continue }
-            if !options.isEmpty, options.contains(where: { name.equalsIgnoringASCIICase($0) }) { continue }
-            fields.add(name: name, value: value)
+        return self.without(upstream) { name in
+            self.hopByHop.contains(where: { name.equalsIgnoringASCIICase($0) })
+                || (!options.isEmpty && options.contains(where: { name.equalsIgnoringASCIICase($0) }))
         }
-        return fields
     }
 
     /// The fields named by `Connection` (comma-separated tokens), besides `close` and `keep-alive` (which name

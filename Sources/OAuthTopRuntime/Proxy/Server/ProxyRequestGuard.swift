@@ -42,15 +42,14 @@ public enum ProxyRequestGuard {
     ///   - target: The raw request-target.
     /// - Returns: The target split into path and query, or why it is refused.
     public static func check(method: String, target: String) -> Result<Target, Refusal> {
-        switch method.uppercased() {
-        case "CONNECT":
+        // (Compared in place: `uppercased()` made a string for every request.)
+        if method.equalsIgnoringASCIICase("CONNECT") {
             return .failure(
                 Refusal(status: 405, error: "method_not_allowed", description: "CONNECT is refused: this is not a forward proxy")
             )
-        case "TRACE":
+        }
+        if method.equalsIgnoringASCIICase("TRACE") {
             return .failure(Refusal(status: 405, error: "method_not_allowed", description: "TRACE is refused"))
-        default:
-            break
         }
         guard let first = target.utf8.first else { return .failure(.badTarget("the request target is empty")) }
         guard first == UInt8(ascii: "/") else {
@@ -87,14 +86,17 @@ public enum ProxyRequestGuard {
         guard self.percentEncodingIsValid(path) else { return "the path has a '%' not followed by two hex digits" }
         let bytes = Array(path.utf8)
         var index = 0
-        var segment: [UInt8] = []
+        // The current segment's decoded length, and whether it is dots only (`.` and `..` are refused).
+        var segmentLength = 0
+        var onlyDots = true
         while index <= bytes.count {
             let byte: UInt8 = index < bytes.count ? bytes[index] : UInt8(ascii: "/")
             if byte == UInt8(ascii: "/") {
-                if segment == [0x2E] || segment == [0x2E, 0x2E] {
+                if onlyDots, segmentLength == 1 || segmentLength == 2 {
                     return "the path has a '.' or '..' segment (also percent-encoded), which could leave the upstream's base path"
                 }
-                segment.removeAll(keepingCapacity: true)
+                segmentLength = 0
+                onlyDots = true
                 index += 1
                 continue
             }
@@ -106,12 +108,14 @@ public enum ProxyRequestGuard {
                 case 0:
                     return "the path has an encoded NUL (%00)"
                 default:
-                    segment.append(decoded)
+                    segmentLength += 1
+                    onlyDots = onlyDots && decoded == 0x2E
                 }
                 index += 3
                 continue
             }
-            segment.append(byte)
+            segmentLength += 1
+            onlyDots = onlyDots && byte == 0x2E
             index += 1
         }
         return nil

@@ -23,8 +23,8 @@ import NIOHTTP1
 /// - **Quiescing** (the server's graceful shutdown, `ChannelShouldQuiesceEvent`): an idle connection closes at
 ///   once; a busy one closes after the answer to the last request it has received, and requests after that are
 ///   dropped. (This is what NIO's pipelining handler would do; the proxy does without that handler, which stops
-///   and restarts reading around every answer: two `epoll_ctl` calls per request. The connection's task reads
-///   one request at a time anyway, and NIO's async channel holds back reading when it is not keeping up.)
+///   and restarts reading around every answer: two `epoll_ctl` calls per request. ``ProxyFastPathHandler`` and
+///   the connection's task serve one request at a time anyway, and hold back reading when too much waits.)
 final class ProxyConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart

@@ -37,7 +37,7 @@ struct UpstreamResponse: Sendable {
     }
 
     /// The client's answer: the status, ``headers``, and the body streamed chunk by chunk as the upstream sends it
-    /// (``ProxyConnection`` writes each chunk as it comes, so server-sent events arrive as they are produced),
+    /// (``ProxyReplyWriter`` writes each chunk as it comes, so server-sent events arrive as they are produced),
     /// seen by `tee`.
     func reply(tee: (any ProxyBodyTee)?) -> ProxyReply {
         .upstream(status: self.status, headers: self.headers, body: self.body, tee: tee)

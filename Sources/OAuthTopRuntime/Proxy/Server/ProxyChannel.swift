@@ -2,6 +2,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTP1
+import RedisClient  // EventLoopTaskExecutor
 
 /// A proxy listener's child channel, for Hummingbird's server (which binds, accepts and shuts down
 /// gracefully): NIO's HTTP/1.1 server pipeline (without its pipelining handler: ``ProxyConnectionGuard``, right

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import RedisClient  // EventLoopTaskExecutor
 
 /// Serves a proxy connection's body-less requests (a `GET`, `HEAD`, `DELETE` without a body: most API calls) on
 /// the connection's event loop, without a Swift task: the request head is checked and prepared by the pipeline

@@ -4,7 +4,7 @@ import RedisClient  // EventLoopTaskExecutor
 
 /// Serves a proxy connection's body-less requests (a `GET`, `HEAD`, `DELETE` without a body: most API calls) on
 /// the connection's event loop, without a Swift task: the request head is checked and prepared by the pipeline
-/// (``ProxyPipeline/prepare(_:)``), sent on an idle upstream connection of the same loop with the cached token
+/// (``ProxyPipeline/prepare(_:eventLoop:)``), sent on an idle upstream connection of the same loop with the cached token
 /// (``ProxyPipeline/startOnLoop(_:)``), and the upstream's answer is written back when its head (and a small body)
 /// arrives. Each async step of the connection's task (``ProxyConnection``) cost a suspension and a job on the loop;
 /// this path has none.
@@ -179,15 +179,14 @@ final class ProxyFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// Answers a body-less request.
     private func serve(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         self.busy = true
-        let plan: ProxyPipeline.Plan
-        switch self.pipeline.prepare(head) {
+        let exchange: ProxyPipeline.Exchange
+        switch self.pipeline.prepare(head, eventLoop: context.eventLoop) {
         case .answer(let answer):
             self.finish(.local(answer), for: head, context: context)
             return
         case .forward(let prepared):
-            plan = prepared
+            exchange = prepared
         }
-        let exchange = ProxyPipeline.Exchange(plan, body: .kept(ByteBuffer()), eventLoop: context.eventLoop)
         switch self.pipeline.startOnLoop(exchange) {
         case .async:
             self.continueInTask(head, context: context) { pipeline in try await pipeline.forward(exchange) }

@@ -69,43 +69,33 @@ final class ProxyPipeline: Sendable {
         _ request: HTTPRequestHead, body requestBody: ProxyInboundBody, channel: any Channel, admission: Admission
     ) async throws -> ProxyReply {
         if let refusal = await self.admit(request, channel: channel, admission: admission) { return .local(refusal) }
-        let plan: Plan
-        switch self.prepare(request) {
+        var exchange: Exchange
+        switch self.prepare(request, eventLoop: channel.eventLoop) {
         case .answer(let answer): return .local(answer)
-        case .forward(let prepared): plan = prepared
+        case .forward(let prepared): exchange = prepared
         }
-        let body: ProxyRequestBody
         do {
-            body = try await ProxyRequestBody.read(
-                requestBody, contentLength: plan.contentLength, keepUpTo: self.settings.authErrors.replayBodyLimit,
+            exchange.body = try await ProxyRequestBody.read(
+                requestBody, contentLength: exchange.contentLength, keepUpTo: self.settings.authErrors.replayBodyLimit,
                 maxBody: self.settings.maxRequestBody
             )
         } catch is ProxyRequestBody.TooLarge {
             return .local(self.tooLarge())
         }
-        return try await self.forward(Exchange(plan, body: body, eventLoop: channel.eventLoop))
+        return try await self.forward(exchange)
     }
 
-    /// What the steps before the body decide: an answer of the proxy's own, or the request to forward.
+    /// What the steps before the body decide: an answer of the proxy's own, or the request to forward (its body
+    /// still to be read, an empty one until then).
     enum Preparation {
         case answer(ProxyLocalAnswer)
-        case forward(Plan)
-    }
-
-    /// A request to forward, before its body is read.
-    struct Plan {
-        var method: String
-        var target: ProxyRequestGuard.Target
-        var fields: HTTPHeaders
-        var critical: Bool
-        var summary: ProxyRequestSummary
-        var contentLength: Int?
+        case forward(Exchange)
     }
 
     /// The steps between admission and the body, which need no waiting: the request guard, the body's declared
     /// size, the forwarded fields, the hooks' local answer (quota: a cached answer, shedding) and criticality.
     /// Both ways a request is served take them here (the async pipeline, and the event-loop fast path).
-    func prepare(_ request: HTTPRequestHead) -> Preparation {
+    func prepare(_ request: HTTPRequestHead, eventLoop: any EventLoop) -> Preparation {
         let method = request.method.rawValue
         let target: ProxyRequestGuard.Target
         switch ProxyRequestGuard.check(method: method, target: request.uri) {
@@ -132,9 +122,9 @@ final class ProxyPipeline: Sendable {
         let critical = self.hooks.isCritical(summary)
         forwarded.remove(name: self.settings.quota?.criticalHeader ?? ProxySettings.Quota.defaultCriticalHeader)
         return .forward(
-            Plan(
-                method: method, target: target, fields: forwarded, critical: critical, summary: summary,
-                contentLength: contentLength
+            Exchange(
+                method: method, target: target, fields: forwarded, body: .kept(ByteBuffer()), contentLength: contentLength,
+                critical: critical, summary: summary, eventLoop: eventLoop
             )
         )
     }
@@ -146,20 +136,12 @@ final class ProxyPipeline: Sendable {
         /// The client's fields as they go up (``ProxyHeaders``), without the token header and `Host`.
         var fields: HTTPHeaders
         var body: ProxyRequestBody
+        /// The client's declared `Content-Length`, if any.
+        var contentLength: Int?
         var critical: Bool
         var summary: ProxyRequestSummary
         /// The loop of the client's connection: the upstream connection is leased there when one is idle.
         var eventLoop: any EventLoop
-
-        init(_ plan: Plan, body: ProxyRequestBody, eventLoop: any EventLoop) {
-            self.method = plan.method
-            self.target = plan.target
-            self.fields = plan.fields
-            self.body = body
-            self.critical = plan.critical
-            self.summary = plan.summary
-            self.eventLoop = eventLoop
-        }
 
         var keptBody: ByteBuffer? {
             if case .kept(let bytes) = self.body { return bytes }

@@ -24,7 +24,7 @@ import RedisClient  // EventLoopTaskExecutor
 ///   cost before.)
 ///
 /// Not thread-safe: NIO calls a handler only on its channel's event loop, and the tasks come back to it.
-final class ProxyFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
+final class ProxyFastPathHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
@@ -51,7 +51,6 @@ final class ProxyFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var task: Task<Void, Never>?
     /// The admitted Unix peer of this connection, once read; `.some(nil)` when it is not admitted.
     private var unixPeer: SocketPeer??
-    private var context: ChannelHandlerContext?
 
     private enum Held {
         case part(HTTPServerRequestPart)
@@ -62,14 +61,6 @@ final class ProxyFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler 
         self.pipeline = pipeline
         self.admission = admission
         self.writer = ProxyReplyWriter(clock: pipeline.clock)
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        self.context = nil
     }
 
     // MARK: Inbound

@@ -89,4 +89,27 @@ struct ProxySecurityTests {
             }
         }
     }
+
+    @Test("a token with characters a header cannot carry (CR LF) is never attached: 502 token_unusable, nothing forwarded")
+    func unusableToken() async throws {
+        // The provider's token endpoint: a scripted server whose token would inject a field if it were attached.
+        let tokens = ScriptedUpstream()
+        try await tokens.start()
+        defer { Task { await tokens.stop() } }
+        let token = #"{"access_token": "abc\r\nX-Injected: 1", "token_type": "Bearer", "expires_in": 300}"#
+        tokens.script([.init(status: 200, headers: ["Content-Type": "application/json"], body: token)])
+        var options = ProxyOptions()
+        options.tokenEndpoint = tokens.baseURL + "/oauth/token"
+        try await withProxy(options) { proxy in
+            let secret = try proxy.secret
+            for path in ["/v1/items", "/v1/items/2"] {  // the second with the token cached (the fast path)
+                let answer = try await curl(proxy.url + path, bearer: secret)
+                #expect(answer.status == 502, "\(answer.body)")
+                #expect(answer.body.contains("token_unusable"), "\(answer.body)")
+                #expect(!answer.body.contains("abc"), "the token is never shown")
+            }
+            #expect(proxy.upstream.received.isEmpty, "nothing reached the upstream")
+            #expect(tokens.received.count == 1, "one token request, its token cached")
+        }
+    }
 }

@@ -170,6 +170,24 @@ struct ProxyWireTests {
         }
     }
 
+    @Test("a control character in a client's field value is refused by the parser (400, closed), never forwarded")
+    func controlCharacterInFieldValue() async throws {
+        // The proxy sends the client's fields without validating them again: NIO's parser is what refuses these.
+        try await withProxy { proxy in
+            let (port, secret) = (try Self.port(proxy), try proxy.secret)
+            for control in ["\u{01}", "\u{7F}", "\r"] {
+                let (answer, rest) = try await onThread {
+                    let connection = try RawHTTPConnection(port: port)
+                    try connection.send(Self.head("GET", "/v1/doc", secret: secret, "X-Note: a\(control)b\r\n"))
+                    return (try connection.readAnswer(), connection.readToClose())
+                }
+                #expect(answer.status == 400, "control \(Array(control.utf8))")
+                #expect(rest.closed)
+            }
+            #expect(proxy.upstream.received.isEmpty)
+        }
+    }
+
     @Test("a request followed at once by the client's end of input (half-close) is answered, then the connection closes")
     func halfCloseAfterRequest() async throws {
         try await withProxy { proxy in

@@ -22,7 +22,12 @@ struct ProxyChannel: ServerChildChannel {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let sync = channel.pipeline.syncOperations
-            try sync.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
+            // No outbound header validation: every field the proxy sends was parsed by NIO's parser (which refuses
+            // what the validator would), checked by the configuration's parser, or is the proxy's own, and the
+            // token is checked before it is attached (``ProxyHeaders/isSafeFieldValue(_:)``).
+            try sync.configureHTTPServerPipeline(
+                withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false
+            )
             // The guard sees each head as it is parsed.
             let decoder = try sync.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             let connectionGuard = self.connectionGuard()

@@ -134,9 +134,23 @@ final class ProxyFastPathHandler: ChannelDuplexHandler {
     /// Whether this path serves `head`: no body declared, and the client admitted without waiting (the async path
     /// gives every refusal, with its log line and metrics).
     private func takes(_ head: HTTPRequestHead, channel: any Channel) -> Bool {
-        guard !head.headers.contains(name: "Transfer-Encoding") else { return false }
-        let lengths = head.headers["Content-Length"]
-        guard lengths.isEmpty || lengths == ["0"] else { return false }
+        // One pass over the fields: the body's framing, and the TCP listener's secret.
+        var secretGiven = false
+        var lengths = 0
+        for (name, value) in head.headers {
+            switch name.utf8.count {
+            case 17 where name.equalsIgnoringASCIICase("transfer-encoding"):
+                return false
+            case 14 where name.equalsIgnoringASCIICase("content-length"):
+                lengths += 1
+                guard lengths == 1, value == "0" else { return false }
+            case 13 where name.equalsIgnoringASCIICase("authorization"),
+                19 where name.equalsIgnoringASCIICase("proxy-authorization"):
+                if case .tcp(let secret) = self.admission, secret.accepts(authorization: value) { secretGiven = true }
+            default:
+                break
+            }
+        }
         switch self.admission {
         case .unix(let policy):
             if self.unixPeer == nil {
@@ -144,9 +158,8 @@ final class ProxyFastPathHandler: ChannelDuplexHandler {
                 self.unixPeer = .some(peer.flatMap { policy.check($0) == nil ? $0 : nil })
             }
             return self.unixPeer! != nil
-        case .tcp(let secret):
-            let given = head.headers["Authorization"] + head.headers["Proxy-Authorization"]
-            return given.contains { secret.accepts(authorization: $0) }
+        case .tcp:
+            return secretGiven
         }
     }
 

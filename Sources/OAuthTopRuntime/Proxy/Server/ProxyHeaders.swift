@@ -8,15 +8,34 @@ import OAuthTopConfig
 /// The rules work on NIO's headers as parsed, in one pass each way: the request's and the response's fields are
 /// converted to swift-http-types' only once, for the hooks (``ProxyHooks``).
 public enum ProxyHeaders {
-    /// Hop-by-hop fields, removed both ways (besides every field `Connection` names), lower case.
-    static let hopByHop: [String] = [
-        "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-        "transfer-encoding", "upgrade",
-    ]
+    /// Whether `name` is a hop-by-hop field, removed both ways besides every field `Connection` names:
+    /// `Connection`, `Keep-Alive`, `Proxy-Connection`, `Proxy-Authenticate`, `Proxy-Authorization`, `TE`, `Trailer`,
+    /// `Transfer-Encoding`, `Upgrade` (any case). Every field name of every message is checked, so by length first.
+    static func isHopByHop(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 2: name.equalsIgnoringASCIICase("te")
+        case 7: name.equalsIgnoringASCIICase("upgrade") || name.equalsIgnoringASCIICase("trailer")
+        case 10: name.equalsIgnoringASCIICase("connection") || name.equalsIgnoringASCIICase("keep-alive")
+        case 16: name.equalsIgnoringASCIICase("proxy-connection")
+        case 17: name.equalsIgnoringASCIICase("transfer-encoding")
+        case 18: name.equalsIgnoringASCIICase("proxy-authenticate")
+        case 19: name.equalsIgnoringASCIICase("proxy-authorization")
+        default: false
+        }
+    }
 
-    /// What never goes up besides hop-by-hop fields: `Host` (the upstream's is sent), `Content-Length` (set from
-    /// the body sent), `Expect`, the client's credentials.
-    static let consumedOnTheWayUp: [String] = hopByHop + ["host", "content-length", "expect", "authorization"]
+    /// Whether `name` is one that never goes up besides hop-by-hop fields: `Host` (the upstream's is sent),
+    /// `Content-Length` (set from the body sent), `Expect` (the proxy answers it), `Authorization` (the client's
+    /// credentials).
+    static func isConsumedOnTheWayUp(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 4: name.equalsIgnoringASCIICase("host")
+        case 6: name.equalsIgnoringASCIICase("expect")
+        case 13: name.equalsIgnoringASCIICase("authorization")
+        case 14: name.equalsIgnoringASCIICase("content-length")
+        default: self.isHopByHop(name)
+        }
+    }
 
     /// The fields of a client's request as sent to the upstream.
     ///
@@ -31,24 +50,35 @@ public enum ProxyHeaders {
     public static func upstreamRequestFields(
         _ incoming: HTTPHeaders, tokenHeader: ProxySettings.TokenHeader, removing: [String] = []
     ) -> HTTPHeaders {
-        let options = self.connectionOptions(incoming)
         var fields = self.without(incoming) { name in
-            self.consumedOnTheWayUp.contains(where: { name.equalsIgnoringASCIICase($0) })
+            self.isConsumedOnTheWayUp(name)
                 || name.equalsIgnoringASCIICase(tokenHeader.name)
                 || (!removing.isEmpty && removing.contains(where: { name.equalsIgnoringASCIICase($0) }))
-                || (!options.isEmpty && options.contains(where: { name.equalsIgnoringASCIICase($0) }))
         }
         fields.add(name: self.via.name, value: self.via.value)
         return fields
     }
 
-    /// `headers` without the fields whose names `drops` says: the same headers when it drops none, else a copy with
-    /// those names removed (most messages carry one or two, and removing them from a copy is cheaper than adding
-    /// every other field to a new one).
+    /// The fields of an upstream response as sent to the client: without hop-by-hop fields.
+    public static func clientResponseFields(_ upstream: HTTPHeaders) -> HTTPHeaders {
+        self.without(upstream, dropping: self.isHopByHop)
+    }
+
+    /// `headers` without the fields whose names `drops` says (hop-by-hop ones among them) and those `Connection`
+    /// names: the same headers when it drops none, else a copy with those names removed (most messages carry one or
+    /// two, and removing them from a copy is cheaper than adding every other field to a new one).
     private static func without(_ headers: HTTPHeaders, dropping drops: (String) -> Bool) -> HTTPHeaders {
         var dropped: [String] = []
-        for (name, _) in headers where drops(name) {
+        var options: [Substring] = []
+        func drop(_ name: String) {
             if !dropped.contains(where: { $0.equalsIgnoringASCIICase(name) }) { dropped.append(name) }
+        }
+        for (name, value) in headers where drops(name) {
+            if name.utf8.count == 10, name.equalsIgnoringASCIICase("connection") { self.connectionOptions(value, into: &options) }
+            drop(name)
+        }
+        if !options.isEmpty {
+            for (name, _) in headers where options.contains(where: { name.equalsIgnoringASCIICase($0) }) { drop(name) }
         }
         guard !dropped.isEmpty else { return headers }
         var fields = headers
@@ -64,44 +94,43 @@ public enum ProxyHeaders {
         header.scheme.isEmpty ? token : "\(header.scheme) \(token)"
     }
 
-    /// The fields of an upstream response as sent to the client: without hop-by-hop fields.
-    public static func clientResponseFields(_ upstream: HTTPHeaders) -> HTTPHeaders {
-        let options = self.connectionOptions(upstream)
-        return self.without(upstream) { name in
-            self.hopByHop.contains(where: { name.equalsIgnoringASCIICase($0) })
-                || (!options.isEmpty && options.contains(where: { name.equalsIgnoringASCIICase($0) }))
+    /// Whether `value` can be sent as a field value as it is: visible ASCII, spaces and tabs. Every access token
+    /// is (RFC 6749 Appendix A.12: `1*VSCHAR`), but it comes from outside: the one value the proxy sends that NIO's
+    /// parser or the configuration's did not check, so it is checked before each exchange (the pipelines run
+    /// without NIO's outbound header validation, which would check every field of every message again).
+    static func isSafeFieldValue(_ value: String) -> Bool {
+        var value = value
+        return value.withUTF8 { bytes in
+            bytes.allSatisfy { byte in byte == 0x09 || (byte >= 0x20 && byte <= 0x7E) }
         }
     }
 
-    /// The fields named by `Connection` (comma-separated tokens), besides `close` and `keep-alive` (which name
-    /// no field but `Keep-Alive`, hop-by-hop anyway); empty at once when there is no `Connection` field.
-    static func connectionOptions(_ fields: HTTPHeaders) -> [Substring] {
-        var names: [Substring] = []
-        for (name, value) in fields where name.equalsIgnoringASCIICase("connection") {
-            // Split by hand: most values are one `keep-alive` or `close`, and `split` builds an array for each.
-            var rest = value[...]
-            while !rest.isEmpty {
-                let comma = rest.utf8.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
-                let option = rest[..<comma].trimmingASCIISpaces()
-                rest = comma == rest.endIndex ? rest[rest.endIndex...] : rest[rest.index(after: comma)...]
-                if option.isEmpty || option.equalsIgnoringASCIICase("close") || option.equalsIgnoringASCIICase("keep-alive") {
-                    continue
-                }
-                names.append(option)
+    /// The fields a `Connection` value names (comma-separated tokens), besides `close` and `keep-alive` (which
+    /// name no field but `Keep-Alive`, hop-by-hop anyway), appended to `names`.
+    static func connectionOptions(_ value: String, into names: inout [Substring]) {
+        // Split by hand: most values are one `keep-alive` or `close`, and `split` builds an array for each.
+        var rest = value[...]
+        while !rest.isEmpty {
+            let comma = rest.utf8.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
+            let option = rest[..<comma].trimmingASCIISpaces()
+            rest = comma == rest.endIndex ? rest[rest.endIndex...] : rest[rest.index(after: comma)...]
+            if option.isEmpty || option.equalsIgnoringASCIICase("close") || option.equalsIgnoringASCIICase("keep-alive") {
+                continue
             }
+            names.append(option)
         }
-        return names
     }
 }
 
 extension StringProtocol {
     /// Whether the string equals `other` ignoring ASCII case (field names are ASCII tokens).
     func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
-        let (mine, theirs) = (self.utf8, other.utf8)
-        guard mine.count == theirs.count else { return false }
-        return zip(mine, theirs).allSatisfy { a, b in
-            a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z"))
+        // Native strings (all that NIO's parser and the configuration make) compare as contiguous bytes.
+        let contiguous = self.utf8.withContiguousStorageIfAvailable { mine in
+            other.utf8.withContiguousStorageIfAvailable { theirs in asciiCaseInsensitiveEqual(mine, theirs) }
         }
+        if let contiguous, let result = contiguous { return result }
+        return asciiCaseInsensitiveEqual(Array(self.utf8), Array(other.utf8))
     }
 
     /// The string without leading and trailing spaces and tabs.
@@ -111,4 +140,16 @@ extension StringProtocol {
         let end = text[start...].lastIndex { $0 != " " && $0 != "\t" }.map { text.index(after: $0) } ?? start
         return text[start..<end]
     }
+}
+
+/// Whether two byte strings are equal ignoring the case of ASCII letters.
+private func asciiCaseInsensitiveEqual(
+    _ mine: some RandomAccessCollection<UInt8>, _ theirs: some RandomAccessCollection<UInt8>
+) -> Bool {
+    guard mine.count == theirs.count else { return false }
+    for (a, b) in zip(mine, theirs) where a != b {
+        let lower = a | 0x20
+        guard lower == b | 0x20, lower >= UInt8(ascii: "a"), lower <= UInt8(ascii: "z") else { return false }
+    }
+    return true
 }

@@ -11,7 +11,7 @@ extension ProxyPipeline {
         /// Sent on an idle connection of the client's loop: the response head's future (completed on that loop),
         /// the token it carries, and when it left.
         case sent(EventLoopFuture<UpstreamExchangeHandler.Head>, token: AccessToken, started: ContinuousClock.Instant)
-        /// No cached token (a refresh to wait for), a rate-limit block, or no idle connection on this loop: the
+        /// No cached token (a refresh to wait for) or one that cannot be sent (answered there), a rate-limit block, or no idle connection on this loop: the
         /// request is forwarded by ``forward(_:)`` in a task.
         case async
     }
@@ -19,6 +19,7 @@ extension ProxyPipeline {
     /// Sends `exchange` (a kept body, empty) if nothing has to be waited for; see ``FastStart``.
     func startOnLoop(_ exchange: Exchange) -> FastStart {
         guard let token = self.manager.cachedToken(for: self.provider),
+            ProxyHeaders.isSafeFieldValue(token.value.revealed),
             self.block.blockedUntil(now: self.clock.now()) == nil,
             let connection = self.pool.idleConnection(on: exchange.eventLoop)
         else { return .async }

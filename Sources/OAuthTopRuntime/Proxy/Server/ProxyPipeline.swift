@@ -267,6 +267,7 @@ final class ProxyPipeline: Sendable {
     /// Sends the request to the upstream with `token`. A kept body is sent again on a new connection when a
     /// pooled one turns out to have been closed by the upstream before any answer (its keep-alive ended).
     private func send(_ exchange: Exchange, body: ProxyRequestBody, token: AccessToken) async throws -> UpstreamResponse {
+        guard ProxyHeaders.isSafeFieldValue(token.value.revealed) else { throw UnusableToken() }
         let head = self.upstreamHead(exchange, body: body, token: token)
         let started = ContinuousClock.now
         var lease = try await self.pool.lease(on: exchange.eventLoop)
@@ -281,6 +282,9 @@ final class ProxyPipeline: Sendable {
         self.metrics.upstreamTimer.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
         return UpstreamResponse(response)
     }
+
+    /// A token that cannot be sent as a field value (``ProxyHeaders/isSafeFieldValue(_:)``).
+    struct UnusableToken: Error {}
 
     /// The upstream request's head: the method, the base path and the target, `Host` of the upstream, the
     /// client's fields as ``ProxyHeaders`` leave them, the body's framing, and the token header.
@@ -405,6 +409,13 @@ final class ProxyPipeline: Sendable {
     /// reached or broke off, 413 for a streamed body past the limit.
     func failure(_ error: any Error) -> ProxyLocalAnswer {
         if error is ProxyRequestBody.TooLarge { return self.tooLarge() }
+        if error is UnusableToken {
+            return self.answer(
+                502, "token_unusable",
+                "provider '\(self.settings.provider)' issued an access token with characters a header cannot carry "
+                    + "(RFC 6749 Appendix A.12 allows visible ASCII and spaces); it was not sent"
+            )
+        }
         if error is CancellationError {
             return self.answer(503, "proxy_stopping", "the proxy is stopping or the client went away")
         }

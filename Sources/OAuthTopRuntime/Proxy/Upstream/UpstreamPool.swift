@@ -144,7 +144,8 @@ final class UpstreamPool: Sendable {
                     if let tls = endpoint.tls {
                         try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: endpoint.serverHostname))
                     }
-                    try sync.addHTTPClientHandlers()
+                    // No outbound header validation, as on the client's side (``ProxyChannel``).
+                    try sync.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     try sync.addHandler(UpstreamExchangeHandler(readTimeout: readTimeout))
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {

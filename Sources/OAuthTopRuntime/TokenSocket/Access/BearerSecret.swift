@@ -43,15 +43,19 @@ public struct BearerSecret: Sendable {
     /// Whether an `Authorization` header value is `Bearer SECRET` with this secret (the scheme in any
     /// case); in time independent of where the two differ.
     public func accepts(authorization header: String?) -> Bool {
-        guard let header, let space = header.utf8.firstIndex(of: 0x20) else { return false }
-        let scheme = header.utf8[..<space]
-        guard scheme.count == 6, zip(scheme, "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return false }
-        let given = header.utf8[header.utf8.index(after: space)...].drop { $0 == 0x20 }
+        guard var header else { return false }
+        return header.withUTF8 { self.accepts(bytes: $0) }
+    }
+
+    private func accepts(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count > 6, bytes[6] == 0x20 else { return false }
+        for (index, letter) in "bearer".utf8.enumerated() where bytes[index] | 0x20 != letter { return false }
+        var start = 7
+        while start < bytes.count, bytes[start] == 0x20 { start += 1 }
+        let given = UnsafeBufferPointer(rebasing: bytes[start...])
         var difference = UInt8(given.count == self.expected.count ? 0 : 1)
-        var index = given.startIndex
-        for byte in self.expected {
-            difference |= byte ^ (index < given.endIndex ? given[index] : 0)
-            if index < given.endIndex { index = given.index(after: index) }
+        for (index, byte) in self.expected.enumerated() {
+            difference |= byte ^ (index < given.count ? given[index] : 0)
         }
         return difference == 0
     }

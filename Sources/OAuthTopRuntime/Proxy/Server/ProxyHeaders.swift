@@ -108,12 +108,19 @@ public enum ProxyHeaders {
     /// The fields a `Connection` value names (comma-separated tokens), besides `close` and `keep-alive` (which
     /// name no field but `Keep-Alive`, hop-by-hop anyway), appended to `names`.
     static func connectionOptions(_ value: String, into names: inout [Substring]) {
-        // Split by hand: most values are one `keep-alive` or `close`, and `split` builds an array for each.
-        var rest = value[...]
-        while !rest.isEmpty {
-            let comma = rest.utf8.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
-            let option = rest[..<comma].trimmingASCIISpaces()
-            rest = comma == rest.endIndex ? rest[rest.endIndex...] : rest[rest.index(after: comma)...]
+        // Most values are one `keep-alive` or `close`; the others are split by hand on the bytes (`split` built an
+        // array for each, and trimming by `Character` segmented graphemes).
+        if value.equalsIgnoringASCIICase("keep-alive") || value.equalsIgnoringASCIICase("close") { return }
+        let bytes = value.utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let comma = bytes[start...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
+            var (lower, upper) = (start, comma)
+            while lower < upper, isSpace(bytes[lower]) { lower = bytes.index(after: lower) }
+            while upper > lower, isSpace(bytes[bytes.index(before: upper)]) { upper = bytes.index(before: upper) }
+            let option = value[lower..<upper]
+            start = comma == bytes.endIndex ? comma : bytes.index(after: comma)
             if option.isEmpty || option.equalsIgnoringASCIICase("close") || option.equalsIgnoringASCIICase("keep-alive") {
                 continue
             }
@@ -131,14 +138,6 @@ extension StringProtocol {
         }
         if let contiguous, let result = contiguous { return result }
         return asciiCaseInsensitiveEqual(Array(self.utf8), Array(other.utf8))
-    }
-
-    /// The string without leading and trailing spaces and tabs.
-    fileprivate func trimmingASCIISpaces() -> Substring {
-        let text = Substring(self)
-        let start = text.firstIndex { $0 != " " && $0 != "\t" } ?? text.endIndex
-        let end = text[start...].lastIndex { $0 != " " && $0 != "\t" }.map { text.index(after: $0) } ?? start
-        return text[start..<end]
     }
 }
 

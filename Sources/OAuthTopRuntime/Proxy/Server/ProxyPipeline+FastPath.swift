@@ -19,11 +19,11 @@ extension ProxyPipeline {
     /// Sends `exchange` (a kept body, empty) if nothing has to be waited for; see ``FastStart``.
     func startOnLoop(_ exchange: Exchange) -> FastStart {
         guard let token = self.manager.cachedToken(for: self.provider),
-            ProxyHeaders.isSafeFieldValue(token.value.revealed),
+            let tokenField = self.tokenField(token),
             self.block.blockedUntil(now: self.clock.now()) == nil,
             let connection = self.pool.idleConnection(on: exchange.eventLoop)
         else { return .async }
-        let head = self.upstreamHead(exchange, body: exchange.body, token: token)
+        let head = self.upstreamHead(exchange, body: exchange.body, tokenField: tokenField)
         let started = ContinuousClock.now
         return .sent(connection.start(head: head, body: exchange.body, pool: self.pool), token: token, started: started)
     }

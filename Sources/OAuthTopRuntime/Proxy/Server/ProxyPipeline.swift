@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import OAuthTopConfig
 import Primitives
+import Synchronization
 import TokenManager
 
 /// One proxy's request pipeline, in order:
@@ -28,6 +29,8 @@ final class ProxyPipeline: Sendable {
     let manager: OAuthTokenManager
     let provider: ProviderID
     let block = UpstreamBlock()
+    /// The last token attached and its header value (``tokenField(_:)``).
+    private let lastTokenField = Mutex<(token: String, field: String?)?>(nil)
     let metrics: ProxyMetrics
     let events: ProxyEvents
     let hooks: any ProxyHooks
@@ -267,8 +270,8 @@ final class ProxyPipeline: Sendable {
     /// Sends the request to the upstream with `token`. A kept body is sent again on a new connection when a
     /// pooled one turns out to have been closed by the upstream before any answer (its keep-alive ended).
     private func send(_ exchange: Exchange, body: ProxyRequestBody, token: AccessToken) async throws -> UpstreamResponse {
-        guard ProxyHeaders.isSafeFieldValue(token.value.revealed) else { throw UnusableToken() }
-        let head = self.upstreamHead(exchange, body: body, token: token)
+        guard let tokenField = self.tokenField(token) else { throw UnusableToken() }
+        let head = self.upstreamHead(exchange, body: body, tokenField: tokenField)
         let started = ContinuousClock.now
         var lease = try await self.pool.lease(on: exchange.eventLoop)
         let response: UpstreamExchangeHandler.Head
@@ -283,12 +286,23 @@ final class ProxyPipeline: Sendable {
         return UpstreamResponse(response)
     }
 
+    /// The token header's value for `token` (`Bearer TOKEN`), or nil when the token cannot be sent as a field value
+    /// (``ProxyHeaders/isSafeFieldValue(_:)``). A token changes once per refresh: the check and the value are made
+    /// once for it and kept until the next one.
+    func tokenField(_ token: AccessToken) -> String? {
+        let raw = token.value.revealed
+        if let last = self.lastTokenField.withLock({ $0 }), last.token == raw { return last.field }
+        let field = ProxyHeaders.isSafeFieldValue(raw) ? ProxyHeaders.tokenValue(raw, header: self.settings.header) : nil
+        self.lastTokenField.withLock { $0 = (raw, field) }
+        return field
+    }
+
     /// A token that cannot be sent as a field value (``ProxyHeaders/isSafeFieldValue(_:)``).
     struct UnusableToken: Error {}
 
     /// The upstream request's head: the method, the base path and the target, `Host` of the upstream, the
     /// client's fields as ``ProxyHeaders`` leave them, the body's framing, and the token header.
-    func upstreamHead(_ exchange: Exchange, body: ProxyRequestBody, token: AccessToken) -> HTTPRequestHead {
+    func upstreamHead(_ exchange: Exchange, body: ProxyRequestBody, tokenField: String) -> HTTPRequestHead {
         var headers = HTTPHeaders()
         headers.reserveCapacity(exchange.fields.count + 3)
         headers.add(name: "Host", value: self.pool.endpoint.hostField)
@@ -306,9 +320,7 @@ final class ProxyPipeline: Sendable {
                 headers.add(name: "Transfer-Encoding", value: "chunked")
             }
         }
-        headers.add(
-            name: self.settings.header.name, value: ProxyHeaders.tokenValue(token.value.revealed, header: self.settings.header)
-        )
+        headers.add(name: self.settings.header.name, value: tokenField)
         return HTTPRequestHead(
             version: .http1_1, method: HTTPMethod(rawValue: exchange.method),
             uri: self.pool.endpoint.basePath + exchange.target.originForm, headers: headers

@@ -61,6 +61,19 @@ struct ProxyComponentTests {
     }
 
     @Test(
+        "Connection's options: the fields it names, trimmed of spaces and tabs, without close and keep-alive in any case",
+        arguments: [
+            ("keep-alive", []), ("Close", []), ("KEEP-ALIVE", []), (",, ,", []), (" x-a ,\tX-B\t, close", ["x-a", "X-B"]),
+            ("x-one", ["x-one"]), ("é-x,y", ["é-x", "y"]), ("keep-alive, x-later", ["x-later"]),
+        ] as [(String, [String])]
+    )
+    func connectionOptions(value: String, expected: [String]) {
+        var names: [Substring] = []
+        ProxyHeaders.connectionOptions(value, into: &names)
+        #expect(names.map(String.init) == expected)
+    }
+
+    @Test(
         "auth errors: 401, configured statuses, and a Bearer invalid_token challenge on any status",
         arguments: [
             (401, nil, true), (403, nil, false), (400, "Bearer error=\"invalid_token\"", true),

@@ -107,7 +107,7 @@ public enum ProxyHeaders {
 
     /// The fields a `Connection` value names (comma-separated tokens), besides `close` and `keep-alive` (which
     /// name no field but `Keep-Alive`, hop-by-hop anyway), appended to `names`.
-    static func connectionOptions(_ value: String, into names: inout [Substring]) {
+    public static func connectionOptions(_ value: String, into names: inout [Substring]) {
         // Most values are one `keep-alive` or `close`; the others are split by hand on the bytes (`split` built an
         // array for each, and trimming by `Character` segmented graphemes).
         if value.equalsIgnoringASCIICase("keep-alive") || value.equalsIgnoringASCIICase("close") { return }

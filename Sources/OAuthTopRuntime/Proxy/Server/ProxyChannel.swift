@@ -25,8 +25,12 @@ struct ProxyChannel: ServerChildChannel {
             // No outbound header validation: every field the proxy sends was parsed by NIO's parser (which refuses
             // what the validator would), checked by the configuration's parser, or is the proxy's own, and the
             // token is checked before it is attached (``ProxyHeaders/isSafeFieldValue(_:)``).
+            // No automatic framing either: ``ProxyConnectionGuard`` frames each answer.
+            var encoder = HTTPResponseEncoder.Configuration()
+            encoder.automaticallySetFramingHeaders = false
             try sync.configureHTTPServerPipeline(
-                withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false
+                withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false,
+                withEncoderConfiguration: encoder
             )
             // The guard sees each head as it is parsed.
             let decoder = try sync.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)

@@ -20,6 +20,8 @@ import NIOHTTP1
 ///   HTTP/1.0 without `keep-alive`) is answered with `Connection: close` and the connection closed after it. An
 ///   answer without `Content-Length` to an HTTP/1.0 request is sent as HTTP/1.0, its body ended by the close:
 ///   never chunked, which an HTTP/1.0 client cannot read (RFC 9112 §6.1).
+/// - **Framing**: NIO's response encoder runs without its automatic framing; an answer without `Content-Length` is
+///   chunked (HTTP/1.1), one whose status has no body (204, 304) carries neither framing field.
 /// - **Quiescing** (the server's graceful shutdown, `ChannelShouldQuiesceEvent`): an idle connection closes at
 ///   once; a busy one closes after the answer to the last request it has received, and requests after that are
 ///   dropped. (This is what NIO's pipelining handler would do; the proxy does without that handler, which stops
@@ -93,18 +95,29 @@ final class ProxyConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch self.unwrapOutboundIn(data) {
         case .head(var head) where !Self.isInterim(head.status):
-            let unframed = self.pending.first?.legacy == true && head.status.mayHaveResponseBody
-                && !head.headers.contains(name: "content-length")
+            let framing = Framing(head.headers)
+            let mayHaveBody = head.status.mayHaveResponseBody
+            let unframed = self.pending.first?.legacy == true && mayHaveBody && !framing.length
             let closes = self.pending.first?.closeAfter == true || unframed
-            guard closes else {
+            // NIO's encoder frames nothing here (its automatic framing copied every answer's fields to remove a
+            // `Transfer-Encoding` none had): an answer without a length is chunked (HTTP/1.1), one that cannot have a
+            // body has neither field, and a length wins over a transfer coding, as NIO's encoder would have made them.
+            let chunk = mayHaveBody && !framing.length && !framing.chunked && !unframed
+            let strip = (!mayHaveBody && (framing.length || framing.chunked)) || (framing.length && framing.chunked)
+            guard closes || chunk || strip else {
                 context.write(data, promise: promise)
                 return
             }
             if unframed {
-                // NIO's encoder chunks an HTTP/1.1 answer without a length; as HTTP/1.0 it ends with the close.
+                // An HTTP/1.1 answer without a length would be chunked; as HTTP/1.0 it ends with the close.
                 head.version = .http1_0
                 self.pending[self.pending.startIndex].closeAfter = true
             }
+            if strip {
+                head.headers.remove(name: "transfer-encoding")
+                if !mayHaveBody { head.headers.remove(name: "content-length") }
+            }
+            if chunk { head.headers.add(name: "transfer-encoding", value: "chunked") }
             if closes { head.headers.replaceOrAdd(name: "connection", value: "close") }
             context.write(self.wrapOutboundOut(.head(head)), promise: promise)
         case .end:
@@ -147,6 +160,22 @@ final class ProxyConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler 
         return head.headers["expect"].contains { value in
             value.split(separator: ",").contains { member in
                 member.lowercased().filter { $0 != " " && $0 != "\t" } == "100-continue"
+            }
+        }
+    }
+
+    /// The framing fields an answer has (one pass over its fields).
+    private struct Framing {
+        var length = false
+        var chunked = false
+
+        init(_ headers: HTTPHeaders) {
+            for (name, _) in headers {
+                switch name.utf8.count {
+                case 14 where name.equalsIgnoringASCIICase("content-length"): self.length = true
+                case 17 where name.equalsIgnoringASCIICase("transfer-encoding"): self.chunked = true
+                default: break
+                }
             }
         }
     }

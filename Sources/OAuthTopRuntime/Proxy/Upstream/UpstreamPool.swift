@@ -144,8 +144,12 @@ final class UpstreamPool: Sendable {
                     if let tls = endpoint.tls {
                         try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: endpoint.serverHostname))
                     }
-                    // No outbound header validation, as on the client's side (``ProxyChannel``).
-                    try sync.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
+                    // No outbound header validation, as on the client's side (``ProxyChannel``), and no automatic
+                    // framing: ``ProxyPipeline/upstreamHead(_:body:tokenField:)`` sets `Content-Length` or
+                    // `Transfer-Encoding` itself.
+                    var encoder = HTTPRequestEncoder.Configuration()
+                    encoder.automaticallySetFramingHeaders = false
+                    try sync.addHTTPClientHandlers(enableOutboundHeaderValidation: false, encoderConfiguration: encoder)
                     try sync.addHandler(UpstreamExchangeHandler(readTimeout: readTimeout))
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {

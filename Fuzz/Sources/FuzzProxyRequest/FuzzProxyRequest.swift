@@ -29,6 +29,17 @@ public func fuzzProxyRequest(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     precondition(
         !down.contains { ["connection", "transfer-encoding"].contains($0.name.lowercased()) }, "a hop-by-hop field crossed"
     )
+    // The options are the comma-separated members, trimmed, never empty, never close or keep-alive.
+    var options: [Substring] = []
+    ProxyHeaders.connectionOptions(target, into: &options)
+    for option in options {
+        precondition(!option.isEmpty && !option.contains(","), "an option must be one non-empty member")
+        precondition(
+            !option.hasPrefix(" ") && !option.hasPrefix("\t") && !option.hasSuffix(" ") && !option.hasSuffix("\t"),
+            "an option must be trimmed"
+        )
+        precondition(!["close", "keep-alive"].contains(option.lowercased()), "close and keep-alive name no field")
+    }
     let body = parts.count > 2 ? Array(parts[2].utf8) : bytes
     for rule in [
         ProxySettings.BodyRewrite(jsonField: "model", from: "big", to: "small"),

@@ -96,8 +96,9 @@ public enum ProxyHeaders {
 
     /// Whether `value` can be sent as a field value as it is: visible ASCII, spaces and tabs. Every access token
     /// is (RFC 6749 Appendix A.12: `1*VSCHAR`), but it comes from outside: the one value the proxy sends that NIO's
-    /// parser or the configuration's did not check, so it is checked before each exchange (the pipelines run
-    /// without NIO's outbound header validation, which would check every field of every message again).
+    /// parser or the configuration's did not check, so it is checked before it is attached, once per token
+    /// (``ProxyPipeline/tokenField(_:)``; the pipelines run without NIO's outbound header validation, which would
+    /// check every field of every message again).
     static func isSafeFieldValue(_ value: String) -> Bool {
         var value = value
         return value.withUTF8 { bytes in

@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         .executableTarget(
@@ -68,6 +69,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/BenchFleet",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // Not a benchmark: a raw TCP relay on SwiftNIO (no HTTP), the floor of forwarding on NIO, for
+        // Benchmarks/proxy-compare's `relay` target.
+        .executableTarget(
+            name: "raw-relay",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Tools/RawRelay",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]

@@ -34,7 +34,11 @@ struct FleetCoordinationTests {
                 tokenLifetime: .seconds(10), refreshTokenReuseInterval: .zero, recordsIssuedTokens: true
             ) { idp in
                 try await TokenRequestLog.recording(idp.provider) { log in
-                    try await RedisFleet.with(count: 8, redis: redis, idp: idp) { fleet in
+                    // No jitter: the eight daemons hold the same token, so each cycle all eight want to refresh at
+                    // once and all but one lose the race (with jitter a daemon could adopt the winner's token before
+                    // its own timer fired, every cycle, and the run showed no conflict to count).
+                    try await RedisFleet.with(count: 8, redis: redis, idp: idp, refresh: "{advisory: 50%, jitter: 0%}") {
+                        fleet in
                         try await TokenSocketWatch.watching(fleet.daemons.map(\.socket), provider: Self.provider) {
                             watch in
                             // The first request plus ten refresh cycles.

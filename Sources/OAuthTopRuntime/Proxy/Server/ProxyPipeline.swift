@@ -297,6 +297,10 @@ final class ProxyPipeline: Sendable {
         return field
     }
 
+    /// Methods whose requests usually have no body: an empty one is sent without `Content-Length: 0`. (A static
+    /// list: the array literal was built for every body-less request.)
+    private static let bodylessMethods = ["GET", "HEAD", "DELETE", "OPTIONS"]
+
     /// A token that cannot be sent as a field value (``ProxyHeaders/isSafeFieldValue(_:)``).
     struct UnusableToken: Error {}
 
@@ -310,7 +314,7 @@ final class ProxyPipeline: Sendable {
         switch body {
         case .kept(let bytes):
             // A body-less GET sends no `Content-Length: 0`.
-            if bytes.readableBytes > 0 || !["GET", "HEAD", "DELETE", "OPTIONS"].contains(exchange.method) {
+            if bytes.readableBytes > 0 || !Self.bodylessMethods.contains(exchange.method) {
                 headers.add(name: "Content-Length", value: String(bytes.readableBytes))
             }
         case .streamed(_, let length):

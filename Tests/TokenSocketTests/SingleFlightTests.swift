@@ -15,6 +15,10 @@ struct SingleFlightTests {
     func concurrentRequestsShareOneRefresh() async throws {
         var options = SocketOptions()
         options.baseLatency = .milliseconds(800)
+        // The test is about single-flight, not timeouts: at the loaded start of the suite on two cores, the 800 ms
+        // answer once came after the default ladder's 5 s first step, and a refresh token whose answer was lost
+        // cannot be retried (rotation without reuse). One patient step.
+        options.timeouts = TimeoutLadder(steps: [TimeoutStep(connect: .seconds(10), total: .seconds(30))])
         try await withSocketServer(options) { fixture in
             // A manual refresh is in flight (the identity provider answers after 800 ms) when the requests arrive.
             let manager = fixture.manager

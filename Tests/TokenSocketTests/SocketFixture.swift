@@ -64,6 +64,8 @@ struct SocketOptions: Sendable {
     var prometheusAPI: PrometheusAPIEndpoint?
     /// Endpoints added beside the socket's own.
     var routes: @Sendable (Router<TokenSocketRequestContext>) -> Void = { _ in }
+    /// The provider's timeout ladder.
+    var timeouts: TimeoutLadder = .default
 }
 
 /// Runs the identity provider, a manager (not refreshing in the background: tokens are fetched when
@@ -96,7 +98,8 @@ func withSocketServer<T: Sendable>(
             tokenEndpoints: [endpoint.url],
             clientID: SocketFixture.clientID,
             clientSecret: Secret(SocketFixture.clientSecret),
-            refreshToken: Secret(identityProvider.issueRefreshToken(clientID: SocketFixture.clientID))
+            refreshToken: Secret(identityProvider.issueRefreshToken(clientID: SocketFixture.clientID)),
+            timeouts: options.timeouts
         )
         let transport = HTTPClientTransport()
         let metrics = TestMetrics()

@@ -33,6 +33,8 @@ let targets: [(name: String, products: [String], nio: [String])] = [
     ("FuzzPrometheusAPI", ["OAuthTopRuntime", "Telemetry"], []),
     ("FuzzDashboardSnapshot", ["Dashboard"], []),
     ("FuzzFastTokenRequest", ["OAuthTopRuntime"], ["NIOCore", "NIOEmbedded", "NIOHTTP1"]),
+    // The API proxy's wire path: its strict request parser against NIO's.
+    ("FuzzWireHead", ["OAuthTopRuntime"], ["NIOCore", "NIOEmbedded", "NIOHTTP1"]),
     ("FuzzSealedState", ["Coordination"], []),
     // NIOCore's ByteBuffer comes with RedisClient (its API is in ByteBuffers).
     ("FuzzRESP", ["RedisClient"], []),

@@ -51,10 +51,18 @@ public protocol ProxyBodyTee: Sendable {
 ///
 /// ``isCritical(_:)`` says whether a request is critical (it waits out a rate-limit block instead of being
 /// refused).
+///
+/// ``isPassive`` says the hooks never answer locally and observe nothing: the proxy's wire path then builds no
+/// summary for a request it forwards at once (the criticality is asked only of a request that has to wait).
 public protocol ProxyHooks: Sendable {
     func answerLocally(_ request: ProxyRequestSummary) -> ProxyLocalAnswer?
     func observe(_ request: ProxyRequestSummary, status: HTTPResponse.Status, fields: HTTPFields) -> (any ProxyBodyTee)?
     func isCritical(_ request: ProxyRequestSummary) -> Bool
+    var isPassive: Bool { get }
+}
+
+extension ProxyHooks {
+    public var isPassive: Bool { false }
 }
 
 /// No quota awareness: forward everything; a request is critical when its critical header says `critical`.
@@ -67,6 +75,8 @@ public struct NoProxyHooks: ProxyHooks {
     }
 
     public func answerLocally(_ request: ProxyRequestSummary) -> ProxyLocalAnswer? { nil }
+
+    public var isPassive: Bool { true }
 
     public func observe(_ request: ProxyRequestSummary, status: HTTPResponse.Status, fields: HTTPFields) -> (any ProxyBodyTee)? {
         nil

@@ -10,8 +10,13 @@ public enum AuthErrorRule {
     ///   - fields: The upstream's response fields.
     ///   - settings: The proxy's `auth_errors`.
     public static func isAuthError(status: Int, fields: HTTPFields, settings: ProxySettings.AuthErrors) -> Bool {
+        self.isAuthError(status: status, challenges: fields[values: .wwwAuthenticate], settings: settings)
+    }
+
+    /// The same rule over the `WWW-Authenticate` values alone (the pipeline reads them from NIO's headers).
+    static func isAuthError(status: Int, challenges: some Sequence<String>, settings: ProxySettings.AuthErrors) -> Bool {
         if status == 401 || settings.statuses.contains(status) { return true }
-        return fields[values: .wwwAuthenticate].contains(where: self.isInvalidTokenChallenge)
+        return challenges.contains(where: self.isInvalidTokenChallenge)
     }
 
     /// Whether a `WWW-Authenticate` value has a Bearer challenge whose `error` parameter is `invalid_token`.

@@ -39,6 +39,8 @@ struct ProxyChannel: ServerChildChannel {
             try sync.addHandler(
                 ProxyFastPathHandler(pipeline: self.pipeline, admission: self.admission), position: .after(connectionGuard)
             )
+            // In front of everything: the common requests, served from the bytes.
+            try sync.addHandler(ProxyWireHandler(pipeline: self.pipeline, admission: self.admission), position: .first)
             return try NIOAsyncChannel(
                 wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true)
             )

@@ -39,15 +39,17 @@ extension ProxyPipeline {
         case again
     }
 
-    /// The outcome of a fast-path exchange sent at `started`.
+    /// The outcome of a fast-path exchange sent at `started`. Without `exchange` (the wire path forwards a request
+    /// whose hooks are passive without making one) the response is passed on unobserved.
     func outcome(
-        of result: Result<UpstreamExchangeHandler.Head, any Error>, started: ContinuousClock.Instant, exchange: Exchange
+        of result: Result<UpstreamExchangeHandler.Head, any Error>, started: ContinuousClock.Instant, exchange: Exchange?
     ) -> FastOutcome {
         switch result {
         case .success(let head):
             self.metrics.upstreamTimer.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
             let response = UpstreamResponse(head)
             if self.needsSettling(response) { return .settle(response) }
+            guard let exchange else { return .reply(response.reply(tee: nil)) }
             return .reply(self.observed(exchange, response))
         case .failure(UpstreamError.closed(beforeResponse: true)):
             // Every fast-path connection was pooled (reused): the request may go again, as `send` does.

@@ -36,6 +36,8 @@ final class ProxyPipeline: Sendable {
     let hooks: any ProxyHooks
     let clock: WallClock
     let logger: Logger
+    /// What the wire path writes of every upstream request, made once (``ProxyPipeline/WireConstants``).
+    let wire: WireConstants
 
     init(
         settings: ProxySettings, pool: UpstreamPool, manager: OAuthTokenManager, provider: ProviderID,
@@ -52,6 +54,7 @@ final class ProxyPipeline: Sendable {
         self.hooks = hooks
         self.clock = clock
         self.logger = logger
+        self.wire = WireConstants(settings: settings, endpoint: pool.endpoint)
     }
 
     /// Answers one request, counting the answer's status class.
@@ -116,7 +119,20 @@ final class ProxyPipeline: Sendable {
         if let contentLength, contentLength > self.settings.maxRequestBody {
             return .answer(self.tooLarge())
         }
-        var forwarded = ProxyHeaders.upstreamRequestFields(request.headers, tokenHeader: self.settings.header)
+        let forwarded = ProxyHeaders.upstreamRequestFields(request.headers, tokenHeader: self.settings.header)
+        return self.prepare(
+            method: method, target: target, forwarded: forwarded, contentLength: contentLength, eventLoop: eventLoop
+        )
+    }
+
+    /// The steps after the request guard, for both parsers (NIO's, and the wire path's: ``ProxyWireHandler``): the
+    /// hooks' local answer and criticality, on the fields as they go up (`forwarded`, with the critical header,
+    /// which goes no further).
+    func prepare(
+        method: String, target: ProxyRequestGuard.Target, forwarded: HTTPHeaders, contentLength: Int?,
+        eventLoop: any EventLoop
+    ) -> Preparation {
+        var forwarded = forwarded
         let summary = ProxyRequestSummary(
             proxy: self.settings.name, method: HTTPRequest.Method(method) ?? .get, path: target.path,
             query: target.query, fields: HTTPFields(forwarded)
@@ -190,8 +206,8 @@ final class ProxyPipeline: Sendable {
     /// Whether the upstream's first answer needs more than passing on: an auth error (refresh and replay) or a rate
     /// limit with `Retry-After` (a block, and a retry).
     func needsSettling(_ response: UpstreamResponse) -> Bool {
-        AuthErrorRule.isAuthError(status: response.status, fields: response.fields, settings: self.settings.authErrors)
-            || (self.settings.rateLimit.statuses.contains(response.status) && response.fields[.retryAfter] != nil)
+        response.isAuthError(self.settings.authErrors)
+            || (self.settings.rateLimit.statuses.contains(response.status) && response.headers.contains(name: "Retry-After"))
     }
 
     /// The answer for the upstream's first response to `exchange`, sent with `token`: an auth error is refreshed
@@ -204,7 +220,7 @@ final class ProxyPipeline: Sendable {
         var token = firstToken
 
         // Auth error: one refresh (single-flight in the manager) and one replay.
-        if AuthErrorRule.isAuthError(status: response.status, fields: response.fields, settings: self.settings.authErrors) {
+        if response.isAuthError(self.settings.authErrors) {
             let firstStatus = response.status
             if let kept = exchange.keptBody {
                 self.manager.reportRejected(token, for: self.provider)
@@ -215,9 +231,7 @@ final class ProxyPipeline: Sendable {
                         return .local(rejection)
                     }
                     response = try await self.send(exchange, body: .kept(kept), token: token)
-                    let again = AuthErrorRule.isAuthError(
-                        status: response.status, fields: response.fields, settings: self.settings.authErrors
-                    )
+                    let again = response.isAuthError(self.settings.authErrors)
                     self.replayed(exchange, status: firstStatus, outcome: again ? .failedAgain : .replayed)
                 } catch let error as TokenRefreshError {
                     self.logger.info(
@@ -256,6 +270,7 @@ final class ProxyPipeline: Sendable {
 
     /// The final response as the client's answer, seen by the hooks.
     func observed(_ exchange: Exchange, _ response: UpstreamResponse) -> ProxyReply {
+        if self.hooks.isPassive { return response.reply(tee: nil) }
         let tee = self.hooks.observe(
             exchange.summary, status: HTTPResponse.Status(code: response.status), fields: response.fields
         )
@@ -336,10 +351,10 @@ final class ProxyPipeline: Sendable {
     /// Records a 429/503 with `Retry-After`: the block starts or grows; returns its end.
     private func noteRateLimit(_ response: UpstreamResponse) -> Int64? {
         guard self.settings.rateLimit.statuses.contains(response.status),
-            let value = response.fields[.retryAfter]
+            let value = response.headers.first(name: "Retry-After")
         else { return nil }
         let now = self.clock.now()
-        let serverNow = response.fields[.date].flatMap(HTTPDate.parse)
+        let serverNow = response.headers.first(name: "Date").flatMap(HTTPDate.parse)
         guard let wait = HTTPDate.retryAfter(value, serverNow: serverNow, localNow: Double(now) / 1e9) else { return nil }
         let until = now + max(0, wait.nanoseconds)
         self.metrics.rateLimitedCounter.increment()

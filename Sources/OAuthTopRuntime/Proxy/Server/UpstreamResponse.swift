@@ -1,6 +1,7 @@
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
+import OAuthTopConfig
 
 /// An upstream's response head, with its body not yet read: passed to the client as a stream, or discarded
 /// before a replay.
@@ -8,9 +9,16 @@ struct UpstreamResponse: Sendable {
     let status: Int
     /// The upstream's fields for the client: without hop-by-hop fields (``ProxyHeaders``).
     let headers: HTTPHeaders
-    /// The same fields as swift-http-types', for the auth-error and rate-limit rules and the hooks.
-    let fields: HTTPFields
     private let body: UpstreamBody
+
+    /// The same fields as swift-http-types', for the rate-limit rule and the hooks (made when asked: the auth-error
+    /// rule and most answers need none).
+    var fields: HTTPFields { HTTPFields(self.headers) }
+
+    /// Whether the response is an auth error (``AuthErrorRule``).
+    func isAuthError(_ settings: ProxySettings.AuthErrors) -> Bool {
+        AuthErrorRule.isAuthError(status: self.status, challenges: self.headers["WWW-Authenticate"], settings: settings)
+    }
 
     /// A small body of a response that is replaced (a 401 before its replay) is read to its end, so the
     /// connection goes back to the pool; a larger one is dropped with its connection.
@@ -19,7 +27,6 @@ struct UpstreamResponse: Sendable {
     init(_ response: UpstreamExchangeHandler.Head) {
         self.status = Int(response.head.status.code)
         self.headers = ProxyHeaders.clientResponseFields(response.head.headers)
-        self.fields = HTTPFields(self.headers)
         self.body = response.body
     }
 

@@ -7,10 +7,53 @@ final class UpstreamConnection: Sendable {
     let channel: any Channel
     /// Touched on the channel's event loop only.
     private let handler: NIOLoopBound<UpstreamExchangeHandler>
+    private let wire: NIOLoopBound<UpstreamWireHandler>
 
-    init(channel: any Channel, handler: UpstreamExchangeHandler) {
+    init(channel: any Channel, handler: UpstreamExchangeHandler, wire: UpstreamWireHandler) {
         self.channel = channel
         self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+        self.wire = NIOLoopBound(wire, eventLoop: channel.eventLoop)
+        wire.exchange = handler
+    }
+
+    /// Sends `request`, a whole body-less request of `method` made as bytes by the wire path. Its response is read
+    /// from the bytes when it can be (`strict`: the client's answer is made there), else by NIO's parser. Call on the
+    /// connection's loop.
+    ///
+    /// - Parameter strict: What the wire path needs to answer from the bytes: whether the client's connection closes
+    ///   after the answer, and the statuses the pipeline settles; `nil` leaves the response to NIO's parser (the hooks
+    ///   observe it).
+    func startWire(
+        _ request: ByteBuffer, method: HTTPMethod, strict: (clientCloses: Bool, divertedStatuses: Set<Int>)?,
+        pool: UpstreamPool
+    ) -> EventLoopFuture<UpstreamWireHandler.Outcome> {
+        let eventLoop = self.channel.eventLoop
+        let parsed = eventLoop.makePromise(of: UpstreamExchangeHandler.Head.self)
+        let outcome = eventLoop.makePromise(of: UpstreamWireHandler.Outcome.self)
+        parsed.futureResult.whenComplete { result in
+            if case .failure(let error) = result, error is UpstreamExchangeHandler.AnsweredOnTheWire { return }
+            outcome.succeed(.parsed(result))
+        }
+        self.prepare(self.handler.value, pool: pool)
+        if self.handler.value.begin(parsed, requestCloses: false, bodyPending: false) {
+            let expectation = strict.map {
+                UpstreamWireHandler.Expectation(
+                    promise: outcome, method: method, clientCloses: $0.clientCloses, divertedStatuses: $0.divertedStatuses
+                )
+            }
+            self.wire.value.send(request, method: method, expectation: expectation)
+        }
+        return outcome.futureResult
+    }
+
+    /// Lets the exchange handler give the connection back to `pool` when an exchange leaves it reusable.
+    private func prepare(_ exchange: UpstreamExchangeHandler, pool: UpstreamPool) {
+        if exchange.onReusable == nil {
+            exchange.onReusable = { [weak pool] in
+                guard let pool else { return }
+                pool.release(self)
+            }
+        }
     }
 
     /// Sends `head` and `body` and waits for the response head; the body follows as the head's `body`.
@@ -54,12 +97,7 @@ final class UpstreamConnection: Sendable {
         if case .streamed = body { bodyPending = true }
         let start: @Sendable () -> Void = { [handler = self.handler, channel = self.channel, bodyPending] in
             let exchange = handler.value
-            if exchange.onReusable == nil {
-                exchange.onReusable = { [weak pool] in
-                    guard let pool else { return }
-                    pool.release(self)
-                }
-            }
+            self.prepare(exchange, pool: pool)
             exchange.begin(promise, requestCloses: !head.isKeepAlive, bodyPending: bodyPending)
             channel.write(HTTPClientRequestPart.head(head), promise: nil)
             if case .kept(let bytes) = body {

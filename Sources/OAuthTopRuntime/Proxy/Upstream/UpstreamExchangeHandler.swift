@@ -101,11 +101,13 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     // MARK: The exchange (on the event loop)
 
-    /// Starts an exchange: the response head will complete `promise`. The caller writes the request.
-    func begin(_ promise: EventLoopPromise<Head>, requestCloses: Bool, bodyPending: Bool) {
+    /// Starts an exchange: the response head will complete `promise`. The caller writes the request, unless this
+    /// returns false (the connection closed: `promise` failed).
+    @discardableResult
+    func begin(_ promise: EventLoopPromise<Head>, requestCloses: Bool, bodyPending: Bool) -> Bool {
         guard case .idle = self.state else {
             promise.fail(UpstreamError.closed(beforeResponse: true))
-            return
+            return false
         }
         self.state = .awaitingHead(promise)
         self.exchange &+= 1
@@ -114,7 +116,27 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.requestCloses = requestCloses
         self.lastActivity = .now()
         self.resumeReads()
+        return true
     }
+
+    /// A wire exchange's response was read whole by ``UpstreamWireHandler``: the exchange ends (its promise fails with
+    /// ``AnsweredOnTheWire``, which the wire path ignores), and the connection is reused unless the response closes it.
+    func finishWire(keepsAlive: Bool) {
+        guard case .awaitingHead(let promise) = self.state else { return }
+        self.state = .idle
+        self.lastActivity = .now()
+        self.responseKeepsAlive = keepsAlive
+        promise.fail(AnsweredOnTheWire())
+        self.reuseOrClose()
+    }
+
+    /// The upstream is not silent: bytes of a wire exchange's response came.
+    func touch() {
+        self.lastActivity = .now()
+    }
+
+    /// The exchange's response was answered from the bytes (``finishWire(keepsAlive:)``).
+    struct AnsweredOnTheWire: Error {}
 
     /// The streamed request body was written whole (or failed: the connection is not reused).
     func requestFinished(success: Bool) {

@@ -149,7 +149,12 @@ final class UpstreamPool: Sendable {
                     // `Transfer-Encoding` itself.
                     var encoder = HTTPRequestEncoder.Configuration()
                     encoder.automaticallySetFramingHeaders = false
-                    try sync.addHTTPClientHandlers(enableOutboundHeaderValidation: false, encoderConfiguration: encoder)
+                    // NIO's client handlers, by hand: the wire path's handler (below them) tells the decoder of the
+                    // requests it writes as bytes and of the responses it leaves to it.
+                    let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)
+                    try sync.addHandler(UpstreamWireHandler(decoder: decoder))
+                    try sync.addHandler(HTTPRequestEncoder(configuration: encoder))
+                    try sync.addHandler(ByteToMessageHandler(decoder))
                     try sync.addHandler(UpstreamExchangeHandler(readTimeout: readTimeout))
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
@@ -167,9 +172,10 @@ final class UpstreamPool: Sendable {
         do {
             let connection = try await channel.eventLoop.submit { () throws -> UpstreamConnection in
                 let handler = try channel.pipeline.syncOperations.handler(type: UpstreamExchangeHandler.self)
+                let wire = try channel.pipeline.syncOperations.handler(type: UpstreamWireHandler.self)
                 // Closed before `onClosed` was set (the upstream closed at once): it would never free its slot.
                 if handler.isClosed { throw UpstreamError.closed(beforeResponse: true) }
-                let connection = UpstreamConnection(channel: channel, handler: handler)
+                let connection = UpstreamConnection(channel: channel, handler: handler, wire: wire)
                 handler.onClosed = { [weak self] in self?.closed(connection) }
                 return connection
             }.get()

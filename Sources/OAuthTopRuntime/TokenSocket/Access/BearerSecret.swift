@@ -47,7 +47,7 @@ public struct BearerSecret: Sendable {
         return header.withUTF8 { self.accepts(bytes: $0) }
     }
 
-    private func accepts(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    func accepts(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count > 6, bytes[6] == 0x20 else { return false }
         for (index, letter) in "bearer".utf8.enumerated() where bytes[index] | 0x20 != letter { return false }
         var start = 7

@@ -117,18 +117,8 @@ final class TokenFastPathHandler: ChannelInboundHandler, RemovableChannelHandler
     /// The index just past the head's last header line's CRLF (the blank line's CR), or `nil` when the
     /// blank line has not arrived within the longest head read.
     static func headEnd(in view: ByteBufferView) -> ByteBufferView.Index? {
-        let limit = min(view.count, FastTokenRequest.maxHeadLength + 4)
-        return view.withUnsafeBytes { raw -> Int? in
-            guard limit >= 4 else { return nil }
-            var index = 0
-            while index <= limit - 4 {
-                if raw[index + 3] == 0x0A, raw[index] == 0x0D, raw[index + 1] == 0x0A, raw[index + 2] == 0x0D {
-                    return index + 2
-                }
-                index += 1
-            }
-            return nil
-        }.map { view.startIndex + $0 }
+        view.withUnsafeBytes { WireSyntax.headEnd($0, limit: FastTokenRequest.maxHeadLength + 4) }
+            .map { view.startIndex + $0 }
     }
 
     /// The token body for `head` when the fast path may answer it; `nil` to pass it on.

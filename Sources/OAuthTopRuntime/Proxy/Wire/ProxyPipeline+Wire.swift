@@ -1,0 +1,103 @@
+import NIOCore
+import NIOHTTP1
+import OAuthTopConfig
+
+// The pipeline's steps for a request read by the wire path (``ProxyWireHandler``): which of its fields go up, the
+// upstream request's bytes, and the ``ProxyPipeline/Exchange`` of a request that takes the async way.
+
+extension ProxyPipeline {
+    /// What every upstream request of the wire path carries besides the client's fields, as bytes made once.
+    struct WireConstants: Sendable {
+        /// The upstream's base path, before the client's target.
+        let basePath: [UInt8]
+        /// ` HTTP/1.1`, CRLF, `Host: AUTHORITY`, CRLF.
+        let afterTarget: [UInt8]
+        /// `Via: 1.1 oauthtop`, CRLF (``ProxyHeaders/via``).
+        let via: [UInt8]
+        /// `NAME: ` of the token header.
+        let tokenFieldStart: [UInt8]
+        /// The token header's and the critical header's names, which never go up from the client.
+        let tokenHeader: [UInt8]
+        let criticalHeader: [UInt8]
+        /// The statuses whose responses the wire path leaves to NIO's parser and the pipeline's settling: auth errors
+        /// (401 and `auth_errors.statuses`) and rate limits (`rate_limit.statuses`).
+        let divertedStatuses: Set<Int>
+
+        init(settings: ProxySettings, endpoint: UpstreamEndpoint) {
+            self.basePath = Array(endpoint.basePath.utf8)
+            self.afterTarget = Array(" HTTP/1.1\r\nHost: \(endpoint.hostField)\r\n".utf8)
+            self.via = Array("\(ProxyHeaders.via.name): \(ProxyHeaders.via.value)\r\n".utf8)
+            self.tokenFieldStart = Array("\(settings.header.name): ".utf8)
+            self.tokenHeader = Array(settings.header.name.utf8)
+            self.criticalHeader = Array((settings.quota?.criticalHeader ?? ProxySettings.Quota.defaultCriticalHeader).utf8)
+            self.divertedStatuses = Set([401] + settings.authErrors.statuses + settings.rateLimit.statuses)
+        }
+    }
+
+    /// Whether a client's field goes up: not the client's credentials, `Host`, framing or hop-by-hop fields (the
+    /// rules of ``ProxyHeaders/upstreamRequestFields(_:tokenHeader:removing:)``), nor the token header; the critical
+    /// header only for the hooks (`keepCritical`).
+    func forwards(_ field: WireField, in bytes: UnsafeRawBufferPointer, keepCritical: Bool) -> Bool {
+        switch field.kind {
+        case .other, .wwwAuthenticate:
+            if WireSyntax.equalsIgnoringCase(bytes, field.name, self.wire.tokenHeader) { return false }
+            return keepCritical || !WireSyntax.equalsIgnoringCase(bytes, field.name, self.wire.criticalHeader)
+        case .authorization, .proxyAuthorization, .host, .contentLength, .transferEncoding, .connection, .expect,
+            .upgrade, .hopByHop:
+            return false
+        }
+    }
+
+    /// The upstream request for `head` (read from `bytes`), as ``upstreamHead(_:body:tokenField:)`` makes it for NIO's
+    /// encoder: the method, the base path and the target, `Host`, the client's fields that go up, `Via`, and the token
+    /// header with `tokenField`. A body-less request of these methods sends no `Content-Length`.
+    func wireRequest(
+        _ head: WireRequestHead, in bytes: UnsafeRawBufferPointer, tokenField: String, allocator: ByteBufferAllocator
+    ) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: head.length + 128 + tokenField.utf8.count)
+        buffer.writeString(head.method.name)
+        buffer.writeInteger(UInt8(ascii: " "))
+        buffer.writeBytes(self.wire.basePath)
+        buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[head.target]))
+        buffer.writeBytes(self.wire.afterTarget)
+        for field in head.fields where self.forwards(field, in: bytes, keepCritical: false) {
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[field.name]))
+            buffer.writeBytes(Self.colonSpace)
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[field.value]))
+            buffer.writeBytes(Self.lineEnd)
+        }
+        buffer.writeBytes(self.wire.via)
+        buffer.writeBytes(self.wire.tokenFieldStart)
+        buffer.writeString(tokenField)
+        buffer.writeBytes(Self.headEnd)
+        return buffer
+    }
+
+    private static let colonSpace: [UInt8] = [UInt8(ascii: ":"), UInt8(ascii: " ")]
+    private static let lineEnd: [UInt8] = [0x0D, 0x0A]
+    private static let headEnd: [UInt8] = [0x0D, 0x0A, 0x0D, 0x0A]
+
+    /// The request as the async steps take it (``forward(_:)``, ``settle(_:response:token:)``): the hooks' local
+    /// answer, or the exchange with NIO's headers of the fields that go up.
+    func wirePreparation(
+        _ head: WireRequestHead, in bytes: UnsafeRawBufferPointer, target: ProxyRequestGuard.Target,
+        eventLoop: any EventLoop
+    ) -> Preparation {
+        var forwarded = HTTPHeaders()
+        forwarded.reserveCapacity(head.fields.count + 1)
+        var sawLength = false
+        for field in head.fields {
+            if field.kind == .contentLength { sawLength = true }
+            guard self.forwards(field, in: bytes, keepCritical: true) else { continue }
+            forwarded.add(
+                name: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.name]), as: UTF8.self),
+                value: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.value]), as: UTF8.self)
+            )
+        }
+        forwarded.add(name: ProxyHeaders.via.name, value: ProxyHeaders.via.value)
+        return self.prepare(
+            method: head.method.name, target: target, forwarded: forwarded, contentLength: sawLength ? 0 : nil,
+            eventLoop: eventLoop
+        )
+    }
+}

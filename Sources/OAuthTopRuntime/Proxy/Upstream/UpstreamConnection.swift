@@ -17,15 +17,10 @@ final class UpstreamConnection: Sendable {
     }
 
     /// Sends `request`, a whole body-less request of `method` made as bytes by the wire path. Its response is read
-    /// from the bytes when it can be (`strict`: the client's answer is made there), else by NIO's parser. Call on the
-    /// connection's loop.
-    ///
-    /// - Parameter strict: What the wire path needs to answer from the bytes: whether the client's connection closes
-    ///   after the answer, and the statuses the pipeline settles; `nil` leaves the response to NIO's parser (the hooks
-    ///   observe it).
+    /// from the bytes when it can be, else by NIO's parser (always for `divertedStatuses`: the ones the pipeline
+    /// settles). Call on the connection's loop.
     func startWire(
-        _ request: ByteBuffer, method: HTTPMethod, strict: (clientCloses: Bool, divertedStatuses: Set<Int>)?,
-        pool: UpstreamPool
+        _ request: ByteBuffer, method: HTTPMethod, divertedStatuses: Set<Int>, pool: UpstreamPool
     ) -> EventLoopFuture<UpstreamWireHandler.Outcome> {
         let eventLoop = self.channel.eventLoop
         let parsed = eventLoop.makePromise(of: UpstreamExchangeHandler.Head.self)
@@ -36,11 +31,9 @@ final class UpstreamConnection: Sendable {
         }
         self.prepare(self.handler.value, pool: pool)
         if self.handler.value.begin(parsed, requestCloses: false, bodyPending: false) {
-            let expectation = strict.map {
-                UpstreamWireHandler.Expectation(
-                    promise: outcome, method: method, clientCloses: $0.clientCloses, divertedStatuses: $0.divertedStatuses
-                )
-            }
+            let expectation = UpstreamWireHandler.Expectation(
+                promise: outcome, method: method, divertedStatuses: divertedStatuses
+            )
             self.wire.value.send(request, method: method, expectation: expectation)
         }
         return outcome.futureResult

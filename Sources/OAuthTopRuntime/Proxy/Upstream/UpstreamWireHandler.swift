@@ -4,9 +4,9 @@ import NIOHTTP1
 /// The wire path's end of an upstream connection, below NIO's HTTP codec (and above TLS): it writes the wire path's
 /// requests (``ProxyPipeline/wireRequest(_:in:tokenField:allocator:)``: bytes made without NIO's encoder), and reads
 /// their responses from the bytes when they are in the subset ``WireResponseHead`` parses (a plain head and a body of
-/// a small `Content-Length`, a status the pipeline has no more to do with): it makes the client's answer from them
-/// (``WireReplyEncoder``'s framing) and ends the exchange (``UpstreamExchangeHandler/finishWire(keepsAlive:)``), so the
-/// response never meets NIO's parser or a header string.
+/// a small `Content-Length`, a status the pipeline has no more to do with): it hands them on whole (``WireResponse``)
+/// and ends the exchange (``UpstreamExchangeHandler/finishWire(keepsAlive:)``), so the response never meets NIO's
+/// parser or a header string.
 ///
 /// Any other response goes to NIO's parser as if this handler were not there: it tells the decoder which request the
 /// response belongs to (as the decoder's write observation would have: a response to `HEAD` has no body) and passes the
@@ -22,8 +22,8 @@ final class UpstreamWireHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// What a wire request's response became.
     enum Outcome {
-        /// The client's answer as bytes (head and whole body), and the upstream's status.
-        case answer(ByteBuffer, status: Int)
+        /// Read whole from the bytes.
+        case response(WireResponse)
         /// Read by NIO's parser and the exchange handler (or the exchange failed).
         case parsed(Result<UpstreamExchangeHandler.Head, any Error>)
     }
@@ -32,8 +32,6 @@ final class UpstreamWireHandler: ChannelDuplexHandler, RemovableChannelHandler {
     struct Expectation {
         let promise: EventLoopPromise<Outcome>
         let method: HTTPMethod
-        /// The client's connection closes after this answer: the answer says so.
-        let clientCloses: Bool
         /// Statuses left to NIO's parser and the pipeline (auth errors, rate limits).
         let divertedStatuses: Set<Int>
     }
@@ -110,11 +108,8 @@ final class UpstreamWireHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             self.awaiting = nil
             self.collected = nil
-            let answer = collected.withUnsafeReadableBytes { bytes in
-                Self.answer(head, in: bytes, clientCloses: awaiting.clientCloses, allocator: context.channel.allocator)
-            }
             self.exchange?.finishWire(keepsAlive: !head.closes)
-            awaiting.promise.succeed(.answer(answer, status: head.status))
+            awaiting.promise.succeed(.response(WireResponse(head: head, bytes: collected)))
         }
     }
 
@@ -135,27 +130,4 @@ final class UpstreamWireHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.collected = nil
         context.fireChannelInactive()
     }
-
-    /// The client's answer for `head` (read from `bytes`): the status line, the fields the client gets, the length,
-    /// `Connection: close` when the client's connection ends, and the body.
-    static func answer(
-        _ head: WireResponseHead, in bytes: UnsafeRawBufferPointer, clientCloses: Bool, allocator: ByteBufferAllocator
-    ) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: head.length + head.bodyLength + 32)
-        buffer.writeBytes(WireReplyEncoder.statusLine(head.status))
-        for field in head.fields where head.passes(field) {
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[field.name]))
-            buffer.writeBytes(Self.colonSpace)
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[field.value]))
-            buffer.writeBytes(Self.lineEnd)
-        }
-        if clientCloses { buffer.writeBytes(Self.connectionClose) }
-        buffer.writeBytes(Self.lineEnd)
-        buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[head.length..<(head.length + head.bodyLength)]))
-        return buffer
-    }
-
-    private static let colonSpace: [UInt8] = Array(": ".utf8)
-    private static let lineEnd: [UInt8] = [0x0D, 0x0A]
-    private static let connectionClose: [UInt8] = Array("Connection: close\r\n".utf8)
 }

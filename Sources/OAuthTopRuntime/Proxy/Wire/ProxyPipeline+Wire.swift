@@ -1,3 +1,4 @@
+import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import OAuthTopConfig
@@ -99,5 +100,17 @@ extension ProxyPipeline {
             method: head.method.name, target: target, forwarded: forwarded, contentLength: sawLength ? 0 : nil,
             eventLoop: eventLoop
         )
+    }
+
+    /// The hooks observe a response read from the bytes, as ``observed(_:_:)`` has them observe one NIO's parser read:
+    /// its status and the fields the client gets; a tee sees the whole body.
+    func observed(_ exchange: Exchange, _ response: WireResponse) {
+        guard !self.hooks.isPassive else { return }
+        let tee = self.hooks.observe(
+            exchange.summary, status: HTTPResponse.Status(code: response.status), fields: response.clientFields
+        )
+        guard let tee else { return }
+        if response.head.bodyLength > 0 { tee.append(response.body) }
+        tee.finish(complete: true)
     }
 }

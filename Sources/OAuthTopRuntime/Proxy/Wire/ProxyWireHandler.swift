@@ -235,14 +235,17 @@ final class ProxyWireHandler: ChannelDuplexHandler, RemovableChannelHandler {
             pipeline.wireRequest(head, in: $0, tokenField: tokenField, allocator: context.channel.allocator)
         }
         let started = ContinuousClock.now
-        // Hooks that observe responses need NIO's parser's fields; else the answer may be made from the bytes.
-        let strict = exchange == nil ? (clientCloses: closes, divertedStatuses: pipeline.wire.divertedStatuses) : nil
-        connection.startWire(upstreamRequest, method: head.method.httpMethod, strict: strict, pool: pipeline.pool)
+        connection.startWire(
+            upstreamRequest, method: head.method.httpMethod, divertedStatuses: pipeline.wire.divertedStatuses,
+            pool: pipeline.pool
+        )
             .hop(to: loop).assumeIsolated().whenSuccess { outcome in
                 switch outcome {
-                case .answer(let bytes, let status):
+                case .response(let response):
                     pipeline.metrics.upstreamTimer.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
-                    pipeline.metrics.response(status: status)
+                    if let exchange { pipeline.observed(exchange, response) }
+                    pipeline.metrics.response(status: response.status)
+                    let bytes = response.answer(clientCloses: closes, allocator: context.channel.allocator)
                     self.write(bytes, closes: closes, context: context)
                 case .parsed(let result):
                     switch pipeline.outcome(of: result, started: started, exchange: exchange) {

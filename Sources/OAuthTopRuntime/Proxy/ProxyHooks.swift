@@ -12,8 +12,29 @@ public struct ProxyRequestSummary: Sendable {
     public var path: Substring
     /// The query without `?`, as received.
     public var query: Substring?
-    /// The client's fields as they will be forwarded, plus the critical header if it sent one.
-    public var fields: HTTPFields
+    /// The client's fields as they will be forwarded, plus the critical header if it sent one. (Made when asked for a
+    /// request the wire path read: most hooks decide most requests without them.)
+    public var fields: HTTPFields {
+        switch self.source {
+        case .made(let fields): fields
+        case .wire(let wire): wire.httpFields
+        }
+    }
+
+    enum Source: Sendable {
+        case made(HTTPFields)
+        case wire(WireRequestFields)
+    }
+
+    let source: Source
+
+    init(proxy: String, method: HTTPRequest.Method, path: Substring, query: Substring?, source: Source) {
+        self.proxy = proxy
+        self.method = method
+        self.path = path
+        self.query = query
+        self.source = source
+    }
 }
 
 /// An answer the proxy gives without asking the upstream (a cached response, a shed request's 429).
@@ -54,15 +75,51 @@ public protocol ProxyBodyTee: Sendable {
 ///
 /// ``isPassive`` says the hooks never answer locally and observe nothing: the proxy's wire path then builds no
 /// summary for a request it forwards at once (the criticality is asked only of a request that has to wait).
+///
+/// ``observedResponseFields`` says which response fields ``observe(_:status:fields:)`` reads, when it reads only some:
+/// the wire path then makes only those (a response's fields are bytes there until asked for).
 public protocol ProxyHooks: Sendable {
     func answerLocally(_ request: ProxyRequestSummary) -> ProxyLocalAnswer?
     func observe(_ request: ProxyRequestSummary, status: HTTPResponse.Status, fields: HTTPFields) -> (any ProxyBodyTee)?
     func isCritical(_ request: ProxyRequestSummary) -> Bool
     var isPassive: Bool { get }
+    var observedResponseFields: ResponseFieldSelection? { get }
 }
 
 extension ProxyHooks {
     public var isPassive: Bool { false }
+    /// All of them.
+    public var observedResponseFields: ResponseFieldSelection? { nil }
+}
+
+/// The response fields a hook reads: those named in ``names`` and those whose names contain one of ``containing``
+/// (lowercase, compared ignoring case).
+public struct ResponseFieldSelection: Sendable, Hashable {
+    public var names: Set<String>
+    public var containing: [String]
+
+    public init(names: Set<String>, containing: [String] = []) {
+        self.names = Set(names.map { $0.lowercased() })
+        self.containing = containing.map { $0.lowercased() }
+    }
+
+    /// Whether a field named `lowercaseName` is read.
+    public func selects(_ lowercaseName: String) -> Bool {
+        self.names.contains(lowercaseName) || self.containing.contains { lowercaseName.utf8.contains(substring: $0.utf8) }
+    }
+}
+
+extension Collection where Element == UInt8 {
+    /// Whether `needle` occurs in these bytes.
+    func contains(substring needle: some Collection<UInt8>) -> Bool {
+        guard let first = needle.first, self.count >= needle.count else { return needle.isEmpty }
+        var start = self.startIndex
+        while let found = self[start...].firstIndex(of: first) {
+            if self[found...].starts(with: needle) { return true }
+            start = self.index(after: found)
+        }
+        return false
+    }
 }
 
 /// No quota awareness: forward everything; a request is critical when its critical header says `critical`.

@@ -70,6 +70,13 @@ public final class QuotaGuard: Sendable {
         self.critical = CriticalRule(header: criticalHeader, paths: quota?.criticalPaths ?? [])
         self.headers = RateLimitHeaders(limits: quota?.limits ?? [])
         self.cacheSettings = cache
+        var names: Set<String> = ["date"]
+        for limit in quota?.limits ?? [] {
+            names.insert(limit.limitHeader)
+            names.insert(limit.remainingHeader)
+            if let reset = limit.resetHeader { names.insert(reset) }
+        }
+        self.rateLimitFields = ResponseFieldSelection(names: names, containing: ["ratelimit"])
         self.cache = Mutex(cache.map(ResponseCache.init(settings:)) ?? ResponseCache(maxEntries: 0, maxBytes: 0))
         self.ignoredVary = Set(
             ["authorization", "proxy-authorization", tokenHeader.lowercased(), criticalHeader.lowercased()]
@@ -204,6 +211,20 @@ public final class QuotaGuard: Sendable {
         }
         return self.tracker.observe(report.readings, now: now)
     }
+
+    /// Whether a response cache is configured.
+    public var caches: Bool { self.cacheSettings != nil }
+
+    /// Whether ``decide(method:path:headers:now:)`` may answer a request at `now` (the quota is at or above a
+    /// threshold); below them it forwards every request.
+    public func mayAnswerLocally(now: Int64) -> Bool {
+        let status = self.tracker.status(now: now)
+        return status.caching || status.shedding
+    }
+
+    /// The response fields ``observe(status:headers:now:)`` reads: every field named `...ratelimit...` (the IETF
+    /// drafts' and `X-RateLimit-*`), the configured limits' fields, and `Date` (for absolute reset times).
+    public let rateLimitFields: ResponseFieldSelection
 
     /// Whether to tee a response's body into the cache.
     ///

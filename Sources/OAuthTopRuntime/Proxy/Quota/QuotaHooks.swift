@@ -16,6 +16,8 @@ public struct QuotaHooks: ProxyHooks {
     }
 
     public func answerLocally(_ request: ProxyRequestSummary) -> ProxyLocalAnswer? {
+        // (Below the thresholds nothing is answered here: the request's fields are not made.)
+        guard self.quota.mayAnswerLocally(now: self.clock.now()) else { return nil }
         let decision = self.quota.decide(
             method: request.method, path: Self.target(request), headers: request.fields, now: self.clock.now()
         )
@@ -33,13 +35,19 @@ public struct QuotaHooks: ProxyHooks {
     ) -> (any ProxyBodyTee)? {
         let now = self.clock.now()
         self.quota.observe(status: status, headers: fields, now: now)
-        guard
+        // (The request's fields are made only for a cache to store the answer under.)
+        guard self.quota.caches,
             let admission = self.quota.cacheAdmission(
                 method: request.method, path: Self.target(request), request: request.fields, status: status,
                 response: fields, now: now
             )
         else { return nil }
         return CacheTee(quota: self.quota, admission: admission, clock: self.clock)
+    }
+
+    /// Without a cache, only the rate-limit fields (``QuotaGuard/rateLimitFields``); with one, all (it stores them).
+    public var observedResponseFields: ResponseFieldSelection? {
+        self.quota.caches ? nil : self.quota.rateLimitFields
     }
 
     public func isCritical(_ request: ProxyRequestSummary) -> Bool {

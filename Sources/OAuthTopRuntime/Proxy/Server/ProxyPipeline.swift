@@ -38,6 +38,8 @@ final class ProxyPipeline: Sendable {
     let logger: Logger
     /// What the wire path writes of every upstream request, made once (``ProxyPipeline/WireConstants``).
     let wire: WireConstants
+    /// The response fields the hooks read (``ProxyHooks/observedResponseFields``), asked once; `nil`: all.
+    let observedResponseFields: WireFieldMatcher?
 
     init(
         settings: ProxySettings, pool: UpstreamPool, manager: OAuthTokenManager, provider: ProviderID,
@@ -55,6 +57,7 @@ final class ProxyPipeline: Sendable {
         self.clock = clock
         self.logger = logger
         self.wire = WireConstants(settings: settings, endpoint: pool.endpoint)
+        self.observedResponseFields = hooks.observedResponseFields.map(WireFieldMatcher.init)
     }
 
     /// Answers one request, counting the answer's status class.
@@ -121,29 +124,39 @@ final class ProxyPipeline: Sendable {
         }
         let forwarded = ProxyHeaders.upstreamRequestFields(request.headers, tokenHeader: self.settings.header)
         return self.prepare(
-            method: method, target: target, forwarded: forwarded, contentLength: contentLength, eventLoop: eventLoop
+            method: method, target: target, forwarded: .headers(forwarded), contentLength: contentLength,
+            eventLoop: eventLoop
         )
     }
 
     /// The steps after the request guard, for both parsers (NIO's, and the wire path's: ``ProxyWireHandler``): the
-    /// hooks' local answer and criticality, on the fields as they go up (`forwarded`, with the critical header,
-    /// which goes no further).
+    /// hooks' local answer, on the fields as they go up (`forwarded`, with the critical header, which goes no further).
     func prepare(
-        method: String, target: ProxyRequestGuard.Target, forwarded: HTTPHeaders, contentLength: Int?,
+        method: String, target: ProxyRequestGuard.Target, forwarded: Exchange.Fields, contentLength: Int?,
         eventLoop: any EventLoop
     ) -> Preparation {
-        var forwarded = forwarded
-        let summary = ProxyRequestSummary(
-            proxy: self.settings.name, method: HTTPRequest.Method(method) ?? .get, path: target.path,
-            query: target.query, fields: HTTPFields(forwarded)
-        )
+        let summary: ProxyRequestSummary
+        let fields: Exchange.Fields
+        let httpMethod = HTTPRequest.Method(method) ?? .get
+        switch forwarded {
+        case .headers(var headers):
+            summary = ProxyRequestSummary(
+                proxy: self.settings.name, method: httpMethod, path: target.path, query: target.query,
+                source: .made(HTTPFields(headers))
+            )
+            headers.remove(name: self.settings.quota?.criticalHeader ?? ProxySettings.Quota.defaultCriticalHeader)
+            fields = .headers(headers)
+        case .wire(let wire):
+            summary = ProxyRequestSummary(
+                proxy: self.settings.name, method: httpMethod, path: target.path, query: target.query, source: .wire(wire)
+            )
+            fields = .wire(wire)
+        }
         if let local = self.hooks.answerLocally(summary) { return .answer(local) }
-        let critical = self.hooks.isCritical(summary)
-        forwarded.remove(name: self.settings.quota?.criticalHeader ?? ProxySettings.Quota.defaultCriticalHeader)
         return .forward(
             Exchange(
-                method: method, target: target, fields: forwarded, body: .kept(ByteBuffer()), contentLength: contentLength,
-                critical: critical, summary: summary, eventLoop: eventLoop
+                method: method, target: target, source: fields, body: .kept(ByteBuffer()), contentLength: contentLength,
+                summary: summary, eventLoop: eventLoop
             )
         )
     }
@@ -152,20 +165,40 @@ final class ProxyPipeline: Sendable {
     struct Exchange: Sendable {
         var method: String
         var target: ProxyRequestGuard.Target
-        /// The client's fields as they go up (``ProxyHeaders``), without the token header and `Host`.
-        var fields: HTTPHeaders
+        /// The client's fields as they go up: NIO's headers, or (read by the wire path) made from the bytes when a
+        /// request takes the async steps.
+        enum Fields: Sendable {
+            case headers(HTTPHeaders)
+            case wire(WireRequestFields)
+        }
+
+        var source: Fields
         var body: ProxyRequestBody
         /// The client's declared `Content-Length`, if any.
         var contentLength: Int?
-        var critical: Bool
         var summary: ProxyRequestSummary
         /// The loop of the client's connection: the upstream connection is leased there when one is idle.
         var eventLoop: any EventLoop
+
+        /// The client's fields as they go up (``ProxyHeaders``), without the token header, the critical header and
+        /// `Host`.
+        var fields: HTTPHeaders {
+            switch self.source {
+            case .headers(let headers): headers
+            case .wire(let wire): wire.upstreamHeaders
+            }
+        }
 
         var keptBody: ByteBuffer? {
             if case .kept(let bytes) = self.body { return bytes }
             return nil
         }
+    }
+
+    /// Whether the hooks call the request critical: it waits out a rate-limit block instead of being refused. (Asked
+    /// only when the upstream is blocked.)
+    private func isCritical(_ exchange: Exchange) -> Bool {
+        self.hooks.isCritical(exchange.summary)
     }
 
     // MARK: Admission
@@ -198,7 +231,7 @@ final class ProxyPipeline: Sendable {
         } catch {
             return .local(self.tokenUnavailable(error))
         }
-        if let rejection = try await self.passBlock(critical: exchange.critical) { return .local(rejection) }
+        if let rejection = try await self.passBlock(critical: self.isCritical(exchange)) { return .local(rejection) }
         let response = try await self.send(exchange, body: exchange.body, token: token)
         return try await self.settle(exchange, response: response, token: token)
     }
@@ -227,7 +260,7 @@ final class ProxyPipeline: Sendable {
                 do {
                     token = try await self.manager.token(for: self.provider)
                     await response.discard()
-                    if let rejection = try await self.passBlock(critical: exchange.critical) {
+                    if let rejection = try await self.passBlock(critical: self.isCritical(exchange)) {
                         return .local(rejection)
                     }
                     response = try await self.send(exchange, body: .kept(kept), token: token)
@@ -366,11 +399,11 @@ final class ProxyPipeline: Sendable {
 
     /// Holds a request while the upstream is blocked (mode `wait`, the block within `max_wait`, or a critical
     /// request), or answers 429 with the remaining `Retry-After`.
-    private func passBlock(critical: Bool) async throws -> ProxyLocalAnswer? {
+    private func passBlock(critical: @autoclosure () -> Bool) async throws -> ProxyLocalAnswer? {
         var counted = false
         while let until = self.block.blockedUntil(now: self.clock.now()) {
             let remaining = Duration.nanoseconds(until - self.clock.now())
-            let waits = critical
+            let waits = critical()
                 || (self.settings.rateLimit.whenBlocked == .wait && remaining <= self.settings.rateLimit.maxWait)
             guard waits else {
                 self.metrics.rejected.increment()

@@ -78,36 +78,36 @@ extension ProxyPipeline {
     private static let lineEnd: [UInt8] = [0x0D, 0x0A]
     private static let headEnd: [UInt8] = [0x0D, 0x0A, 0x0D, 0x0A]
 
-    /// The request as the async steps take it (``forward(_:)``, ``settle(_:response:token:)``): the hooks' local
-    /// answer, or the exchange with NIO's headers of the fields that go up.
+    /// The request as the async steps take it (``forward(_:)``, ``settle(_:response:token:)``) and the hooks see it:
+    /// the hooks' local answer, or the exchange, its fields kept as offsets into `request` (the head's bytes) until
+    /// they are asked for.
     func wirePreparation(
-        _ head: WireRequestHead, in bytes: UnsafeRawBufferPointer, target: ProxyRequestGuard.Target,
-        eventLoop: any EventLoop
+        _ head: WireRequestHead, request: ByteBuffer, target: ProxyRequestGuard.Target, eventLoop: any EventLoop
     ) -> Preparation {
-        var forwarded = HTTPHeaders()
-        forwarded.reserveCapacity(head.fields.count + 1)
         var sawLength = false
-        for field in head.fields {
-            if field.kind == .contentLength { sawLength = true }
-            guard self.forwards(field, in: bytes, keepCritical: true) else { continue }
-            forwarded.add(
-                name: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.name]), as: UTF8.self),
-                value: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.value]), as: UTF8.self)
-            )
+        var forwarded: [WireField] = []
+        forwarded.reserveCapacity(head.fields.count)
+        request.withUnsafeReadableBytes { bytes in
+            for field in head.fields {
+                if field.kind == .contentLength { sawLength = true }
+                if self.forwards(field, in: bytes, keepCritical: true) { forwarded.append(field) }
+            }
         }
-        forwarded.add(name: ProxyHeaders.via.name, value: ProxyHeaders.via.value)
+        let fields = WireRequestFields(bytes: request, fields: forwarded, criticalHeader: self.wire.criticalHeader)
         return self.prepare(
-            method: head.method.name, target: target, forwarded: forwarded, contentLength: sawLength ? 0 : nil,
+            method: head.method.name, target: target, forwarded: .wire(fields), contentLength: sawLength ? 0 : nil,
             eventLoop: eventLoop
         )
     }
 
     /// The hooks observe a response read from the bytes, as ``observed(_:_:)`` has them observe one NIO's parser read:
-    /// its status and the fields the client gets; a tee sees the whole body.
+    /// its status and the fields the client gets (those the hooks read, when they say which); a tee sees the whole
+    /// body.
     func observed(_ exchange: Exchange, _ response: WireResponse) {
         guard !self.hooks.isPassive else { return }
         let tee = self.hooks.observe(
-            exchange.summary, status: HTTPResponse.Status(code: response.status), fields: response.clientFields
+            exchange.summary, status: HTTPResponse.Status(code: response.status),
+            fields: response.clientFields(selecting: self.observedResponseFields)
         )
         guard let tee else { return }
         if response.head.bodyLength > 0 { tee.append(response.body) }

@@ -202,7 +202,7 @@ final class ProxyWireHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let closes = head.closes
         /// The exchange of the async steps, made only when they are taken (or when the hooks act).
         func preparation() -> ProxyPipeline.Preparation {
-            request.withUnsafeReadableBytes { pipeline.wirePreparation(head, in: $0, target: target, eventLoop: loop) }
+            pipeline.wirePreparation(head, request: request, target: target, eventLoop: loop)
         }
         var exchange: ProxyPipeline.Exchange?
         if !pipeline.hooks.isPassive {

@@ -2,8 +2,9 @@ import HTTPTypes
 import NIOCore
 
 /// An upstream's response read whole from the bytes by ``UpstreamWireHandler``: its head (``WireResponseHead``) and
-/// the bytes of the head and the body. The client's answer is made from the same bytes (``answer(clientCloses:allocator:)``);
-/// swift-http-types' fields are made only for hooks that observe responses (``clientFields``).
+/// the bytes of the head and the body. The client's answer is made from the same bytes
+/// (``answer(clientCloses:allocator:)``); swift-http-types' fields are made only for hooks that observe responses, and
+/// only those they read (``clientFields(selecting:)``).
 struct WireResponse {
     let head: WireResponseHead
     /// The head and the body, readable from the head's first byte.
@@ -16,12 +17,13 @@ struct WireResponse {
         self.bytes.getSlice(at: self.bytes.readerIndex + self.head.length, length: self.head.bodyLength)!
     }
 
-    /// The fields the client gets, as swift-http-types' (for the hooks).
-    var clientFields: HTTPFields {
+    /// The fields the client gets, as swift-http-types' (for the hooks): those `selection` selects, or all.
+    func clientFields(selecting selection: WireFieldMatcher? = nil) -> HTTPFields {
         self.bytes.withUnsafeReadableBytes { bytes in
             var fields = HTTPFields()
-            fields.reserveCapacity(self.head.fields.count)
+            fields.reserveCapacity(selection == nil ? self.head.fields.count : 2)
             for field in self.head.fields where self.head.passes(field) {
+                if let selection, !selection.selects(bytes, field.name) { continue }
                 let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.name]), as: UTF8.self)
                 // (A token, which every name the parser read is.)
                 guard let name = HTTPField.Name(name) else { continue }

@@ -1,6 +1,7 @@
 import Foundation
 import OAuthTopConfig
 import OAuthTopRuntime
+import OAuthTopTestKit
 import Testing
 
 /// What `Fuzz/Sources/FuzzProxyRequest` checks, run in the ordinary suite over its seed corpus and seeded
@@ -21,14 +22,8 @@ struct ProxyFuzzCorpusTests {
     @Test("the seeds and 20,000 mutations of them are checked or refused, never a crash")
     func mutations() async {
         #expect(Self.corpus.count >= 4)
-        var random = UInt64(0x9F0C5)
-        func next() -> UInt64 {
-            random &+= 0x9E37_79B9_7F4A_7C15
-            var z = random
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random = SplitMix64(seed: UInt64(0x9F0C5))
+        func next() -> UInt64 { random.next() }
         let alphabet = Array("/.%2e2E5cf00?#\\ \u{0}\u{7F}é\r\n{}[]\":,modelbig\u{5C}".unicodeScalars)
         let rule = ProxySettings.BodyRewrite(jsonField: "model", from: "big", to: "small")
         for round in 0..<20_000 {

@@ -3,6 +3,7 @@ import NIOCore
 import NIOEmbedded
 import NIOHTTP1
 import OAuthTopRuntime
+import OAuthTopTestKit
 import Testing
 
 /// What `Fuzz/Sources/FuzzWireHead` checks, in the ordinary suite over its seed corpus and seeded random mutations
@@ -86,14 +87,8 @@ struct WireHeadDifferentialTests {
     @Test("the seeds and 20,000 mutations of them: what the wire parser reads, NIO's parser reads alike")
     func mutations() async {
         #expect(Self.corpus.count >= 6)
-        var random = UInt64(0x51_7E_AD)
-        func next() -> UInt64 {
-            random &+= 0x9E37_79B9_7F4A_7C15
-            var z = random
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random = SplitMix64(seed: UInt64(0x51_7E_AD))
+        func next() -> UInt64 { random.next() }
         let alphabet: [UInt8] = Array(" \t\r\n:,;=0Tt-%/\u{7F}".utf8) + [0x00, 0x80, 0xE9, 0xFF]
         var read = 0
         var readResponses = 0

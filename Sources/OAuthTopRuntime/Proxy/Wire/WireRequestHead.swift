@@ -93,13 +93,11 @@ public struct WireRequestHead: Sendable, Equatable {
                 guard !sawLength, WireSyntax.equals(bytes, field.value, "0") else { return .outside("a body") }
                 sawLength = true
             case .connection:
-                guard !sawConnection else { return .outside("a repeated Connection") }
-                sawConnection = true
-                if WireSyntax.equalsIgnoringCase(bytes, field.value, "close") {
-                    closes = true
-                } else if !WireSyntax.equalsIgnoringCase(bytes, field.value, "keep-alive") {
-                    return .outside("a Connection with options")
+                guard !sawConnection, let close = WireSyntax.connectionCloses(bytes, field.value) else {
+                    return .outside("a repeated Connection, or one with options")
                 }
+                sawConnection = true
+                closes = close
             default:
                 break
             }
@@ -143,6 +141,14 @@ enum WireSyntax {
             if bytes[index] == 0x0D, bytes[index + 1] == 0x0A, bytes[index + 2] == 0x0D { return index + 2 }
             index += 1
         }
+        return nil
+    }
+
+    /// What a `Connection` value says when it is one `close` or `keep-alive` (any case): whether the connection closes;
+    /// `nil` for anything else (options naming other fields, a list), which the wire path leaves to NIO's parser.
+    static func connectionCloses(_ bytes: UnsafeRawBufferPointer, _ value: Range<Int>) -> Bool? {
+        if self.equalsIgnoringCase(bytes, value, "close") { return true }
+        if self.equalsIgnoringCase(bytes, value, "keep-alive") { return false }
         return nil
     }
 

@@ -72,13 +72,11 @@ public struct WireResponseHead: Sendable, Equatable {
                 }
                 length = value
             case .connection:
-                guard !sawConnection else { return .outside("a repeated Connection") }
-                sawConnection = true
-                if WireSyntax.equalsIgnoringCase(bytes, field.value, "close") {
-                    closes = true
-                } else if !WireSyntax.equalsIgnoringCase(bytes, field.value, "keep-alive") {
-                    return .outside("a Connection with options")
+                guard !sawConnection, let close = WireSyntax.connectionCloses(bytes, field.value) else {
+                    return .outside("a repeated Connection, or one with options")
                 }
+                sawConnection = true
+                closes = close
             default:
                 break
             }

@@ -76,32 +76,25 @@ public struct WireRequestHead: Sendable, Equatable {
         guard WireSyntax.matches(bytes, at: index, "HTTP/1.1\r\n") else { return .outside("the version") }
         index += 10
 
-        var fields: [WireField] = []
-        fields.reserveCapacity(12)
-        var closes = false
-        var sawConnection = false
         var sawLength = false
-        while index < end {
-            guard fields.count < Self.maxFields, let field = WireSyntax.fieldLine(bytes, at: &index, end: end) else {
-                return .outside("a field line")
-            }
+        let read = WireSyntax.fieldLines(bytes, from: index, end: end) { field in
             switch field.kind {
             case .transferEncoding, .expect, .upgrade:
-                return .outside("a field the wire path does not serve")
+                return "a field the wire path does not serve"
             case .contentLength:
                 // NIO's parser refuses a repeated Content-Length, even with equal values.
-                guard !sawLength, WireSyntax.equals(bytes, field.value, "0") else { return .outside("a body") }
+                guard !sawLength, WireSyntax.equals(bytes, field.value, "0") else { return "a body" }
                 sawLength = true
-            case .connection:
-                guard !sawConnection, let close = WireSyntax.connectionCloses(bytes, field.value) else {
-                    return .outside("a repeated Connection, or one with options")
-                }
-                sawConnection = true
-                closes = close
+                return nil
             default:
-                break
+                return nil
             }
-            fields.append(field)
+        }
+        let fields: [WireField]
+        let closes: Bool
+        switch read {
+        case .success(let result): (fields, closes) = result
+        case .failure(let outside): return .outside(outside.reason)
         }
         return .head(WireRequestHead(method: method, target: target, fields: fields, length: end + 2, closes: closes))
     }
@@ -158,6 +151,42 @@ enum WireSyntax {
             if index == 0 || bytes[index - 1] != 0x0D { return true }
         }
         return false
+    }
+
+    /// Why a head is outside the subset.
+    struct Outside: Error {
+        let reason: String
+    }
+
+    /// Reads the field lines from `index` to `end` (the blank line): each a plain line, at most
+    /// ``WireRequestHead/maxFields`` of them, `Connection` once and only `close` or `keep-alive`; `check` says why any
+    /// other field puts the head outside the subset, or `nil`.
+    ///
+    /// - Returns: The fields in order, and whether `Connection: close` was among them.
+    static func fieldLines(
+        _ bytes: UnsafeRawBufferPointer, from index: Int, end: Int, check: (WireField) -> String?
+    ) -> Result<(fields: [WireField], closes: Bool), Outside> {
+        var index = index
+        var fields: [WireField] = []
+        fields.reserveCapacity(12)
+        var closes = false
+        var sawConnection = false
+        while index < end {
+            guard fields.count < WireRequestHead.maxFields, let field = self.fieldLine(bytes, at: &index, end: end) else {
+                return .failure(Outside(reason: "a field line"))
+            }
+            if field.kind == .connection {
+                guard !sawConnection, let close = self.connectionCloses(bytes, field.value) else {
+                    return .failure(Outside(reason: "a repeated Connection, or one with options"))
+                }
+                sawConnection = true
+                closes = close
+            } else if let reason = check(field) {
+                return .failure(Outside(reason: reason))
+            }
+            fields.append(field)
+        }
+        return .success((fields, closes))
     }
 
     /// Reads the field line at `index` (up to its CRLF) and moves `index` past it; `nil` when it is not a plain

@@ -51,36 +51,30 @@ public struct WireResponseHead: Sendable, Equatable {
         guard index < end, bytes[index + 1] == 0x0A else { return .outside("the status line") }
         index += 2
 
-        var fields: [WireField] = []
-        fields.reserveCapacity(12)
         var length: Int?
-        var closes = false
-        var sawConnection = false
-        while index < end {
-            guard fields.count < WireRequestHead.maxFields, let field = WireSyntax.fieldLine(bytes, at: &index, end: end)
-            else { return .outside("a field line") }
+        let read = WireSyntax.fieldLines(bytes, from: index, end: end) { field in
             switch field.kind {
             case .transferEncoding, .upgrade, .wwwAuthenticate:
-                return .outside("a field the wire path does not pass on")
+                return "a field the wire path does not pass on"
             case .contentLength:
-                guard length == nil, !field.value.isEmpty, field.value.count <= 9 else { return .outside("the length") }
+                guard length == nil, !field.value.isEmpty, field.value.count <= 9 else { return "the length" }
                 var value = 0
                 for index in field.value {
                     let digit = bytes[index] &- UInt8(ascii: "0")
-                    guard digit < 10 else { return .outside("the length") }
+                    guard digit < 10 else { return "the length" }
                     value = value * 10 + Int(digit)
                 }
                 length = value
-            case .connection:
-                guard !sawConnection, let close = WireSyntax.connectionCloses(bytes, field.value) else {
-                    return .outside("a repeated Connection, or one with options")
-                }
-                sawConnection = true
-                closes = close
+                return nil
             default:
-                break
+                return nil
             }
-            fields.append(field)
+        }
+        let fields: [WireField]
+        let closes: Bool
+        switch read {
+        case .success(let result): (fields, closes) = result
+        case .failure(let outside): return .outside(outside.reason)
         }
         let bodyless = status == 204 || status == 304
         if !bodyless {

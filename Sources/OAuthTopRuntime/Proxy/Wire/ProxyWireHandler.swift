@@ -74,10 +74,6 @@ final class ProxyWireHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if !self.busy { self.serveBuffered(context: context) }
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
-        context.fireChannelReadComplete()
-    }
-
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if self.passing {
             context.fireUserInboundEventTriggered(event)

@@ -69,6 +69,22 @@ struct SessionBehaviourTests {
         #expect(metrics.counterTotal(label: OAuthMetricNames.refreshConflicts) == Int64(callers - 1))
     }
 
+    @Test("the caller that starts a round has sent its request when it begins to wait, without waiting for the rounds' thread")
+    func roundStartsInTheCaller() async throws {
+        let gate = Gate()
+        let transport = ScriptedTransport([.token("t1", expiresIn: 100)], gate: gate)
+        let events = EventRecorder()
+        let manager = Self.manager(transport, clock: ImmediateClock(), events: events)
+        // The caller runs at once until it waits; no suspension of this test lies between here and the checks, so
+        // what they see happened in the caller's own run: its round began, and sent its request, there.
+        let token = Task.immediate { try await manager.token(for: "p").value.revealed }
+        #expect(events.kinds(.refreshStarted).count == 1)
+        #expect(transport.sent.count == 1)
+        gate.open()
+        #expect(try await token.value == "t1")
+        #expect(transport.sent.count == 1)
+    }
+
     @Test("invalid_grant is final: no retry, no failover, no further requests until a manual refresh")
     func invalidGrant() async throws {
         let transport = ScriptedTransport([
@@ -206,4 +222,3 @@ struct SessionBehaviourTests {
         #expect(await eventually { (try? await manager.token(for: "p"))?.value.revealed == "t2" })
     }
 }
-

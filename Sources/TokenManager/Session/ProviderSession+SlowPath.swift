@@ -20,6 +20,7 @@ extension ProviderSession {
         var conflict = false
         var joined: RefreshFlight?
         var refill: ThreadTokenCache.Entry?
+        var started: RefreshFlight?
         let outcome: RefreshFlight.Outcome = await withUnsafeContinuation { continuation in
             let next = self.state.withLock { state -> Next? in
                 if let token = state.token, now < token.windows.mandatoryAt {
@@ -39,7 +40,9 @@ extension ProviderSession {
                 )
                 let flight: RefreshFlight
                 switch next {
-                case .wait(let started): flight = started
+                case .wait(let new):
+                    flight = new
+                    started = new
                 case .join(let inflight):
                     flight = inflight
                     conflict = true
@@ -52,6 +55,7 @@ extension ProviderSession {
             // Counted before the wait (an operator sees callers queue up), outside the lock.
             if conflict { self.metrics.conflicts.increment() }
             if let refill { ThreadTokenCache.withCurrent(key: self.cacheKey) { $0.store(refill, slot: self.slot) } }
+            if let started { self.launch(started) }
             switch next {
             case nil: break  // enqueued: the round's end resumes it
             case .token(let token): continuation.resume(returning: .success(token))
@@ -87,6 +91,7 @@ extension ProviderSession {
             return self.startOrJoin(&state, now: now, reason: reason)
         }
         if case .join = next, countsAsConflict { self.metrics.conflicts.increment() }
+        if case .wait(let started) = next { self.launch(started) }
         switch next {
         case .token(let token): return token
         case .fail(let error):
@@ -139,14 +144,21 @@ extension ProviderSession {
                 )
             )
         }
-        let flight = RefreshFlight(startedByCaller: byCaller)
+        let flight = RefreshFlight(reason: reason, startedByCaller: byCaller)
         state.inflight = flight
-        // The round runs in its own task so that no caller's cancellation cancels it for the others, on the
-        // rounds' own thread so that it is not queued behind the callers waiting for it (ThreadExecutor).
-        Task(executorPreference: Self.roundExecutor) {
-            flight.finish(await self.runRound(reason: reason, handedOut: byCaller).map(\.access))
-        }
         return .wait(flight)
+    }
+
+    /// Runs the round of a flight just started, once the session's lock is released.
+    ///
+    /// The round runs in its own task so that no caller's cancellation cancels it for the others, on the
+    /// rounds' own thread so that it is not queued behind the callers waiting for it (ThreadExecutor). It starts
+    /// at once on the starting caller's thread (`Task.immediate`) until its first suspension, so its request is
+    /// on its way without waiting for the rounds' thread to be scheduled.
+    func launch(_ flight: RefreshFlight) {
+        Task.immediate(executorPreference: Self.roundExecutor) {
+            flight.finish(await self.runRound(reason: flight.reason, handedOut: flight.startedByCaller).map(\.access))
+        }
     }
 }
 

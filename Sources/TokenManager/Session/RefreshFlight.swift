@@ -19,7 +19,11 @@ final class RefreshFlight: Sendable {
     /// Whether a caller of `token(for:)` started it: its token is handed out the moment it is installed.
     let startedByCaller: Bool
 
-    init(startedByCaller: Bool) {
+    /// Why the round runs.
+    let reason: RefreshReason
+
+    init(reason: RefreshReason, startedByCaller: Bool) {
+        self.reason = reason
         self.startedByCaller = startedByCaller
     }
 

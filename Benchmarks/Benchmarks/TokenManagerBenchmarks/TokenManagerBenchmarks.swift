@@ -10,14 +10,16 @@ import TokenManager
 import Glibc
 #endif
 
-/// A running demo identity provider and a manager holding a token from it.
+/// A manager holding a token from a running token endpoint: the demo identity provider (the hot path), or the
+/// single-flight run's constant endpoint (``ConstantTokenEndpoint``).
 final class Fixture: Sendable {
-    let identityProvider: DemoIdentityProvider
     let manager: OAuthTokenManager
     let provider: ProviderID
-    private let server: Task<Void, any Error>
+    private let server: Task<Void, any Error>?
+    private let countRequests: @Sendable () -> Int
 
-    init(latency: Duration) async throws {
+    /// With the demo identity provider answering after `latency`.
+    convenience init(latency: Duration) async throws {
         var configuration = DemoIdentityProviderConfiguration()
         configuration.endpoints = [DemoEndpointSpec(name: "primary")]
         configuration.clients = [DemoClient(id: "bench", secret: "bench-secret-0123456789abcdef0123")]
@@ -26,18 +28,30 @@ final class Fixture: Sendable {
         let identityProvider = DemoIdentityProvider(
             configuration: configuration, schedule: .none, logger: Logger(label: "bench.idp", factory: { _ in SwiftLogNoOpLogHandler() })
         )
-        self.identityProvider = identityProvider
         // The identity provider stands for a remote server, whose answer is not slowed by this process's
-        // callers: it runs on a thread of its own, not behind the 10,000 callers on the global pool (Go's
-        // anchor gets the same from its scheduler, which runs a woken goroutine next).
-        self.server = Task(executorPreference: Fixture.identityProviderExecutor) {
+        // callers: it runs on a thread of its own, not behind the callers on the global pool.
+        let server = Task(executorPreference: Fixture.identityProviderExecutor) {
             try await identityProvider.run()
         }
         let endpoints = try await identityProvider.waitUntilListening()
+        try await self.init(
+            urls: endpoints.map(\.url), server: server, countRequests: { identityProvider.statistics().total.requests }
+        )
+    }
+
+    /// With the constant endpoint of the Go anchor's run answering after `constantLatency`.
+    convenience init(constantLatency: Duration) async throws {
+        let url = try await ConstantTokenEndpoint.start(latency: .nanoseconds(constantLatency.nanoseconds))
+        try await self.init(urls: [url], server: nil, countRequests: { ConstantTokenEndpoint.requests.load(ordering: .relaxed) })
+    }
+
+    private init(urls: [String], server: Task<Void, any Error>?, countRequests: @escaping @Sendable () -> Int) async throws {
+        self.server = server
+        self.countRequests = countRequests
         self.manager = OAuthTokenManager(
             providers: [
                 ProviderConfiguration(
-                    name: "bench", grant: .clientCredentials, tokenEndpoints: endpoints.map(\.url),
+                    name: "bench", grant: .clientCredentials, tokenEndpoints: urls,
                     clientID: "bench", clientSecret: Secret("bench-secret-0123456789abcdef0123")
                 )
             ],
@@ -52,9 +66,10 @@ final class Fixture: Sendable {
     /// The two callers' threads of the 2-thread hot path.
     static let callerExecutors = [ThreadExecutor(name: "bench-caller-1"), ThreadExecutor(name: "bench-caller-2")]
 
-    func requests() -> Int { self.identityProvider.statistics().total.requests }
+    /// Requests the token endpoint has answered so far.
+    func requests() -> Int { self.countRequests() }
 
-    deinit { self.server.cancel() }
+    deinit { self.server?.cancel() }
 }
 
 final class WaiterBox: Sendable {
@@ -148,100 +163,64 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // The single-flight runs and their floors start their callers in a discarding task group (SE-0381): a caller's
-    // task is freed when it ends, as a goroutine is, instead of being kept for a result nobody reads (Go's anchor
-    // waits on a sync.WaitGroup). With `withTaskGroup` the 10,000 finished children were kept and torn down at the
-    // end: spawning 10,000 empty immediate tasks took 14 ms that way and 3.9 ms this way, on the same day.
+    // The single-flight runs and their floors start each caller as a task of its own and wait for all of them
+    // (`runCallers`, as the Go anchor's goroutines behind a sync.WaitGroup), and their token endpoint is the Go
+    // anchor's (`ConstantTokenEndpoint`). Callers.swift says why not a task group.
 
-    // The floor of the single-flight run: spawning and joining 10,000 child tasks.
-    Benchmark("baseline: 10,000 child tasks doing nothing", configuration: .init(maxIterations: 50)) { benchmark async in
-        await withDiscardingTaskGroup { group in
-            for index in 0..<10_000 {
-                group.addTask { blackHole(index) }
-            }
-        }
+    // The floor of the single-flight run: starting 10,000 tasks and waiting for them.
+    Benchmark("baseline: 10,000 tasks doing nothing", configuration: .init(maxIterations: 50)) { _ in
+        await runCallers(count: 10_000, immediate: false) { blackHole(1) }
     }
 
-    // The same floor with callers started by `addImmediateTask` (SE-0472): each child runs on the spawning
-    // thread until its first suspension instead of being queued to the global executor first, as a goroutine
-    // calling `Token()` runs at once.
-    Benchmark("baseline: 10,000 immediate child tasks doing nothing", configuration: .init(maxIterations: 50)) {
-        benchmark async in
-        await withDiscardingTaskGroup { group in
-            for index in 0..<10_000 {
-                group.addImmediateTask { blackHole(index) }
-            }
-        }
+    // The same floor with callers started by `Task.immediate` (SE-0472): each runs on the spawning thread until
+    // its first suspension instead of being queued to the global executor first, as a goroutine calling
+    // `Token()` runs at once.
+    Benchmark("baseline: 10,000 immediate tasks doing nothing", configuration: .init(maxIterations: 50)) { _ in
+        await runCallers(count: 10_000, immediate: true) { blackHole(1) }
     }
 
-    Benchmark("reference: 10,000 tasks awaiting one shared Task that sleeps 5 ms", configuration: .init(maxIterations: 50)) { benchmark async in
+    // Why the manager keeps continuations (RefreshFlight): the same wait on one shared Task's value.
+    Benchmark("reference: 10,000 tasks awaiting one shared Task that sleeps 5 ms", configuration: .init(maxIterations: 50)) { _ in
         let shared = Task { try? await Task.sleep(for: .milliseconds(5)); return 1 }
-        await withDiscardingTaskGroup { group in
-            for _ in 0..<10_000 {
-                group.addTask { blackHole(await shared.value) }
-            }
-        }
+        await runCallers(count: 10_000, immediate: false) { blackHole(await shared.value) }
     }
 
     Benchmark("reference: 10,000 tasks awaiting continuations resumed after 5 ms", configuration: .init(maxIterations: 50)) { _ in
         await continuationFloor(immediate: false)
     }
 
-    // The continuation floor with callers started by `addImmediateTask`: the floor of the immediate single-flight row.
+    // The continuation floor with callers started by `Task.immediate`: the floor of the immediate single-flight row.
     Benchmark("reference: 10,000 immediate tasks awaiting continuations resumed after 5 ms", configuration: .init(maxIterations: 50)) { _ in
         await continuationFloor(immediate: true)
     }
 
-    Benchmark(
-        "single-flight: 10,000 callers on a stale token, IdP answers in 5 ms",
-        configuration: .init(
-            metrics: [.wallClock, .mallocCountTotal, .custom("idp_requests", useScalingFactor: false)],
-            maxDuration: .seconds(10),
-            maxIterations: 50,
-            setup: { flightFixture = try await Fixture(latency: .milliseconds(5)) }
-        )
-    ) { benchmark async in
-        guard let fixture = flightFixture, let stale = try? await fixture.manager.token(for: fixture.provider) else {
-            return
-        }
-        fixture.manager.reportRejected(stale, for: fixture.provider)
-        let before = fixture.requests()
-        benchmark.startMeasurement()
-        await withDiscardingTaskGroup { group in
-            for _ in 0..<10_000 {
-                group.addTask { blackHole(try? await fixture.manager.token(for: fixture.provider)) }
+    for immediate in [false, true] {
+        Benchmark(
+            immediate
+                ? "single-flight, immediate tasks: 10,000 callers on a stale token, IdP answers in 5 ms"
+                : "single-flight: 10,000 callers on a stale token, IdP answers in 5 ms",
+            configuration: .init(
+                metrics: [.wallClock, .mallocCountTotal, .custom("idp_requests", useScalingFactor: false)],
+                maxDuration: .seconds(10),
+                maxIterations: 50,
+                setup: { flightFixture = try await Fixture(constantLatency: .milliseconds(5)) }
+            )
+        ) { benchmark async in
+            guard let fixture = flightFixture, let stale = try? await fixture.manager.token(for: fixture.provider) else {
+                return
             }
+            fixture.manager.reportRejected(stale, for: fixture.provider)
+            let before = fixture.requests()
+            let (manager, provider) = (fixture.manager, fixture.provider)
+            benchmark.startMeasurement()
+            await runCallers(count: 10_000, immediate: immediate) { blackHole(try? await manager.token(for: provider)) }
+            benchmark.stopMeasurement()
+            benchmark.measurement(.custom("idp_requests", useScalingFactor: false), fixture.requests() - before)
         }
-        benchmark.stopMeasurement()
-        benchmark.measurement(.custom("idp_requests", useScalingFactor: false), fixture.requests() - before)
-    }
-
-    Benchmark(
-        "single-flight, immediate tasks: 10,000 callers on a stale token, IdP answers in 5 ms",
-        configuration: .init(
-            metrics: [.wallClock, .mallocCountTotal, .custom("idp_requests", useScalingFactor: false)],
-            maxDuration: .seconds(10),
-            maxIterations: 50,
-            setup: { flightFixture = try await Fixture(latency: .milliseconds(5)) }
-        )
-    ) { benchmark async in
-        guard let fixture = flightFixture, let stale = try? await fixture.manager.token(for: fixture.provider) else {
-            return
-        }
-        fixture.manager.reportRejected(stale, for: fixture.provider)
-        let before = fixture.requests()
-        benchmark.startMeasurement()
-        await withDiscardingTaskGroup { group in
-            for _ in 0..<10_000 {
-                group.addImmediateTask { blackHole(try? await fixture.manager.token(for: fixture.provider)) }
-            }
-        }
-        benchmark.stopMeasurement()
-        benchmark.measurement(.custom("idp_requests", useScalingFactor: false), fixture.requests() - before)
     }
 }
 
-/// Swift's floor of the single-flight run: 10,000 child tasks (started with `addImmediateTask` when `immediate`) each
+/// Swift's floor of the single-flight run: 10,000 tasks (started with `Task.immediate` when `immediate`) each
 /// awaiting a continuation that one task resumes after 5 ms (those arriving later find it done).
 func continuationFloor(immediate: Bool) async {
     let waiters = WaiterBox()
@@ -265,10 +244,6 @@ func continuationFloor(immediate: Bool) async {
         }
         blackHole(value)
     }
-    await withDiscardingTaskGroup { group in
-        for _ in 0..<10_000 {
-            if immediate { group.addImmediateTask(operation: caller) } else { group.addTask(operation: caller) }
-        }
-    }
+    await runCallers(count: 10_000, immediate: immediate, caller)
     _ = await finisher.value
 }

@@ -20,7 +20,6 @@ extension ProviderSession {
         var conflict = false
         var joined: RefreshFlight?
         var refill: ThreadTokenCache.Entry?
-        var started: RefreshFlight?
         let outcome: RefreshFlight.Outcome = await withUnsafeContinuation { continuation in
             let next = self.state.withLock { state -> Next? in
                 if let token = state.token, now < token.windows.mandatoryAt {
@@ -40,9 +39,7 @@ extension ProviderSession {
                 )
                 let flight: RefreshFlight
                 switch next {
-                case .wait(let new):
-                    flight = new
-                    started = new
+                case .wait(let started): flight = started
                 case .join(let inflight):
                     flight = inflight
                     conflict = true
@@ -55,7 +52,7 @@ extension ProviderSession {
             // Counted before the wait (an operator sees callers queue up), outside the lock.
             if conflict { self.metrics.conflicts.increment() }
             if let refill { ThreadTokenCache.withCurrent(key: self.cacheKey) { $0.store(refill, slot: self.slot) } }
-            if let started { self.launch(started) }
+            if let joined, !conflict { self.launch(joined) }  // the flight this caller started
             switch next {
             case nil: break  // enqueued: the round's end resumes it
             case .token(let token): continuation.resume(returning: .success(token))
@@ -116,7 +113,7 @@ extension ProviderSession {
     }
 
     /// Decides, under the lock, whether to join a round (`.join`: the caller counts the conflict after the lock),
-    /// start one or fail at once.
+    /// start one (`.wait`: the caller launches it with ``launch(_:)`` once the lock is released) or fail at once.
     func startOrJoin(
         _ state: inout SessionState,
         now: Int64,

@@ -16,10 +16,12 @@ enum ConstantTokenEndpoint {
 
     static let body = #"{"access_token":"fresh-token","token_type":"Bearer","expires_in":3600}"#
 
-    /// Listens on 127.0.0.1 (a free port) on a loop of its own, for the life of the process; returns the URL.
+    /// The endpoints' loop, for the life of the process.
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
+    /// Listens on 127.0.0.1 (a free port) on the endpoints' loop, for the life of the process; returns the URL.
     static func start(latency: TimeAmount) async throws -> String {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let channel = try await ServerBootstrap(group: group)
+        let channel = try await ServerBootstrap(group: ConstantTokenEndpoint.group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in

@@ -2,8 +2,8 @@
 ///
 /// It owns: ``Secret`` and its SHA-256 fingerprint, the `application/x-www-form-urlencoded` encoder
 /// (``FormEncoding``), HTTP dates and `Retry-After` (``HTTPDate``), the line writer for JSON event
-/// streams (``JSONLineWriter``), the injected wall clock (``WallClock``), a task executor with a
-/// thread of its own (``ThreadExecutor``), a signal that wakes a sleeping task (``WakeSignal``),
+/// streams (``JSONLineWriter``), the injected wall clock (``WallClock``), a signal that wakes a sleeping
+/// task (``WakeSignal``),
 /// `Duration`'s unit conversions, octal file modes (``FileMode``), RFC 3339 timestamps
 /// (``RFC3339``), starting a program without a shell (``SpawnedChild``: `exec`'s command, approval
 /// commands, command notifiers) and running one to completion with a time limit (``ChildProcess``), and the

@@ -103,9 +103,6 @@ extension ProviderSession {
         }
     }
 
-    /// Where refresh rounds run: one thread for every session's rounds, which mostly wait for I/O.
-    static let roundExecutor = ThreadExecutor(name: "oauthtop-refresh")
-
     func markHandedOut() {
         self.state.withLock { state in
             if state.token?.handedOut == false { state.token?.handedOut = true }
@@ -148,12 +145,17 @@ extension ProviderSession {
 
     /// Runs the round of a flight just started, once the session's lock is released.
     ///
-    /// The round runs in its own task so that no caller's cancellation cancels it for the others, on the
-    /// rounds' own thread so that it is not queued behind the callers waiting for it (ThreadExecutor). It starts
+    /// The round runs in a task of its own, so that no caller's cancellation cancels it for the others. It starts
     /// at once on the starting caller's thread (`Task.immediate`) until its first suspension, so its request is
-    /// on its way without waiting for the rounds' thread to be scheduled.
+    /// on its way without waiting for a thread to be scheduled.
+    ///
+    /// It runs at high priority: when the token endpoint answers, its resumption goes to the global pool's
+    /// high-priority queue, not behind the callers waiting for it (with 10,000 callers most of them wait, and
+    /// their tasks fill the default-priority queue). Measured with the Go anchor's 10,000 callers, interleaved in
+    /// one process: 4-6% less time than the rounds' former thread of their own (a `ThreadExecutor`), whose
+    /// wake-up competed with the callers' threads for the cores; no change with high-priority callers.
     func launch(_ flight: RefreshFlight) {
-        Task.immediate(executorPreference: Self.roundExecutor) {
+        Task.immediate(priority: .high) {
             flight.finish(await self.runRound(reason: flight.reason, handedOut: flight.startedByCaller).map(\.access))
         }
     }

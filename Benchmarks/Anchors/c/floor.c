@@ -3,12 +3,18 @@
 // the full count on one shared mutex (so "flat" means the same figure for 1 and 2 threads).
 //
 //     floor THREADS [realtime|coarse|private] [ITERATIONS] [REPETITIONS]
+//     floor pairs [realtime|coarse|private] [ITERATIONS] [REPETITIONS]
 //
 // `coarse` reads CLOCK_REALTIME_COARSE (a token's expiry is known to the second, so the hot path may
 // use it). `private` gives each thread a mutex of its own (CLOCK_REALTIME): the threads share nothing
 // they write, so its 2-thread figure over its 1-thread one is this machine's own scaling, the flattest
 // any hot path can be here (a VM's two vCPUs do not always run two threads at full speed at once).
 // Prints "c.floor.<mode>.<threads><TAB>median<TAB>ns<TAB>samples...", as the Go anchor does.
+//
+// `pairs` runs 1 thread and 2 threads back to back, REPETITIONS times (alternating which goes first), and
+// prints the median of the pairs' 2-thread over 1-thread ratios ("c.floor.<mode>.pairs<TAB>median<TAB>ratio
+// <TAB>ratios..."): the two figures of a pair are taken within milliseconds of each other, so the machine's
+// speed, which moves between two levels here from one second to the next, is the same for both.
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdint.h>
@@ -66,10 +72,11 @@ static int compare(const void *left, const void *right) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: floor THREADS [realtime|coarse|private] [ITERATIONS] [REPETITIONS]\n");
+        fprintf(stderr, "usage: floor THREADS|pairs [realtime|coarse|private] [ITERATIONS] [REPETITIONS]\n");
         return 2;
     }
-    int threads = atoi(argv[1]);
+    int pairs = strcmp(argv[1], "pairs") == 0;
+    int threads = pairs ? 2 : atoi(argv[1]);
     const char *clock_name = argc > 2 ? argv[2] : "realtime";
     if (argc > 3) iterations = atol(argv[3]);
     int repetitions = argc > 4 ? atoi(argv[4]) : 15;
@@ -88,15 +95,31 @@ int main(int argc, char **argv) {
     run(threads); // warm-up
     double samples[1000], sorted[1000];
     for (int repetition = 0; repetition < repetitions; repetition++) {
-        samples[repetition] = run(threads);
+        if (pairs) {
+            double one, two;
+            if (repetition % 2) {
+                two = run(2);
+                one = run(1);
+            } else {
+                one = run(1);
+                two = run(2);
+            }
+            samples[repetition] = two / one;
+        } else {
+            samples[repetition] = run(threads);
+        }
         sorted[repetition] = samples[repetition];
     }
     qsort(sorted, (size_t)repetitions, sizeof(double), compare);
     double median = repetitions % 2 ? sorted[repetitions / 2]
                                     : (sorted[repetitions / 2 - 1] + sorted[repetitions / 2]) / 2;
-    printf("c.floor.%s.%d\t%.2f\tns\t", clock_name, threads, median);
+    if (pairs) {
+        printf("c.floor.%s.pairs\t%.3f\tratio\t", clock_name, median);
+    } else {
+        printf("c.floor.%s.%d\t%.2f\tns\t", clock_name, threads, median);
+    }
     for (int repetition = 0; repetition < repetitions; repetition++) {
-        printf("%s%.2f", repetition ? " " : "", samples[repetition]);
+        printf(pairs ? "%s%.3f" : "%s%.2f", repetition ? " " : "", samples[repetition]);
     }
     printf("\n");
     return 0;

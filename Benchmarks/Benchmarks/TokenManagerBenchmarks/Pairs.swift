@@ -58,6 +58,14 @@ func monotonicNanos() -> UInt64 {
 }
 
 extension Fixture {
+    /// One half of a pair: ``Pairs/calls`` calls on each of `threads` threads, `cachedToken(for:)` on plain threads
+    /// when `synchronous`, else `token(for:)`; the longest thread's time per call, in nanoseconds.
+    func hotPath(threads: Int, synchronous: Bool) async -> Double {
+        synchronous
+            ? self.syncHotPath(threads: threads, calls: Pairs.calls)
+            : await self.asyncHotPath(threads: threads, calls: Pairs.calls)
+    }
+
     /// `token(for:)` `calls` times on each of `threads` caller threads at once (task executor preferences); the
     /// longest thread's time per call, in nanoseconds.
     func asyncHotPath(threads: Int, calls: Int) async -> Double {

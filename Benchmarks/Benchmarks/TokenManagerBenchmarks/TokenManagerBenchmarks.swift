@@ -165,34 +165,23 @@ let benchmarks: @Sendable () -> Void = {
 
     // The same two figures in pairs, a 1-thread and a 2-thread run back to back in each iteration (Pairs.swift
     // says why): the percentiles are over the pairs' 2-thread over 1-thread ratios.
-    Benchmark(
-        "token(for:) cached, 2 threads over 1 thread, in pairs",
-        configuration: .init(
-            metrics: [Pairs.metric], warmupIterations: 2, maxDuration: .seconds(8), maxIterations: 41,
-            setup: { hotFixture = try await Fixture(latency: .zero) }
-        )
-    ) { benchmark async in
-        guard let fixture = hotFixture else { return }
-        await Pairs.record(
-            benchmark,
-            one: { await fixture.asyncHotPath(threads: 1, calls: Pairs.calls) },
-            two: { await fixture.asyncHotPath(threads: 2, calls: Pairs.calls) }
-        )
-    }
-
-    Benchmark(
-        "cachedToken(for:), 2 threads over 1 thread, in pairs",
-        configuration: .init(
-            metrics: [Pairs.metric], warmupIterations: 2, maxDuration: .seconds(8), maxIterations: 41,
-            setup: { hotFixture = try await Fixture(latency: .zero) }
-        )
-    ) { benchmark async in
-        guard let fixture = hotFixture else { return }
-        await Pairs.record(
-            benchmark,
-            one: { fixture.syncHotPath(threads: 1, calls: Pairs.calls) },
-            two: { fixture.syncHotPath(threads: 2, calls: Pairs.calls) }
-        )
+    for synchronous in [false, true] {
+        Benchmark(
+            synchronous
+                ? "cachedToken(for:), 2 threads over 1 thread, in pairs"
+                : "token(for:) cached, 2 threads over 1 thread, in pairs",
+            configuration: .init(
+                metrics: [Pairs.metric], warmupIterations: 2, maxDuration: .seconds(8), maxIterations: 41,
+                setup: { hotFixture = try await Fixture(latency: .zero) }
+            )
+        ) { benchmark async in
+            guard let fixture = hotFixture else { return }
+            await Pairs.record(
+                benchmark,
+                one: { await fixture.hotPath(threads: 1, synchronous: synchronous) },
+                two: { await fixture.hotPath(threads: 2, synchronous: synchronous) }
+            )
+        }
     }
 
     // The single-flight runs and their floors start each caller as a task of its own and wait for all of them

@@ -26,16 +26,15 @@ enum Pairs {
     /// Runs `one` and `two` back to back, in the order of this pair, and records 100 x two / one.
     static func record(_ benchmark: Benchmark, one: () async -> Double, two: () async -> Double) async {
         Self.count += 1
-        let (first, second): (Double, Double)
+        let oneTime: Double, twoTime: Double
         if Self.count % 2 == 0 {
-            first = await one()
-            second = await two()
-            benchmark.measurement(Self.metric, Int((second / first * 100).rounded()))
+            oneTime = await one()
+            twoTime = await two()
         } else {
-            first = await two()
-            second = await one()
-            benchmark.measurement(Self.metric, Int((first / second * 100).rounded()))
+            twoTime = await two()
+            oneTime = await one()
         }
+        benchmark.measurement(Self.metric, Int((twoTime / oneTime * 100).rounded()))
     }
 }
 

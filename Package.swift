@@ -22,6 +22,14 @@ let package = Package(
         .library(name: "Primitives", targets: ["Primitives"]),
         .library(name: "Coordination", targets: ["Coordination"]),
         .library(name: "RedisClient", targets: ["RedisClient"]),
+        .library(name: "Allocator", targets: ["Allocator"]),
+    ],
+    traits: [
+        .trait(
+            name: "Jemalloc",
+            description: "Link Debian's jemalloc (apt-get install libjemalloc-dev) into the executables as their malloc: "
+                + "the release build for servers (README, Building for a server)"
+        )
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,7 +51,7 @@ let package = Package(
             name: "oauthtop",
             dependencies: [
                 "Alerting", "TokenManager", "Telemetry", "DemoIdentityProvider", "OAuthTopConfig", "OAuthTopRuntime",
-                "Dashboard", "Terminal",
+                "Dashboard", "Terminal", "Allocator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -77,6 +85,16 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: ["Cells"],
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(
+            name: "CJemalloc",
+            pkgConfig: "jemalloc",
+            providers: [.apt(["libjemalloc-dev"])]
+        ),
+        .target(
+            name: "Allocator",
+            dependencies: [.target(name: "CJemalloc", condition: .when(traits: ["Jemalloc"]))],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(

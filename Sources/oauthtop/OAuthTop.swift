@@ -1,4 +1,5 @@
 import ArgumentParser
+import Allocator
 
 /// `oauthtop`: keeps OAuth tokens valid for long-running work and shows their health.
 @main
@@ -36,7 +37,7 @@ struct OAuthTop: AsyncParsableCommand {
               oauthtop rules check rules/seed.rules.yaml
               oauthtop rules test my-rules.test.yaml
             """,
-        version: "0.1.0",
+        version: "0.1.0 (malloc: \(Allocator.current))",
         subcommands: [
             DemoCommand.self, WatchCommand.self, RunCommand.self, ExecCommand.self, RefreshCommand.self,
             StatusCommand.self, TokenCommand.self, CredentialCommand.self, ConfigCommand.self, RulesCommand.self,

@@ -7,7 +7,9 @@ let package = Package(
     name: "oauthtop-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "oauthtop", path: "../"),
+        // With oauthtop's `Jemalloc` trait, as its release build for servers: the executables here that link
+        // oauthtop's `Allocator` (flight-bench) run on jemalloc. Needs libjemalloc-dev (compare installs it).
+        .package(name: "oauthtop", path: "../", traits: ["Jemalloc"]),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -17,12 +19,10 @@ let package = Package(
         .executableTarget(
             name: "TokenManagerBenchmarks",
             dependencies: [
+                "FlightRun",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "TokenManager", package: "oauthtop"),
                 .product(name: "DemoIdentityProvider", package: "oauthtop"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Benchmarks/TokenManagerBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
@@ -50,6 +50,28 @@ let package = Package(
             path: "Benchmarks/AlertingBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Not a benchmark: the single-flight run (its endpoint, callers and floors), shared by
+        // TokenManagerBenchmarks and flight-bench.
+        .target(
+            name: "FlightRun",
+            dependencies: [
+                .product(name: "TokenManager", package: "oauthtop"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tools/FlightRun",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // Not a benchmark either: the single-flight run in a plain process, as the Go anchor runs it (no
+        // malloc interposer), for Benchmarks/compare's flight group.
+        .executableTarget(
+            name: "flight-bench",
+            dependencies: ["FlightRun", .product(name: "Allocator", package: "oauthtop")],
+            path: "Tools/FlightBench",
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // Not a benchmark (its folder is not Benchmarks/): the identity provider that
         // Benchmarks/socket-compare runs `oauthtop run --headless` against.

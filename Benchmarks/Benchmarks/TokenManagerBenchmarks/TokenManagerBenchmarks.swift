@@ -1,5 +1,6 @@
 import Benchmark
 import Dispatch
+import FlightRun
 import Foundation
 import DemoIdentityProvider
 import Logging
@@ -10,8 +11,8 @@ import TokenManager
 import Glibc
 #endif
 
-/// A manager holding a token from a running token endpoint: the demo identity provider (the hot path), or the
-/// single-flight run's constant endpoint (``ConstantTokenEndpoint``).
+/// A manager holding a token from the demo identity provider (the hot path). The single-flight run's fixture is
+/// FlightRun's ``FlightFixture``.
 final class Fixture: Sendable {
     let manager: OAuthTokenManager
     let provider: ProviderID
@@ -37,12 +38,6 @@ final class Fixture: Sendable {
         try await self.init(
             urls: endpoints.map(\.url), server: server, countRequests: { identityProvider.statistics().total.requests }
         )
-    }
-
-    /// With the constant endpoint of the Go anchor's run answering after `constantLatency`.
-    convenience init(constantLatency: Duration) async throws {
-        let url = try await ConstantTokenEndpoint.start(latency: .nanoseconds(constantLatency.nanoseconds))
-        try await self.init(urls: [url], server: nil, countRequests: { ConstantTokenEndpoint.requests.load(ordering: .relaxed) })
     }
 
     private init(urls: [String], server: Task<Void, any Error>?, countRequests: @escaping @Sendable () -> Int) async throws {
@@ -72,12 +67,8 @@ final class Fixture: Sendable {
     deinit { self.server?.cancel() }
 }
 
-final class WaiterBox: Sendable {
-    let state = Mutex<(done: Bool, list: [UnsafeContinuation<Int, Never>])>((false, []))
-}
-
 nonisolated(unsafe) var hotFixture: Fixture?
-nonisolated(unsafe) var flightFixture: Fixture?
+nonisolated(unsafe) var flightFixture: FlightFixture?
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
@@ -186,18 +177,19 @@ let benchmarks: @Sendable () -> Void = {
 
     // The single-flight runs and their floors start each caller as a task of its own and wait for all of them
     // (`runCallers`, as the Go anchor's goroutines behind a sync.WaitGroup), and their token endpoint is the Go
-    // anchor's (`ConstantTokenEndpoint`). Callers.swift says why not a task group.
+    // anchor's (`ConstantTokenEndpoint`); all three live in FlightRun (Tools/FlightRun), shared with the plain
+    // `flight-bench` executable. FlightRun's Callers.swift says why not a task group.
 
     // The floor of the single-flight run: starting 10,000 tasks and waiting for them.
     Benchmark("baseline: 10,000 tasks doing nothing", configuration: .init(maxIterations: 50)) { _ in
-        await runCallers(count: 10_000, immediate: false) { blackHole(1) }
+        await Floors.spawn(count: 10_000, immediate: false)
     }
 
     // The same floor with callers started by `Task.immediate` (SE-0472): each runs on the spawning thread until
     // its first suspension instead of being queued to the global executor first, as a goroutine calling
     // `Token()` runs at once.
     Benchmark("baseline: 10,000 immediate tasks doing nothing", configuration: .init(maxIterations: 50)) { _ in
-        await runCallers(count: 10_000, immediate: true) { blackHole(1) }
+        await Floors.spawn(count: 10_000, immediate: true)
     }
 
     // Why the manager keeps continuations (RefreshFlight): the same wait on one shared Task's value.
@@ -207,12 +199,12 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("reference: 10,000 tasks awaiting continuations resumed after 5 ms", configuration: .init(maxIterations: 50)) { _ in
-        await continuationFloor(immediate: false)
+        await Floors.continuations(count: 10_000, immediate: false, latency: .milliseconds(5))
     }
 
     // The continuation floor with callers started by `Task.immediate`: the floor of the immediate single-flight row.
     Benchmark("reference: 10,000 immediate tasks awaiting continuations resumed after 5 ms", configuration: .init(maxIterations: 50)) { _ in
-        await continuationFloor(immediate: true)
+        await Floors.continuations(count: 10_000, immediate: true, latency: .milliseconds(5))
     }
 
     for immediate in [false, true] {
@@ -224,47 +216,15 @@ let benchmarks: @Sendable () -> Void = {
                 metrics: [.wallClock, .mallocCountTotal, .custom("idp_requests", useScalingFactor: false)],
                 maxDuration: .seconds(10),
                 maxIterations: 50,
-                setup: { flightFixture = try await Fixture(constantLatency: .milliseconds(5)) }
+                setup: { flightFixture = try await FlightFixture(latency: .milliseconds(5)) }
             )
         ) { benchmark async in
-            guard let fixture = flightFixture, let stale = try? await fixture.manager.token(for: fixture.provider) else {
-                return
-            }
-            fixture.manager.reportRejected(stale, for: fixture.provider)
+            guard let fixture = flightFixture, await fixture.makeStale() else { return }
             let before = fixture.requests()
-            let (manager, provider) = (fixture.manager, fixture.provider)
             benchmark.startMeasurement()
-            await runCallers(count: 10_000, immediate: immediate) { blackHole(try? await manager.token(for: provider)) }
+            await fixture.callers(count: 10_000, immediate: immediate)
             benchmark.stopMeasurement()
             benchmark.measurement(.custom("idp_requests", useScalingFactor: false), fixture.requests() - before)
         }
     }
-}
-
-/// Swift's floor of the single-flight run: 10,000 tasks (started with `Task.immediate` when `immediate`) each
-/// awaiting a continuation that one task resumes after 5 ms (those arriving later find it done).
-func continuationFloor(immediate: Bool) async {
-    let waiters = WaiterBox()
-    let finisher = Task {
-        try? await Task.sleep(for: .milliseconds(5))
-        let list = waiters.state.withLock { state in
-            state.done = true
-            defer { state.list = [] }
-            return state.list
-        }
-        for waiter in list { waiter.resume(returning: 1) }
-    }
-    let caller: @Sendable () async -> Void = {
-        let value = await withUnsafeContinuation { (continuation: UnsafeContinuation<Int, Never>) in
-            let now = waiters.state.withLock { state -> Bool in
-                if state.done { return true }
-                state.list.append(continuation)
-                return false
-            }
-            if now { continuation.resume(returning: 1) }
-        }
-        blackHole(value)
-    }
-    await runCallers(count: 10_000, immediate: immediate, caller)
-    _ = await finisher.value
 }

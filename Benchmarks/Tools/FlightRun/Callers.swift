@@ -13,7 +13,7 @@ import Synchronization
 /// - Parameter immediate: Starts each caller with `Task.immediate` (SE-0472): it runs on the spawning thread
 ///   until its first suspension, as a goroutine that runs at once; otherwise with `Task {}` (queued to the
 ///   global executor first).
-func runCallers(count: Int, immediate: Bool, _ body: @escaping @Sendable () async -> Void) async {
+public func runCallers(count: Int, immediate: Bool, _ body: @escaping @Sendable () async -> Void) async {
     let latch = Latch(count: count)
     await withUnsafeContinuation { (done: UnsafeContinuation<Void, Never>) in
         latch.wait(done)
@@ -34,18 +34,18 @@ func runCallers(count: Int, immediate: Bool, _ body: @escaping @Sendable () asyn
 }
 
 /// A count of callers still running, and the one waiting for all of them (Go's `sync.WaitGroup`).
-final class Latch: Sendable {
+public final class Latch: Sendable {
     private let remaining: Atomic<Int>
     private let waiter = Mutex<UnsafeContinuation<Void, Never>?>(nil)
 
-    init(count: Int) { self.remaining = Atomic(count) }
+    public init(count: Int) { self.remaining = Atomic(count) }
 
     /// Sets the continuation resumed when the count reaches zero; called before any caller starts.
-    func wait(_ continuation: UnsafeContinuation<Void, Never>) {
+    public func wait(_ continuation: UnsafeContinuation<Void, Never>) {
         self.waiter.withLock { $0 = continuation }
     }
 
-    func countDown() {
+    public func countDown() {
         guard self.remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 else { return }
         self.waiter.withLock { $0.take() }?.resume()
     }

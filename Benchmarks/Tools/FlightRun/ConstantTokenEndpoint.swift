@@ -10,9 +10,9 @@ import Synchronization
 /// it answered in 6.2 ms instead of 5 with the process idle, and its own work on the busy cores lengthened
 /// the round further. The anchor's handler sleeps and writes a constant body; this one does the same, so
 /// both token managers wait for the same server.
-enum ConstantTokenEndpoint {
+public enum ConstantTokenEndpoint {
     /// Requests answered so far, by every endpoint started.
-    static let requests = Atomic<Int>(0)
+    public static let requests = Atomic<Int>(0)
 
     static let body = #"{"access_token":"fresh-token","token_type":"Bearer","expires_in":3600}"#
 
@@ -20,7 +20,7 @@ enum ConstantTokenEndpoint {
     static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     /// Listens on 127.0.0.1 (a free port) on the endpoints' loop, for the life of the process; returns the URL.
-    static func start(latency: TimeAmount) async throws -> String {
+    public static func start(latency: TimeAmount) async throws -> String {
         let channel = try await ServerBootstrap(group: ConstantTokenEndpoint.group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

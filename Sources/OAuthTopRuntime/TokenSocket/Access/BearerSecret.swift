@@ -41,7 +41,9 @@ public struct BearerSecret: Sendable {
     public var authorizationHeader: String { "Bearer \(self.secret.revealed)" }
 
     /// Whether an `Authorization` header value is `Bearer SECRET` with this secret (the scheme in any
-    /// case); in time independent of where the two differ.
+    /// case); in time independent of where the two differ. White space after the secret is not part of
+    /// the value (RFC 9110 §5.5): left out here whichever way the value arrives (NIO's HTTP parser keeps
+    /// it; the fast path's `FastTokenRequest` and swift-http-types' `HTTPField` leave it out).
     public func accepts(authorization header: String?) -> Bool {
         guard var header else { return false }
         return header.withUTF8 { self.accepts(bytes: $0) }
@@ -52,11 +54,21 @@ public struct BearerSecret: Sendable {
         for (index, letter) in "bearer".utf8.enumerated() where bytes[index] | 0x20 != letter { return false }
         var start = 7
         while start < bytes.count, bytes[start] == 0x20 { start += 1 }
-        let given = UnsafeBufferPointer(rebasing: bytes[start...])
+        var end = bytes.count
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        let given = UnsafeBufferPointer(rebasing: bytes[start..<end])
         var difference = UInt8(given.count == self.expected.count ? 0 : 1)
         for (index, byte) in self.expected.enumerated() {
             difference |= byte ^ (index < given.count ? given[index] : 0)
         }
         return difference == 0
     }
+}
+
+/// Shows only the secret's fingerprint: the default description would list the secret's bytes (a failed
+/// test expectation prints its operands this way).
+extension BearerSecret: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "BearerSecret(\(self.secret))" }
+    public var debugDescription: String { self.description }
+    public var customMirror: Mirror { Mirror(self, children: ["secret": self.secret]) }
 }
